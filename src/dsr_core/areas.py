@@ -1,0 +1,51 @@
+"""Per-area configuration: which national scheme an area rates in, and its local settings.
+
+domain.md: "Where a rule varies between areas, it is a setting with the default given
+here, never a constant buried in code."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field
+
+from dsr_core.errors import UnknownAreaError
+from dsr_core.values import Rating, Scheme, ValueObject
+
+SCOTTISH_PREFIX = "S37"
+
+
+class AreaPolicy(ValueObject):
+    """One area's settings; defaults follow domain.md."""
+
+    code: str
+    scheme: Scheme
+    post_discharge_rating: Rating | None = Field(
+        default=None,
+        description="Rating given on discharge when none is entered (some areas use Red).",
+    )
+    retention_years: int = Field(default=6, ge=1, le=100)
+
+
+def default_scheme_for(code: str) -> Scheme:
+    """Scottish Integration Authorities (S37) use Coming Home; English areas use the RAG."""
+    return Scheme.SCOTLAND_COMING_HOME if code.startswith(SCOTTISH_PREFIX) else Scheme.ENGLAND_RAG
+
+
+class AreaDirectory:
+    """Looks up an area's policy: configured overrides first, then national defaults."""
+
+    def __init__(self, overrides: Mapping[str, Mapping[str, object]] | None = None) -> None:
+        self._policies: dict[str, AreaPolicy] = {}
+        for code, values in (overrides or {}).items():
+            merged = {"code": code, "scheme": default_scheme_for(code), **values}
+            self._policies[code] = AreaPolicy.model_validate(merged)
+
+    def policy(self, code: str) -> AreaPolicy:
+        try:
+            return self._policies[code]
+        except KeyError:
+            if len(code) != 9:
+                raise UnknownAreaError(f"No area with code {code!r}.", field="area") from None
+            return AreaPolicy(code=code, scheme=default_scheme_for(code))

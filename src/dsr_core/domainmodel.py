@@ -1,0 +1,757 @@
+"""The Person aggregate: everything that happens to someone on a register, as events.
+
+Command methods check the rules (rules.py) and then trigger an event; each event's
+`apply` only changes state, so stored events replay even after a rule changes.
+Topics are explicit and carry no module path: classes can move without orphaning
+stored events. Shapes change through `class_version` and `upcast_vN_vM`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, CanMutateAggregate
+
+from dsr_core import rules
+from dsr_core.errors import NotAdmittedError, TransferError, UnknownActionError, WrongStatusError
+from dsr_core.values import (
+    Actor,
+    Consent,
+    DeclineReason,
+    DelayReason,
+    DischargeDestination,
+    HospitalStay,
+    PersonDetails,
+    Placement,
+    Professional,
+    ProfessionalRole,
+    Rating,
+    RatingLevel,
+    ReferralCriterion,
+    RemovalReason,
+    ReviewAction,
+    ReviewKind,
+    ReviewRecord,
+    RiskFactor,
+    Scheme,
+    Setting,
+    Status,
+    UrgentReason,
+    Views,
+)
+
+_TOPIC = "dsr.person"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who acts, when it is recorded, and what "today" is where they work."""
+
+    actor: Actor
+    recorded_at: datetime
+    today: date
+
+
+class Person(Aggregate):
+    """One person's record on one area's register, across all their periods on it."""
+
+    TOPIC = f"{_TOPIC}.Person"
+
+    # State, set by the events below (annotations hidden from the metaclass, which
+    # would otherwise turn them into constructor arguments).
+    if TYPE_CHECKING:
+        area: str
+        scheme: Scheme
+        details: PersonDetails
+        status: Status
+        period: int
+        referred_on: date
+        criteria: tuple[ReferralCriterion, ...]
+        accepted_on: date | None
+        consent: Consent | None
+        objects_to_national_sharing: bool
+        rating: Rating | None
+        rating_since: date | None
+        admission: HospitalStay | None
+        last_discharged_on: date | None
+        placement: Placement | None
+        views: Views | None
+        risk_factors: tuple[RiskFactor, ...]
+        professionals: dict[str, Professional]
+        reviews: list[ReviewRecord]
+        actions: dict[str, ReviewAction]
+        closed_on: date | None
+        closure_reason: str | None
+
+    class Event(Aggregate.Event):
+        actor: Actor
+        effective_on: date
+
+    class Created(Aggregate.Created):
+        TOPIC = f"{_TOPIC}.Created"
+
+    class Snapshot(Aggregate.Snapshot):
+        TOPIC = f"{_TOPIC}.Snapshot"
+
+    # ----------------------------------------------------------------- events
+
+    class Referred(Created):
+        TOPIC = f"{_TOPIC}.Referred"
+        actor: Actor
+        effective_on: date
+        area: str
+        scheme: Scheme
+        details: PersonDetails
+        criteria: tuple[ReferralCriterion, ...]
+        referred_by: str
+        reason: str
+
+        def apply(self, person: Person) -> None:
+            person.area = self.area
+            person.scheme = Scheme(self.scheme)
+            person.details = self.details
+            person.period = 1
+            person.objects_to_national_sharing = False
+            person.professionals = {}
+            person.reviews = []
+            person.actions = {}
+            person.admission = None
+            person.last_discharged_on = None
+            person.placement = None
+            person.views = None
+            person.risk_factors = ()
+            _open_period(person, self.effective_on, self.criteria)
+
+    class ReferralDeclined(Event):
+        TOPIC = f"{_TOPIC}.ReferralDeclined"
+        reason_code: DeclineReason
+        reason: str
+
+        def apply(self, person: Person) -> None:
+            _close_period(person, Status.DECLINED, self.effective_on, str(self.reason_code))
+
+    class ConsentRecorded(Event):
+        TOPIC = f"{_TOPIC}.ConsentRecorded"
+        consent: Consent
+
+        def apply(self, person: Person) -> None:
+            person.consent = self.consent
+
+    class ConsentWithdrawn(Event):
+        TOPIC = f"{_TOPIC}.ConsentWithdrawn"
+        reason: str | None
+
+        def apply(self, person: Person) -> None:
+            person.consent = None
+
+    class NationalDataObjectionRecorded(Event):
+        TOPIC = f"{_TOPIC}.NationalDataObjectionRecorded"
+        objects: bool
+        reason: str | None
+
+        def apply(self, person: Person) -> None:
+            person.objects_to_national_sharing = self.objects
+
+    class Accepted(Event):
+        TOPIC = f"{_TOPIC}.Accepted"
+        rating: Rating
+        reason: str | None
+
+        def apply(self, person: Person) -> None:
+            person.status = Status.ON_REGISTER
+            person.accepted_on = self.effective_on
+            _set_rating(person, self.rating, self.effective_on)
+
+    class RatingChanged(Event):
+        TOPIC = f"{_TOPIC}.RatingChanged"
+        rating: Rating
+        reason: str
+        risk_factors: tuple[RiskFactor, ...]
+
+        def apply(self, person: Person) -> None:
+            _set_rating(person, self.rating, self.effective_on)
+            person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
+
+    class Admitted(Event):
+        TOPIC = f"{_TOPIC}.Admitted"
+        stay: HospitalStay
+        rating: Rating | None
+
+        def apply(self, person: Person) -> None:
+            person.admission = self.stay
+            if self.rating is not None:
+                _set_rating(person, self.rating, self.effective_on)
+
+    class ReadyForDischarge(Event):
+        TOPIC = f"{_TOPIC}.ReadyForDischarge"
+
+        def apply(self, person: Person) -> None:
+            if person.admission is not None:
+                person.admission = person.admission.model_copy(
+                    update={"ready_for_discharge_on": self.effective_on}
+                )
+
+    class DischargeDelayed(Event):
+        TOPIC = f"{_TOPIC}.DischargeDelayed"
+        delay_reason: DelayReason
+        note: str | None
+
+        def apply(self, person: Person) -> None:
+            if person.admission is not None:
+                person.admission = person.admission.model_copy(
+                    update={"delay_reason": DelayReason(self.delay_reason)}
+                )
+
+    class Discharged(Event):
+        TOPIC = f"{_TOPIC}.Discharged"
+        destination: DischargeDestination
+        rating: Rating | None
+
+        def apply(self, person: Person) -> None:
+            person.admission = None
+            person.last_discharged_on = self.effective_on
+            if self.rating is not None:
+                _set_rating(person, self.rating, self.effective_on)
+
+    class PlacementChanged(Event):
+        TOPIC = f"{_TOPIC}.PlacementChanged"
+        placement: Placement
+
+        def apply(self, person: Person) -> None:
+            person.placement = self.placement
+
+    class ViewsRecorded(Event):
+        TOPIC = f"{_TOPIC}.ViewsRecorded"
+        views: Views
+
+        def apply(self, person: Person) -> None:
+            person.views = self.views
+
+    class RiskFactorsRecorded(Event):
+        TOPIC = f"{_TOPIC}.RiskFactorsRecorded"
+        risk_factors: tuple[RiskFactor, ...]
+        note: str | None
+
+        def apply(self, person: Person) -> None:
+            person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
+
+    class ProfessionalAssigned(Event):
+        TOPIC = f"{_TOPIC}.ProfessionalAssigned"
+        professional: Professional
+
+        def apply(self, person: Person) -> None:
+            person.professionals = {
+                **person.professionals,
+                str(self.professional.role): self.professional,
+            }
+
+    class ReviewHeld(Event):
+        TOPIC = f"{_TOPIC}.ReviewHeld"
+        review: ReviewRecord
+        actions: tuple[ReviewAction, ...]
+
+        def apply(self, person: Person) -> None:
+            person.reviews = [*person.reviews, self.review]
+            person.actions = {
+                **person.actions,
+                **{action.action_id: action for action in self.actions},
+            }
+
+    class ActionCompleted(Event):
+        TOPIC = f"{_TOPIC}.ActionCompleted"
+        action_id: str
+        note: str | None
+
+        def apply(self, person: Person) -> None:
+            action = person.actions.get(self.action_id)
+            if action is not None:
+                person.actions = {
+                    **person.actions,
+                    self.action_id: action.model_copy(update={"completed_on": self.effective_on}),
+                }
+
+    class DetailsCorrected(Event):
+        TOPIC = f"{_TOPIC}.DetailsCorrected"
+        details: PersonDetails
+        reason: str
+
+        def apply(self, person: Person) -> None:
+            person.details = self.details
+
+    class Transferred(Event):
+        TOPIC = f"{_TOPIC}.Transferred"
+        from_area: str
+        to_area: str
+        reason: str
+
+        def apply(self, person: Person) -> None:
+            person.area = self.to_area
+
+    class Removed(Event):
+        TOPIC = f"{_TOPIC}.Removed"
+        reason_code: RemovalReason
+        reason: str | None
+
+        def apply(self, person: Person) -> None:
+            _close_period(person, Status.REMOVED, self.effective_on, str(self.reason_code))
+
+    class ReReferred(Event):
+        TOPIC = f"{_TOPIC}.ReReferred"
+        criteria: tuple[ReferralCriterion, ...]
+        referred_by: str
+        reason: str
+
+        def apply(self, person: Person) -> None:
+            person.period += 1
+            _open_period(person, self.effective_on, self.criteria)
+
+    # --------------------------------------------------------------- commands
+
+    @classmethod
+    def refer(
+        cls,
+        *,
+        area: str,
+        scheme: Scheme,
+        details: PersonDetails,
+        referred_on: date,
+        criteria: Sequence[ReferralCriterion],
+        referred_by: str,
+        reason: str,
+        by: Stamp,
+    ) -> Person:
+        _check_effective(referred_on, details, by, "referred_on")
+        rules.check_scheme_accepts_age(details, referred_on, scheme)
+        return cls._create(
+            cls.Referred,
+            id=uuid4(),
+            timestamp=by.recorded_at,
+            actor=by.actor,
+            effective_on=referred_on,
+            area=area,
+            scheme=scheme,
+            details=details,
+            criteria=tuple(criteria),
+            referred_by=referred_by,
+            reason=reason,
+        )
+
+    def decline(self, *, declined_on: date, reason_code: DeclineReason, reason: str, by: Stamp) -> None:
+        rules.check_status(self.status, (Status.REFERRED,), "decline a referral")
+        self._check_effective(declined_on, by, "declined_on", after=self.referred_on, what="referral")
+        self._trigger(self.ReferralDeclined, by, declined_on, reason_code=reason_code, reason=reason)
+
+    def record_consent(self, *, consent: Consent, by: Stamp) -> None:
+        rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "record consent")
+        self._check_effective(consent.decided_on, by, "decided_on")
+        rules.check_lawful_basis_applies(consent, self.details, self.scheme)
+        self._trigger(self.ConsentRecorded, by, consent.decided_on, consent=consent)
+
+    def withdraw_consent(self, *, withdrawn_on: date, reason: str | None, by: Stamp) -> None:
+        """Consent can be withdrawn at any time, in hospital too; the person leaves the register (seed 002)."""
+        rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "withdraw consent")
+        self._check_effective(withdrawn_on, by, "withdrawn_on")
+        self._trigger(self.ConsentWithdrawn, by, withdrawn_on, reason=reason)
+        self._trigger(
+            self.Removed, by, withdrawn_on, reason_code=RemovalReason.CONSENT_WITHDRAWN, reason=None
+        )
+
+    def record_national_data_objection(
+        self, *, objects: bool, recorded_on: date, reason: str | None, by: Stamp
+    ) -> None:
+        """An objection to national sharing is honoured whatever the register status (domain.md)."""
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(
+            self.NationalDataObjectionRecorded, by, recorded_on, objects=objects, reason=reason
+        )
+
+    def accept(self, *, accepted_on: date, rating: Rating, reason: str | None, by: Stamp) -> None:
+        rules.check_status(self.status, (Status.REFERRED,), "accept")
+        self._check_effective(accepted_on, by, "accepted_on", after=self.referred_on, what="referral")
+        rules.check_has_lawful_basis(self.consent)
+        self._check_rating(rating)
+        self._trigger(self.Accepted, by, accepted_on, rating=rating, reason=reason)
+
+    def change_rating(
+        self,
+        *,
+        changed_on: date,
+        rating: Rating,
+        reason: str,
+        risk_factors: Sequence[RiskFactor],
+        by: Stamp,
+    ) -> None:
+        rules.check_status(self.status, (Status.ON_REGISTER,), "change the rating")
+        self._check_effective(
+            changed_on, by, "changed_on", after=self.rating_since, what="current rating"
+        )
+        self._check_rating(rating)
+        self._trigger(
+            self.RatingChanged,
+            by,
+            changed_on,
+            rating=rating,
+            reason=reason,
+            risk_factors=tuple(risk_factors),
+        )
+
+    def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
+        """Admission sets the inpatient rating for people on the register (seed 003)."""
+        rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission")
+        rules.check_not_admitted(self.admission)
+        self._check_effective(
+            stay.admitted_on, by, "admitted_on", after=self.last_discharged_on, what="last discharge"
+        )
+        rating = self.inpatient_rating() if self.status is Status.ON_REGISTER else None
+        self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
+
+    def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        admission = rules.check_admitted(self.admission)
+        self._check_effective(ready_on, by, "ready_on", after=admission.admitted_on, what="admission")
+        self._trigger(self.ReadyForDischarge, by, ready_on)
+
+    def record_discharge_delay(
+        self, *, recorded_on: date, delay_reason: DelayReason, note: str | None, by: Stamp
+    ) -> None:
+        """A delay is a stay beyond the clinically-ready date, so that date comes first (domain.md)."""
+        rules.check_is_active(self.status)
+        admission = rules.check_admitted(self.admission)
+        if admission.ready_for_discharge_on is None:
+            raise NotAdmittedError(
+                "Record the date the person was clinically ready for discharge first.",
+                field="delay_reason",
+            )
+        self._check_effective(
+            recorded_on,
+            by,
+            "recorded_on",
+            after=admission.ready_for_discharge_on,
+            what="ready-for-discharge date",
+        )
+        self._trigger(
+            self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note
+        )
+
+    def discharge(
+        self,
+        *,
+        discharged_on: date,
+        destination: DischargeDestination,
+        rating: Rating | None,
+        by: Stamp,
+    ) -> None:
+        """Discharge must set a non-inpatient rating for people on the register (seed 003).
+
+        A death in hospital also closes the register period.
+        """
+        rules.check_is_active(self.status)
+        admission = rules.check_admitted(self.admission)
+        self._check_effective(
+            discharged_on, by, "discharged_on", after=admission.admitted_on, what="admission"
+        )
+        died = destination is DischargeDestination.DIED
+        if self.status is Status.ON_REGISTER and not died:
+            if rating is None:
+                raise rules.InpatientRatingError(
+                    "A discharge must set the person's new rating.", field="rating"
+                )
+            rules.check_rating_in_scheme(rating, self.scheme)
+            rules.check_rating_matches_episode(rating, in_hospital=False)
+            rules.check_rating_fits_placement(rating, self.placement)
+        elif rating is not None:
+            raise WrongStatusError(
+                "A rating is only set for people on the register who are discharged alive.",
+                field="rating",
+            )
+        self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
+        if died:
+            self._trigger(self.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None)
+
+    def change_placement(self, *, placement: Placement, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(placement.started_on, by, "started_on")
+        self._trigger(self.PlacementChanged, by, placement.started_on, placement=placement)
+
+    def record_views(self, *, views: Views, recorded_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(self.ViewsRecorded, by, recorded_on, views=views)
+
+    def record_risk_factors(
+        self,
+        *,
+        risk_factors: Sequence[RiskFactor],
+        recorded_on: date,
+        note: str | None,
+        by: Stamp,
+    ) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(
+            self.RiskFactorsRecorded, by, recorded_on, risk_factors=tuple(risk_factors), note=note
+        )
+
+    def assign_professional(
+        self, *, professional: Professional, assigned_on: date, by: Stamp
+    ) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(assigned_on, by, "assigned_on")
+        self._trigger(self.ProfessionalAssigned, by, assigned_on, professional=professional)
+
+    def record_review(
+        self,
+        *,
+        kind: ReviewKind,
+        held_on: date,
+        outcome: str,
+        attendees: Sequence[str],
+        actions: Sequence[tuple[str, str, date]],
+        by: Stamp,
+    ) -> str:
+        """Record a review and its action plan; returns the review id. Actions are (description, owner, due)."""
+        rules.check_is_active(self.status)
+        self._check_effective(held_on, by, "held_on")
+        review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
+        review = ReviewRecord(
+            review_id=review_id,
+            kind=kind,
+            held_on=held_on,
+            outcome=outcome,
+            attendees=tuple(attendees),
+        )
+        review_actions = []
+        for number, (description, owner, due_on) in enumerate(actions, start=1):
+            rules.check_not_before(due_on, held_on, f"actions[{number - 1}].due_on", "review")
+            review_actions.append(
+                ReviewAction(
+                    action_id=f"{review_id}.{number}",
+                    description=description,
+                    owner=owner,
+                    due_on=due_on,
+                )
+            )
+        self._trigger(self.ReviewHeld, by, held_on, review=review, actions=tuple(review_actions))
+        return review_id
+
+    def complete_action(
+        self, *, action_id: str, completed_on: date, note: str | None, by: Stamp
+    ) -> None:
+        rules.check_is_active(self.status)
+        action = self.actions.get(action_id)
+        if action is None or action.completed_on is not None:
+            raise UnknownActionError(
+                "No open action with this id on the person's record.", field="action_id"
+            )
+        held_on = next(r.held_on for r in self.reviews if action_id.startswith(r.review_id))
+        self._check_effective(completed_on, by, "completed_on", after=held_on, what="review")
+        self._trigger(self.ActionCompleted, by, completed_on, action_id=action_id, note=note)
+
+    def correct_details(
+        self, *, details: PersonDetails, corrected_on: date, reason: str, by: Stamp
+    ) -> None:
+        """Corrections are new events: the earlier details stay in the history."""
+        rules.check_is_active(self.status)
+        rules.check_date_not_in_future(details.date_of_birth, by.today, "details.date_of_birth")
+        self._check_effective(corrected_on, by, "corrected_on")
+        self._trigger(self.DetailsCorrected, by, corrected_on, details=details, reason=reason)
+
+    def transfer(
+        self, *, to_area: str, to_scheme: Scheme, transferred_on: date, reason: str, by: Stamp
+    ) -> None:
+        """Funding responsibility moves to another area of the same nation."""
+        rules.check_status(self.status, (Status.ON_REGISTER,), "transfer")
+        self._check_effective(transferred_on, by, "transferred_on")
+        if to_area == self.area:
+            raise TransferError("The person is already on this area's register.", field="to_area")
+        if to_scheme is not self.scheme:
+            raise TransferError(
+                "Transfers stay within one nation's scheme; remove the person and refer them "
+                "to the other nation's register instead.",
+                field="to_area",
+            )
+        self._trigger(
+            self.Transferred, by, transferred_on, from_area=self.area, to_area=to_area, reason=reason
+        )
+
+    def remove(
+        self, *, removed_on: date, reason_code: RemovalReason, reason: str | None, by: Stamp
+    ) -> None:
+        rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "remove")
+        if self.admission is not None and reason_code is not RemovalReason.CONSENT_WITHDRAWN:
+            raise rules.AlreadyAdmittedError(
+                "Record the discharge before removing the person from the register."
+            )
+        self._check_effective(removed_on, by, "removed_on", after=self.referred_on, what="referral")
+        self._trigger(self.Removed, by, removed_on, reason_code=reason_code, reason=reason)
+
+    def re_refer(
+        self,
+        *,
+        referred_on: date,
+        criteria: Sequence[ReferralCriterion],
+        referred_by: str,
+        reason: str,
+        by: Stamp,
+    ) -> None:
+        """Re-referral starts a new period on the same person (domain.md, "Leaving the register")."""
+        if self.status not in (Status.REMOVED, Status.DECLINED):
+            raise WrongStatusError(
+                f"Only a removed or declined person can be re-referred; this one is "
+                f"{self.status.value}."
+            )
+        self._check_effective(referred_on, by, "referred_on", after=self.closed_on, what="closure")
+        rules.check_scheme_accepts_age(self.details, referred_on, self.scheme)
+        self._trigger(
+            self.ReReferred,
+            by,
+            referred_on,
+            criteria=tuple(criteria),
+            referred_by=referred_by,
+            reason=reason,
+        )
+
+    # ---------------------------------------------------------------- queries
+
+    @property
+    def setting(self) -> Setting:
+        if self.admission is not None:
+            return Setting.IN_HOSPITAL
+        if self.placement is not None and self.placement.out_of_area:
+            return Setting.OUT_OF_AREA_PLACEMENT
+        return Setting.COMMUNITY_AT_RISK
+
+    def inpatient_rating(self) -> Rating:
+        if self.scheme is Scheme.ENGLAND_RAG:
+            return Rating(level=RatingLevel.BLUE)
+        return Rating(level=RatingLevel.URGENT, urgent_reason=UrgentReason.IN_HOSPITAL)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _check_rating(self, rating: Rating) -> None:
+        rules.check_rating_in_scheme(rating, self.scheme)
+        rules.check_rating_matches_episode(rating, in_hospital=self.admission is not None)
+        rules.check_rating_fits_placement(rating, self.placement)
+
+    def _check_effective(
+        self,
+        day: date,
+        by: Stamp,
+        field: str,
+        *,
+        after: date | None = None,
+        what: str = "",
+    ) -> None:
+        _check_effective(day, self.details, by, field)
+        rules.check_not_before(day, after, field, what)
+
+    def _trigger(
+        self, event_class: type[Person.Event], by: Stamp, effective_on: date, **kwargs: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=by.recorded_at,
+            actor=by.actor,
+            effective_on=effective_on,
+            **kwargs,
+        )
+
+
+def _check_effective(day: date, details: PersonDetails, by: Stamp, field: str) -> None:
+    rules.check_date_not_in_future(day, by.today, field)
+    rules.check_date_not_before_birth(day, details, field)
+
+
+def _set_rating(person: Person, rating: Rating, since: date) -> None:
+    person.rating = rating
+    person.rating_since = since
+
+
+def _open_period(person: Person, referred_on: date, criteria: Iterable[str]) -> None:
+    person.status = Status.REFERRED
+    person.referred_on = referred_on
+    person.criteria = tuple(ReferralCriterion(c) for c in criteria)
+    person.accepted_on = None
+    person.consent = None
+    person.rating = None
+    person.rating_since = None
+    person.closed_on = None
+    person.closure_reason = None
+
+
+def _close_period(person: Person, status: Status, on: date, reason: str) -> None:
+    person.status = status
+    person.rating = None
+    person.rating_since = None
+    person.closed_on = on
+    person.closure_reason = reason
+
+
+def replay(events: Iterable[CanMutateAggregate[UUID]]) -> Person | None:
+    """Build a Person from any subsequence of its events, e.g. those effective by a date.
+
+    The library's `mutate` insists on consecutive versions, which a filtered history
+    does not have; `apply` alone only changes state, so it is safe here.
+    """
+    person: Person | None = None
+    for event in events:
+        if person is None:
+            if not isinstance(event, Person.Created):
+                continue
+            person = event.mutate(None)
+        else:
+            event.apply(person)
+            person._version = event.originator_version  # noqa: SLF001
+    return person
+
+
+class IdentityKey(Aggregate):
+    """Holds one area's claim on one national number, so a number is referred only once per area.
+
+    Its id is derived from a keyed hash of (area, number) by the application: never
+    from the number alone, which is small enough to enumerate (ADR 0002).
+    """
+
+    TOPIC = "dsr.identity_key.IdentityKey"
+    if TYPE_CHECKING:
+        person_id: UUID | None
+
+    class Event(Aggregate.Event):
+        pass
+
+    class Created(Aggregate.Created):
+        TOPIC = "dsr.identity_key.Created"
+        person_id: UUID
+
+        def apply(self, key: IdentityKey) -> None:
+            key.person_id = self.person_id
+
+    class Claimed(Event):
+        TOPIC = "dsr.identity_key.Claimed"
+        person_id: UUID
+
+        def apply(self, key: IdentityKey) -> None:
+            key.person_id = self.person_id
+
+    class Released(Event):
+        TOPIC = "dsr.identity_key.Released"
+
+        def apply(self, key: IdentityKey) -> None:
+            key.person_id = None
+
+    class Snapshot(Aggregate.Snapshot):
+        TOPIC = "dsr.identity_key.Snapshot"
+
+    @classmethod
+    def claim_new(cls, key_id: UUID, person_id: UUID, at: datetime) -> IdentityKey:
+        return cls._create(cls.Created, id=key_id, person_id=person_id, timestamp=at)
+
+    def claim(self, person_id: UUID, at: datetime) -> None:
+        self.trigger_event(self.Claimed, person_id=person_id, timestamp=at)
+
+    def release(self, at: datetime) -> None:
+        self.trigger_event(self.Released, timestamp=at)

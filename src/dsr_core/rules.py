@@ -1,0 +1,167 @@
+"""The register's invariants, one named check each.
+
+Each check raises the domain error named in its docstring, citing the source in
+../shared/seeds (by number) or domain.md. Time is passed in; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dsr_core.errors import (
+    AgeRuleError,
+    AlreadyAdmittedError,
+    BeforeBirthError,
+    ConsentRequiredError,
+    DateOrderError,
+    FutureDateError,
+    InpatientRatingError,
+    LawfulBasisError,
+    NotAdmittedError,
+    PersonNotActiveError,
+    PlacementRuleError,
+    RatingSchemeError,
+    WrongStatusError,
+)
+from dsr_core.values import (
+    Consent,
+    HospitalStay,
+    LawfulBasis,
+    PersonDetails,
+    Placement,
+    Rating,
+    RatingLevel,
+    Scheme,
+    Status,
+    UrgentReason,
+)
+
+ADULT_AGE = 18
+
+
+def check_date_not_in_future(day: date, today: date, field: str) -> None:
+    """Events happen in the past or today, never later. Raises FutureDateError."""
+    if day > today:
+        raise FutureDateError(f"{field} cannot be after today.", field=field)
+
+
+def check_date_not_before_birth(day: date, details: PersonDetails, field: str) -> None:
+    """Nothing happens to a person before they are born. Raises BeforeBirthError."""
+    if day < details.date_of_birth:
+        raise BeforeBirthError(f"{field} cannot be before the date of birth.", field=field)
+
+
+def check_not_before(day: date, earlier: date | None, field: str, what: str) -> None:
+    """A later step cannot predate the step it follows. Raises DateOrderError."""
+    if earlier is not None and day < earlier:
+        raise DateOrderError(f"{field} cannot be before the {what}.", field=field)
+
+
+def check_is_active(status: Status) -> None:
+    """Removed or declined people take no commands but re-referral. Raises PersonNotActiveError."""
+    if status in (Status.REMOVED, Status.DECLINED):
+        raise PersonNotActiveError(
+            "This person is not on the register; only a re-referral is possible."
+        )
+
+
+def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> None:
+    """A step only happens at the stages it belongs to. Raises WrongStatusError."""
+    check_is_active(status)
+    if status not in allowed:
+        raise WrongStatusError(f"Cannot {action} while the person is {status.value}.")
+
+
+def check_has_lawful_basis(consent: Consent | None) -> None:
+    """Acceptance needs consent or a best-interests decision (seeds 002, 003). Raises ConsentRequiredError."""
+    if consent is None:
+        raise ConsentRequiredError(
+            "Record consent, a best-interests decision, parental responsibility or a "
+            "guardian's decision before accepting the person onto the register."
+        )
+
+
+def check_lawful_basis_applies(
+    consent: Consent, details: PersonDetails, scheme: Scheme
+) -> None:
+    """Parental responsibility is for children only; Scotland's register is adults only (seed 002, domain.md).
+
+    Raises LawfulBasisError.
+    """
+    if consent.basis is LawfulBasis.PARENTAL_RESPONSIBILITY:
+        if scheme is Scheme.SCOTLAND_COMING_HOME:
+            raise LawfulBasisError(
+                "Parental responsibility does not apply on Scotland's adult register.",
+                field="basis",
+            )
+        if details.age_on(consent.decided_on) >= ADULT_AGE:
+            raise LawfulBasisError(
+                "Parental responsibility applies only to a child or young person under 18.",
+                field="basis",
+            )
+
+
+def check_rating_in_scheme(rating: Rating, scheme: Scheme) -> None:
+    """Each area rates in its own scheme (domain.md, "Status and rating"). Raises RatingSchemeError."""
+    if rating.scheme is not scheme:
+        raise RatingSchemeError(
+            f"Rating {rating.level.value} is not part of this area's scheme ({scheme.value}).",
+            field="rating",
+        )
+
+
+def check_rating_matches_episode(rating: Rating, in_hospital: bool) -> None:
+    """Blue (or Urgent, in hospital) if and only if an admission is open (seeds 003, 004).
+
+    Raises InpatientRatingError.
+    """
+    if rating.is_inpatient and not in_hospital:
+        raise InpatientRatingError(
+            "The inpatient rating needs an open hospital admission; record the admission instead.",
+            field="rating",
+        )
+    if in_hospital and not rating.is_inpatient:
+        raise InpatientRatingError(
+            "While the person is in hospital the rating stays the inpatient rating; "
+            "record the discharge with the new rating.",
+            field="rating",
+        )
+
+
+def check_rating_fits_placement(rating: Rating, placement: Placement | None) -> None:
+    """Coming Home's out-of-area categories need an out-of-area placement (seed 001). Raises PlacementRuleError."""
+    out_of_area = placement is not None and placement.out_of_area
+    if rating.level is RatingLevel.APPROPRIATE_OUT_OF_AREA:
+        if not out_of_area or placement is None or not placement.chosen_by_person:
+            raise PlacementRuleError(
+                "Appropriate out-of-area needs a current out-of-area placement that the "
+                "person and family chose.",
+                field="rating",
+            )
+    if rating.urgent_reason is UrgentReason.INAPPROPRIATE_OUT_OF_AREA and not out_of_area:
+        raise PlacementRuleError(
+            "Urgent (inappropriate out-of-area) needs a current out-of-area placement.",
+            field="rating",
+        )
+
+
+def check_not_admitted(admission: HospitalStay | None) -> None:
+    """No admission while an admission is open. Raises AlreadyAdmittedError."""
+    if admission is not None:
+        raise AlreadyAdmittedError("The person already has an open hospital admission.")
+
+
+def check_admitted(admission: HospitalStay | None) -> HospitalStay:
+    """Discharge and delays need an open admission. Raises NotAdmittedError."""
+    if admission is None:
+        raise NotAdmittedError("The person has no open hospital admission.")
+    return admission
+
+
+def check_scheme_accepts_age(details: PersonDetails, on: date, scheme: Scheme) -> None:
+    """Scotland's Coming Home register is for adults (18+) only (seed 000). Raises AgeRuleError."""
+    if scheme is Scheme.SCOTLAND_COMING_HOME and details.age_on(on) < ADULT_AGE:
+        raise AgeRuleError(
+            "Scotland's register is for adults; this person is under 18 on the referral date.",
+            field="details.date_of_birth",
+        )

@@ -1,0 +1,46 @@
+"""Process configuration from DSR_* environment variables (docs/operations.md lists them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """With nothing set, dsr runs embedded on a SQLite file under ./dsr-data."""
+
+    model_config = SettingsConfigDict(env_prefix="DSR_", extra="ignore")
+
+    data_dir: Path = Path("dsr-data")
+    database_url: SecretStr | None = Field(
+        default=None, description="postgresql://user:pass@host:port/db selects PostgreSQL."
+    )
+    database_schema: str = Field(default="dsr", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    pool_size: int = Field(default=5, ge=1, le=100)
+    cipher_key: SecretStr | None = Field(
+        default=None, description="Base64 AES key; when set, event payloads are encrypted at rest."
+    )
+    identity_key: SecretStr | None = Field(
+        default=None,
+        description="Secret for identity keys; generated under data_dir when embedded.",
+    )
+    timezone: str = "Europe/London"
+    area_settings: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="JSON: per-area overrides, keyed by area code."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("DSR_DATABASE_URL must be a postgresql:// URL")
+        return value
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None

@@ -1,0 +1,70 @@
+"""How dates and value objects are written into stored events and snapshots.
+
+Names are part of the stored format: never rename one, add a new one instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import Transcoding
+from pydantic import BaseModel
+
+from dsr_core.values import (
+    Actor,
+    Consent,
+    HospitalStay,
+    PersonDetails,
+    Placement,
+    Professional,
+    Rating,
+    ReviewAction,
+    ReviewRecord,
+    Views,
+)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ValueObjectAsDict(Transcoding):
+    """Stores a pydantic value object as its JSON-mode dict; validates it on the way back."""
+
+    def __init__(self, model: type[BaseModel], name: str) -> None:
+        self.type = model
+        self.name = name
+
+    def encode(self, obj: BaseModel) -> dict[str, Any]:
+        return obj.model_dump(mode="json")
+
+    def decode(self, data: dict[str, Any]) -> BaseModel:
+        return self.type.model_validate(data)
+
+
+VALUE_OBJECT_NAMES: dict[type[BaseModel], str] = {
+    Actor: "dsr.actor",
+    Consent: "dsr.consent",
+    HospitalStay: "dsr.hospital_stay",
+    PersonDetails: "dsr.person_details",
+    Placement: "dsr.placement",
+    Professional: "dsr.professional",
+    Rating: "dsr.rating",
+    ReviewAction: "dsr.review_action",
+    ReviewRecord: "dsr.review_record",
+    Views: "dsr.views",
+}
+
+
+def dsr_transcodings() -> list[Transcoding]:
+    return [DateAsISO()] + [
+        ValueObjectAsDict(model, name) for model, name in VALUE_OBJECT_NAMES.items()
+    ]

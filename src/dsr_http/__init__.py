@@ -1,0 +1,1 @@
+"""The HTTP API and the `dsr` command line: the outer ring that wires everything together."""

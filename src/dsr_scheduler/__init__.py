@@ -1,0 +1,1 @@
+"""Review reminders and reporting snapshots, driven by the cadence rules in dsr_core."""
