@@ -44,7 +44,7 @@ _DETAILS_EXAMPLE = {
     "date_of_birth": "1990-01-01",
     "sex": "female",
     "diagnosis_group": "learning_disability_and_autism",
-    "chi_number": "0101901235",
+    "chi_number": "0101901003",
 }
 
 

@@ -289,7 +289,7 @@ def _check_chi_number(number: str) -> str:
 
 
 NhsNumber = Annotated[str, AfterValidator(_check_nhs_number), Field(examples=["9434765919"])]
-ChiNumber = Annotated[str, AfterValidator(_check_chi_number), Field(examples=["0101901235"])]
+ChiNumber = Annotated[str, AfterValidator(_check_chi_number), Field(examples=["0101901003"])]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
 

@@ -1,0 +1,78 @@
+"""Fixtures: every application test runs on an embedded SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from dsr_core.application import Registers
+from dsr_core.bootstrap import build_registers
+from dsr_core.settings import Settings
+from tests.factories import FakeClock
+from tests.pgserver import ThrowawayPostgres, find_bindir
+
+IDENTITY_KEY = base64.b64encode(b"test-identity-key-32-bytes-long!").decode()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """DSR_TEST_DATABASE_URL if given, else a throwaway server from the local binaries."""
+    given = os.environ.get("DSR_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("DSR_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL binaries not found and DSR_REQUIRE_POSTGRES is set")
+        pytest.skip("PostgreSQL binaries not found (install postgresql to run these)")
+    server = ThrowawayPostgres(bindir)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+SettingsFactory = Callable[..., Settings]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> SettingsFactory:
+    """Settings for a fresh, empty store on the chosen backend."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "identity_key": IDENTITY_KEY,
+            "data_dir": tmp_path / "data",
+            "database_url": None,
+        }
+        if backend == "postgres":
+            url = request.getfixturevalue("postgres_url")
+            values.update(database_url=url, database_schema=schema)
+        values.update(overrides)
+        return Settings.model_validate(values)
+
+    return make
+
+
+@pytest.fixture
+def app(make_settings: SettingsFactory, clock: FakeClock) -> Iterator[Registers]:
+    registers = build_registers(make_settings(), clock=clock)
+    yield registers
+    registers.close()

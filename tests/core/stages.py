@@ -1,0 +1,39 @@
+"""Bring a made-up person to a stage of their journey, through the application."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.values import Actor
+from tests import factories as f
+
+
+def referred(app: Registers, *, area: str = f.ENGLISH_AREA, seed: int = 1,
+             actor: Actor = f.LEAD, **detail_overrides: object) -> UUID:
+    return app.refer(f.referral(area=area, seed=seed, **detail_overrides), actor).person_id
+
+
+def consented(app: Registers, **kwargs: object) -> UUID:
+    person_id = referred(app, **kwargs)  # type: ignore[arg-type]
+    app.record_consent(person_id, f.consent(), f.LEAD)
+    return person_id
+
+
+def accepted(app: Registers, level: str = "amber", urgent_reason: str | None = None,
+             **kwargs: object) -> UUID:
+    person_id = consented(app, **kwargs)
+    app.accept(
+        person_id,
+        cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating(level, urgent_reason)),
+        f.LEAD,
+    )
+    return person_id
+
+
+def admitted(app: Registers, **kwargs: object) -> UUID:
+    person_id = accepted(app, **kwargs)
+    app.admit(person_id, f.admission(), f.LEAD)
+    return person_id

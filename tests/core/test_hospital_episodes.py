@@ -1,0 +1,199 @@
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.areas import AreaDirectory
+from dsr_core.errors import (
+    AlreadyAdmittedError,
+    DateOrderError,
+    InpatientRatingError,
+    NotAdmittedError,
+    WrongStatusError,
+)
+from dsr_core.values import DelayReason, RatingLevel, Setting, Status, UrgentReason
+from tests import factories as f
+from tests.core.stages import accepted, admitted, referred
+
+
+def discharge(level: str | None = "green", on: date = date(2025, 5, 20),
+              destination: str = "family_home") -> cmd.Discharge:
+    return cmd.Discharge(
+        discharged_on=on, destination=destination, rating=f.rating(level) if level else None
+    )
+
+
+def test_admission_sets_blue_and_the_in_hospital_setting(app: Registers) -> None:
+    person = app.get_person(admitted(app))
+    assert person.rating is not None and person.rating.level is RatingLevel.BLUE
+    assert person.rating_since == date(2025, 2, 10)
+    assert person.setting is Setting.IN_HOSPITAL
+
+
+def test_admission_in_scotland_sets_urgent_in_hospital(app: Registers) -> None:
+    person_id = accepted(app, area=f.SCOTTISH_AREA, level="enhanced_monitoring")
+    app.admit(person_id, f.admission(), f.SCOTTISH_LEAD)
+    rating = app.get_person(person_id).rating
+    assert rating is not None and rating.urgent_reason is UrgentReason.IN_HOSPITAL
+
+
+def test_a_referred_person_can_be_admitted_without_a_rating(app: Registers) -> None:
+    person_id = referred(app)
+    app.admit(person_id, f.admission(), f.LEAD)
+    person = app.get_person(person_id)
+    assert person.setting is Setting.IN_HOSPITAL and person.rating is None
+
+
+def test_accepting_someone_in_hospital_needs_the_inpatient_rating(app: Registers) -> None:
+    person_id = referred(app)
+    app.record_consent(person_id, f.consent(), f.LEAD)
+    app.admit(person_id, f.admission(), f.LEAD)
+    with pytest.raises(InpatientRatingError):
+        app.accept(person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("red")), f.LEAD)
+    app.accept(person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("blue")), f.LEAD)
+
+
+def test_a_second_admission_while_admitted_is_refused(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(AlreadyAdmittedError):
+        app.admit(person_id, f.admission(admitted_on=date(2025, 3, 1)), f.LEAD)
+
+
+def test_a_non_blue_rating_during_an_admission_is_refused(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(InpatientRatingError):
+        app.change_rating(
+            person_id,
+            cmd.ChangeRating(changed_on=date(2025, 3, 1), rating=f.rating("red"), reason="x"),
+            f.LEAD,
+        )
+
+
+def test_a_secure_ward_needs_its_security_level() -> None:
+    with pytest.raises(ValidationError, match="security_level"):
+        f.admission(ward_type="secure")
+    assert f.admission(ward_type="secure", security_level="medium").security_level == "medium"
+
+
+def test_a_detention_needs_the_act_and_section() -> None:
+    with pytest.raises(ValidationError, match="detained_under"):
+        f.admission(detained_under=None)
+
+
+def test_discharge_without_an_admission_is_refused(app: Registers) -> None:
+    person_id = accepted(app)
+    with pytest.raises(NotAdmittedError):
+        app.discharge(person_id, discharge(), f.LEAD)
+
+
+def test_discharge_before_admission_is_refused(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(DateOrderError) as error:
+        app.discharge(person_id, discharge(on=date(2025, 2, 9)), f.LEAD)
+    assert error.value.field == "discharged_on"
+
+
+def test_discharge_must_set_a_new_rating(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(InpatientRatingError):
+        app.discharge(person_id, discharge(level=None), f.LEAD)
+
+
+def test_discharge_cannot_keep_blue(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(InpatientRatingError):
+        app.discharge(person_id, discharge(level="blue"), f.LEAD)
+
+
+def test_discharge_sets_the_new_rating_and_closes_the_episode(app: Registers) -> None:
+    person_id = admitted(app)
+    app.discharge(person_id, discharge(level="red"), f.LEAD)
+    person = app.get_person(person_id)
+    assert person.admission is None and person.last_discharged_on == date(2025, 5, 20)
+    assert person.rating is not None and person.rating.level is RatingLevel.RED
+    assert person.setting is Setting.COMMUNITY_AT_RISK
+
+
+def test_an_area_can_set_the_rating_given_on_discharge(make_settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from dsr_core.bootstrap import build_registers
+
+    settings = make_settings(area_settings={f.ENGLISH_AREA: {"post_discharge_rating": {"level": "red"}}})
+    app = build_registers(settings, clock=clock)
+    try:
+        person_id = admitted(app)
+        app.discharge(person_id, discharge(level=None), f.LEAD)
+        rating = app.get_person(person_id).rating
+        assert rating is not None and rating.level is RatingLevel.RED
+    finally:
+        app.close()
+
+
+def test_the_area_directory_refuses_a_malformed_code() -> None:
+    from dsr_core.errors import UnknownAreaError
+
+    with pytest.raises(UnknownAreaError):
+        AreaDirectory().policy("E5400")
+
+
+def test_a_death_in_hospital_closes_the_register_period(app: Registers) -> None:
+    person_id = admitted(app)
+    result = app.discharge(person_id, discharge(level=None, destination="died"), f.LEAD)
+    assert result.events == ("Discharged", "Removed")
+    assert app.get_person(person_id).status is Status.REMOVED
+
+
+def test_a_rating_on_discharge_of_a_referred_person_is_refused(app: Registers) -> None:
+    person_id = referred(app)
+    app.admit(person_id, f.admission(), f.LEAD)
+    with pytest.raises(WrongStatusError):
+        app.discharge(person_id, discharge(level="green"), f.LEAD)
+
+
+def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(NotAdmittedError, match="clinically ready"):
+        app.record_discharge_delay(
+            person_id, cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="awaiting_housing"), f.LEAD
+        )
+    app.mark_ready_for_discharge(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), f.LEAD)
+    app.record_discharge_delay(
+        person_id, cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"), f.LEAD
+    )
+    stay = app.get_person(person_id).admission
+    assert stay is not None
+    assert stay.ready_for_discharge_on == date(2025, 4, 1)
+    assert stay.delay_reason is DelayReason.AWAITING_HOUSING
+
+
+def test_ready_for_discharge_cannot_predate_admission(app: Registers) -> None:
+    person_id = admitted(app)
+    with pytest.raises(DateOrderError):
+        app.mark_ready_for_discharge(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 2, 1)), f.LEAD)
+
+
+def test_a_readmission_cannot_predate_the_last_discharge(app: Registers) -> None:
+    person_id = admitted(app)
+    app.discharge(person_id, discharge(), f.LEAD)
+    with pytest.raises(DateOrderError):
+        app.admit(person_id, f.admission(admitted_on=date(2025, 5, 1)), f.LEAD)
+
+
+def test_a_placement_in_another_area_is_out_of_area(app: Registers) -> None:
+    person_id = accepted(app)
+    app.change_placement(
+        person_id,
+        cmd.ChangePlacement(
+            placement_type="residential_care",
+            placement_area=f.OTHER_ENGLISH_AREA,
+            started_on=date(2025, 2, 1),
+            chosen_by_person=False,
+            needs={"housing": "Two-bedroom flat near family"},
+        ),
+        f.LEAD,
+    )
+    person = app.get_person(person_id)
+    assert person.placement is not None and person.placement.out_of_area
+    assert person.placement.needs.housing == "Two-bedroom flat near family"
+    assert person.setting is Setting.OUT_OF_AREA_PLACEMENT

@@ -1,0 +1,79 @@
+"""A throwaway PostgreSQL server from the local binaries, for tests and system checks.
+
+pytest-postgresql cannot be used here: initdb refuses to run as root, which is how CI
+runs, so when root we run the server as the `postgres` system user (ADR 0003).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def find_bindir() -> Path | None:
+    for candidate in [shutil.which("pg_config")]:
+        if candidate:
+            out = subprocess.run([candidate, "--bindir"], capture_output=True, text=True)
+            bindir = Path(out.stdout.strip())
+            if (bindir / "initdb").exists():
+                return bindir
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(os.path.realpath(initdb)).parent
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ThrowawayPostgres:
+    """initdb + pg_ctl in a temporary directory; trust auth on 127.0.0.1 only."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="dsr-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://dsr@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as_user, *args], check=True, capture_output=True, cwd=self.root)
+
+    def start(self) -> str:
+        self._run(
+            str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "dsr",
+            "-E", "UTF8", "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+            "-l", str(self.root / "server.log"), "-w", "start",
+        )
+        return self.url
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
