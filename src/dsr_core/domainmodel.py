@@ -95,7 +95,19 @@ class Person(Aggregate):
         TOPIC = f"{_TOPIC}.Created"
 
     class Snapshot(Aggregate.Snapshot):
+        """JSON has no enums or tuples: restore them, so a snapshot reads back equal to a replay."""
+
         TOPIC = f"{_TOPIC}.Snapshot"
+
+        def mutate(self, _: None) -> Person:
+            person = super().mutate(None)
+            assert isinstance(person, Person)
+            person.scheme = Scheme(person.scheme)
+            person.status = Status(person.status)
+            person.criteria = tuple(ReferralCriterion(c) for c in person.criteria)
+            person.risk_factors = tuple(RiskFactor(r) for r in person.risk_factors)
+            person.reviews = list(person.reviews)
+            return person
 
     # ----------------------------------------------------------------- events
 
@@ -232,9 +244,16 @@ class Person(Aggregate):
             person.views = self.views
 
     class RiskFactorsRecorded(Event):
+        """Version 2 added `note`; version 1 events (pre-release builds) read back with none."""
+
         TOPIC = f"{_TOPIC}.RiskFactorsRecorded"
+        class_version = 2
         risk_factors: tuple[RiskFactor, ...]
         note: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["note"] = None
 
         def apply(self, person: Person) -> None:
             person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)

@@ -1,0 +1,132 @@
+"""What the two storage modes promise: durability, encryption at rest, no lost updates."""
+
+import os
+import stat
+import threading
+from datetime import date
+
+import pytest
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.bootstrap import IDENTITY_KEY_FILE, build_registers
+from dsr_core.errors import ConcurrentWriteError, DuplicateReferralError, VersionMismatchError
+from dsr_core.settings import Settings
+from tests import factories as f
+from tests.conftest import SettingsFactory
+from tests.core.stages import accepted
+
+CIPHER_KEY = "3q2+7wABAgMEBQYHCAkKCw=="  # 16 bytes, test only
+
+
+def raw_states(app: Registers) -> bytes:
+    return b"".join(n.state for n in app.recorder.select_notifications(None, 1000))
+
+
+def test_records_survive_a_restart(make_settings: SettingsFactory, clock: f.FakeClock) -> None:
+    settings = make_settings()
+    first = build_registers(settings, clock=clock)
+    person_id = accepted(first, seed=21)
+    first.close()
+    second = build_registers(settings, clock=clock)
+    try:
+        assert second.get_person(person_id).version == 3
+        with pytest.raises(DuplicateReferralError):
+            second.refer(f.referral(seed=21), f.LEAD)
+    finally:
+        second.close()
+
+
+def test_event_payloads_are_encrypted_at_rest_when_a_key_is_set(
+    make_settings: SettingsFactory, clock: f.FakeClock
+) -> None:
+    plain = build_registers(make_settings(), clock=clock)
+    encrypted = build_registers(make_settings(cipher_key=CIPHER_KEY, database_schema="enc"
+                                              if plain.factory.env.get("POSTGRES_SCHEMA") else "dsr",
+                                              data_dir=make_settings().data_dir.parent / "enc"),
+                                clock=clock)
+    try:
+        accepted(plain, seed=31)
+        person_id = accepted(encrypted, seed=31)
+        assert b"Testperson31" in raw_states(plain)
+        assert b"Testperson31" not in raw_states(encrypted)
+        assert encrypted.get_person(person_id).details.given_name == "Testperson31"
+    finally:
+        plain.close()
+        encrypted.close()
+
+
+def test_a_stale_version_is_refused_and_nothing_is_written(app: Registers) -> None:
+    person_id = accepted(app)
+    with pytest.raises(VersionMismatchError) as error:
+        app.change_rating(
+            person_id,
+            cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="x"),
+            f.LEAD,
+            expected_version=2,
+        )
+    assert error.value.current == 3
+    assert app.get_person(person_id).version == 3
+
+
+def test_concurrent_edits_of_one_person_save_exactly_one(app: Registers) -> None:
+    person_id = accepted(app)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def edit(level: str) -> None:
+        barrier.wait()
+        try:
+            app.change_rating(
+                person_id,
+                cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating(level), reason="x"),
+                f.LEAD,
+                expected_version=3,
+            )
+            outcomes.append("saved")
+        except (ConcurrentWriteError, VersionMismatchError):
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=edit, args=(lvl,)) for lvl in ("red", "green", "amber", "red")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "refused", "refused", "saved"]
+    assert [h.event_type for h in app.history(person_id)].count("RatingChanged") == 1
+
+
+def test_long_histories_are_snapshotted_and_read_back_identically(app: Registers) -> None:
+    person_id = accepted(app)
+    for day in range(1, 60):
+        app.record_views(
+            person_id, cmd.RecordViews(recorded_on=date(2025, 3, 1), person=f"view {day}"), f.LEAD
+        )
+    assert app.snapshots is not None
+    assert list(app.snapshots.get(person_id))
+    from dsr_core.domainmodel import replay
+
+    replayed = replay(app.events.get(person_id))  # type: ignore[arg-type]
+    assert replayed is not None
+    assert vars(replayed) == vars(app.get_person(person_id))
+
+
+def test_the_embedded_mode_creates_a_private_identity_key_once(tmp_path: os.PathLike[str]) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=None, identity_key=None)
+    first = build_registers(settings)
+    person_id = first.refer(f.referral(seed=41), f.LEAD).person_id
+    first.close()
+    key_file = settings.data_dir / IDENTITY_KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    second = build_registers(settings)
+    try:
+        with pytest.raises(DuplicateReferralError) as error:
+            second.refer(f.referral(seed=41), f.LEAD)
+        assert error.value.existing_person_id == person_id
+    finally:
+        second.close()
+
+
+def test_postgres_mode_refuses_to_start_without_an_identity_key(postgres_url: str) -> None:
+    with pytest.raises(RuntimeError, match="DSR_IDENTITY_KEY"):
+        build_registers(Settings(database_url=postgres_url, identity_key=None))
