@@ -54,8 +54,13 @@ def chi_number(date_of_birth: date, seed: int) -> str:
             return first_nine + str(check)
 
 
-def details(*, seed: int = 1, date_of_birth: date = date(1990, 4, 2), scottish: bool = False,
-            **overrides: Any) -> PersonDetails:
+def details(
+    *,
+    seed: int = 1,
+    date_of_birth: date = date(1990, 4, 2),
+    scottish: bool = False,
+    **overrides: Any,
+) -> PersonDetails:
     values: dict[str, Any] = {
         "given_name": f"Testperson{seed}",
         "family_name": "Fictitious",
@@ -71,8 +76,13 @@ def details(*, seed: int = 1, date_of_birth: date = date(1990, 4, 2), scottish: 
     return PersonDetails.model_validate(values)
 
 
-def referral(*, area: str = ENGLISH_AREA, referred_on: date = date(2025, 1, 10), seed: int = 1,
-             **detail_overrides: Any) -> cmd.Refer:
+def referral(
+    *,
+    area: str = ENGLISH_AREA,
+    referred_on: date = date(2025, 1, 10),
+    seed: int = 1,
+    **detail_overrides: Any,
+) -> cmd.Refer:
     return cmd.Refer(
         area=area,
         details=details(seed=seed, scottish=area.startswith("S"), **detail_overrides),
@@ -83,7 +93,9 @@ def referral(*, area: str = ENGLISH_AREA, referred_on: date = date(2025, 1, 10),
     )
 
 
-def consent(decided_on: date = date(2025, 1, 11), basis: str = "informed_consent") -> cmd.RecordConsent:
+def consent(
+    decided_on: date = date(2025, 1, 11), basis: str = "informed_consent"
+) -> cmd.RecordConsent:
     return cmd.RecordConsent(basis=basis, decided_on=decided_on, decided_by="the person")
 
 

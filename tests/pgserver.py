@@ -59,16 +59,31 @@ class ThrowawayPostgres:
 
     def start(self) -> str:
         self._run(
-            str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "dsr",
-            "-E", "UTF8", "--no-sync",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "dsr",
+            "-E",
+            "UTF8",
+            "--no-sync",
         )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
-            "-l", str(self.root / "server.log"), "-w", "start",
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "start",
         )
         return self.url
 

@@ -72,7 +72,7 @@ class HistoryEntry:
     data: dict[str, Any]
 
 
-class Registers(Application):
+class Registers(Application[UUID]):
     """All areas' Dynamic Support Registers: the write side of dsr."""
 
     name = "Registers"
@@ -117,10 +117,16 @@ class Registers(Application):
             by=by,
         )
         keys = self._claim_keys(command.area, command.details, person.id, by.recorded_at)
-        return self._save(person, keys, lambda: self._check_not_already_held(command.area, command.details))
+        return self._save(
+            person, keys, lambda: self._check_not_already_held(command.area, command.details)
+        )
 
     def decline(
-        self, person_id: UUID, command: cmd.DeclineReferral, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.DeclineReferral,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -135,7 +141,11 @@ class Registers(Application):
         )
 
     def record_consent(
-        self, person_id: UUID, command: cmd.RecordConsent, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.RecordConsent,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         consent = Consent(
             basis=command.basis,
@@ -144,11 +154,18 @@ class Registers(Application):
             note=command.note,
         )
         return self._update(
-            person_id, actor, expected_version, lambda p, by: p.record_consent(consent=consent, by=by)
+            person_id,
+            actor,
+            expected_version,
+            lambda p, by: p.record_consent(consent=consent, by=by),
         )
 
     def withdraw_consent(
-        self, person_id: UUID, command: cmd.WithdrawConsent, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.WithdrawConsent,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -171,12 +188,19 @@ class Registers(Application):
             actor,
             expected_version,
             lambda p, by: p.record_national_data_objection(
-                objects=command.objects, recorded_on=command.recorded_on, reason=command.reason, by=by
+                objects=command.objects,
+                recorded_on=command.recorded_on,
+                reason=command.reason,
+                by=by,
             ),
         )
 
     def accept(
-        self, person_id: UUID, command: cmd.Accept, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.Accept,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -188,7 +212,11 @@ class Registers(Application):
         )
 
     def change_rating(
-        self, person_id: UUID, command: cmd.ChangeRating, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.ChangeRating,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -207,7 +235,9 @@ class Registers(Application):
         self, person_id: UUID, command: cmd.Admit, actor: Actor, expected_version: int | None = None
     ) -> CommandResult:
         stay = HospitalStay(**command.model_dump())
-        return self._update(person_id, actor, expected_version, lambda p, by: p.admit(stay=stay, by=by))
+        return self._update(
+            person_id, actor, expected_version, lambda p, by: p.admit(stay=stay, by=by)
+        )
 
     def mark_ready_for_discharge(
         self,
@@ -243,7 +273,11 @@ class Registers(Application):
         )
 
     def discharge(
-        self, person_id: UUID, command: cmd.Discharge, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.Discharge,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         def discharge(person: Person, by: Stamp) -> None:
             rating = command.rating
@@ -259,7 +293,11 @@ class Registers(Application):
         return self._update(person_id, actor, expected_version, discharge)
 
     def change_placement(
-        self, person_id: UUID, command: cmd.ChangePlacement, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.ChangePlacement,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         def change(person: Person, by: Stamp) -> None:
             placement = Placement(
@@ -272,7 +310,11 @@ class Registers(Application):
         return self._update(person_id, actor, expected_version, change)
 
     def record_views(
-        self, person_id: UUID, command: cmd.RecordViews, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.RecordViews,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         views = Views(person=command.person, family=command.family)
         return self._update(
@@ -319,7 +361,11 @@ class Registers(Application):
         )
 
     def record_review(
-        self, person_id: UUID, command: cmd.RecordReview, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.RecordReview,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         review_ids: list[str] = []
 
@@ -339,7 +385,11 @@ class Registers(Application):
         return _with_extra(result, review_id=review_ids[0])
 
     def complete_action(
-        self, person_id: UUID, command: cmd.CompleteAction, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.CompleteAction,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -354,19 +404,30 @@ class Registers(Application):
         )
 
     def correct_details(
-        self, person_id: UUID, command: cmd.CorrectDetails, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.CorrectDetails,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         def correct(person: Person, by: Stamp) -> list[IdentityKey]:
             old = person.details
             person.correct_details(
-                details=command.details, corrected_on=command.corrected_on, reason=command.reason, by=by
+                details=command.details,
+                corrected_on=command.corrected_on,
+                reason=command.reason,
+                by=by,
             )
             return self._move_keys(person, person.area, old, person.area, command.details, by)
 
         return self._update(person_id, actor, expected_version, correct)
 
     def transfer(
-        self, person_id: UUID, command: cmd.Transfer, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.Transfer,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         to_policy = self.areas.policy(command.to_area)
 
@@ -379,12 +440,18 @@ class Registers(Application):
                 reason=command.reason,
                 by=by,
             )
-            return self._move_keys(person, from_area, person.details, command.to_area, person.details, by)
+            return self._move_keys(
+                person, from_area, person.details, command.to_area, person.details, by
+            )
 
         return self._update(person_id, actor, expected_version, transfer)
 
     def remove(
-        self, person_id: UUID, command: cmd.Remove, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.Remove,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -399,7 +466,11 @@ class Registers(Application):
         )
 
     def re_refer(
-        self, person_id: UUID, command: cmd.ReRefer, actor: Actor, expected_version: int | None = None
+        self,
+        person_id: UUID,
+        command: cmd.ReRefer,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self._update(
             person_id,
@@ -418,7 +489,7 @@ class Registers(Application):
 
     def get_person(self, person_id: UUID, version: int | None = None) -> Person:
         try:
-            aggregate = self.repository.get(person_id, version=version)
+            aggregate: object = self.repository.get(person_id, version=version)
         except AggregateNotFoundError:
             raise PersonNotFoundError(person_id) from None
         if not isinstance(aggregate, Person):
@@ -490,9 +561,14 @@ class Registers(Application):
             if explain_conflict is not None:
                 explain_conflict()
             raise ConcurrentWriteError() from None
-        positions = [r.notification.id for r in recordings if r.notification.originator_id == person.id]
+        positions = [
+            r.notification.id for r in recordings if r.notification.originator_id == person.id
+        ]
         return CommandResult(
-            person_id=person.id, version=person.version, position=max(positions), events=tuple(pending)
+            person_id=person.id,
+            version=person.version,
+            position=max(positions),
+            events=tuple(pending),
         )
 
     # Identity keys: one per (area, national number), derived with a secret key.
@@ -507,7 +583,7 @@ class Registers(Application):
 
     def _load_key(self, key_id: UUID) -> IdentityKey | None:
         try:
-            key = self.repository.get(key_id)
+            key: object = self.repository.get(key_id)
         except AggregateNotFoundError:
             return None
         return key if isinstance(key, IdentityKey) else None
@@ -566,7 +642,14 @@ def _with_extra(result: CommandResult, **extra: Any) -> CommandResult:
     )
 
 
-_BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "actor", "effective_on", "originator_topic"}
+_BASE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "actor",
+    "effective_on",
+    "originator_topic",
+}
 
 
 def describe(event: CanMutateAggregate[UUID]) -> HistoryEntry:

@@ -58,7 +58,9 @@ def ensure_schema(settings: Settings) -> None:
         return
     with psycopg.connect(settings.database_url.get_secret_value(), autocommit=True) as conn:
         conn.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.database_schema))
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                sql.Identifier(settings.database_schema)
+            )
         )
 
 

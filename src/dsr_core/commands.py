@@ -174,7 +174,11 @@ class RecordDischargeDelay(Command):
 
 class Discharge(Command):
     model_config = _example(
-        {"discharged_on": "2025-05-20", "destination": "supported_housing", "rating": {"level": "red"}}
+        {
+            "discharged_on": "2025-05-20",
+            "destination": "supported_housing",
+            "rating": {"level": "red"},
+        }
     )
     discharged_on: date
     destination: DischargeDestination
@@ -204,7 +208,9 @@ class ChangePlacement(Command):
 
 
 class RecordViews(Command):
-    model_config = _example({"recorded_on": "2025-01-20", "person": "I want to live near my sister."})
+    model_config = _example(
+        {"recorded_on": "2025-01-20", "person": "I want to live near my sister."}
+    )
     recorded_on: date
     person: LongText | None = None
     family: LongText | None = None
@@ -241,7 +247,9 @@ class RecordReview(Command):
             "held_on": "2025-03-01",
             "outcome": "Discharge planning to start; housing search.",
             "attendees": ["DSR lead", "Psychiatrist", "Family"],
-            "actions": [{"description": "Housing search", "owner": "Social worker", "due_on": "2025-04-01"}],
+            "actions": [
+                {"description": "Housing search", "owner": "Social worker", "due_on": "2025-04-01"}
+            ],
         }
     )
     kind: ReviewKind

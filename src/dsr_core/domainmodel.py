@@ -15,9 +15,17 @@ from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.domain import Snapshot as LibrarySnapshot
 
 from dsr_core import rules
-from dsr_core.errors import NotAdmittedError, TransferError, UnknownActionError, WrongStatusError
+from dsr_core.errors import (
+    AlreadyAdmittedError,
+    InpatientRatingError,
+    NotAdmittedError,
+    TransferError,
+    UnknownActionError,
+    WrongStatusError,
+)
 from dsr_core.values import (
     Actor,
     Consent,
@@ -28,7 +36,6 @@ from dsr_core.values import (
     PersonDetails,
     Placement,
     Professional,
-    ProfessionalRole,
     Rating,
     RatingLevel,
     ReferralCriterion,
@@ -94,7 +101,7 @@ class Person(Aggregate):
     class Created(Aggregate.Created):
         TOPIC = f"{_TOPIC}.Created"
 
-    class Snapshot(Aggregate.Snapshot):
+    class Snapshot(LibrarySnapshot):
         """JSON has no enums or tuples: restore them, so a snapshot reads back equal to a replay."""
 
         TOPIC = f"{_TOPIC}.Snapshot"
@@ -359,10 +366,16 @@ class Person(Aggregate):
             reason=reason,
         )
 
-    def decline(self, *, declined_on: date, reason_code: DeclineReason, reason: str, by: Stamp) -> None:
+    def decline(
+        self, *, declined_on: date, reason_code: DeclineReason, reason: str, by: Stamp
+    ) -> None:
         rules.check_status(self.status, (Status.REFERRED,), "decline a referral")
-        self._check_effective(declined_on, by, "declined_on", after=self.referred_on, what="referral")
-        self._trigger(self.ReferralDeclined, by, declined_on, reason_code=reason_code, reason=reason)
+        self._check_effective(
+            declined_on, by, "declined_on", after=self.referred_on, what="referral"
+        )
+        self._trigger(
+            self.ReferralDeclined, by, declined_on, reason_code=reason_code, reason=reason
+        )
 
     def record_consent(self, *, consent: Consent, by: Stamp) -> None:
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "record consent")
@@ -371,7 +384,7 @@ class Person(Aggregate):
         self._trigger(self.ConsentRecorded, by, consent.decided_on, consent=consent)
 
     def withdraw_consent(self, *, withdrawn_on: date, reason: str | None, by: Stamp) -> None:
-        """Consent can be withdrawn at any time, in hospital too; the person leaves the register (seed 002)."""
+        """Consent can be withdrawn at any time, in hospital too; the person leaves (seed 002)."""
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "withdraw consent")
         self._check_effective(withdrawn_on, by, "withdrawn_on")
         self._trigger(self.ConsentWithdrawn, by, withdrawn_on, reason=reason)
@@ -390,7 +403,9 @@ class Person(Aggregate):
 
     def accept(self, *, accepted_on: date, rating: Rating, reason: str | None, by: Stamp) -> None:
         rules.check_status(self.status, (Status.REFERRED,), "accept")
-        self._check_effective(accepted_on, by, "accepted_on", after=self.referred_on, what="referral")
+        self._check_effective(
+            accepted_on, by, "accepted_on", after=self.referred_on, what="referral"
+        )
         rules.check_has_lawful_basis(self.consent)
         self._check_rating(rating)
         self._trigger(self.Accepted, by, accepted_on, rating=rating, reason=reason)
@@ -420,10 +435,16 @@ class Person(Aggregate):
 
     def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
         """Admission sets the inpatient rating for people on the register (seed 003)."""
-        rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission")
+        rules.check_status(
+            self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission"
+        )
         rules.check_not_admitted(self.admission)
         self._check_effective(
-            stay.admitted_on, by, "admitted_on", after=self.last_discharged_on, what="last discharge"
+            stay.admitted_on,
+            by,
+            "admitted_on",
+            after=self.last_discharged_on,
+            what="last discharge",
         )
         rating = self.inpatient_rating() if self.status is Status.ON_REGISTER else None
         self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
@@ -431,13 +452,15 @@ class Person(Aggregate):
     def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
         rules.check_is_active(self.status)
         admission = rules.check_admitted(self.admission)
-        self._check_effective(ready_on, by, "ready_on", after=admission.admitted_on, what="admission")
+        self._check_effective(
+            ready_on, by, "ready_on", after=admission.admitted_on, what="admission"
+        )
         self._trigger(self.ReadyForDischarge, by, ready_on)
 
     def record_discharge_delay(
         self, *, recorded_on: date, delay_reason: DelayReason, note: str | None, by: Stamp
     ) -> None:
-        """A delay is a stay beyond the clinically-ready date, so that date comes first (domain.md)."""
+        """A delay is a stay beyond the clinically-ready date, so that date comes first."""
         rules.check_is_active(self.status)
         admission = rules.check_admitted(self.admission)
         if admission.ready_for_discharge_on is None:
@@ -452,9 +475,7 @@ class Person(Aggregate):
             after=admission.ready_for_discharge_on,
             what="ready-for-discharge date",
         )
-        self._trigger(
-            self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note
-        )
+        self._trigger(self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note)
 
     def discharge(
         self,
@@ -476,7 +497,7 @@ class Person(Aggregate):
         died = destination is DischargeDestination.DIED
         if self.status is Status.ON_REGISTER and not died:
             if rating is None:
-                raise rules.InpatientRatingError(
+                raise InpatientRatingError(
                     "A discharge must set the person's new rating.", field="rating"
                 )
             rules.check_rating_in_scheme(rating, self.scheme)
@@ -489,7 +510,9 @@ class Person(Aggregate):
             )
         self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
         if died:
-            self._trigger(self.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None)
+            self._trigger(
+                self.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None
+            )
 
     def change_placement(self, *, placement: Placement, by: Stamp) -> None:
         rules.check_is_active(self.status)
@@ -532,7 +555,10 @@ class Person(Aggregate):
         actions: Sequence[tuple[str, str, date]],
         by: Stamp,
     ) -> str:
-        """Record a review and its action plan; returns the review id. Actions are (description, owner, due)."""
+        """Record a review and its action plan; returns the review id.
+
+        Actions are (description, owner, due date).
+        """
         rules.check_is_active(self.status)
         self._check_effective(held_on, by, "held_on")
         review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
@@ -594,7 +620,12 @@ class Person(Aggregate):
                 field="to_area",
             )
         self._trigger(
-            self.Transferred, by, transferred_on, from_area=self.area, to_area=to_area, reason=reason
+            self.Transferred,
+            by,
+            transferred_on,
+            from_area=self.area,
+            to_area=to_area,
+            reason=reason,
         )
 
     def remove(
@@ -602,7 +633,7 @@ class Person(Aggregate):
     ) -> None:
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "remove")
         if self.admission is not None and reason_code is not RemovalReason.CONSENT_WITHDRAWN:
-            raise rules.AlreadyAdmittedError(
+            raise AlreadyAdmittedError(
                 "Record the discharge before removing the person from the register."
             )
         self._check_effective(removed_on, by, "removed_on", after=self.referred_on, what="referral")
@@ -617,7 +648,7 @@ class Person(Aggregate):
         reason: str,
         by: Stamp,
     ) -> None:
-        """Re-referral starts a new period on the same person (domain.md, "Leaving the register")."""
+        """Re-referral starts a new period on the same person (domain.md, "Leaving")."""
         if self.status not in (Status.REMOVED, Status.DECLINED):
             raise WrongStatusError(
                 f"Only a removed or declined person can be re-referred; this one is "
@@ -724,7 +755,8 @@ def replay(events: Iterable[CanMutateAggregate[UUID]]) -> Person | None:
             person = event.mutate(None)
         else:
             event.apply(person)
-            person._version = event.originator_version  # noqa: SLF001
+            person._version = event.originator_version
+            person._modified_on = event.timestamp
     return person
 
 
@@ -762,7 +794,7 @@ class IdentityKey(Aggregate):
         def apply(self, key: IdentityKey) -> None:
             key.person_id = None
 
-    class Snapshot(Aggregate.Snapshot):
+    class Snapshot(LibrarySnapshot):
         TOPIC = "dsr.identity_key.Snapshot"
 
     @classmethod

@@ -73,7 +73,10 @@ def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> No
 
 
 def check_has_lawful_basis(consent: Consent | None) -> None:
-    """Acceptance needs consent or a best-interests decision (seeds 002, 003). Raises ConsentRequiredError."""
+    """Acceptance needs consent or a best-interests decision (seeds 002, 003).
+
+    Raises ConsentRequiredError.
+    """
     if consent is None:
         raise ConsentRequiredError(
             "Record consent, a best-interests decision, parental responsibility or a "
@@ -81,10 +84,8 @@ def check_has_lawful_basis(consent: Consent | None) -> None:
         )
 
 
-def check_lawful_basis_applies(
-    consent: Consent, details: PersonDetails, scheme: Scheme
-) -> None:
-    """Parental responsibility is for children only; Scotland's register is adults only (seed 002, domain.md).
+def check_lawful_basis_applies(consent: Consent, details: PersonDetails, scheme: Scheme) -> None:
+    """Parental responsibility is for children; Scotland's register is adults only (002).
 
     Raises LawfulBasisError.
     """
@@ -102,7 +103,10 @@ def check_lawful_basis_applies(
 
 
 def check_rating_in_scheme(rating: Rating, scheme: Scheme) -> None:
-    """Each area rates in its own scheme (domain.md, "Status and rating"). Raises RatingSchemeError."""
+    """Each area rates in its own scheme (domain.md, "Status and rating").
+
+    Raises RatingSchemeError.
+    """
     if rating.scheme is not scheme:
         raise RatingSchemeError(
             f"Rating {rating.level.value} is not part of this area's scheme ({scheme.value}).",
@@ -129,15 +133,18 @@ def check_rating_matches_episode(rating: Rating, in_hospital: bool) -> None:
 
 
 def check_rating_fits_placement(rating: Rating, placement: Placement | None) -> None:
-    """Coming Home's out-of-area categories need an out-of-area placement (seed 001). Raises PlacementRuleError."""
+    """Coming Home's out-of-area categories need an out-of-area placement (seed 001).
+
+    Raises PlacementRuleError.
+    """
     out_of_area = placement is not None and placement.out_of_area
-    if rating.level is RatingLevel.APPROPRIATE_OUT_OF_AREA:
-        if not out_of_area or placement is None or not placement.chosen_by_person:
-            raise PlacementRuleError(
-                "Appropriate out-of-area needs a current out-of-area placement that the "
-                "person and family chose.",
-                field="rating",
-            )
+    chosen = placement is not None and placement.chosen_by_person
+    if rating.level is RatingLevel.APPROPRIATE_OUT_OF_AREA and not (out_of_area and chosen):
+        raise PlacementRuleError(
+            "Appropriate out-of-area needs a current out-of-area placement that the "
+            "person and family chose.",
+            field="rating",
+        )
     if rating.urgent_reason is UrgentReason.INAPPROPRIATE_OUT_OF_AREA and not out_of_area:
         raise PlacementRuleError(
             "Urgent (inappropriate out-of-area) needs a current out-of-area placement.",

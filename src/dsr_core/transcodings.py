@@ -41,13 +41,14 @@ class ValueObjectAsDict(Transcoding):
 
     def __init__(self, model: type[BaseModel], name: str) -> None:
         self.type = model
+        self.model = model
         self.name = name
 
     def encode(self, obj: BaseModel) -> dict[str, Any]:
         return obj.model_dump(mode="json")
 
     def decode(self, data: dict[str, Any]) -> BaseModel:
-        return self.type.model_validate(data)
+        return self.model.model_validate(data)
 
 
 VALUE_OBJECT_NAMES: dict[type[BaseModel], str] = {

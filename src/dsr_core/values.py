@@ -64,7 +64,7 @@ class UrgentReason(StrEnum):
 
 
 class Rating(ValueObject):
-    """A person's rating in their area's scheme; the inpatient rating is Blue or Urgent/in hospital."""
+    """A rating in the area's scheme; the inpatient rating is Blue, or Urgent (in hospital)."""
 
     level: RatingLevel
     urgent_reason: UrgentReason | None = None
@@ -261,7 +261,7 @@ def _check_area_code(code: str) -> str:
     if not _AREA_CODE.match(code):
         raise ValueError(
             "must be an ONS GSS code of a Scottish Integration Authority (S37…) "
-            "or an English ICB or local area (E54…, E06…–E10…)"
+            "or an English ICB or local area (E54…, E06… to E10…)"
         )
     return code
 

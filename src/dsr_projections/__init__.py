@@ -1,1 +1,1 @@
-"""Read models built from Person events (register, audit trail, length of stay, national dataset)."""
+"""Read models built from Person events: register, audit, length of stay, national dataset."""

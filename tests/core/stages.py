@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from dsr_core import commands as cmd
@@ -11,19 +12,26 @@ from dsr_core.values import Actor
 from tests import factories as f
 
 
-def referred(app: Registers, *, area: str = f.ENGLISH_AREA, seed: int = 1,
-             actor: Actor = f.LEAD, **detail_overrides: object) -> UUID:
+def referred(
+    app: Registers,
+    *,
+    area: str = f.ENGLISH_AREA,
+    seed: int = 1,
+    actor: Actor = f.LEAD,
+    **detail_overrides: Any,
+) -> UUID:
     return app.refer(f.referral(area=area, seed=seed, **detail_overrides), actor).person_id
 
 
-def consented(app: Registers, **kwargs: object) -> UUID:
-    person_id = referred(app, **kwargs)  # type: ignore[arg-type]
+def consented(app: Registers, **kwargs: Any) -> UUID:
+    person_id = referred(app, **kwargs)
     app.record_consent(person_id, f.consent(), f.LEAD)
     return person_id
 
 
-def accepted(app: Registers, level: str = "amber", urgent_reason: str | None = None,
-             **kwargs: object) -> UUID:
+def accepted(
+    app: Registers, level: str = "amber", urgent_reason: str | None = None, **kwargs: Any
+) -> UUID:
     person_id = consented(app, **kwargs)
     app.accept(
         person_id,
@@ -33,7 +41,7 @@ def accepted(app: Registers, level: str = "amber", urgent_reason: str | None = N
     return person_id
 
 
-def admitted(app: Registers, **kwargs: object) -> UUID:
+def admitted(app: Registers, **kwargs: Any) -> UUID:
     person_id = accepted(app, **kwargs)
     app.admit(person_id, f.admission(), f.LEAD)
     return person_id

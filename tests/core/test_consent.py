@@ -13,7 +13,9 @@ from tests.core.stages import accepted, admitted, referred
 def test_acceptance_without_a_lawful_basis_is_refused(app: Registers) -> None:
     person_id = referred(app)
     with pytest.raises(ConsentRequiredError):
-        app.accept(person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("amber")), f.LEAD)
+        app.accept(
+            person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("amber")), f.LEAD
+        )
     assert app.get_person(person_id).status is Status.REFERRED
 
 
@@ -23,7 +25,9 @@ def test_acceptance_without_a_lawful_basis_is_refused(app: Registers) -> None:
 def test_each_adult_lawful_basis_allows_acceptance(app: Registers, basis: str) -> None:
     person_id = referred(app)
     app.record_consent(person_id, f.consent(basis=basis), f.LEAD)
-    app.accept(person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("green")), f.LEAD)
+    app.accept(
+        person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("green")), f.LEAD
+    )
     person = app.get_person(person_id)
     assert person.status is Status.ON_REGISTER
     assert person.consent is not None and person.consent.basis is LawfulBasis(basis)
@@ -43,7 +47,9 @@ def test_parental_responsibility_is_refused_for_an_adult(app: Registers) -> None
 
 def test_withdrawing_consent_removes_the_person_from_the_register(app: Registers) -> None:
     person_id = accepted(app)
-    result = app.withdraw_consent(person_id, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), f.LEAD)
+    result = app.withdraw_consent(
+        person_id, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), f.LEAD
+    )
     person = app.get_person(person_id)
     assert result.events == ("ConsentWithdrawn", "Removed")
     assert person.status is Status.REMOVED
@@ -69,17 +75,23 @@ def test_a_re_referral_needs_a_fresh_lawful_basis(app: Registers) -> None:
     app.withdraw_consent(person_id, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), f.LEAD)
     app.re_refer(
         person_id,
-        cmd.ReRefer(referred_on=date(2025, 4, 1), criteria=["support_at_risk"], referred_by="GP", reason="x"),
+        cmd.ReRefer(
+            referred_on=date(2025, 4, 1), criteria=["support_at_risk"], referred_by="GP", reason="x"
+        ),
         f.LEAD,
     )
     with pytest.raises(ConsentRequiredError):
-        app.accept(person_id, cmd.Accept(accepted_on=date(2025, 4, 2), rating=f.rating("amber")), f.LEAD)
+        app.accept(
+            person_id, cmd.Accept(accepted_on=date(2025, 4, 2), rating=f.rating("amber")), f.LEAD
+        )
 
 
 def test_an_objection_to_national_sharing_is_a_separate_flag_from_consent(app: Registers) -> None:
     person_id = accepted(app)
     app.record_national_data_objection(
-        person_id, cmd.RecordNationalDataObjection(objects=True, recorded_on=date(2025, 2, 1)), f.LEAD
+        person_id,
+        cmd.RecordNationalDataObjection(objects=True, recorded_on=date(2025, 2, 1)),
+        f.LEAD,
     )
     person = app.get_person(person_id)
     assert person.objects_to_national_sharing

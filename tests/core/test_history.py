@@ -11,7 +11,9 @@ from tests import factories as f
 from tests.core.stages import accepted, admitted
 
 
-def test_history_shows_what_when_effective_when_recorded_and_who(app: Registers, clock: f.FakeClock) -> None:
+def test_history_shows_what_when_effective_when_recorded_and_who(
+    app: Registers, clock: f.FakeClock
+) -> None:
     person_id = accepted(app)
     history = app.history(person_id)
     assert [h.event_type for h in history] == ["Referred", "ConsentRecorded", "Accepted"]
@@ -26,7 +28,11 @@ def test_the_record_as_it_stood_on_a_date_follows_effective_dates(app: Registers
     person_id = admitted(app)  # Amber from 14 Jan, admitted 10 Feb
     before = app.person_as_at(person_id, on=date(2025, 2, 1))
     after = app.person_as_at(person_id, on=date(2025, 2, 10))
-    assert before is not None and before.rating is not None and before.rating.level is RatingLevel.AMBER
+    assert (
+        before is not None
+        and before.rating is not None
+        and before.rating.level is RatingLevel.AMBER
+    )
     assert before.admission is None
     assert after is not None and after.rating is not None and after.rating.level is RatingLevel.BLUE
 
@@ -48,8 +54,14 @@ def test_as_recorded_at_a_time_leaves_out_later_back_dated_entries(
     )
     as_known = app.person_as_at(person_id, on=date(2025, 3, 1), recorded_by=known_then)
     as_now = app.person_as_at(person_id, on=date(2025, 3, 1))
-    assert as_known is not None and as_known.rating is not None and as_known.rating.level is RatingLevel.AMBER
-    assert as_now is not None and as_now.rating is not None and as_now.rating.level is RatingLevel.RED
+    assert (
+        as_known is not None
+        and as_known.rating is not None
+        and as_known.rating.level is RatingLevel.AMBER
+    )
+    assert (
+        as_now is not None and as_now.rating is not None and as_now.rating.level is RatingLevel.RED
+    )
 
 
 def test_an_unknown_person_is_not_found(app: Registers) -> None:
@@ -66,4 +78,6 @@ def test_an_identity_key_id_is_not_a_person(app: Registers) -> None:
 
 def test_recorded_times_are_utc(app: Registers) -> None:
     history = app.history(accepted(app))
-    assert all(h.recorded_at.utcoffset() == datetime(2025, 1, 1, tzinfo=UTC).utcoffset() for h in history)
+    assert all(
+        h.recorded_at.utcoffset() == datetime(2025, 1, 1, tzinfo=UTC).utcoffset() for h in history
+    )

@@ -18,8 +18,9 @@ from tests import factories as f
 from tests.core.stages import accepted, admitted, referred
 
 
-def discharge(level: str | None = "green", on: date = date(2025, 5, 20),
-              destination: str = "family_home") -> cmd.Discharge:
+def discharge(
+    level: str | None = "green", on: date = date(2025, 5, 20), destination: str = "family_home"
+) -> cmd.Discharge:
     return cmd.Discharge(
         discharged_on=on, destination=destination, rating=f.rating(level) if level else None
     )
@@ -51,8 +52,12 @@ def test_accepting_someone_in_hospital_needs_the_inpatient_rating(app: Registers
     app.record_consent(person_id, f.consent(), f.LEAD)
     app.admit(person_id, f.admission(), f.LEAD)
     with pytest.raises(InpatientRatingError):
-        app.accept(person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("red")), f.LEAD)
-    app.accept(person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("blue")), f.LEAD)
+        app.accept(
+            person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("red")), f.LEAD
+        )
+    app.accept(
+        person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("blue")), f.LEAD
+    )
 
 
 def test_a_second_admission_while_admitted_is_refused(app: Registers) -> None:
@@ -119,7 +124,9 @@ def test_discharge_sets_the_new_rating_and_closes_the_episode(app: Registers) ->
 def test_an_area_can_set_the_rating_given_on_discharge(make_settings, clock) -> None:  # type: ignore[no-untyped-def]
     from dsr_core.bootstrap import build_registers
 
-    settings = make_settings(area_settings={f.ENGLISH_AREA: {"post_discharge_rating": {"level": "red"}}})
+    settings = make_settings(
+        area_settings={f.ENGLISH_AREA: {"post_discharge_rating": {"level": "red"}}}
+    )
     app = build_registers(settings, clock=clock)
     try:
         person_id = admitted(app)
@@ -155,11 +162,17 @@ def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> No
     person_id = admitted(app)
     with pytest.raises(NotAdmittedError, match="clinically ready"):
         app.record_discharge_delay(
-            person_id, cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="awaiting_housing"), f.LEAD
+            person_id,
+            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="awaiting_housing"),
+            f.LEAD,
         )
-    app.mark_ready_for_discharge(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), f.LEAD)
+    app.mark_ready_for_discharge(
+        person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), f.LEAD
+    )
     app.record_discharge_delay(
-        person_id, cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"), f.LEAD
+        person_id,
+        cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"),
+        f.LEAD,
     )
     stay = app.get_person(person_id).admission
     assert stay is not None
@@ -170,7 +183,9 @@ def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> No
 def test_ready_for_discharge_cannot_predate_admission(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(DateOrderError):
-        app.mark_ready_for_discharge(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 2, 1)), f.LEAD)
+        app.mark_ready_for_discharge(
+            person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 2, 1)), f.LEAD
+        )
 
 
 def test_a_readmission_cannot_predate_the_last_discharge(app: Registers) -> None:

@@ -39,7 +39,9 @@ def test_exactly_one_check_digit_completes_a_valid_nhs_number(first_nine: str, l
     assert is_valid_nhs_number(first_nine + str(last)) == (expected == last)
 
 
-@given(st.text(alphabet="0123456789", min_size=10, max_size=10), st.integers(0, 9), st.integers(1, 9))
+@given(
+    st.text(alphabet="0123456789", min_size=10, max_size=10), st.integers(0, 9), st.integers(1, 9)
+)
 def test_changing_any_single_digit_of_a_valid_number_makes_it_invalid(
     number: str, position: int, delta: int
 ) -> None:
@@ -59,7 +61,10 @@ def test_every_example_in_the_api_contract_is_valid() -> None:
 
     for model in vars(commands).values():
         if isinstance(model, type) and issubclass(model, commands.Command):
-            for example in (model.model_config.get("json_schema_extra") or {}).get("examples", []):
+            extra = model.model_config.get("json_schema_extra")
+            assert isinstance(extra, dict)
+            for example in extra["examples"]:  # type: ignore[union-attr]
+                assert isinstance(example, dict)
                 if "action_id" in example:
                     continue  # refers to an id the server issues
                 model.model_validate(example)

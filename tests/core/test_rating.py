@@ -17,9 +17,14 @@ from tests import factories as f
 from tests.core.stages import accepted, consented, referred
 
 
-def change(level: str, urgent_reason: str | None = None, on: date = date(2025, 2, 1)) -> cmd.ChangeRating:
+def change(
+    level: str, urgent_reason: str | None = None, on: date = date(2025, 2, 1)
+) -> cmd.ChangeRating:
     return cmd.ChangeRating(
-        changed_on=on, rating=f.rating(level, urgent_reason), reason="Review", risk_factors=["carer_health"]
+        changed_on=on,
+        rating=f.rating(level, urgent_reason),
+        reason="Review",
+        risk_factors=["carer_health"],
     )
 
 
@@ -35,7 +40,9 @@ def test_a_rating_change_records_when_why_and_the_risk_factors(app: Registers) -
 def test_blue_without_an_admission_is_refused_on_acceptance(app: Registers) -> None:
     person_id = consented(app)
     with pytest.raises(InpatientRatingError):
-        app.accept(person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("blue")), f.LEAD)
+        app.accept(
+            person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("blue")), f.LEAD
+        )
 
 
 def test_blue_without_an_admission_is_refused_as_a_rating_change(app: Registers) -> None:

@@ -38,7 +38,9 @@ def test_a_review_records_its_actions_which_can_be_completed(app: Registers) -> 
     assert [r.kind for r in person.reviews] == [ReviewKind.CETR]
     (action_id,) = person.actions
     assert action_id.startswith(review_id)
-    app.complete_action(person_id, cmd.CompleteAction(action_id=action_id, completed_on=date(2025, 3, 20)), f.LEAD)
+    app.complete_action(
+        person_id, cmd.CompleteAction(action_id=action_id, completed_on=date(2025, 3, 20)), f.LEAD
+    )
     assert app.get_person(person_id).actions[action_id].completed_on == date(2025, 3, 20)
 
 
@@ -60,13 +62,19 @@ def test_an_action_due_before_its_review_is_refused(app: Registers) -> None:
 
 def test_views_risk_factors_and_professionals_are_recorded(app: Registers) -> None:
     person_id = accepted(app)
-    app.record_views(person_id, cmd.RecordViews(recorded_on=date(2025, 2, 1), person="Near my sister"), f.LEAD)
+    app.record_views(
+        person_id, cmd.RecordViews(recorded_on=date(2025, 2, 1), person="Near my sister"), f.LEAD
+    )
     app.record_risk_factors(
-        person_id, cmd.RecordRiskFactors(recorded_on=date(2025, 2, 1), risk_factors=["awaiting_diagnosis"]), f.LEAD
+        person_id,
+        cmd.RecordRiskFactors(recorded_on=date(2025, 2, 1), risk_factors=["awaiting_diagnosis"]),
+        f.LEAD,
     )
     app.assign_professional(
         person_id,
-        cmd.AssignProfessional(assigned_on=date(2025, 2, 1), role="lead_professional", name="Pat Imaginary"),
+        cmd.AssignProfessional(
+            assigned_on=date(2025, 2, 1), role="lead_professional", name="Pat Imaginary"
+        ),
         f.LEAD,
     )
     person = app.get_person(person_id)
@@ -79,7 +87,9 @@ def test_a_correction_is_a_new_event_and_the_old_details_stay_in_history(app: Re
     person_id = referred(app, seed=11)
     corrected = f.details(seed=11, family_name="Corrected")
     app.correct_details(
-        person_id, cmd.CorrectDetails(details=corrected, corrected_on=date(2025, 1, 12), reason="Typo"), f.LEAD
+        person_id,
+        cmd.CorrectDetails(details=corrected, corrected_on=date(2025, 1, 12), reason="Typo"),
+        f.LEAD,
     )
     history = app.history(person_id)
     assert [h.event_type for h in history] == ["Referred", "DetailsCorrected"]
@@ -91,7 +101,11 @@ def test_correcting_the_number_moves_the_duplicate_check_to_the_new_number(app: 
     person_id = referred(app, seed=11)
     new_details = f.details(seed=12)
     app.correct_details(
-        person_id, cmd.CorrectDetails(details=new_details, corrected_on=date(2025, 1, 12), reason="Wrong number"), f.LEAD
+        person_id,
+        cmd.CorrectDetails(
+            details=new_details, corrected_on=date(2025, 1, 12), reason="Wrong number"
+        ),
+        f.LEAD,
     )
     app.refer(f.referral(seed=11), f.LEAD)  # the old number is free again
     with pytest.raises(DuplicateReferralError):
@@ -103,7 +117,11 @@ def test_correcting_to_a_number_held_by_someone_else_is_refused(app: Registers) 
     referred(app, seed=12)
     with pytest.raises(DuplicateReferralError):
         app.correct_details(
-            person_id, cmd.CorrectDetails(details=f.details(seed=12), corrected_on=date(2025, 1, 12), reason="x"), f.LEAD
+            person_id,
+            cmd.CorrectDetails(
+                details=f.details(seed=12), corrected_on=date(2025, 1, 12), reason="x"
+            ),
+            f.LEAD,
         )
     assert app.get_person(person_id).details.nhs_number == f.nhs_number(11)
 
@@ -111,7 +129,9 @@ def test_correcting_to_a_number_held_by_someone_else_is_refused(app: Registers) 
 def test_a_transfer_moves_the_person_and_their_number_to_the_new_area(app: Registers) -> None:
     person_id = accepted(app, seed=5)
     app.transfer(
-        person_id, cmd.Transfer(to_area=f.OTHER_ENGLISH_AREA, transferred_on=date(2025, 3, 1), reason="Moved"), f.LEAD
+        person_id,
+        cmd.Transfer(to_area=f.OTHER_ENGLISH_AREA, transferred_on=date(2025, 3, 1), reason="Moved"),
+        f.LEAD,
     )
     assert app.get_person(person_id).area == f.OTHER_ENGLISH_AREA
     app.refer(f.referral(seed=5), f.LEAD)  # free in the old area
@@ -123,7 +143,9 @@ def test_a_transfer_to_another_nation_is_refused(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(TransferError):
         app.transfer(
-            person_id, cmd.Transfer(to_area=f.SCOTTISH_AREA, transferred_on=date(2025, 3, 1), reason="x"), f.LEAD
+            person_id,
+            cmd.Transfer(to_area=f.SCOTTISH_AREA, transferred_on=date(2025, 3, 1), reason="x"),
+            f.LEAD,
         )
 
 
@@ -133,18 +155,26 @@ def test_removal_while_in_hospital_asks_for_the_discharge_first(app: Registers) 
         app.remove(person_id, cmd.Remove(removed_on=date(2025, 3, 1), reason_code="stable"), f.LEAD)
 
 
-def test_a_removed_person_takes_no_commands_and_re_referral_starts_a_new_period(app: Registers) -> None:
+def test_a_removed_person_takes_no_commands_and_re_referral_starts_a_new_period(
+    app: Registers,
+) -> None:
     person_id = accepted(app)
     app.remove(person_id, cmd.Remove(removed_on=date(2025, 6, 1), reason_code="stable"), f.LEAD)
     with pytest.raises(PersonNotActiveError):
         app.remove(person_id, cmd.Remove(removed_on=date(2025, 6, 2), reason_code="stable"), f.LEAD)
     app.re_refer(
         person_id,
-        cmd.ReRefer(referred_on=date(2025, 8, 1), criteria=["support_at_risk"], referred_by="GP", reason="x"),
+        cmd.ReRefer(
+            referred_on=date(2025, 8, 1), criteria=["support_at_risk"], referred_by="GP", reason="x"
+        ),
         f.LEAD,
     )
     person = app.get_person(person_id)
-    assert (person.status, person.period, person.referred_on) == (Status.REFERRED, 2, date(2025, 8, 1))
+    assert (person.status, person.period, person.referred_on) == (
+        Status.REFERRED,
+        2,
+        date(2025, 8, 1),
+    )
 
 
 def test_re_referral_of_someone_on_the_register_is_refused(app: Registers) -> None:
@@ -152,6 +182,11 @@ def test_re_referral_of_someone_on_the_register_is_refused(app: Registers) -> No
     with pytest.raises(WrongStatusError):
         app.re_refer(
             person_id,
-            cmd.ReRefer(referred_on=date(2025, 8, 1), criteria=["support_at_risk"], referred_by="GP", reason="x"),
+            cmd.ReRefer(
+                referred_on=date(2025, 8, 1),
+                criteria=["support_at_risk"],
+                referred_by="GP",
+                reason="x",
+            ),
             f.LEAD,
         )

@@ -50,9 +50,7 @@ def test_today_is_judged_in_the_areas_time_zone(app: Registers, clock: f.FakeClo
 
 def test_scotlands_register_refuses_a_child(app: Registers) -> None:
     with pytest.raises(AgeRuleError):
-        app.refer(
-            f.referral(area=f.SCOTTISH_AREA, date_of_birth=date(2010, 5, 5)), f.SCOTTISH_LEAD
-        )
+        app.refer(f.referral(area=f.SCOTTISH_AREA, date_of_birth=date(2010, 5, 5)), f.SCOTTISH_LEAD)
 
 
 def test_englands_register_takes_a_child(app: Registers) -> None:
@@ -89,7 +87,11 @@ def test_the_same_number_may_be_referred_in_another_area(app: Registers) -> None
 
 def test_a_removed_persons_number_points_to_re_referral(app: Registers) -> None:
     person_id = referred(app, seed=7)
-    app.remove(person_id, cmd.Remove(removed_on=date(2025, 2, 1), reason_code="no_longer_meets_criteria"), f.LEAD)
+    app.remove(
+        person_id,
+        cmd.Remove(removed_on=date(2025, 2, 1), reason_code="no_longer_meets_criteria"),
+        f.LEAD,
+    )
     with pytest.raises(DuplicateReferralError, match="re-referral") as error:
         app.refer(f.referral(seed=7), f.LEAD)
     assert not error.value.on_register
@@ -108,7 +110,9 @@ def test_a_referral_can_be_declined_with_a_reason(app: Registers) -> None:
     person_id = referred(app)
     app.decline(
         person_id,
-        cmd.DeclineReferral(declined_on=date(2025, 1, 12), reason_code="criteria_not_met", reason="x"),
+        cmd.DeclineReferral(
+            declined_on=date(2025, 1, 12), reason_code="criteria_not_met", reason="x"
+        ),
         f.LEAD,
     )
     person = app.get_person(person_id)
@@ -130,14 +134,18 @@ def test_a_declined_person_takes_no_commands_but_re_referral(app: Registers) -> 
     person_id = referred(app)
     app.decline(
         person_id,
-        cmd.DeclineReferral(declined_on=date(2025, 1, 12), reason_code="criteria_not_met", reason="x"),
+        cmd.DeclineReferral(
+            declined_on=date(2025, 1, 12), reason_code="criteria_not_met", reason="x"
+        ),
         f.LEAD,
     )
     with pytest.raises(PersonNotActiveError):
         app.record_consent(person_id, f.consent(), f.LEAD)
     app.re_refer(
         person_id,
-        cmd.ReRefer(referred_on=date(2025, 3, 1), criteria=["in_hospital"], referred_by="GP", reason="x"),
+        cmd.ReRefer(
+            referred_on=date(2025, 3, 1), criteria=["in_hospital"], referred_by="GP", reason="x"
+        ),
         f.LEAD,
     )
     person = app.get_person(person_id)

@@ -41,10 +41,14 @@ def test_event_payloads_are_encrypted_at_rest_when_a_key_is_set(
     make_settings: SettingsFactory, clock: f.FakeClock
 ) -> None:
     plain = build_registers(make_settings(), clock=clock)
-    encrypted = build_registers(make_settings(cipher_key=CIPHER_KEY, database_schema="enc"
-                                              if plain.factory.env.get("POSTGRES_SCHEMA") else "dsr",
-                                              data_dir=make_settings().data_dir.parent / "enc"),
-                                clock=clock)
+    encrypted = build_registers(
+        make_settings(
+            cipher_key=CIPHER_KEY,
+            database_schema="enc" if plain.factory.env.get("POSTGRES_SCHEMA") else "dsr",
+            data_dir=make_settings().data_dir.parent / "enc",
+        ),
+        clock=clock,
+    )
     try:
         accepted(plain, seed=31)
         person_id = accepted(encrypted, seed=31)
@@ -87,7 +91,9 @@ def test_concurrent_edits_of_one_person_save_exactly_one(app: Registers) -> None
         except (ConcurrentWriteError, VersionMismatchError):
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=edit, args=(lvl,)) for lvl in ("red", "green", "amber", "red")]
+    threads = [
+        threading.Thread(target=edit, args=(lvl,)) for lvl in ("red", "green", "amber", "red")
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
