@@ -235,6 +235,9 @@ class AssignProfessional(Command):
 
 
 class NewAction(Command):
+    model_config = _example(
+        {"description": "Housing search", "owner": "Social worker", "due_on": "2025-04-01"}
+    )
     description: LongText
     owner: ShortText
     due_on: date
