@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default_factory=dict, description="JSON: per-area overrides, keyed by area code."
     )
 
+    @field_validator("database_url", "cipher_key", "identity_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """compose passes unset variables as empty strings; treat them as not given."""
+        return None if value == "" else value
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
