@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -10,7 +12,7 @@ def test_with_nothing_configured_dsr_runs_embedded_on_sqlite(
 ) -> None:
     for name in ("DSR_DATABASE_URL", "DSR_CIPHER_KEY", "DSR_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
-    env = library_env(Settings(data_dir="/tmp/dsr-settings-test"))  # type: ignore[arg-type]
+    env = library_env(Settings(data_dir=Path("/tmp/dsr-settings-test")))
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
     assert "CIPHER_KEY" not in env
 
