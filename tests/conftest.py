@@ -13,6 +13,8 @@ import pytest
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
+from dsr_projections.bootstrap import build_runner
+from dsr_projections.runner import ProjectionRunner
 from tests.factories import FakeClock
 from tests.pgserver import ThrowawayPostgres, find_bindir
 
@@ -76,3 +78,11 @@ def app(make_settings: SettingsFactory, clock: FakeClock) -> Iterator[Registers]
     registers = build_registers(make_settings(), clock=clock)
     yield registers
     registers.close()
+
+
+@pytest.fixture
+def runner(make_settings: SettingsFactory, app: Registers) -> Iterator[ProjectionRunner]:
+    """The read side beside `app`, on the same backend; tests drive it with run_once/catch_up."""
+    projections = build_runner(make_settings(), app)
+    yield projections
+    projections.db.close()

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
+from dsr_core.cadences import CadencePolicy
 from dsr_core.errors import UnknownAreaError
 from dsr_core.values import Rating, Scheme, ValueObject
 
@@ -26,6 +27,15 @@ class AreaPolicy(ValueObject):
         description="Rating given on discharge when none is entered (some areas use Red).",
     )
     retention_years: int = Field(default=6, ge=1, le=100)
+    cadences: CadencePolicy = CadencePolicy()
+    disclosure_profile: str = Field(default="", description="Empty: by nation.")
+
+    @property
+    def disclosure(self) -> str:
+        """nhs_england or phs_scotland unless the area configures otherwise (domain.md)."""
+        if self.disclosure_profile:
+            return self.disclosure_profile
+        return "phs_scotland" if self.scheme is Scheme.SCOTLAND_COMING_HOME else "nhs_england"
 
 
 def default_scheme_for(code: str) -> Scheme:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +79,14 @@ def identity_key(settings: Settings) -> bytes:
     if not path.exists():
         _write_secret(path, base64.b64encode(secrets.token_bytes(32)).decode())
     return base64.b64decode(path.read_text().strip())
+
+
+def national_secret(settings: Settings) -> bytes:
+    """The key for national pseudonyms: configured nationally, else derived from this
+    installation's identity secret (then stable across periods, but only within it)."""
+    if settings.national_secret is not None:
+        return base64.b64decode(settings.national_secret.get_secret_value())
+    return hmac.new(identity_key(settings), b"dsr:national-pseudonyms", hashlib.sha256).digest()
 
 
 def _write_secret(path: Path, value: str) -> None:

@@ -27,12 +27,16 @@ class Settings(BaseSettings):
         default=None,
         description="Secret for identity keys; generated under data_dir when embedded.",
     )
+    national_secret: SecretStr | None = Field(
+        default=None,
+        description="Base64 secret shared nationally: pseudonyms stable across areas and periods.",
+    )
     timezone: str = "Europe/London"
     area_settings: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="JSON: per-area overrides, keyed by area code."
     )
 
-    @field_validator("database_url", "cipher_key", "identity_key", mode="before")
+    @field_validator("database_url", "cipher_key", "identity_key", "national_secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """compose passes unset variables as empty strings; treat them as not given."""

@@ -1,0 +1,36 @@
+"""Composition for the read side: which database holds the views, and the runner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dsr_core.application import Registers
+from dsr_core.bootstrap import national_secret
+from dsr_core.settings import Settings
+from dsr_projections.audit import AuditProjection
+from dsr_projections.database import PostgresViews, SQLiteViews, ViewDatabase
+from dsr_projections.projection import Context, Projection
+from dsr_projections.register import RegisterProjection
+from dsr_projections.runner import ProjectionRunner
+
+ALL: Sequence[type[Projection]] = (RegisterProjection, AuditProjection)
+
+
+def view_database(settings: Settings) -> ViewDatabase:
+    if settings.database_url is not None:
+        return PostgresViews(settings.database_url.get_secret_value(), settings.database_schema)
+    return SQLiteViews(settings.data_dir / "views.sqlite3")
+
+
+def build_runner(
+    settings: Settings,
+    registers: Registers,
+    db: ViewDatabase | None = None,
+    projections: Sequence[type[Projection]] = ALL,
+    **options: float,
+) -> ProjectionRunner:
+    db = db or view_database(settings)
+    context = Context(
+        registers=registers, dialect=db.dialect, national_secret=national_secret(settings)
+    )
+    return ProjectionRunner(context, db, projections, **options)  # type: ignore[arg-type]

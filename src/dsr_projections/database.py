@@ -1,0 +1,158 @@
+"""Where read models live: a SQLite file (embedded) or a PostgreSQL schema.
+
+Projections write portable SQL with `?` placeholders; this module adapts it. A write
+transaction takes the projection's lock: `BEGIN IMMEDIATE` on SQLite (one writer per
+file) and a transaction-level advisory lock on PostgreSQL, so two workers never process
+the same batch and a rebuild's final swap excludes the live worker.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+Row = dict[str, Any]
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def fetchall(self) -> list[Row]: ...
+    def fetchone(self) -> Row | None: ...
+
+
+class ViewDatabase(Protocol):
+    dialect: str
+
+    def transaction(self, lock: str | None = None) -> Any: ...
+    def read(self) -> Any: ...
+    def close(self) -> None: ...
+
+
+class _SQLiteCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(sql, [tuple(r) for r in rows])
+
+    def fetchall(self) -> list[Row]:
+        names = [d[0] for d in self._cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in self._cursor.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        rows = self.fetchall()
+        return rows[0] if rows else None
+
+
+class SQLiteViews:
+    """One connection per thread; WAL so readers do not block the writer."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self, lock: str | None = None) -> Iterator[Cursor]:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteCursor(conn.cursor())
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        yield _SQLiteCursor(self._connection().cursor())
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+class _PostgresCursor:
+    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(_pg(sql), tuple(params))  # type: ignore[arg-type]
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(_pg(sql), [tuple(r) for r in rows])  # type: ignore[arg-type]
+
+    def fetchall(self) -> list[Row]:
+        return list(self._cursor.fetchall())
+
+    def fetchone(self) -> Row | None:
+        return self._cursor.fetchone()
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def lock_key(name: str) -> int:
+    """A stable 32-bit advisory-lock key per projection name."""
+    return zlib.crc32(f"dsr-projection:{name}".encode())
+
+
+class PostgresViews:
+    dialect = "postgres"
+
+    def __init__(self, url: str, schema: str, pool_size: int = 4) -> None:
+        self.url = url
+        self.schema = schema
+        self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"options": f"-c search_path={schema}", "row_factory": dict_row},
+            open=True,
+        )
+
+    @contextmanager
+    def transaction(self, lock: str | None = None) -> Iterator[Cursor]:
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            if lock is not None:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock),))
+            yield _PostgresCursor(cursor)
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        with self.pool.connection() as conn, conn.cursor() as cursor:
+            yield _PostgresCursor(cursor)
+            conn.rollback()
+
+    def close(self) -> None:
+        self.pool.close()

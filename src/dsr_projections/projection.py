@@ -1,0 +1,142 @@
+"""The shape every read model shares, and the person-state fold some of them use.
+
+A projection owns named tables. Live tables have their plain names; a rebuild writes
+the same tables with a suffix and swaps them in atomically (runner.py). A projection
+processes a batch of (event, position) inside the transaction that also records its
+new position, so each event changes the view exactly once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import StoredEvent
+
+from dsr_core.application import Registers
+from dsr_core.domainmodel import Person
+from dsr_projections.database import Cursor
+
+Event = CanMutateAggregate[UUID]
+POSITIONS = "projection_positions"
+SHADOW = "__rebuild"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What projections need from outside: the write side's mapper and area policies."""
+
+    registers: Registers
+    dialect: str
+    national_secret: bytes
+
+
+class Projection(ABC):
+    name: ClassVar[str]
+    tables: ClassVar[dict[str, str]]
+    """Table name → column definitions; `{bytes}` becomes BLOB or BYTEA."""
+    indexes: ClassVar[dict[str, str]] = {}
+    """Index name → "table (columns)"."""
+
+    def __init__(self, context: Context, suffix: str = "") -> None:
+        self.context = context
+        self.suffix = suffix
+
+    def t(self, table: str) -> str:
+        return table + self.suffix
+
+    def create(self, cursor: Cursor) -> None:
+        blob = "BYTEA" if self.context.dialect == "postgres" else "BLOB"
+        for table, columns in self.tables.items():
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.t(table)} ({columns.format(bytes=blob)})"
+            )
+        for index, spec in self.indexes.items():
+            table, _, columns = spec.partition(" ")
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index}{self.suffix} ON {self.t(table)} {columns}"
+            )
+
+    def drop(self, cursor: Cursor) -> None:
+        for table in self.tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.t(table)}")
+
+    @abstractmethod
+    def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
+        """Apply a batch of events (with their log positions) to the view."""
+
+
+def person_events(
+    batch: Iterable[tuple[Event, int]],
+) -> list[tuple[Person.Event | Person.Created, int]]:
+    return [(e, p) for e, p in batch if isinstance(e, (Person.Event, Person.Created))]
+
+
+class PersonStates:
+    """Folds events into Person state with the domain's own `apply`, stored as snapshots.
+
+    Loaded once per person per batch and written back once at the end, so a batch
+    costs one read and one write per person touched, whatever its length.
+    """
+
+    def __init__(self, cursor: Cursor, table: str, registers: Registers) -> None:
+        self.cursor = cursor
+        self.table = table
+        self.mapper = registers.mapper
+        self.cache: dict[UUID, Person | None] = {}
+        self.dirty: set[UUID] = set()
+
+    def get(self, person_id: UUID) -> Person | None:
+        if person_id not in self.cache:
+            self.cursor.execute(
+                f"SELECT version, state FROM {self.table} WHERE person_id = ?", (str(person_id),)
+            )
+            row = self.cursor.fetchone()
+            self.cache[person_id] = (
+                self._decode(person_id, int(row["version"]), bytes(row["state"])) if row else None
+            )
+        return self.cache[person_id]
+
+    def apply(self, event: Event) -> Person:
+        """The state after the event; read what you need of the state before first."""
+        before = self.get(event.originator_id)
+        if before is None:
+            after: Person = event.mutate(None)  # type: ignore[assignment]
+        else:
+            event.apply(before)
+            before._version = event.originator_version
+            before._modified_on = event.timestamp
+            after = before
+        self.cache[event.originator_id] = after
+        self.dirty.add(event.originator_id)
+        return after
+
+    def flush(self) -> None:
+        rows = []
+        for person_id in self.dirty:
+            person = self.cache[person_id]
+            assert person is not None
+            rows.append((str(person_id), person.version, self._encode(person)))
+        self.cursor.executemany(
+            f"INSERT INTO {self.table} (person_id, version, state) VALUES (?, ?, ?) "
+            "ON CONFLICT (person_id) DO UPDATE SET version = excluded.version, "
+            "state = excluded.state",
+            rows,
+        )
+        self.dirty.clear()
+
+    def _encode(self, person: Person) -> bytes:
+        return bytes(self.mapper.to_stored_event(Person.Snapshot.take(person)).state)
+
+    def _decode(self, person_id: UUID, version: int, state: bytes) -> Person:
+        stored = StoredEvent(person_id, version, Person.Snapshot.TOPIC, state)
+        snapshot: Any = self.mapper.to_domain_event(stored)
+        person: Person = snapshot.mutate(None)
+        return person
+
+
+STATE_COLUMNS = "person_id TEXT PRIMARY KEY, version BIGINT NOT NULL, state {bytes} NOT NULL"

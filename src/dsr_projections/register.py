@@ -1,0 +1,243 @@
+"""The current register: one row per person referred or on a register, as case workers see it.
+
+People who are declined, removed or who withdraw consent leave the register (their
+history stays in the audit trail). "Overdue" and "days in setting" depend on today, so
+they are computed when queried, not stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from dsr_core.cadences import next_review
+from dsr_core.domainmodel import Person
+from dsr_core.values import ProfessionalRole, Setting, Status
+from dsr_projections.database import Cursor, Row, ViewDatabase
+from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection, person_events
+
+COLUMNS = (
+    "person_id",
+    "area",
+    "scheme",
+    "status",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nhs_number",
+    "chi_number",
+    "setting",
+    "setting_since",
+    "rating",
+    "urgent_reason",
+    "rating_since",
+    "out_of_area",
+    "hospital",
+    "admitted_on",
+    "ready_for_discharge_on",
+    "delay_reason",
+    "lead_professional",
+    "last_review_on",
+    "last_review_kind",
+    "next_review_kind",
+    "next_review_due",
+    "referred_on",
+    "accepted_on",
+    "version",
+)
+
+
+class RegisterProjection(Projection):
+    name = "register"
+    tables: ClassVar[dict[str, str]] = {
+        "register_entries": (
+            "person_id TEXT PRIMARY KEY, area TEXT NOT NULL, scheme TEXT NOT NULL, "
+            "status TEXT NOT NULL, given_name TEXT, family_name TEXT, date_of_birth TEXT, "
+            "nhs_number TEXT, chi_number TEXT, setting TEXT NOT NULL, setting_since TEXT, "
+            "rating TEXT, urgent_reason TEXT, rating_since TEXT, out_of_area BOOLEAN NOT NULL, "
+            "hospital TEXT, admitted_on TEXT, ready_for_discharge_on TEXT, delay_reason TEXT, "
+            "lead_professional TEXT, last_review_on TEXT, last_review_kind TEXT, "
+            "next_review_kind TEXT, next_review_due TEXT, referred_on TEXT, accepted_on TEXT, "
+            "version BIGINT NOT NULL"
+        ),
+        "register_state": STATE_COLUMNS,
+    }
+    indexes: ClassVar[dict[str, str]] = {
+        "register_by_area": "register_entries (area, family_name, person_id)",
+        "register_by_due": "register_entries (area, next_review_due)",
+    }
+
+    def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
+        states = PersonStates(cursor, self.t("register_state"), self.context.registers)
+        touched = {}
+        for event, _ in person_events(batch):
+            person = states.apply(event)
+            touched[person.id] = person
+        states.flush()
+        table = self.t("register_entries")
+        gone = [
+            (str(pid),)
+            for pid, p in touched.items()
+            if p.status not in (Status.REFERRED, Status.ON_REGISTER)
+        ]
+        cursor.executemany(f"DELETE FROM {table} WHERE person_id = ?", gone)
+        rows = [
+            self.row(p)
+            for p in touched.values()
+            if p.status in (Status.REFERRED, Status.ON_REGISTER)
+        ]
+        placeholders = ", ".join("?" for _ in COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
+            f"ON CONFLICT (person_id) DO UPDATE SET {updates}",
+            rows,
+        )
+
+    def row(self, person: Person) -> tuple[Any, ...]:
+        policy = self.context.registers.areas.policy(person.area)
+        due = next_review(person, policy.cadences)
+        stay = person.admission
+        last = max(person.reviews, key=lambda r: r.held_on) if person.reviews else None
+        lead = person.professionals.get(ProfessionalRole.LEAD_PROFESSIONAL)
+        rating = person.rating
+        details = person.details
+        return (
+            str(person.id),
+            person.area,
+            str(person.scheme),
+            str(person.status),
+            details.given_name,
+            details.family_name,
+            _d(details.date_of_birth),
+            details.nhs_number,
+            details.chi_number,
+            str(person.setting),
+            _d(setting_since(person)),
+            str(rating.level) if rating else None,
+            str(rating.urgent_reason) if rating and rating.urgent_reason else None,
+            _d(person.rating_since),
+            person.setting is Setting.OUT_OF_AREA_PLACEMENT,
+            stay.hospital if stay else None,
+            _d(stay.admitted_on) if stay else None,
+            _d(stay.ready_for_discharge_on) if stay else None,
+            str(stay.delay_reason) if stay and stay.delay_reason else None,
+            lead.name if lead else None,
+            _d(last.held_on) if last else None,
+            str(last.kind) if last else None,
+            str(due.kind) if due else None,
+            _d(due.due_on) if due else None,
+            _d(person.referred_on),
+            _d(person.accepted_on),
+            person.version,
+        )
+
+
+def setting_since(person: Person) -> date:
+    """When the person entered their current setting."""
+    if person.admission is not None:
+        return person.admission.admitted_on
+    starts = [person.referred_on]
+    if person.last_discharged_on:
+        starts.append(person.last_discharged_on)
+    if person.placement is not None:
+        starts.append(person.placement.started_on)
+    return max(starts)
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+SortKey = Literal["name", "next_review_due", "rating_since", "admitted_on"]
+_SORT_COLUMNS = {
+    "name": "COALESCE(family_name, '') || ' ' || COALESCE(given_name, '')",
+    "next_review_due": "COALESCE(next_review_due, '9999-12-31')",
+    "rating_since": "COALESCE(rating_since, '9999-12-31')",
+    "admitted_on": "COALESCE(admitted_on, '9999-12-31')",
+}
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    areas: Sequence[str]
+    today: date
+    rating: str | None = None
+    setting: str | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    sort: SortKey = "name"
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    items: list[Row]
+    next_cursor: str | None
+
+
+def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
+    """Filter, sort (with person id as tie-break) and page by keyset cursor."""
+    if not query.areas:
+        return RegisterPage([], None)
+    sort = _SORT_COLUMNS[query.sort]
+    where = [f"area IN ({', '.join('?' for _ in query.areas)})"]
+    params: list[Any] = list(query.areas)
+    for column in ("rating", "setting", "status"):
+        value = getattr(query, column)
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.overdue is not None:
+        where.append(
+            "next_review_due < ?"
+            if query.overdue
+            else "(next_review_due IS NULL OR next_review_due >= ?)"
+        )
+        params.append(query.today.isoformat())
+    if query.cursor:
+        after_key, after_id = _decode_cursor(query.cursor)
+        where.append(f"({sort} > ? OR ({sort} = ? AND person_id > ?))")
+        params += [after_key, after_key, after_id]
+    sql = (
+        f"SELECT *, {sort} AS sort_key FROM register_entries WHERE {' AND '.join(where)} "
+        f"ORDER BY {sort}, person_id LIMIT ?"
+    )
+    with db.read() as cursor:
+        cursor.execute(sql, [*params, query.limit + 1])
+        rows = cursor.fetchall()
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    items = [present(row, query.today) for row in rows]
+    next_cursor = (
+        _encode_cursor(rows[-1]["sort_key"], rows[-1]["person_id"]) if more and rows else None
+    )
+    return RegisterPage(items, next_cursor)
+
+
+def present(row: Row, today: date) -> Row:
+    """Add what depends on today; drop internal columns."""
+    item = {k: v for k, v in row.items() if k != "sort_key"}
+    item["out_of_area"] = bool(item["out_of_area"])
+    due = item.get("next_review_due")
+    item["overdue"] = bool(due and due < today.isoformat())
+    since = item.get("setting_since")
+    item["days_in_setting"] = (today - date.fromisoformat(since)).days if since else None
+    return item
+
+
+def _encode_cursor(key: str, person_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([key, person_id]).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        key, person_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise ValueError("cursor is not one this API issued") from error
+    return str(key), str(person_id)

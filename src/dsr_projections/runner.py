@@ -1,0 +1,245 @@
+"""Keeps the read models up to date, exactly once, and rebuilds them without downtime.
+
+A cycle reads the next batch of notifications after the lowest projection position,
+decodes it once, and hands each projection the events beyond its own position inside a
+transaction that holds the projection's lock and records its new position. A crash
+rolls the whole batch back; the next cycle redoes it. LISTEN/NOTIFY (PostgreSQL) only
+wakes the loop early: it also polls, so a lost notification costs at most one interval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import psycopg
+import structlog
+
+from dsr_projections.database import Cursor, PostgresViews, ViewDatabase
+from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
+
+log = structlog.get_logger(__name__)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Lag:
+    name: str
+    position: int
+    head: int
+
+    @property
+    def behind(self) -> int:
+        return max(0, self.head - self.position)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        context: Context,
+        db: ViewDatabase,
+        projection_classes: Sequence[type[Projection]],
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 0.5,
+    ) -> None:
+        self.context = context
+        self.db = db
+        self.projections = [cls(context) for cls in projection_classes]
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self.setup()
+
+    # ------------------------------------------------------------ set-up
+
+    def setup(self) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {POSITIONS} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            for projection in self.projections:
+                projection.create(cursor)
+                _ensure_position(cursor, projection.name)
+
+    def projection(self, name: str) -> Projection:
+        for projection in self.projections:
+            if projection.name == name:
+                return projection
+        raise KeyError(f"no projection named {name!r}")
+
+    # ------------------------------------------------------------ catch-up
+
+    def positions(self) -> dict[str, int]:
+        with self.db.read() as cursor:
+            cursor.execute(f"SELECT name, position FROM {POSITIONS}")
+            return {r["name"]: int(r["position"]) for r in cursor.fetchall()}
+
+    def head(self) -> int:
+        return self.context.registers.recorder.max_notification_id() or 0
+
+    def lag(self) -> list[Lag]:
+        head, positions = self.head(), self.positions()
+        return [Lag(p.name, positions.get(p.name, 0), head) for p in self.projections]
+
+    def run_once(self) -> int:
+        """Process one batch for every projection; returns the number of events applied."""
+        positions = self.positions()
+        start = min(positions.get(p.name, 0) for p in self.projections) + 1
+        batch = self._read(start)
+        if not batch:
+            return 0
+        applied = 0
+        for projection in self.projections:
+            with self.db.transaction(lock=projection.name) as cursor:
+                applied += _apply(cursor, projection, projection.name, batch)
+        return applied
+
+    def catch_up(self, timeout: float = 60.0) -> None:
+        """Process until every projection has reached the head as it was on entry."""
+        target, deadline = self.head(), time.monotonic() + timeout
+        while min(self.positions().get(p.name, 0) for p in self.projections) < target:
+            if self.run_once() == 0 and time.monotonic() > deadline:
+                raise TimeoutError("projections did not reach the head in time")
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Read-your-writes: True once every projection has processed `position`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if min(self.positions().values(), default=0) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            self._wake.set()
+            time.sleep(0.02)
+
+    def _read(self, start: int) -> list[tuple[Event, int]]:
+        registers = self.context.registers
+        notifications = registers.recorder.select_notifications(start, self.batch_size)
+        return [(registers.mapper.to_domain_event(n), n.id) for n in notifications]  # type: ignore[misc]
+
+    # ------------------------------------------------------------ running
+
+    def run_forever(self) -> None:
+        """Catch up, then follow the log until stopped; errors are logged and retried."""
+        listener = self._listener()
+        backoff = self.poll_interval
+        while not self._stop.is_set():
+            try:
+                if self.run_once() > 0:
+                    backoff = self.poll_interval
+                    continue
+                self._idle(listener)
+            except Exception:
+                log.exception("projection_cycle_failed", retry_in=backoff)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+                listener = self._listener()
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="dsr-projections", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def _listener(self) -> psycopg.Connection[tuple[object, ...]] | None:
+        if not isinstance(self.db, PostgresViews):
+            return None
+        try:
+            conn = psycopg.connect(self.db.url, autocommit=True)
+            channel = f"{self.context.registers.name.lower()}_events"
+            conn.execute(f'LISTEN "{channel}"')
+            return conn
+        except psycopg.Error:
+            log.warning("listen_unavailable_polling_only")
+            return None
+
+    def _idle(self, listener: psycopg.Connection[tuple[object, ...]] | None) -> None:
+        if listener is None:
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+            return
+        for _ in listener.notifies(timeout=self.poll_interval, stop_after=1):
+            pass
+
+    # ------------------------------------------------------------ rebuild
+
+    def rebuild(self, name: str, progress: Progress | None = None) -> int:
+        """Rebuild one read model into shadow tables, then swap it in atomically."""
+        live = self.projection(name)
+        shadow = type(live)(self.context, suffix=SHADOW)
+        shadow_name = name + SHADOW
+        with self.db.transaction(lock=shadow_name) as cursor:
+            shadow.drop(cursor)
+            shadow.create(cursor)
+            cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
+            _ensure_position(cursor, shadow_name)
+        target = self.head()
+        position = 0
+        while position < target:
+            batch = self._read(position + 1)
+            if not batch:
+                break
+            with self.db.transaction(lock=shadow_name) as cursor:
+                _apply(cursor, shadow, shadow_name, batch)
+            position = batch[-1][1]
+            if progress:
+                progress(position, target)
+        with self.db.transaction(lock=name) as cursor:
+            # Under the live lock: finish the last events, then swap tables and positions.
+            while batch := self._read(position + 1):
+                _apply(cursor, shadow, shadow_name, batch)
+                position = batch[-1][1]
+            for table in live.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(f"ALTER TABLE {table}{SHADOW} RENAME TO {table}")
+            for index in live.indexes:
+                cursor.execute(f"DROP INDEX IF EXISTS {index}{SHADOW}")
+            live.create(cursor)
+            cursor.execute(f"UPDATE {POSITIONS} SET position = ? WHERE name = ?", (position, name))
+            cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
+        log.info("projection_rebuilt", projection=name, position=position)
+        return position
+
+    def content_hash(self, name: str) -> str:
+        """A digest of a read model's public tables (not its internal state), for comparison."""
+        digest = hashlib.sha256()
+        projection = self.projection(name)
+        with self.db.read() as cursor:
+            for table in sorted(projection.tables):
+                if table.endswith("_state"):
+                    continue
+                cursor.execute(f"SELECT * FROM {table}")
+                rows = sorted(repr(sorted(r.items())) for r in cursor.fetchall())
+                digest.update(table.encode())
+                for row in rows:
+                    digest.update(row.encode())
+        return digest.hexdigest()
+
+
+def _ensure_position(cursor: Cursor, name: str) -> None:
+    cursor.execute(
+        f"INSERT INTO {POSITIONS} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+        (name,),
+    )
+
+
+def _apply(
+    cursor: Cursor, projection: Projection, name: str, batch: Sequence[tuple[Event, int]]
+) -> int:
+    cursor.execute(f"SELECT position FROM {POSITIONS} WHERE name = ?", (name,))
+    row = cursor.fetchone()
+    position = int(row["position"]) if row else 0
+    todo = [(event, p) for event, p in batch if p > position]
+    if not todo:
+        return 0
+    projection.process(cursor, todo)
+    cursor.execute(f"UPDATE {POSITIONS} SET position = ? WHERE name = ?", (todo[-1][1], name))
+    return len(todo)
