@@ -1,0 +1,149 @@
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_projections.audit import person_trail, verify
+from dsr_projections.runner import ProjectionRunner
+from tests import factories as f
+from tests.core.stages import accepted, admitted
+
+
+def test_the_audit_trail_has_one_row_per_event_with_who_when_and_why(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    person_id = accepted(app)
+    app.change_rating(
+        person_id,
+        cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="Crisis"),
+        f.LEAD,
+    )
+    runner.catch_up()
+    trail = person_trail(runner.db, person_id)
+    assert [r["event_type"] for r in trail] == [
+        "Referred",
+        "ConsentRecorded",
+        "Accepted",
+        "RatingChanged",
+    ]
+    last = trail[-1]
+    assert (last["effective_on"], last["actor_id"], last["actor_role"], last["reason"]) == (
+        "2025-02-01",
+        "lead-1",
+        "lead",
+        "Crisis",
+    )
+    assert [r["prev_hash"] for r in trail[1:]] == [r["hash"] for r in trail[:-1]]
+
+
+def test_verify_finds_no_break_in_an_untouched_trail(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    admitted(app)
+    runner.catch_up()
+    assert list(verify(runner.db, app)) == []
+
+
+def test_verify_reports_an_edited_audit_row(app: Registers, runner: ProjectionRunner) -> None:
+    person_id = accepted(app)
+    runner.catch_up()
+    with runner.db.transaction() as cursor:
+        cursor.execute("UPDATE audit_trail SET actor_id = 'someone-else' WHERE version = 2")
+    breaks = list(verify(runner.db, app))
+    assert {(b.person_id, b.version) for b in breaks} == {(str(person_id), 2)}
+
+
+def test_verify_reports_a_deleted_audit_row(app: Registers, runner: ProjectionRunner) -> None:
+    accepted(app)
+    runner.catch_up()
+    with runner.db.transaction() as cursor:
+        cursor.execute("DELETE FROM audit_trail WHERE version = 2")
+    problems = {b.problem for b in verify(runner.db, app)}
+    assert "expected version 2" in problems and "event missing from the audit trail" in problems
+
+
+def test_live_read_models_equal_a_full_rebuild(app: Registers, runner: ProjectionRunner) -> None:
+    for seed in range(1, 6):
+        admitted(app, seed=seed)
+    runner.catch_up()
+    before = {p.name: runner.content_hash(p.name) for p in runner.projections}
+    for projection in runner.projections:
+        runner.rebuild(projection.name)
+    after = {p.name: runner.content_hash(p.name) for p in runner.projections}
+    assert before == after
+    assert all(lag.behind == 0 for lag in runner.lag())
+
+
+def test_a_rebuild_reports_progress_and_keeps_following_new_events(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    accepted(app, seed=1)
+    seen: list[tuple[int, int]] = []
+    runner.rebuild("register", progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] >= seen[-1][1]
+    accepted(app, seed=2)
+    runner.catch_up()
+    assert runner.lag()[0].behind == 0
+
+
+def test_two_runners_at_once_apply_each_event_exactly_once(
+    app: Registers,
+    runner: ProjectionRunner,
+    make_settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from dsr_projections.bootstrap import build_runner
+
+    other = build_runner(make_settings(), app, batch_size=7)
+    runner.batch_size = 5
+    for seed in range(1, 9):
+        accepted(app, seed=seed)
+    threads = [threading.Thread(target=r.catch_up) for r in (runner, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with runner.db.read() as cursor:
+        cursor.execute("SELECT COUNT(*) AS n, COUNT(DISTINCT position) AS d FROM audit_trail")
+        counts = cursor.fetchone()
+    assert counts is not None and counts["n"] == counts["d"] == 8 * 3
+    assert list(verify(runner.db, app)) == []
+    other.db.close()
+
+
+def test_lag_shows_how_far_each_projection_is_behind(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    accepted(app)
+    # three person events and the identity-key claim written with the referral
+    assert {lag.behind for lag in runner.lag()} == {4}
+    runner.catch_up()
+    assert {lag.behind for lag in runner.lag()} == {0}
+
+
+def test_a_reader_can_wait_for_its_own_write(app: Registers, runner: ProjectionRunner) -> None:
+    runner.poll_interval = 0.05
+    thread = runner.start()
+    try:
+        result = app.refer(f.referral(), f.LEAD)
+        assert runner.wait_for(result.position, timeout=10)
+    finally:
+        runner.stop()
+        thread.join(timeout=5)
+
+
+def test_the_actor_trail_covers_a_time_range(
+    app: Registers, runner: ProjectionRunner, clock: f.FakeClock
+) -> None:
+    from dsr_projections.audit import actor_trail
+
+    accepted(app)
+    runner.catch_up()
+    now = clock.now
+    assert (
+        len(actor_trail(runner.db, "lead-1", now - timedelta(hours=1), now + timedelta(hours=1)))
+        == 3
+    )
+    assert (
+        actor_trail(runner.db, "lead-1", datetime(2020, 1, 1, tzinfo=UTC), now - timedelta(hours=1))
+        == []
+    )
