@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
+from eventsourcing.utils import register_topic
 
 from dsr_core import rules
 from dsr_core.errors import (
@@ -806,3 +807,10 @@ class IdentityKey(Aggregate):
 
     def release(self, at: datetime) -> None:
         self.trigger_event(self.Released, timestamp=at)
+
+
+# The library registers explicit topics of event classes when an aggregate class is
+# defined, but a snapshot class only when a snapshot is first taken. Register ours now,
+# so a process that has never taken a snapshot can read one another process wrote.
+for _snapshot_class in (Person.Snapshot, IdentityKey.Snapshot):
+    register_topic(_snapshot_class.TOPIC, _snapshot_class)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from dsr_core.bootstrap import build_registers
+from dsr_core.logging import configure_logging
 from dsr_core.settings import Settings
 
 
@@ -37,6 +38,59 @@ def _keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project(args: argparse.Namespace) -> int:
+    """Run the projection worker until stopped (PostgreSQL mode runs it as its own process)."""
+    from dsr_projections.__main__ import main as run_worker
+
+    return run_worker(batch_size=args.batch_size)
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    """Rebuild read models into shadow tables and swap them in; progress on stderr."""
+    from dsr_projections.bootstrap import build_runner
+
+    configure_logging()
+    settings = Settings()
+    registers = build_registers(settings)
+    runner = build_runner(settings, registers)
+    names = [args.name] if args.name else [p.name for p in runner.projections]
+    try:
+        for name in names:
+            before = runner.content_hash(name)
+
+            def progress(done: int, total: int, name: str = name) -> None:
+                print(f"\r{name}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+            position = runner.rebuild(name, progress=progress)
+            print(file=sys.stderr)
+            changed = "changed" if runner.content_hash(name) != before else "unchanged"
+            print(json.dumps({"projection": name, "position": position, "content": changed}))
+    finally:
+        runner.db.close()
+        registers.close()
+    return 0
+
+
+def _audit_verify(_: argparse.Namespace) -> int:
+    """Check every audit chain and compare each row with its stored event; exit 1 on a break."""
+    from dsr_projections.audit import verify
+    from dsr_projections.bootstrap import build_runner
+
+    settings = Settings()
+    registers = build_registers(settings)
+    runner = build_runner(settings, registers)
+    try:
+        runner.catch_up()
+        breaks = list(verify(runner.db, registers))
+    finally:
+        runner.db.close()
+        registers.close()
+    for item in breaks:
+        print(json.dumps(vars(item)))
+    print(json.dumps({"breaks": len(breaks)}))
+    return 1 if breaks else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dsr", description="Dynamic Support Register service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     keygen = commands.add_parser("keygen", help="print a new random base64 key")
     keygen.add_argument("--bytes", type=int, choices=(16, 24, 32), default=32)
     keygen.set_defaults(handler=_keygen)
+    project = commands.add_parser("project", help="run the projection worker")
+    project.add_argument("--batch-size", type=int, default=500)
+    project.set_defaults(handler=_project)
+    rebuild = commands.add_parser("rebuild", help="rebuild read models without downtime")
+    rebuild.add_argument("name", nargs="?", help="one read model (default: all)")
+    rebuild.set_defaults(handler=_rebuild)
+    audit = commands.add_parser("audit", help="audit trail tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_commands.add_parser("verify", help="verify the hash chains")
+    audit_verify.set_defaults(handler=_audit_verify)
     return parser
 
 

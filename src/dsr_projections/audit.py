@@ -156,7 +156,7 @@ def _compare_with_events(rows: list[Row], registers: Registers) -> Iterator[Chai
             event = registers.mapper.to_domain_event(notification)
             if not isinstance(event, (Person.Event, Person.Created)):
                 continue
-            record = audit_record(event)  # type: ignore[arg-type]
+            record = audit_record(event)
             key = (record["person_id"], record["version"])
             seen.add(key)
             row = by_key.get(key)

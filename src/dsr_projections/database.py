@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,8 +33,8 @@ class Cursor(Protocol):
 class ViewDatabase(Protocol):
     dialect: str
 
-    def transaction(self, lock: str | None = None) -> Any: ...
-    def read(self) -> Any: ...
+    def transaction(self, lock: str | None = None) -> AbstractContextManager[Cursor]: ...
+    def read(self) -> AbstractContextManager[Cursor]: ...
     def close(self) -> None: ...
 
 
@@ -105,11 +105,11 @@ class _PostgresCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(_pg(sql), tuple(params))  # type: ignore[arg-type]
+        self._cursor.execute(_pg(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self._cursor.executemany(_pg(sql), [tuple(r) for r in rows])  # type: ignore[arg-type]
+            self._cursor.executemany(_pg(sql), [tuple(r) for r in rows])
 
     def fetchall(self) -> list[Row]:
         return list(self._cursor.fetchall())

@@ -60,7 +60,8 @@ class ProjectionRunner:
     def setup(self) -> None:
         with self.db.transaction() as cursor:
             cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {POSITIONS} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+                f"CREATE TABLE IF NOT EXISTS {POSITIONS} "
+                "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
             for projection in self.projections:
                 projection.create(cursor)

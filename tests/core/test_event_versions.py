@@ -71,3 +71,19 @@ def test_an_event_stored_under_version_1_is_read_back_upcast(app: Registers) -> 
         cmd.RecordRiskFactors(recorded_on=f.FakeClock().now.date(), risk_factors=["housing"]),
         f.LEAD,
     )
+
+
+def test_every_topic_resolves_in_a_fresh_process() -> None:
+    """A process that has only imported the domain can read what any other process wrote."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, dsr_core.domainmodel\n"
+        "from eventsourcing.utils import resolve_topic\n"
+        "[resolve_topic(t) for t in sys.argv[1:]]\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *sorted(registered_topics())], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-500:]

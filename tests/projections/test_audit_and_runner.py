@@ -6,6 +6,7 @@ from dsr_core.application import Registers
 from dsr_projections.audit import person_trail, verify
 from dsr_projections.runner import ProjectionRunner
 from tests import factories as f
+from tests.conftest import SettingsFactory
 from tests.core.stages import accepted, admitted
 
 
@@ -89,7 +90,7 @@ def test_a_rebuild_reports_progress_and_keeps_following_new_events(
 def test_two_runners_at_once_apply_each_event_exactly_once(
     app: Registers,
     runner: ProjectionRunner,
-    make_settings,  # type: ignore[no-untyped-def]
+    make_settings: SettingsFactory,
 ) -> None:
     from dsr_projections.bootstrap import build_runner
 
