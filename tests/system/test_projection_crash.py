@@ -32,6 +32,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     """The worker's JSON log goes to worker.log in the test's data directory."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / "worker.log", "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "dsr_http.cli", "project", "--batch-size", "25"],
