@@ -1,0 +1,223 @@
+"""Hospital episodes, delays, placement spells, rating spells and referrals, per person.
+
+Feeds the length-of-stay and proactivity measures of domain.md ("What the register
+should make visible"): was the person on the register before admission, how long were
+they Amber or Red beforehand, how long from referral to acceptance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from dsr_core.domainmodel import Person
+from dsr_core.values import RatingLevel, Status, WardType
+from dsr_projections.database import Cursor, ViewDatabase
+from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection, person_events
+from dsr_projections.stays import Episode, Referral, Spell, metrics
+
+LOOKBACK_DAYS = 365
+"""How far before an admission Amber/Red days are counted."""
+
+
+class LengthOfStayProjection(Projection):
+    name = "length_of_stay"
+    tables: ClassVar[dict[str, str]] = {
+        "los_episodes": (
+            "episode_id BIGINT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL, "
+            "admitted_on TEXT NOT NULL, discharged_on TEXT, secure BOOLEAN NOT NULL, "
+            "ready_on TEXT, delay_reason TEXT, destination TEXT, "
+            "on_register_before BOOLEAN NOT NULL, days_amber_red_before INTEGER NOT NULL"
+        ),
+        "los_placements": (
+            "spell_id BIGINT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL, "
+            "started_on TEXT NOT NULL, ended_on TEXT, out_of_area BOOLEAN NOT NULL"
+        ),
+        "los_ratings": (
+            "spell_id BIGINT PRIMARY KEY, person_id TEXT NOT NULL, level TEXT NOT NULL, "
+            "started_on TEXT NOT NULL, ended_on TEXT"
+        ),
+        "los_referrals": (
+            "person_id TEXT NOT NULL, period INTEGER NOT NULL, area TEXT NOT NULL, "
+            "referred_on TEXT NOT NULL, accepted_on TEXT, PRIMARY KEY (person_id, period)"
+        ),
+        "los_state": STATE_COLUMNS,
+    }
+    indexes: ClassVar[dict[str, str]] = {
+        "los_episodes_by_area": "los_episodes (area, admitted_on)",
+        "los_ratings_by_person": "los_ratings (person_id, started_on)",
+        "los_placements_by_area": "los_placements (area, started_on)",
+    }
+
+    def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
+        states = PersonStates(cursor, self.t("los_state"), self.context.registers)
+        for event, position in person_events(batch):
+            before = states.get(event.originator_id)
+            status_before = before.status if before is not None else None
+            rating_before = before.rating if before is not None else None
+            person = states.apply(event)
+            self._record(cursor, event, position, person, status_before)
+            if person.rating != rating_before:
+                self._rating_spell(cursor, person, position, event)
+        states.flush()
+
+    def _record(
+        self,
+        cursor: Cursor,
+        event: Event,
+        position: int,
+        person: Person,
+        status_before: Status | None,
+    ) -> None:
+        pid, on = str(person.id), _effective(event)
+        if isinstance(event, (Person.Referred, Person.ReReferred)):
+            cursor.execute(
+                f"INSERT INTO {self.t('los_referrals')} (person_id, period, area, referred_on) "
+                "VALUES (?, ?, ?, ?)",
+                (pid, person.period, person.area, on),
+            )
+        elif isinstance(event, Person.Accepted):
+            cursor.execute(
+                f"UPDATE {self.t('los_referrals')} SET accepted_on = ? "
+                "WHERE person_id = ? AND period = ?",
+                (on, pid, person.period),
+            )
+        elif isinstance(event, Person.Admitted):
+            stay = event.stay
+            cursor.execute(
+                f"INSERT INTO {self.t('los_episodes')} (episode_id, person_id, area, admitted_on, "
+                "secure, on_register_before, days_amber_red_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    position,
+                    pid,
+                    person.area,
+                    on,
+                    stay.ward_type == WardType.SECURE,
+                    status_before is Status.ON_REGISTER
+                    and person.accepted_on is not None
+                    and person.accepted_on < stay.admitted_on,
+                    self._amber_red_days(cursor, pid, stay.admitted_on),
+                ),
+            )
+        elif isinstance(event, Person.ReadyForDischarge):
+            self._update_open_episode(cursor, pid, "ready_on = ?", (on,))
+        elif isinstance(event, Person.DischargeDelayed):
+            self._update_open_episode(cursor, pid, "delay_reason = ?", (str(event.delay_reason),))
+        elif isinstance(event, Person.Discharged):
+            self._update_open_episode(
+                cursor, pid, "discharged_on = ?, destination = ?", (on, str(event.destination))
+            )
+        elif isinstance(event, Person.PlacementChanged):
+            cursor.execute(
+                f"UPDATE {self.t('los_placements')} SET ended_on = ? "
+                "WHERE person_id = ? AND ended_on IS NULL",
+                (on, pid),
+            )
+            cursor.execute(
+                f"INSERT INTO {self.t('los_placements')} VALUES (?, ?, ?, ?, NULL, ?)",
+                (position, pid, person.area, on, event.placement.out_of_area),
+            )
+
+    def _update_open_episode(
+        self, cursor: Cursor, person_id: str, assignments: str, values: tuple[str, ...]
+    ) -> None:
+        cursor.execute(
+            f"UPDATE {self.t('los_episodes')} SET {assignments} "
+            "WHERE person_id = ? AND discharged_on IS NULL",
+            (*values, person_id),
+        )
+
+    def _rating_spell(self, cursor: Cursor, person: Person, position: int, event: Event) -> None:
+        on = _effective(event)
+        table = self.t("los_ratings")
+        cursor.execute(
+            f"UPDATE {table} SET ended_on = ? WHERE person_id = ? AND ended_on IS NULL",
+            (on, str(person.id)),
+        )
+        if person.rating is not None:
+            cursor.execute(
+                f"INSERT INTO {table} VALUES (?, ?, ?, ?, NULL)",
+                (position, str(person.id), str(person.rating.level), on),
+            )
+
+    def _amber_red_days(self, cursor: Cursor, person_id: str, admitted_on: date) -> int:
+        window_start = admitted_on - timedelta(days=LOOKBACK_DAYS)
+        cursor.execute(
+            f"SELECT started_on, ended_on FROM {self.t('los_ratings')} "
+            "WHERE person_id = ? AND level IN (?, ?) AND started_on < ?",
+            (person_id, str(RatingLevel.AMBER), str(RatingLevel.RED), admitted_on.isoformat()),
+        )
+        total = 0
+        for row in cursor.fetchall():
+            start = max(date.fromisoformat(row["started_on"]), window_start)
+            end = min(
+                date.fromisoformat(row["ended_on"]) if row["ended_on"] else admitted_on, admitted_on
+            )
+            total += max(0, (end - start).days)
+        return total
+
+
+def _effective(event: Event) -> str:
+    effective: date = event.effective_on  # type: ignore[attr-defined]
+    return effective.isoformat()
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def area_metrics(
+    db: ViewDatabase, area: str, period_start: date, period_end: date
+) -> dict[str, object]:
+    """The length-of-stay and proactivity measures for one area and period."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT * FROM los_episodes WHERE area = ? AND admitted_on <= ? "
+            "AND (discharged_on IS NULL OR discharged_on >= ?)",
+            (area, period_end.isoformat(), period_start.isoformat()),
+        )
+        episodes = [
+            Episode(
+                person_id=r["person_id"],
+                area=r["area"],
+                admitted_on=date.fromisoformat(r["admitted_on"]),
+                discharged_on=_date(r["discharged_on"]),
+                secure=bool(r["secure"]),
+                ready_on=_date(r["ready_on"]),
+                delay_reason=r["delay_reason"],
+                destination=r["destination"],
+                on_register_before=bool(r["on_register_before"]),
+                days_amber_red_before=int(r["days_amber_red_before"]),
+            )
+            for r in cursor.fetchall()
+        ]
+        cursor.execute(
+            "SELECT * FROM los_placements WHERE area = ? AND started_on <= ? "
+            "AND (ended_on IS NULL OR ended_on > ?)",
+            (area, period_end.isoformat(), period_end.isoformat()),
+        )
+        spells = [
+            Spell(
+                r["person_id"],
+                r["area"],
+                date.fromisoformat(r["started_on"]),
+                _date(r["ended_on"]),
+                bool(r["out_of_area"]),
+            )
+            for r in cursor.fetchall()
+        ]
+        cursor.execute(
+            "SELECT * FROM los_referrals WHERE area = ? AND accepted_on BETWEEN ? AND ?",
+            (area, period_start.isoformat(), period_end.isoformat()),
+        )
+        referrals = [
+            Referral(
+                r["person_id"],
+                r["area"],
+                date.fromisoformat(r["referred_on"]),
+                _date(r["accepted_on"]),
+            )
+            for r in cursor.fetchall()
+        ]
+    return {"area": area, **metrics(episodes, spells, referrals, period_start, period_end)}

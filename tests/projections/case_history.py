@@ -1,0 +1,131 @@
+"""One realistic journey, entered through the application, used by several read-model tests.
+
+England, area E54000048, a made-up adult born 2 April 1990:
+  10 Jan referred · 11 Jan consent · 14 Jan accepted Amber · 1 Feb Red · 10 Feb admitted
+  1 Mar C(E)TR (action due 1 Apr) · 1 Apr clinically ready · 15 Apr delay: awaiting housing
+  20 May discharged to supported housing, Red · 20 Jun Green · 25 Sep removed (stable)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from tests import factories as f
+
+Step = Callable[[Registers, UUID], object]
+
+STEPS: list[tuple[str, Step]] = [
+    ("consent", lambda app, pid: app.record_consent(pid, f.consent(date(2025, 1, 11)), f.LEAD)),
+    (
+        "amber",
+        lambda app, pid: app.accept(
+            pid, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("amber")), f.LEAD
+        ),
+    ),
+    (
+        "red",
+        lambda app, pid: app.change_rating(
+            pid,
+            cmd.ChangeRating(
+                changed_on=date(2025, 2, 1),
+                rating=f.rating("red"),
+                reason="Placement breaking down",
+                risk_factors=["placement_breakdown"],
+            ),
+            f.LEAD,
+        ),
+    ),
+    ("admitted", lambda app, pid: app.admit(pid, f.admission(date(2025, 2, 10)), f.LEAD)),
+    (
+        "cetr",
+        lambda app, pid: app.record_review(
+            pid,
+            cmd.RecordReview(
+                kind="cetr",
+                held_on=date(2025, 3, 1),
+                outcome="Plan discharge",
+                actions=[
+                    {
+                        "description": "Find housing",
+                        "owner": "Social worker",
+                        "due_on": date(2025, 4, 1),
+                    }
+                ],
+            ),
+            f.LEAD,
+        ),
+    ),
+    (
+        "ready",
+        lambda app, pid: app.mark_ready_for_discharge(
+            pid, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), f.LEAD
+        ),
+    ),
+    (
+        "delayed",
+        lambda app, pid: app.record_discharge_delay(
+            pid,
+            cmd.RecordDischargeDelay(
+                recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"
+            ),
+            f.LEAD,
+        ),
+    ),
+    (
+        "discharged",
+        lambda app, pid: app.discharge(
+            pid,
+            cmd.Discharge(
+                discharged_on=date(2025, 5, 20),
+                destination="supported_housing",
+                rating=f.rating("red"),
+            ),
+            f.LEAD,
+        ),
+    ),
+    (
+        "green",
+        lambda app, pid: app.change_rating(
+            pid,
+            cmd.ChangeRating(
+                changed_on=date(2025, 6, 20), rating=f.rating("green"), reason="Settled at home"
+            ),
+            f.LEAD,
+        ),
+    ),
+    (
+        "removed",
+        lambda app, pid: app.remove(
+            pid, cmd.Remove(removed_on=date(2025, 9, 25), reason_code="stable"), f.LEAD
+        ),
+    ),
+]
+
+EVENT_TYPES = [
+    "Referred",
+    "ConsentRecorded",
+    "Accepted",
+    "RatingChanged",
+    "Admitted",
+    "ReviewHeld",
+    "ReadyForDischarge",
+    "DischargeDelayed",
+    "Discharged",
+    "RatingChanged",
+    "Removed",
+]
+
+
+def play(app: Registers, clock: f.FakeClock, until: str | None = None, seed: int = 1) -> UUID:
+    """Enter the journey (all typed in on 30 September 2025), stopping after `until`."""
+    clock.now = datetime(2025, 9, 30, 12, tzinfo=UTC)
+    person_id = app.refer(f.referral(referred_on=date(2025, 1, 10), seed=seed), f.LEAD).person_id
+    for name, step in STEPS:
+        step(app, person_id)
+        if name == until:
+            break
+    return person_id
