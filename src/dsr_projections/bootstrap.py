@@ -10,11 +10,17 @@ from dsr_core.settings import Settings
 from dsr_projections.audit import AuditProjection
 from dsr_projections.database import PostgresViews, SQLiteViews, ViewDatabase
 from dsr_projections.length_of_stay import LengthOfStayProjection
+from dsr_projections.national_dataset import NationalDatasetProjection
 from dsr_projections.projection import Context, Projection
 from dsr_projections.register import RegisterProjection
 from dsr_projections.runner import ProjectionRunner
 
-ALL: Sequence[type[Projection]] = (RegisterProjection, AuditProjection, LengthOfStayProjection)
+ALL: Sequence[type[Projection]] = (
+    RegisterProjection,
+    AuditProjection,
+    LengthOfStayProjection,
+    NationalDatasetProjection,
+)
 
 
 def view_database(settings: Settings) -> ViewDatabase:

@@ -1,0 +1,307 @@
+"""A synthetic register: obviously fictional people on realistic journeys, for demos and tests.
+
+Everything goes through the application service, so the demo data obeys every rule.
+Names are invented words; NHS and CHI numbers pass their check digits but are
+generated, and dates are random.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.errors import DsrError
+from dsr_core.identifiers import mod11_check_digit
+from dsr_core.values import Actor, Role
+
+GIVEN = (
+    "Zephyrine",
+    "Quillon",
+    "Marrowby",
+    "Tamsinelle",
+    "Orrin",
+    "Vessaly",
+    "Bramwick",
+    "Ilsabet",
+    "Corvane",
+    "Dellaphine",
+    "Fennick",
+    "Wrenna",
+    "Jasperin",
+    "Liorel",
+    "Nimsy",
+    "Ottoline",
+)
+FAMILY = (
+    "Examplewood",
+    "Testbury",
+    "Fictionfield",
+    "Madeupton",
+    "Placeholme",
+    "Sampleton",
+    "Dummington",
+    "Mockridge",
+    "Notrealley",
+    "Imaginarby",
+)
+ENGLISH_AREAS = ("E54000048", "E54000050", "E54000057")
+SCOTTISH_AREAS = ("S37000017", "S37000032", "S37000034")
+
+
+def _number(rng: random.Random, prefix: str) -> str:
+    while True:
+        first_nine = prefix + "".join(str(rng.randint(0, 9)) for _ in range(9 - len(prefix)))
+        check = mod11_check_digit(first_nine)
+        if check is not None:
+            return first_nine + str(check)
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Summary:
+    people: int = 0
+    events: int = 0
+
+
+class Journey:
+    """One person's path, day by day; each step is tried and a refusal simply ends it."""
+
+    def __init__(
+        self, app: Registers, rng: random.Random, area: str, start: date, today: date
+    ) -> None:
+        self.app, self.rng, self.area, self.day, self.today = app, rng, area, start, today
+        self.scottish = area.startswith("S")
+        self.actor = Actor(user_id=f"demo-{area}", role=Role.LEAD, area=area)
+        self.person_id: UUID | None = None
+        self.events = 0
+
+    def later(self, low: int, high: int) -> date | None:
+        self.day += timedelta(days=self.rng.randint(low, high))
+        return self.day if self.day <= self.today else None
+
+    def do(self, command: Callable[..., Any], *args: Any) -> bool:
+        assert self.person_id is not None
+        try:
+            result = command(self.person_id, *args, self.actor)
+        except DsrError:
+            return False
+        self.events += len(result.events)
+        return True
+
+    def rating(self, in_hospital: bool = False) -> dict[str, Any]:
+        if self.scottish:
+            if in_hospital:
+                return {"level": "urgent", "urgent_reason": "in_hospital"}
+            level = self.rng.choice(["urgent", "enhanced_monitoring", "enhanced_monitoring"])
+            return {
+                "level": level,
+                "urgent_reason": "support_at_risk" if level == "urgent" else None,
+            }
+        if in_hospital:
+            return {"level": "blue"}
+        return {"level": self.rng.choice(["red", "amber", "amber", "green"])}
+
+    def run(self, index: int) -> None:
+        rng = self.rng
+        adult = self.scottish or rng.random() < 0.85
+        birth_year = rng.randint(1950, 2004) if adult else rng.randint(2008, 2014)
+        dob = date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+        details: dict[str, Any] = {
+            "given_name": rng.choice(GIVEN),
+            "family_name": f"{rng.choice(FAMILY)}-{index}",
+            "date_of_birth": dob,
+            "sex": rng.choice(["female", "male", "male", "not_known"]),
+            "diagnosis_group": rng.choice(
+                [
+                    "learning_disability",
+                    "autism",
+                    "learning_disability_and_autism",
+                    "awaiting_diagnosis",
+                ]
+            ),
+        }
+        if self.scottish:
+            details["chi_number"] = _number(rng, dob.strftime("%d%m%y"))
+        else:
+            details["nhs_number"] = _number(rng, "9")
+        criteria = [rng.choice(["in_hospital", "out_of_area_placement", "support_at_risk"])]
+        try:
+            result = self.app.refer(
+                cmd.Refer(
+                    area=self.area,
+                    details=details,
+                    referred_on=self.day,
+                    criteria=criteria,
+                    referred_by="Community team",
+                    reason="Synthetic demo referral",
+                ),
+                self.actor,
+            )
+        except DsrError:
+            return
+        self.person_id, self.events = result.person_id, 1
+        self.journey(dob)
+
+    def journey(self, dob: date) -> None:
+        rng = self.rng
+        if (day := self.later(0, 10)) is None:
+            return
+        basis = (
+            "parental_responsibility"
+            if (day - dob).days < 18 * 365
+            else rng.choice(["informed_consent", "informed_consent", "best_interests_decision"])
+        )
+        if not self.do(
+            self.app.record_consent,
+            cmd.RecordConsent(basis=basis, decided_on=day, decided_by="demo"),
+        ):
+            return
+        if rng.random() < 0.1:
+            self.do(
+                self.app.record_national_data_objection,
+                cmd.RecordNationalDataObjection(objects=True, recorded_on=day),
+            )
+        if rng.random() < 0.08:
+            if (day := self.later(1, 7)) is not None:
+                self.do(
+                    self.app.decline,
+                    cmd.DeclineReferral(
+                        declined_on=day, reason_code="criteria_not_met", reason="Demo"
+                    ),
+                )
+            return
+        if (day := self.later(1, 14)) is None or not self.do(
+            self.app.accept, cmd.Accept(accepted_on=day, rating=self.rating())
+        ):
+            return
+        if rng.random() < 0.3 and (day := self.later(5, 60)) is not None:
+            placement_area = rng.choice(ENGLISH_AREAS if not self.scottish else SCOTTISH_AREAS)
+            self.do(
+                self.app.change_placement,
+                cmd.ChangePlacement(
+                    placement_type=rng.choice(
+                        ["supported_living", "residential_care", "family_home"]
+                    ),
+                    placement_area=placement_area,
+                    started_on=day,
+                    chosen_by_person=rng.random() < 0.5,
+                ),
+            )
+        for _ in range(rng.randint(0, 3)):
+            if (day := self.later(10, 120)) is None:
+                return
+            if rng.random() < 0.45:
+                self.episode()
+            else:
+                self.do(
+                    self.app.change_rating,
+                    cmd.ChangeRating(
+                        changed_on=day,
+                        rating=self.rating(),
+                        reason="Demo review",
+                        risk_factors=[
+                            rng.choice(["carer_health", "placement_breakdown", "self_harm"])
+                        ],
+                    ),
+                )
+        if rng.random() < 0.2 and (day := self.later(30, 200)) is not None:
+            self.do(
+                self.app.remove,
+                cmd.Remove(
+                    removed_on=day,
+                    reason_code=rng.choice(
+                        ["stable", "no_longer_meets_criteria", "moved_to_another_area"]
+                    ),
+                ),
+            )
+
+    def episode(self) -> None:
+        rng = self.rng
+        ward = rng.choice(["mental_health", "learning_disability", "secure"])
+        admit = cmd.Admit(
+            admitted_on=self.day,
+            hospital="Imaginary Hospital",
+            ward_type=ward,
+            security_level="medium" if ward == "secure" else None,
+            in_area=rng.random() < 0.6,
+            legal_status="detained",
+            detained_under="Mental Health Act 1983 s3",
+        )
+        if not self.do(self.app.admit, admit):
+            return
+        if (held := self.later(7, 40)) is not None:
+            self.do(
+                self.app.record_review,
+                cmd.RecordReview(kind="cetr", held_on=held, outcome="Demo review"),
+            )
+        if rng.random() < 0.5 and (ready := self.later(10, 200)) is not None:
+            self.do(self.app.mark_ready_for_discharge, cmd.MarkReadyForDischarge(ready_on=ready))
+            if rng.random() < 0.6:
+                self.do(
+                    self.app.record_discharge_delay,
+                    cmd.RecordDischargeDelay(
+                        recorded_on=ready,
+                        delay_reason=rng.choice(
+                            [
+                                "awaiting_housing",
+                                "no_agreed_social_care_funding",
+                                "awaiting_care_provider",
+                            ]
+                        ),
+                    ),
+                )
+        if rng.random() < 0.7 and (discharged := self.later(5, 300)) is not None:
+            self.do(
+                self.app.discharge,
+                cmd.Discharge(
+                    discharged_on=discharged,
+                    destination=rng.choice(
+                        ["family_home", "supported_housing", "care_home_without_nursing"]
+                    ),
+                    rating=self.rating(),
+                ),
+            )
+
+
+def generate(
+    app: Registers,
+    people: int,
+    *,
+    seed: int = 2025,
+    today: date = date(2025, 9, 30),
+    areas: Sequence[str] = ENGLISH_AREAS + SCOTTISH_AREAS,
+    start: date = date(2023, 10, 1),
+    progress: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """Create `people` journeys starting between `start` and `today`, deterministic for a seed."""
+    rng = random.Random(seed)
+    summary = Summary()
+    span = (today - start).days
+    for index in range(people):
+        area = areas[index % len(areas)]
+        journey = Journey(app, rng, area, start + timedelta(days=rng.randint(0, span)), today)
+        journey.run(index)
+        if journey.person_id is not None:
+            summary.people += 1
+            summary.events += journey.events
+        if progress:
+            progress(index + 1, people)
+    return summary
+
+
+def demo_registers_clock(today: date) -> Clock:
+    """A clock that says it is midday on `today`, so every demo date is in the past."""
+    return Clock(datetime(today.year, today.month, today.day, 12, tzinfo=UTC))

@@ -1,0 +1,151 @@
+"""Statistical disclosure control for the national dataset: named profiles, pure functions.
+
+Profiles (domain.md, "National reporting"):
+- `nhs_england`: below national level, counts 1-7 are shown as "*" and other counts are
+  rounded to the nearest 5; means and medians based on 1-7 people are not shown.
+- `phs_scotland`: counts 1-4 are suppressed ("*"), then secondary suppression so that no
+  suppressed cell can be worked out from the totals shown (see `protect`).
+Zero is shown as 0 in both: a structural zero discloses nothing about a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SUPPRESSED = "*"
+Cell = int | str
+
+PROFILES = ("nhs_england", "phs_scotland")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Counts by row and column; row and column totals are published beside them."""
+
+    name: str
+    cells: Mapping[str, Mapping[str, int]]
+    row_totals: bool = True
+    column_totals: bool = True
+
+
+@dataclass
+class Published:
+    name: str
+    cells: dict[str, dict[str, Cell]]
+    primary: int = 0
+    secondary: int = 0
+    suppressed_positions: list[tuple[str, str]] = field(default_factory=list)
+
+
+TOTAL = "total"
+
+
+def _with_totals(table: Table) -> dict[str, dict[str, int]]:
+    rows = {r: dict(cols) for r, cols in table.cells.items()}
+    columns = sorted({c for cols in rows.values() for c in cols})
+    for cols in rows.values():
+        for column in columns:
+            cols.setdefault(column, 0)
+    if table.row_totals:
+        for cols in rows.values():
+            cols[TOTAL] = sum(v for c, v in cols.items() if c != TOTAL)
+    if table.column_totals:
+        keys = columns + ([TOTAL] if table.row_totals else [])
+        rows[TOTAL] = {c: sum(rows[r][c] for r in table.cells) for c in keys}
+    return rows
+
+
+def publish(table: Table, profile: str) -> Published:
+    if profile == "nhs_england":
+        return _round_and_suppress(table)
+    if profile == "phs_scotland":
+        return _suppress_and_protect(table)
+    raise ValueError(f"unknown disclosure profile {profile!r}")
+
+
+def publish_statistic(value: float | None, based_on: int, profile: str) -> float | str | None:
+    """A mean or median: hidden when it describes too few people."""
+    threshold = 8 if profile == "nhs_england" else 5
+    if value is None:
+        return None
+    return SUPPRESSED if 0 < based_on < threshold else value
+
+
+def _round_and_suppress(table: Table) -> Published:
+    raw = _with_totals(table)
+    published = Published(table.name, {})
+    for row, cols in raw.items():
+        published.cells[row] = {}
+        for column, value in cols.items():
+            if 1 <= value <= 7:
+                published.cells[row][column] = SUPPRESSED
+                published.primary += 1
+                published.suppressed_positions.append((row, column))
+            else:
+                published.cells[row][column] = 5 * round(value / 5)
+    return published
+
+
+def _suppress_and_protect(table: Table) -> Published:
+    raw = _with_totals(table)
+    suppressed = {(r, c) for r, cols in raw.items() for c, v in cols.items() if 1 <= v <= 4}
+    primary = len(suppressed)
+    protect(
+        raw, suppressed, rows_have_totals=table.row_totals, columns_have_totals=table.column_totals
+    )
+    published = Published(table.name, {}, primary=primary, secondary=len(suppressed) - primary)
+    for row, cols in raw.items():
+        published.cells[row] = {
+            c: (SUPPRESSED if (row, c) in suppressed else v) for c, v in cols.items()
+        }
+    published.suppressed_positions = sorted(suppressed)
+    return published
+
+
+def lines(
+    raw: Mapping[str, Mapping[str, int]], rows_have_totals: bool, columns_have_totals: bool
+) -> list[tuple[list[tuple[str, str]], tuple[str, str]]]:
+    """Every (cells, total cell) relation the published table reveals."""
+    found = []
+    if rows_have_totals:
+        for row, cols in raw.items():
+            found.append(([(row, c) for c in cols if c != TOTAL], (row, TOTAL)))
+    if columns_have_totals and TOTAL in raw:
+        for column in raw[TOTAL]:
+            found.append(([(r, column) for r in raw if r != TOTAL], (TOTAL, column)))
+    return found
+
+
+def recoverable(values: list[int], total: int) -> bool:
+    """Whether a suppressed cell in a line can be pinned down from the line's total.
+
+    Each suppressed cell is known only to be at least 1. With k suppressed cells summing
+    to S, each lies in [1, S - (k - 1)]: a single value exactly when k == 1 or S == k.
+    """
+    del total
+    return len(values) == 1 or (len(values) > 1 and sum(values) == len(values))
+
+
+def protect(
+    raw: dict[str, dict[str, int]],
+    suppressed: set[tuple[str, str]],
+    *,
+    rows_have_totals: bool,
+    columns_have_totals: bool,
+) -> None:
+    """Secondary suppression: widen each line's suppression until no cell is recoverable."""
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in lines(raw, rows_have_totals, columns_have_totals):
+            if total in suppressed:
+                continue  # a hidden total reveals nothing about its line
+            hidden = [raw[r][c] for r, c in cells if (r, c) in suppressed]
+            if not hidden or not recoverable(hidden, raw[total[0]][total[1]]):
+                continue
+            candidates = sorted(
+                (raw[r][c], (r, c)) for r, c in cells if (r, c) not in suppressed and raw[r][c] > 0
+            )
+            suppressed.add(candidates[0][1] if candidates else total)
+            changed = True
