@@ -1,6 +1,8 @@
 import threading
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_projections.audit import person_trail, verify
@@ -63,16 +65,49 @@ def test_verify_reports_a_deleted_audit_row(app: Registers, runner: ProjectionRu
     assert "expected version 2" in problems and "event missing from the audit trail" in problems
 
 
-def test_live_read_models_equal_a_full_rebuild(app: Registers, runner: ProjectionRunner) -> None:
-    for seed in range(1, 6):
-        admitted(app, seed=seed)
-    runner.catch_up()
+def test_live_read_models_equal_a_full_rebuild_after_a_long_random_history(
+    app: Registers, runner: ProjectionRunner, clock: f.FakeClock
+) -> None:
+    from dsr_http.demo import generate
+
+    clock.now = datetime(2025, 9, 30, 12, tzinfo=UTC)
+    runner.batch_size = 97  # batches that do not line up with people's histories
+    for seed in (1, 2, 3):  # follow the log in several catch-ups, as a live worker would
+        generate(app, 80, seed=seed)
+        runner.catch_up()
+    assert runner.head() > 1000
     before = {p.name: runner.content_hash(p.name) for p in runner.projections}
     for projection in runner.projections:
         runner.rebuild(projection.name)
     after = {p.name: runner.content_hash(p.name) for p in runner.projections}
     assert before == after
     assert all(lag.behind == 0 for lag in runner.lag())
+
+
+def test_a_failing_cycle_is_retried_and_the_runner_recovers(
+    app: Registers, runner: ProjectionRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = runner.projection("audit")
+    original = audit.process
+    failures: list[int] = []
+
+    def flaky(cursor, batch):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("database hiccup")
+        original(cursor, batch)
+
+    monkeypatch.setattr(audit, "process", flaky)
+    runner.poll_interval = 0.05
+    result = app.refer(f.referral(), f.LEAD)
+    thread = runner.start()
+    try:
+        assert runner.wait_for(result.position, timeout=15)
+    finally:
+        runner.stop()
+        thread.join(timeout=5)
+    assert failures == [1]
+    assert list(verify(runner.db, app)) == []
 
 
 def test_a_rebuild_reports_progress_and_keeps_following_new_events(
