@@ -91,6 +91,39 @@ def _audit_verify(_: argparse.Namespace) -> int:
     return 1 if breaks else 0
 
 
+def _national_dataset(args: argparse.Namespace) -> int:
+    """Print one area's anonymised dataset for a period, as JSON or CSV."""
+    from dsr_core.bootstrap import national_secret
+    from dsr_projections.bootstrap import build_runner
+    from dsr_projections.national_dataset import Period, build_dataset
+
+    configure_logging()
+    settings = Settings()
+    registers = build_registers(settings)
+    runner = build_runner(settings, registers)
+    try:
+        runner.catch_up()
+        profile = args.profile or registers.areas.policy(args.area).disclosure
+        dataset = build_dataset(
+            runner.db,
+            args.area,
+            Period.parse(args.period),
+            profile,
+            national_secret(settings),
+            args.k,
+        )
+    finally:
+        runner.db.close()
+        registers.close()
+    if args.format == "json":
+        print(dataset.to_json())
+    elif args.format == "records-csv":
+        print(dataset.records_csv(), end="")
+    else:
+        print(dataset.tables_csv(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dsr", description="Dynamic Support Register service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -109,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_verify = audit_commands.add_parser("verify", help="verify the hash chains")
     audit_verify.set_defaults(handler=_audit_verify)
+    national = commands.add_parser("national-dataset", help="export an anonymised dataset")
+    national.add_argument("area", help="area code, e.g. S37000017")
+    national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")
+    national.add_argument("--format", choices=("json", "records-csv", "tables-csv"), default="json")
+    national.add_argument("--profile", choices=("nhs_england", "phs_scotland"))
+    national.add_argument("--k", type=int, default=5)
+    national.set_defaults(handler=_national_dataset)
     return parser
 
 

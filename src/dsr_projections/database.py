@@ -130,7 +130,7 @@ def lock_key(name: str) -> int:
 class PostgresViews:
     dialect = "postgres"
 
-    def __init__(self, url: str, schema: str, pool_size: int = 4) -> None:
+    def __init__(self, url: str, schema: str, pool_size: int = 8) -> None:
         self.url = url
         self.schema = schema
         self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(

@@ -14,7 +14,14 @@ from typing import Any, ClassVar
 from dsr_core.domainmodel import Person
 from dsr_core.values import RatingLevel, Status, WardType
 from dsr_projections.database import Cursor, ViewDatabase
-from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection, person_events
+from dsr_projections.projection import (
+    STATE_COLUMNS,
+    Event,
+    PersonStates,
+    Projection,
+    effective_on,
+    person_events,
+)
 from dsr_projections.stays import Episode, Referral, Spell, metrics
 
 LOOKBACK_DAYS = 365
@@ -52,7 +59,9 @@ class LengthOfStayProjection(Projection):
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         states = PersonStates(cursor, self.t("los_state"), self.context.registers)
-        for event, position in person_events(batch):
+        events = person_events(batch)
+        states.preload(e.originator_id for e, _ in events)
+        for event, position in events:
             before = states.get(event.originator_id)
             status_before = before.status if before is not None else None
             rating_before = before.rating if before is not None else None
@@ -159,8 +168,7 @@ class LengthOfStayProjection(Projection):
 
 
 def _effective(event: Event) -> str:
-    effective: date = event.effective_on  # type: ignore[attr-defined]
-    return effective.isoformat()
+    return effective_on(event).isoformat()
 
 
 def _date(value: Any) -> date | None:

@@ -29,7 +29,14 @@ from dsr_core.values import RatingLevel, Setting, Status, UrgentReason, WardType
 from dsr_projections.anonymity import age_band, k_anonymise, pseudonym
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.disclosure import Published, Table, publish, publish_statistic
-from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection, person_events
+from dsr_projections.projection import (
+    STATE_COLUMNS,
+    Event,
+    PersonStates,
+    Projection,
+    effective_on,
+    person_events,
+)
 from dsr_projections.stays import los_band
 
 log = structlog.get_logger(__name__)
@@ -94,41 +101,92 @@ class NationalDatasetProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
+        """Spells are read once per batch and written once at its end."""
+        events = person_events(batch)
         states = PersonStates(cursor, self.t("national_state"), self.context.registers)
-        table = self.t("national_spells")
-        for event, position in person_events(batch):
+        states.preload(e.originator_id for e, _ in events)
+        spells = _SpellChanges(
+            cursor, self.t("national_spells"), {str(e.originator_id) for e, _ in events}
+        )
+        for event, position in events:
             person = states.apply(event)
-            on = event.effective_on.isoformat()  # type: ignore[union-attr]
-            attributes = spell_attributes(person)
-            cursor.execute(
-                f"SELECT * FROM {table} WHERE person_id = ? AND valid_to IS NULL", (str(person.id),)
-            )
-            current = cursor.fetchone()
-            if current is not None and tuple(current[f] for f in SPELL_FIELDS) == _normalise(
-                attributes
-            ):
-                continue
-            if current is not None and on <= current["valid_from"]:
-                assignments = ", ".join(f"{f} = ?" for f in SPELL_FIELDS)
-                cursor.execute(
-                    f"UPDATE {table} SET {assignments} WHERE spell_id = ?",
-                    (*attributes, current["spell_id"]),
-                )
-                continue
-            if current is not None:
-                cursor.execute(
-                    f"UPDATE {table} SET valid_to = ? WHERE spell_id = ?", (on, current["spell_id"])
-                )
-            cursor.execute(
-                f"INSERT INTO {table} (spell_id, person_id, valid_from, {', '.join(SPELL_FIELDS)}) "
-                f"VALUES ({', '.join('?' for _ in range(len(SPELL_FIELDS) + 3))})",
-                (position, str(person.id), on, *attributes),
-            )
+            on = effective_on(event).isoformat()
+            spells.record(str(person.id), on, position, spell_attributes(person))
+        spells.flush()
         states.flush()
 
 
+class _SpellChanges:
+    """The open spell of each person in a batch, and the writes the batch needs."""
+
+    def __init__(self, cursor: Cursor, table: str, person_ids: set[str]) -> None:
+        self.cursor, self.table = cursor, table
+        self.open: dict[str, dict[str, Any]] = {}
+        ids = sorted(person_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"SELECT * FROM {table} WHERE valid_to IS NULL "
+                f"AND person_id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            self.open.update({row["person_id"]: dict(row) for row in cursor.fetchall()})
+        self.inserts: dict[int, dict[str, Any]] = {}
+        self.updates: dict[int, dict[str, Any]] = {}
+
+    def record(self, person_id: str, on: str, position: int, attributes: tuple[Any, ...]) -> None:
+        current = self.open.get(person_id)
+        values = dict(zip(SPELL_FIELDS, _normalise(attributes), strict=True))
+        if current is not None and all(current[f] == values[f] for f in SPELL_FIELDS):
+            return
+        if current is not None and on <= current["valid_from"]:
+            current.update(values)  # a same-day or back-dated change: the open spell changes
+            self._changed(current)
+            return
+        if current is not None:
+            current["valid_to"] = on
+            self._changed(current)
+        spell = {
+            "spell_id": position,
+            "person_id": person_id,
+            "valid_from": on,
+            "valid_to": None,
+            **values,
+        }
+        self.inserts[position] = spell
+        self.open[person_id] = spell
+
+    def _changed(self, spell: dict[str, Any]) -> None:
+        if spell["spell_id"] not in self.inserts:
+            self.updates[spell["spell_id"]] = spell
+
+    def flush(self) -> None:
+        columns = ("spell_id", "person_id", "valid_from", "valid_to", *SPELL_FIELDS)
+        self.cursor.executemany(
+            f"INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})",
+            [tuple(_stored(c, s[c]) for c in columns) for s in self.inserts.values()],
+        )
+        assignments = ", ".join(f"{c} = ?" for c in columns[3:])
+        self.cursor.executemany(
+            f"UPDATE {self.table} SET {assignments} WHERE spell_id = ?",
+            [
+                (*(_stored(c, s[c]) for c in columns[3:]), s["spell_id"])
+                for s in self.updates.values()
+            ],
+        )
+
+
+BOOLEAN_FIELDS = frozenset({"out_of_area", "chosen", "secure", "objects"})
+
+
+def _stored(column: str, value: Any) -> Any:
+    """PostgreSQL will not take 0/1 for a BOOLEAN column."""
+    return bool(value) if column in BOOLEAN_FIELDS else value
+
+
 def _normalise(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Booleans come back from SQLite as 0/1."""
+    """Booleans come back from SQLite as 0/1; compare and store them as such on both."""
     return tuple(int(v) if isinstance(v, bool) else v for v in values)
 
 

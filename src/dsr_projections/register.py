@@ -73,8 +73,10 @@ class RegisterProjection(Projection):
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         states = PersonStates(cursor, self.t("register_state"), self.context.registers)
+        events = person_events(batch)
+        states.preload(e.originator_id for e, _ in events)
         touched = {}
-        for event, _ in person_events(batch):
+        for event, _ in events:
             person = states.apply(event)
             touched[person.id] = person
         states.flush()

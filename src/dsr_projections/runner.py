@@ -13,6 +13,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -53,6 +54,13 @@ class ProjectionRunner:
         self.poll_interval = poll_interval
         self._stop = threading.Event()
         self._wake = threading.Event()
+        # Projections are independent transactions: on PostgreSQL they overlap their waits
+        # on the database; SQLite allows one writer per file, so there they take turns.
+        self._pool = (
+            ThreadPoolExecutor(len(self.projections), thread_name_prefix="dsr-projection")
+            if db.dialect == "postgres"
+            else None
+        )
         self.setup()
 
     # ------------------------------------------------------------ set-up
@@ -94,11 +102,14 @@ class ProjectionRunner:
         batch = self._read(start)
         if not batch:
             return 0
-        applied = 0
-        for projection in self.projections:
+
+        def apply(projection: Projection) -> int:
             with self.db.transaction(lock=projection.name) as cursor:
-                applied += _apply(cursor, projection, projection.name, batch)
-        return applied
+                return _apply(cursor, projection, projection.name, batch)
+
+        if self._pool is None:
+            return sum(apply(p) for p in self.projections)
+        return sum(self._pool.map(apply, self.projections))
 
     def catch_up(self, timeout: float = 60.0) -> None:
         """Process until every projection has reached the head as it was on entry."""
