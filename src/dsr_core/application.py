@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -30,6 +32,7 @@ from dsr_core.errors import (
     PersonNotFoundError,
     VersionMismatchError,
 )
+from dsr_core.idempotency import Claim, IdempotencyRecord
 from dsr_core.transcodings import dsr_transcodings
 from dsr_core.values import (
     Actor,
@@ -58,6 +61,7 @@ class CommandResult:
     position: int
     events: tuple[str, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    replayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class HistoryEntry:
     recorded_at: datetime
     actor: Actor | None
     data: dict[str, Any]
+
+
+_CLAIM: ContextVar[Claim | None] = ContextVar("dsr_idempotency_claim", default=None)
 
 
 class Registers(Application[UUID]):
@@ -99,6 +106,34 @@ class Registers(Application[UUID]):
         super().register_transcodings(transcoder)
         for transcoding in dsr_transcodings():
             transcoder.register(transcoding)
+
+    @contextmanager
+    def idempotently(self, claim: Claim | None) -> Iterator[None]:
+        """Commands run inside save their outcome under the claim's key, atomically."""
+        token = _CLAIM.set(claim)
+        try:
+            yield
+        finally:
+            _CLAIM.reset(token)
+
+    def replay(self, claim: Claim) -> CommandResult | None:
+        """The stored outcome of an earlier request with this key, if there was one."""
+        try:
+            record: object = self.repository.get(claim.record_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(record, IdempotencyRecord):
+            return None
+        record.check(claim, self._clock())
+        return CommandResult(
+            person_id=record.person_id,
+            version=record.version,
+            # The original position is not kept; the head now is at or after it, so
+            # waiting for it still shows the caller their own change.
+            position=self.recorder.max_notification_id() or 0,
+            events=tuple(record.events),
+            replayed=True,
+        )
 
     # ------------------------------------------------------------- commands
 
@@ -555,9 +590,17 @@ class Registers(Application[UUID]):
         explain_conflict: Callable[[], None] | None,
     ) -> CommandResult:
         pending = [type(e).__name__ for e in person.pending_events]
+        claim = _CLAIM.get()
+        aggregates: list[Any] = [person, *keys]
+        if claim is not None:
+            aggregates.append(
+                IdempotencyRecord.record(claim, person.id, person.version, pending, self._clock())
+            )
         try:
-            recordings = self.save(person, *keys)
+            recordings = self.save(*aggregates)
         except IntegrityError:
+            if claim is not None and (earlier := self.replay(claim)) is not None:
+                return earlier
             if explain_conflict is not None:
                 explain_conflict()
             raise ConcurrentWriteError() from None

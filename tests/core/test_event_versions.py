@@ -8,6 +8,7 @@ from eventsourcing.persistence import StoredEvent
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.domainmodel import IdentityKey, Person
+from dsr_core.idempotency import IdempotencyRecord
 from dsr_core.values import RiskFactor
 from tests import factories as f
 from tests.core.stages import accepted
@@ -17,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 
 def registered_topics() -> set[str]:
     topics = set()
-    for aggregate in (Person, IdentityKey):
+    for aggregate in (Person, IdentityKey, IdempotencyRecord):
         topics.add(aggregate.TOPIC)
         for value in vars(aggregate).values():
             topic = getattr(value, "TOPIC", None) if isinstance(value, type) else None
@@ -79,7 +80,7 @@ def test_every_topic_resolves_in_a_fresh_process() -> None:
     import sys
 
     script = (
-        "import sys, dsr_core.domainmodel\n"
+        "import sys, dsr_core.domainmodel, dsr_core.idempotency\n"
         "from eventsourcing.utils import resolve_topic\n"
         "[resolve_topic(t) for t in sys.argv[1:]]\n"
     )
