@@ -558,6 +558,9 @@ class Registers(Application[UUID]):
 
     # -------------------------------------------------------------- helpers
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def today(self) -> date:
         return self._clock().astimezone(self._zone).date()
 

@@ -124,6 +124,50 @@ def _national_dataset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Run the API; with no configuration, embedded (SQLite, projections in-process)."""
+    import uvicorn
+
+    from dsr_http.main import create_app
+
+    configure_logging()
+    settings = Settings()
+    if args.demo:
+        _load_demo(settings, args.demo)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
+    return 0
+
+
+def _load_demo(settings: Settings, people: int) -> None:
+    """Load a synthetic register once, when the store is empty."""
+    from dsr_http.demo import generate
+
+    registers = build_registers(settings)
+    try:
+        if (registers.recorder.max_notification_id() or 0) == 0:
+
+            def progress(done: int, total: int) -> None:
+                print(f"\rdemo data: {done}/{total} people", end="", file=sys.stderr, flush=True)
+
+            summary = generate(registers, people, progress=progress, today=registers.today())
+            print(f"\ndemo data: {summary.people} people, {summary.events} events", file=sys.stderr)
+    finally:
+        registers.close()
+
+
+def _token(args: argparse.Namespace) -> int:
+    """Mint a bearer token signed with the local key (embedded mode and tests)."""
+    from dsr_core.values import Role
+    from dsr_http.auth import TokenVerifier
+    from dsr_http.config import HttpSettings
+
+    verifier = TokenVerifier(HttpSettings(), Settings().data_dir)
+    print(verifier.mint(sub=args.sub, role=Role(args.role), areas=args.area, ttl_seconds=args.ttl))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dsr", description="Dynamic Support Register service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +193,26 @@ def build_parser() -> argparse.ArgumentParser:
     national.add_argument("--profile", choices=("nhs_england", "phs_scotland"))
     national.add_argument("--k", type=int, default=5)
     national.set_defaults(handler=_national_dataset)
+    serve = commands.add_parser("serve", help="run the HTTP API (embedded by default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--demo",
+        type=int,
+        nargs="?",
+        const=300,
+        default=0,
+        help="load N synthetic people first if the store is empty (default 300)",
+    )
+    serve.set_defaults(handler=_serve)
+    token = commands.add_parser("token", help="mint a local bearer token")
+    token.add_argument(
+        "--role", required=True, choices=["practitioner", "lead", "auditor", "analyst", "admin"]
+    )
+    token.add_argument("--area", action="append", default=[], help="repeat for several areas")
+    token.add_argument("--sub", default="local-user")
+    token.add_argument("--ttl", type=int, default=8 * 3600)
+    token.set_defaults(handler=_token)
     return parser
 
 

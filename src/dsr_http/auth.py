@@ -1,0 +1,96 @@
+"""Bearer tokens (RFC 7519) verified with PyJWT: iss, aud and exp checked; role and areas read.
+
+Embedded mode and tests use an HS256 key kept under the data directory, which
+`dsr token` also uses; production configures the identity provider's public key or JWKS.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+from dsr_core.values import Role
+from dsr_http.config import HttpSettings
+
+KEY_FILE = "jwt.key"
+ALGORITHMS_SYMMETRIC = ["HS256"]
+ALGORITHMS_ASYMMETRIC = ["RS256", "ES256"]
+
+
+class AuthenticationError(Exception):
+    """The request carries no valid token."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    role: Role
+    areas: frozenset[str]
+
+
+def embedded_secret(data_dir: Path) -> bytes:
+    path = data_dir / KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return base64.b64decode(path.read_text().strip())
+
+
+class TokenVerifier:
+    def __init__(self, settings: HttpSettings, data_dir: Path) -> None:
+        self.settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+        if settings.jwt_public_key:
+            self._key: str | bytes = settings.jwt_public_key
+            self._algorithms = ALGORITHMS_ASYMMETRIC
+        else:
+            self._key = (
+                base64.b64decode(settings.jwt_secret.get_secret_value())
+                if settings.jwt_secret
+                else embedded_secret(data_dir)
+            )
+            self._algorithms = ALGORITHMS_SYMMETRIC
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
+            algorithms = ALGORITHMS_ASYMMETRIC if self._jwks else self._algorithms
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+            role = Role(claims["role"])
+            areas = claims.get("areas") or []
+            if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
+                raise AuthenticationError("areas must be a list of area codes")
+        except (jwt.PyJWTError, KeyError, ValueError) as error:
+            raise AuthenticationError(str(error)) from None
+        return Principal(sub=str(claims["sub"]), role=role, areas=frozenset(areas))
+
+    def mint(self, *, sub: str, role: Role, areas: list[str], ttl_seconds: int = 8 * 3600) -> str:
+        """A token signed with the local key (embedded mode, tests, `dsr token`)."""
+        if self._algorithms != ALGORITHMS_SYMMETRIC or self._jwks:
+            raise RuntimeError("tokens are minted by the identity provider in this configuration")
+        now = int(time.time())
+        claims = {
+            "iss": self.settings.jwt_issuer,
+            "aud": self.settings.jwt_audience,
+            "sub": sub,
+            "role": str(role),
+            "areas": areas,
+            "iat": now,
+            "exp": now + ttl_seconds,
+        }
+        return jwt.encode(claims, self._key, algorithm="HS256")

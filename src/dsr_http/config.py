@@ -1,0 +1,30 @@
+"""HTTP-only settings: token verification, limits. Shared storage settings are in dsr_core."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class HttpSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DSR_", extra="ignore")
+
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="HS256 key; generated under DSR_DATA_DIR when embedded."
+    )
+    jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256 tokens.")
+    jwks_url: str | None = Field(
+        default=None, description="JWKS endpoint of the identity provider."
+    )
+    jwt_issuer: str = "dsr"
+    jwt_audience: str = "dsr-api"
+    max_wait_seconds: float = Field(default=5.0, ge=0, le=30)
+    ready_max_lag: int = Field(default=1000, ge=0, description="/readyz fails beyond this lag.")
+    embedded_workers: bool = Field(
+        default=True, description="Run projections (and scheduler) inside the API process."
+    )
+
+    @field_validator("jwt_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value

@@ -1,0 +1,93 @@
+"""What a route needs, as Annotated dependencies: the services and the acting user.
+
+Authorisation fails closed: a role not listed for a route is refused, and a person in
+an area outside the token's areas is "not found", so existence never leaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Request
+
+from dsr_core.application import Registers
+from dsr_core.domainmodel import Person
+from dsr_core.errors import PersonNotFoundError
+from dsr_core.settings import Settings
+from dsr_core.values import Actor, Role
+from dsr_http.access_log import AccessLog
+from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
+from dsr_http.config import HttpSettings
+from dsr_http.metrics import HttpMetrics
+from dsr_http.problems import ForbiddenError
+from dsr_projections.database import ViewDatabase
+from dsr_projections.runner import ProjectionRunner
+
+
+@dataclass
+class Services:
+    settings: Settings
+    http: HttpSettings
+    registers: Registers
+    runner: ProjectionRunner
+    verifier: TokenVerifier
+    access_log: AccessLog
+    national_secret: bytes
+    metrics: HttpMetrics
+
+    @property
+    def db(self) -> ViewDatabase:
+        return self.runner.db
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def current_principal(
+    request: Request,
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise AuthenticationError("missing bearer token")
+    principal = services.verifier.verify(authorization[7:].strip())
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+PRACTICE = (Role.PRACTITIONER, Role.LEAD)
+LEAD_ONLY = (Role.LEAD,)
+RECORD_READERS = (Role.PRACTITIONER, Role.LEAD, Role.AUDITOR)
+AUDITORS = (Role.AUDITOR,)
+AGGREGATES = (Role.ANALYST, Role.LEAD, Role.PRACTITIONER)
+NATIONAL = (Role.ANALYST, Role.LEAD)
+
+
+def require(principal: Principal, roles: tuple[Role, ...], area: str | None = None) -> None:
+    if principal.role not in roles:
+        raise ForbiddenError(f"The {principal.role.value} role cannot do this.")
+    if not principal.areas:
+        raise ForbiddenError("Your token names no areas.")
+    if area is not None and area not in principal.areas:
+        raise ForbiddenError("This area is not one of yours.")
+
+
+def actor(principal: Principal, area: str | None) -> Actor:
+    return Actor(user_id=principal.sub[:200], role=principal.role, area=area)
+
+
+def visible_person(services: Services, principal: Principal, person_id: UUID) -> Person:
+    """The person, if they are in one of the caller's areas; otherwise "not found"."""
+    person = services.registers.get_person(person_id)
+    if person.area not in principal.areas:
+        raise PersonNotFoundError(person_id)
+    return person

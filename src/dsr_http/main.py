@@ -1,0 +1,123 @@
+"""The FastAPI application: built by `create_app`, everything wired in the lifespan.
+
+Embedded mode (the default) also runs the projection worker in this process; with
+PostgreSQL the worker can run as its own process instead (`DSR_EMBEDDED_WORKERS=false`).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+
+from dsr_core.application import Clock, system_clock
+from dsr_core.bootstrap import build_registers, national_secret
+from dsr_core.settings import Settings
+from dsr_http import problems
+from dsr_http.access_log import AccessLog
+from dsr_http.auth import TokenVerifier
+from dsr_http.config import HttpSettings
+from dsr_http.deps import Services
+from dsr_http.metrics import HttpMetrics
+from dsr_http.routes import areas, audit, health, persons, register
+from dsr_projections.bootstrap import build_runner
+
+log = structlog.get_logger("dsr.http")
+
+DESCRIPTION = (
+    "Dynamic Support Registers: commands record what happened to a person; queries read "
+    "the register, a person's record (now or as it stood), their history and aggregates. "
+    "Errors are RFC 9457 problem details; see docs/api.md."
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    http_settings: HttpSettings | None = None,
+    *,
+    clock: Clock = system_clock,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        core = settings or Settings()
+        http = http_settings or HttpSettings()
+        registers = build_registers(core, clock=clock)
+        runner = build_runner(core, registers)
+        services = Services(
+            settings=core,
+            http=http,
+            registers=registers,
+            runner=runner,
+            verifier=TokenVerifier(http, core.data_dir),
+            access_log=AccessLog(runner.db),
+            national_secret=national_secret(core),
+            metrics=HttpMetrics(runner),
+        )
+        app.state.services = services
+        worker = runner.start() if http.embedded_workers else None
+        log.info(
+            "api_started",
+            storage="postgresql" if core.uses_postgres else "sqlite",
+            embedded_workers=http.embedded_workers,
+        )
+        try:
+            yield
+        finally:
+            runner.stop()
+            if worker is not None:
+                worker.join(timeout=10)
+            runner.db.close()
+            registers.close()
+
+    app = FastAPI(
+        title="dsr",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "persons", "description": "Referral, commands and a person's record"},
+            {"name": "register", "description": "The current register"},
+            {"name": "areas", "description": "Aggregates and the national dataset"},
+            {"name": "audit", "description": "Audit trail and access log, for auditors"},
+            {"name": "operations", "description": "Health and metrics"},
+        ],
+    )
+    problems.install(app)
+    for router in (persons.router, register.router, areas.router, audit.router, health.router):
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def request_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """One JSON line per request: ids, route, status and latency; never payloads."""
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        if len(request_id) > 64 or not request_id.replace("-", "").isalnum():
+            request_id = uuid.uuid4().hex
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        principal = getattr(request.state, "principal", None)
+        response.headers["X-Request-ID"] = request_id
+        services: Services | None = getattr(request.app.state, "services", None)
+        if services is not None:
+            services.metrics.requests.labels(route, request.method, str(response.status_code)).inc()
+            services.metrics.latency.labels(route).observe(elapsed)
+        log.info(
+            "request",
+            request_id=request_id,
+            method=request.method,
+            route=route,
+            status=response.status_code,
+            latency_ms=round(elapsed * 1000, 1),
+            actor_id=principal.sub if principal else None,
+            role=str(principal.role) if principal else None,
+        )
+        return response
+
+    return app

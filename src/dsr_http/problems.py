@@ -1,0 +1,143 @@
+"""RFC 9457 problem details: the one table from errors to HTTP answers.
+
+Bodies never carry stack traces, submitted values or personal data: validation errors
+name the field and say what is wrong with it, not what was sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.persistence import OperationalError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dsr_core import errors
+from dsr_core.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
+from dsr_http.auth import AuthenticationError
+
+MEDIA_TYPE = "application/problem+json"
+
+STATUS: dict[type[errors.DsrError], int] = {
+    errors.PersonNotFoundError: 404,
+    errors.VersionMismatchError: 412,
+    errors.ConcurrentWriteError: 409,
+    errors.DuplicateReferralError: 409,
+    errors.UnknownAreaError: 422,
+    IdempotencyKeyReusedError: 422,
+    IdempotencyKeyExpiredError: 422,
+    errors.DomainRuleError: 409,
+}
+
+
+class ForbiddenError(Exception):
+    """Authenticated, but the role or area does not allow this."""
+
+
+def problem(
+    request: Request,
+    status: int,
+    type_: str,
+    title: str,
+    detail: str | None = None,
+    errors_: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{type_}",
+        "title": title,
+        "status": status,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors_:
+        body["errors"] = errors_
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _status_for(error: errors.DsrError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 400
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.DsrError)
+    async def dsr_error(request: Request, error: errors.DsrError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        headers = None
+        if isinstance(error, errors.VersionMismatchError):
+            extra["current_version"] = error.current
+            headers = {"ETag": f'"{error.current}"'}
+        if isinstance(error, errors.DuplicateReferralError):
+            extra["existing_person_id"] = str(error.existing_person_id)
+        field_errors = [{"field": error.field, "message": error.message}] if error.field else None
+        return problem(
+            request,
+            _status_for(error),
+            error.slug,
+            error.title,
+            error.message,
+            field_errors,
+            headers,
+            **extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        field_errors = [
+            {"field": _field_path(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
+            for e in error.errors()
+        ]
+        return problem(
+            request,
+            422,
+            "validation",
+            "The request is not valid",
+            "Correct the fields listed in errors.",
+            field_errors,
+        )
+
+    @app.exception_handler(AuthenticationError)
+    async def unauthenticated(request: Request, _: AuthenticationError) -> JSONResponse:
+        return problem(
+            request,
+            401,
+            "unauthenticated",
+            "A valid bearer token is required",
+            headers={"WWW-Authenticate": 'Bearer realm="dsr"'},
+        )
+
+    @app.exception_handler(ForbiddenError)
+    async def forbidden(request: Request, error: ForbiddenError) -> JSONResponse:
+        return problem(request, 403, "forbidden", "Not allowed for your role or area", str(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+        return problem(request, error.status_code, slug, str(error.detail))
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, _: OperationalError) -> JSONResponse:
+        return problem(
+            request,
+            503,
+            "unavailable",
+            "The database is unavailable; try again shortly",
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, _: Exception) -> JSONResponse:
+        return problem(request, 500, "internal", "Something went wrong; it has been logged")

@@ -1,0 +1,37 @@
+"""Operations: liveness, readiness (database and projection lag) and Prometheus metrics."""
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from dsr_http.deps import ServicesDep
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", operation_id="healthz")
+def healthz() -> dict[str, str]:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", operation_id="readyz")
+def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
+    """The database answers and every projection is within its lag limit."""
+    try:
+        lags = services.runner.lag()
+    except Exception:
+        response.status_code = 503
+        return {"status": "unavailable", "database": "unreachable"}
+    limit = services.http.ready_max_lag
+    behind = {lag.name: lag.behind for lag in lags}
+    ready = all(b <= limit for b in behind.values())
+    response.status_code = 200 if ready else 503
+    return {"status": "ready" if ready else "lagging", "lag": behind, "lag_limit": limit}
+
+
+@router.get("/metrics", operation_id="metrics", include_in_schema=False)
+def metrics(services: ServicesDep) -> Response:
+    """Prometheus text format: request counts and latency, projection positions and lag."""
+    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,365 @@
+"""Persons: the referral that creates one, every command on them, and their record.
+
+Each command is one row of COMMANDS, so every command gets the same handling: role and
+area checks, If-Match, Idempotency-Key, ETag and the log position in the answer.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel
+
+from dsr_core import commands as cmd
+from dsr_core.application import CommandResult, Registers
+from dsr_core.errors import DsrError, PersonNotFoundError
+from dsr_core.idempotency import Claim
+from dsr_core.values import Actor, Role
+from dsr_http.auth import Principal
+from dsr_http.deps import (
+    LEAD_ONLY,
+    PRACTICE,
+    RECORD_READERS,
+    CurrentUser,
+    Services,
+    ServicesDep,
+    actor,
+    require,
+    visible_person,
+)
+from dsr_http.problems import ForbiddenError
+from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, with_due_reviews
+
+router = APIRouter(prefix="/v1/persons", tags=["persons"])
+
+IfMatch = Annotated[
+    str | None, Header(description='The version you edited, as returned in ETag: "3"')
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(min_length=1, max_length=200, description="Retry safely: same key, same outcome"),
+]
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise DsrError('If-Match must be a version number in quotes, e.g. "3".', field="If-Match")
+    return int(text)
+
+
+def run_command(
+    request: Request,
+    response: Response,
+    services: Services,
+    principal: Principal,
+    body: BaseModel,
+    idempotency_key: str | None,
+    command: Callable[[Actor], CommandResult],
+    area: str,
+    created: bool = False,
+) -> CommandResponse:
+    registers = services.registers
+    claim = None
+    if idempotency_key is not None:
+        digest = hashlib.sha256(
+            f"{request.method} {request.url.path}\n{body.model_dump_json()}".encode()
+        ).hexdigest()
+        claim = Claim(principal.sub, idempotency_key, digest)
+    result = registers.replay(claim) if claim else None
+    if result is None:
+        with registers.idempotently(claim):
+            result = command(actor(principal, area))
+    response.headers["ETag"] = f'"{result.version}"'
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    if created:
+        response.status_code = 201
+        response.headers["Location"] = f"/v1/persons/{result.person_id}"
+    return CommandResponse.of(result)
+
+
+@router.post(
+    "",
+    operation_id="referPerson",
+    status_code=201,
+    response_model=CommandResponse,
+    responses={409: {"description": "Already referred in this area"}},
+)
+def refer(
+    body: cmd.Refer,
+    request: Request,
+    response: Response,
+    principal: CurrentUser,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandResponse:
+    """Refer a person to an area's register: creates their record."""
+    require(principal, PRACTICE, body.area)
+    return run_command(
+        request,
+        response,
+        services,
+        principal,
+        body,
+        idempotency_key,
+        lambda by: services.registers.refer(body, by),
+        body.area,
+        created=True,
+    )
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    path: str
+    model: type[BaseModel]
+    method: str
+    operation_id: str
+    summary: str
+    roles: tuple[Role, ...] = PRACTICE
+
+
+COMMANDS = [
+    CommandSpec(
+        "consents",
+        cmd.RecordConsent,
+        "record_consent",
+        "recordConsent",
+        "Record consent, a best-interests decision or another lawful basis.",
+    ),
+    CommandSpec(
+        "consent-withdrawals",
+        cmd.WithdrawConsent,
+        "withdraw_consent",
+        "withdrawConsent",
+        "Record that consent was withdrawn: the person leaves the register.",
+    ),
+    CommandSpec(
+        "data-sharing-objections",
+        cmd.RecordNationalDataObjection,
+        "record_national_data_objection",
+        "recordDataSharingObjection",
+        "Record an objection (or its withdrawal) to record-level national sharing.",
+    ),
+    CommandSpec(
+        "acceptances",
+        cmd.Accept,
+        "accept",
+        "acceptPerson",
+        "Accept the person onto the register with an initial rating.",
+        LEAD_ONLY,
+    ),
+    CommandSpec(
+        "declines",
+        cmd.DeclineReferral,
+        "decline",
+        "declineReferral",
+        "Decline the referral, with a reason.",
+        LEAD_ONLY,
+    ),
+    CommandSpec(
+        "ratings",
+        cmd.ChangeRating,
+        "change_rating",
+        "changeRating",
+        "Change the rating, with the reason and risk factors.",
+    ),
+    CommandSpec("admissions", cmd.Admit, "admit", "admitPerson", "Record a hospital admission."),
+    CommandSpec(
+        "discharge-readiness",
+        cmd.MarkReadyForDischarge,
+        "mark_ready_for_discharge",
+        "markReadyForDischarge",
+        "Record the date the person was clinically ready.",
+    ),
+    CommandSpec(
+        "discharge-delays",
+        cmd.RecordDischargeDelay,
+        "record_discharge_delay",
+        "recordDischargeDelay",
+        "Record why a ready person is still in hospital.",
+    ),
+    CommandSpec(
+        "discharges",
+        cmd.Discharge,
+        "discharge",
+        "dischargePerson",
+        "Record a discharge and the new rating.",
+    ),
+    CommandSpec(
+        "placements",
+        cmd.ChangePlacement,
+        "change_placement",
+        "changePlacement",
+        "Record where the person now lives and what they need to move home.",
+    ),
+    CommandSpec(
+        "views",
+        cmd.RecordViews,
+        "record_views",
+        "recordViews",
+        "Record the person's and their family's views.",
+    ),
+    CommandSpec(
+        "risk-factors",
+        cmd.RecordRiskFactors,
+        "record_risk_factors",
+        "recordRiskFactors",
+        "Record current risk factors.",
+    ),
+    CommandSpec(
+        "professionals",
+        cmd.AssignProfessional,
+        "assign_professional",
+        "assignProfessional",
+        "Assign a key professional.",
+    ),
+    CommandSpec(
+        "reviews",
+        cmd.RecordReview,
+        "record_review",
+        "recordReview",
+        "Record a review (C(E)TR, LAEP, MDT, visit...) and its actions.",
+    ),
+    CommandSpec(
+        "action-completions",
+        cmd.CompleteAction,
+        "complete_action",
+        "completeAction",
+        "Record that an action from a review is done.",
+    ),
+    CommandSpec(
+        "corrections",
+        cmd.CorrectDetails,
+        "correct_details",
+        "correctDetails",
+        "Correct identifying details; the earlier values stay in the history.",
+    ),
+    CommandSpec(
+        "transfers",
+        cmd.Transfer,
+        "transfer",
+        "transferPerson",
+        "Transfer funding responsibility to another area.",
+        LEAD_ONLY,
+    ),
+    CommandSpec(
+        "removals",
+        cmd.Remove,
+        "remove",
+        "removePerson",
+        "Remove the person from the register, with a reason.",
+        LEAD_ONLY,
+    ),
+    CommandSpec(
+        "re-referrals",
+        cmd.ReRefer,
+        "re_refer",
+        "reReferPerson",
+        "Re-refer a removed or declined person: a new period on the same record.",
+    ),
+]
+
+
+def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
+    model = spec.model
+
+    def endpoint(
+        person_id: UUID,
+        body: model,  # type: ignore[valid-type]
+        request: Request,
+        response: Response,
+        principal: CurrentUser,
+        services: ServicesDep,
+        if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> CommandResponse:
+        require(principal, spec.roles)
+        person = visible_person(services, principal, person_id)
+        if getattr(body, "to_area", None) not in (None, *principal.areas):
+            raise ForbiddenError("You can only transfer to one of your areas.")
+        expected = parse_if_match(if_match)
+        method = getattr(services.registers, spec.method)
+        return run_command(
+            request,
+            response,
+            services,
+            principal,
+            body,
+            idempotency_key,
+            lambda by: method(person_id, body, by, expected_version=expected),
+            person.area,
+        )
+
+    endpoint.__doc__ = spec.summary
+    endpoint.__name__ = spec.operation_id
+    return endpoint
+
+
+for _spec in COMMANDS:
+    router.add_api_route(
+        f"/{{person_id}}/{_spec.path}",
+        _command_endpoint(_spec),
+        methods=["POST"],
+        operation_id=_spec.operation_id,
+        response_model=CommandResponse,
+        summary=_spec.summary,
+        responses={
+            404: {"description": "No such person in your areas"},
+            409: {"description": "Refused by a register rule, or a concurrent change"},
+            412: {"description": "If-Match names an old version"},
+            422: {"description": "Invalid input"},
+        },
+    )
+
+
+@router.get("/{person_id}", operation_id="getPerson", response_model=PersonPublic)
+def get_person(
+    person_id: UUID,
+    response: Response,
+    principal: CurrentUser,
+    services: ServicesDep,
+    as_of: Annotated[date | None, Query(description="The record as it stood on this date")] = None,
+    recorded_by: Annotated[
+        datetime | None, Query(description="Only what had been recorded by this time (UTC)")
+    ] = None,
+) -> PersonPublic:
+    """Read a person's record now, or as it stood on a date (and as known at a time)."""
+    require(principal, RECORD_READERS)
+    person = visible_person(services, principal, person_id)
+    registers: Registers = services.registers
+    policy = registers.areas.policy(person.area).cadences
+    today = registers.today()
+    _log_access(services, principal, person_id, person.area, "record")
+    response.headers["ETag"] = f'"{person.version}"'
+    if as_of is None and recorded_by is None:
+        return with_due_reviews(PersonPublic.of(person), person, policy, today)
+    then = registers.person_as_at(person_id, on=as_of, recorded_by=recorded_by)
+    if then is None:
+        raise PersonNotFoundError(person_id)
+    return PersonPublic.of(then, as_of=as_of, as_recorded_by=recorded_by)
+
+
+@router.get(
+    "/{person_id}/history", operation_id="getPersonHistory", response_model=list[HistoryItem]
+)
+def history(person_id: UUID, principal: CurrentUser, services: ServicesDep) -> list[HistoryItem]:
+    """Every event on the person's record, oldest first, with who recorded it and when."""
+    require(principal, RECORD_READERS)
+    person = visible_person(services, principal, person_id)
+    _log_access(services, principal, person_id, person.area, "history")
+    return [HistoryItem.of(entry) for entry in services.registers.history(person_id)]
+
+
+def _log_access(
+    services: Services, principal: Principal, person_id: UUID, area: str, what: str
+) -> None:
+    services.access_log.record(
+        services.registers.now(), principal.sub, str(principal.role), person_id, area, what
+    )

@@ -1,0 +1,74 @@
+"""The register: who is on it, filtered, sorted and paged; CSV for spreadsheets."""
+
+import csv
+import io
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require
+from dsr_http.problems import ForbiddenError
+from dsr_http.schemas import Page
+from dsr_projections.register import RegisterQuery, query_register
+
+router = APIRouter(prefix="/v1/register", tags=["register"])
+
+
+@router.get("", operation_id="listRegister", response_model=Page)
+def list_register(
+    principal: CurrentUser,
+    services: ServicesDep,
+    area: Annotated[
+        list[str] | None, Query(description="Area codes; default: all of yours")
+    ] = None,
+    rating: str | None = None,
+    setting: Literal["in_hospital", "out_of_area_placement", "community_at_risk"] | None = None,
+    status: Literal["referred", "on_register"] | None = None,
+    overdue: bool | None = None,
+    sort: Literal["name", "next_review_due", "rating_since", "admitted_on"] = "name",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    wait_for: Annotated[
+        int | None, Query(ge=0, description="Wait (bounded) until this log position is shown")
+    ] = None,
+    format: Literal["json", "csv"] = "json",
+) -> Page | Response:
+    """The register for your areas, in a stable order, one page at a time."""
+    require(principal, PRACTICE)
+    areas = sorted(principal.areas & set(area)) if area else sorted(principal.areas)
+    if area and set(area) - principal.areas:
+        raise ForbiddenError("One or more areas are not yours.")
+    caught_up = True
+    if wait_for is not None:
+        caught_up = services.runner.wait_for(wait_for, services.http.max_wait_seconds)
+    try:
+        page = query_register(
+            services.db,
+            RegisterQuery(
+                areas=areas,
+                today=services.registers.today(),
+                rating=rating,
+                setting=setting,
+                status=status,
+                overdue=overdue,
+                sort=sort,
+                limit=limit,
+                cursor=cursor,
+            ),
+        )
+    except ValueError as error:
+        from dsr_core.errors import DsrError
+
+        raise DsrError(str(error), field="cursor") from None
+    headers = {} if caught_up else {"X-Projection-Behind": "true"}
+    if format == "csv":
+        out = io.StringIO()
+        if page.items:
+            writer = csv.DictWriter(out, fieldnames=list(page.items[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(page.items)
+        return Response(out.getvalue(), media_type="text/csv", headers=headers)
+    result = Page(items=page.items, next_cursor=page.next_cursor)
+    if headers:
+        return Response(result.model_dump_json(), media_type="application/json", headers=headers)
+    return result
