@@ -28,6 +28,7 @@ from dsr_core.areas import AreaDirectory
 from dsr_core.domainmodel import IdentityKey, Person, Stamp, replay
 from dsr_core.errors import (
     ConcurrentWriteError,
+    DsrError,
     DuplicateReferralError,
     PersonNotFoundError,
     VersionMismatchError,
@@ -115,6 +116,27 @@ class Registers(Application[UUID]):
             yield
         finally:
             _CLAIM.reset(token)
+
+    def once(self, claim: Claim | None, command: Callable[[], CommandResult]) -> CommandResult:
+        """Run a command at most once per idempotency claim.
+
+        A request whose key already has an outcome gets that outcome. A concurrent copy
+        that loses the race (a duplicate number, a version clash) finds the winner's
+        outcome stored by the time it fails, and gets that instead of the refusal.
+        """
+        if claim is None:
+            return command()
+        earlier = self.replay(claim)
+        if earlier is not None:
+            return earlier
+        try:
+            with self.idempotently(claim):
+                return command()
+        except DsrError:
+            earlier = self.replay(claim)
+            if earlier is None:
+                raise
+            return earlier
 
     def replay(self, claim: Claim) -> CommandResult | None:
         """The stored outcome of an earlier request with this key, if there was one."""

@@ -1,4 +1,4 @@
-"""Every role × every endpoint × own and another area: allowed or refused, nothing leaks."""
+"""Every role, every endpoint, own and another area: allowed or refused, nothing leaks."""
 
 from __future__ import annotations
 

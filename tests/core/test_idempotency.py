@@ -13,11 +13,7 @@ CHANGE = cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), r
 
 
 def run(app: Registers, claim: Claim, person_id: object) -> object:
-    earlier = app.replay(claim)
-    if earlier is not None:
-        return earlier
-    with app.idempotently(claim):
-        return app.change_rating(person_id, CHANGE, f.LEAD)  # type: ignore[arg-type]
+    return app.once(claim, lambda: app.change_rating(person_id, CHANGE, f.LEAD))  # type: ignore[arg-type]
 
 
 def test_a_retry_with_the_same_key_returns_the_first_outcome(app: Registers) -> None:

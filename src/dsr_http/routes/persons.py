@@ -72,10 +72,7 @@ def run_command(
             f"{request.method} {request.url.path}\n{body.model_dump_json()}".encode()
         ).hexdigest()
         claim = Claim(principal.sub, idempotency_key, digest)
-    result = registers.replay(claim) if claim else None
-    if result is None:
-        with registers.idempotently(claim):
-            result = command(actor(principal, area))
+    result = registers.once(claim, lambda: command(actor(principal, area)))
     response.headers["ETag"] = f'"{result.version}"'
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
