@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(VENV)/bin/dsr info
+	$(VENV)/bin/dsr serve --demo
 
 test: install
 	$(PY) -m pytest

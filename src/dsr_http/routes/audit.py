@@ -1,10 +1,10 @@
 """For auditors: a person's audit trail, one actor's actions, and who viewed a record."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from dsr_http.deps import AUDITORS, CurrentUser, ServicesDep, require, visible_person
 from dsr_projections.audit import actor_trail, person_trail
@@ -14,10 +14,15 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 @router.get("/persons/{person_id}", operation_id="getAuditTrail")
 def audit_trail(
-    person_id: UUID, principal: CurrentUser, services: ServicesDep
+    person_id: UUID,
+    principal: CurrentUser,
+    services: ServicesDep,
+    wait_for: Annotated[int | None, Query(ge=0, description="Wait for this log position")] = None,
 ) -> list[dict[str, Any]]:
     """The hash-chained audit rows for one person, in order."""
     require(principal, AUDITORS)
+    if wait_for is not None:
+        services.runner.wait_for(wait_for, services.http.max_wait_seconds)
     person = visible_person(services, principal, person_id)
     services.access_log.record(
         services.registers.now(),
