@@ -268,7 +268,7 @@ def _check_area_code(code: str) -> str:
 
 AreaCode = Annotated[
     str,
-    Field(examples=["S37000017", "E54000048"], min_length=9, max_length=9),
+    Field(examples=["S37000017", "E54000048"], pattern=_AREA_CODE.pattern),
     AfterValidator(_check_area_code),
 ]
 """An area that keeps a register, as the ONS GSS code people already use."""
@@ -288,8 +288,16 @@ def _check_chi_number(number: str) -> str:
     return digits
 
 
-NhsNumber = Annotated[str, AfterValidator(_check_nhs_number), Field(examples=["9434765919"])]
-ChiNumber = Annotated[str, AfterValidator(_check_chi_number), Field(examples=["0101901003"])]
+NhsNumber = Annotated[
+    str,
+    AfterValidator(_check_nhs_number),
+    Field(examples=["9434765919"], pattern=r"^[0-9 -]{10,12}$"),
+]
+ChiNumber = Annotated[
+    str,
+    AfterValidator(_check_chi_number),
+    Field(examples=["0101901003"], pattern=r"^[0-9 -]{10,12}$"),
+]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
 

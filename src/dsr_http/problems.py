@@ -12,6 +12,7 @@ from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dsr_core import errors
@@ -19,6 +20,44 @@ from dsr_core.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReuse
 from dsr_http.auth import AuthenticationError
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with the failing fields where there are any."""
+
+    type: str
+    title: str
+    status: int
+    instance: str
+    detail: str | None = None
+    errors: list[dict[str, str]] | None = None
+    current_version: int | None = None
+    existing_person_id: str | None = None
+
+
+def _documented(description: str) -> dict[str, Any]:
+    schema = Problem.model_json_schema()
+    return {"description": description, "content": {MEDIA_TYPE: {"schema": schema}}}
+
+
+def csv_or_json(description: str) -> dict[int | str, dict[str, Any]]:
+    """A 200 that may be JSON or, on request, CSV."""
+    return {
+        200: {"description": description, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    }
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("Malformed header"),
+    401: _documented("No valid bearer token"),
+    403: _documented("Not allowed for your role or area"),
+    404: _documented("Not found in your areas"),
+    409: _documented("Refused by a register rule, or a concurrent change"),
+    412: _documented("If-Match names an old version"),
+    422: _documented("Invalid input: errors names each field"),
+    500: _documented("Unexpected error"),
+    503: _documented("Database unavailable"),
+}
 
 STATUS: dict[type[errors.DsrError], int] = {
     errors.PersonNotFoundError: 404,

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Response
 
 from dsr_core.errors import DsrError
 from dsr_http.deps import AGGREGATES, NATIONAL, CurrentUser, ServicesDep, require
+from dsr_http.problems import RESPONSES
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.national_dataset import Period, build_dataset
 
-router = APIRouter(prefix="/v1/areas", tags=["areas"])
+router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)
 
 
 @router.get("/{area}/length-of-stay", operation_id="getLengthOfStay")
@@ -24,7 +25,19 @@ def length_of_stay(
     return area_metrics(services.db, area, start, end)
 
 
-@router.get("/{area}/national-dataset", operation_id="getNationalDataset")
+@router.get(
+    "/{area}/national-dataset",
+    operation_id="getNationalDataset",
+    responses={
+        200: {
+            "description": "The dataset: JSON, or CSV with format=records-csv or tables-csv",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def national_dataset(
     area: str,
     principal: CurrentUser,

@@ -7,9 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from dsr_http.deps import AUDITORS, CurrentUser, ServicesDep, require, visible_person
+from dsr_http.problems import RESPONSES
 from dsr_projections.audit import actor_trail, person_trail
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=RESPONSES)
 
 
 @router.get("/persons/{person_id}", operation_id="getAuditTrail")

@@ -31,10 +31,10 @@ from dsr_http.deps import (
     require,
     visible_person,
 )
-from dsr_http.problems import ForbiddenError
+from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, with_due_reviews
 
-router = APIRouter(prefix="/v1/persons", tags=["persons"])
+router = APIRouter(prefix="/v1/persons", tags=["persons"], responses=RESPONSES)
 
 IfMatch = Annotated[
     str | None, Header(description='The version you edited, as returned in ETag: "3"')
@@ -87,7 +87,6 @@ def run_command(
     operation_id="referPerson",
     status_code=201,
     response_model=CommandResponse,
-    responses={409: {"description": "Already referred in this area"}},
 )
 def refer(
     body: cmd.Refer,
@@ -307,12 +306,6 @@ for _spec in COMMANDS:
         operation_id=_spec.operation_id,
         response_model=CommandResponse,
         summary=_spec.summary,
-        responses={
-            404: {"description": "No such person in your areas"},
-            409: {"description": "Refused by a register rule, or a concurrent change"},
-            412: {"description": "If-Match names an old version"},
-            422: {"description": "Invalid input"},
-        },
     )
 
 

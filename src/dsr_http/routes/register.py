@@ -7,14 +7,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require
-from dsr_http.problems import ForbiddenError
+from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
 from dsr_http.schemas import Page
 from dsr_projections.register import RegisterQuery, query_register
 
-router = APIRouter(prefix="/v1/register", tags=["register"])
+router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES)
 
 
-@router.get("", operation_id="listRegister", response_model=Page)
+@router.get(
+    "",
+    operation_id="listRegister",
+    response_model=Page,
+    responses=csv_or_json("A page of the register (CSV with format=csv)"),
+)
 def list_register(
     principal: CurrentUser,
     services: ServicesDep,
