@@ -34,6 +34,7 @@ from dsr_core.errors import (
     VersionMismatchError,
 )
 from dsr_core.idempotency import Claim, IdempotencyRecord
+from dsr_core.reminders import ReminderBook, book_id, plan
 from dsr_core.transcodings import dsr_transcodings
 from dsr_core.values import (
     Actor,
@@ -541,6 +542,46 @@ class Registers(Application[UUID]):
                 by=by,
             ),
         )
+
+    # ------------------------------------------------------------ reminders
+
+    def remind(self, person_id: UUID) -> list[str]:
+        """Issue and escalate what is due today for one person; returns what was written.
+
+        Safe to run from any number of schedulers, any number of times: a reminder key is
+        written once, and a losing concurrent save reloads and finds nothing left to do.
+        """
+        for _ in range(5):
+            person = self.get_person(person_id)
+            book = self._load_book(person_id)
+            policy = self.areas.policy(person.area)
+            issued = set(book.issued) if book else set()
+            escalated = set(book.escalated) if book else set()
+            todo = plan(person, policy.cadences, policy.reminders, self.today(), issued, escalated)
+            if not todo.issue and not todo.escalate:
+                return []
+            now = self._clock()
+            book = book or ReminderBook.open(person_id, person.area, now)
+            book.record(todo, self.today(), now)
+            written = [
+                f"{type(e).__name__}:{e.key}" for e in book.pending_events if hasattr(e, "key")
+            ]
+            try:
+                self.save(book)
+            except IntegrityError:
+                continue  # another scheduler saved first: look again
+            return written
+        raise ConcurrentWriteError()
+
+    def reminder_book(self, person_id: UUID) -> ReminderBook | None:
+        return self._load_book(person_id)
+
+    def _load_book(self, person_id: UUID) -> ReminderBook | None:
+        try:
+            book: object = self.repository.get(book_id(person_id))
+        except AggregateNotFoundError:
+            return None
+        return book if isinstance(book, ReminderBook) else None
 
     # -------------------------------------------------------------- queries
 

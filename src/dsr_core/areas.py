@@ -12,6 +12,7 @@ from pydantic import Field
 
 from dsr_core.cadences import CadencePolicy
 from dsr_core.errors import UnknownAreaError
+from dsr_core.reminders import ReminderPolicy
 from dsr_core.values import Rating, Scheme, ValueObject
 
 SCOTTISH_PREFIX = "S37"
@@ -28,6 +29,7 @@ class AreaPolicy(ValueObject):
     )
     retention_years: int = Field(default=6, ge=1, le=100)
     cadences: CadencePolicy = CadencePolicy()
+    reminders: ReminderPolicy = ReminderPolicy()
     disclosure_profile: str = Field(default="", description="Empty: by nation.")
 
     @property

@@ -168,6 +168,13 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schedule(args: argparse.Namespace) -> int:
+    """Run the scheduler until stopped (PostgreSQL mode runs it as its own process)."""
+    from dsr_scheduler.__main__ import main as run_scheduler
+
+    return run_scheduler(every_minutes=args.every_minutes)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dsr", description="Dynamic Support Register service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -213,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", default="local-user")
     token.add_argument("--ttl", type=int, default=8 * 3600)
     token.set_defaults(handler=_token)
+    schedule = commands.add_parser("schedule", help="run the scheduler (reminders)")
+    schedule.add_argument("--every-minutes", type=int, default=60)
+    schedule.set_defaults(handler=_schedule)
     return parser
 
 

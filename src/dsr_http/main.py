@@ -23,8 +23,9 @@ from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.deps import Services
 from dsr_http.metrics import HttpMetrics
-from dsr_http.routes import areas, audit, health, persons, register
+from dsr_http.routes import areas, audit, health, persons, register, reminders
 from dsr_projections.bootstrap import build_runner
+from dsr_scheduler.service import build_scheduler
 
 log = structlog.get_logger("dsr.http")
 
@@ -59,6 +60,9 @@ def create_app(
         )
         app.state.services = services
         worker = runner.start() if http.embedded_workers else None
+        scheduler = build_scheduler(registers, runner.db) if http.embedded_workers else None
+        if scheduler is not None:
+            scheduler.start()
         log.info(
             "api_started",
             storage="postgresql" if core.uses_postgres else "sqlite",
@@ -67,6 +71,8 @@ def create_app(
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
             runner.stop()
             if worker is not None:
                 worker.join(timeout=10)
@@ -81,14 +87,15 @@ def create_app(
         openapi_tags=[
             {"name": "persons", "description": "Referral, commands and a person's record"},
             {"name": "register", "description": "The current register"},
+            {"name": "reminders", "description": "Review reminders to poll"},
             {"name": "areas", "description": "Aggregates and the national dataset"},
             {"name": "audit", "description": "Audit trail and access log, for auditors"},
             {"name": "operations", "description": "Health and metrics"},
         ],
     )
     problems.install(app)
-    for router in (persons.router, register.router, areas.router, audit.router, health.router):
-        app.include_router(router)
+    for module in (persons, register, reminders, areas, audit, health):
+        app.include_router(module.router)
 
     @app.middleware("http")
     async def request_log(

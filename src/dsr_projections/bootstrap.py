@@ -13,6 +13,7 @@ from dsr_projections.length_of_stay import LengthOfStayProjection
 from dsr_projections.national_dataset import NationalDatasetProjection
 from dsr_projections.projection import Context, Projection
 from dsr_projections.register import RegisterProjection
+from dsr_projections.reminders import RemindersProjection
 from dsr_projections.runner import ProjectionRunner
 
 ALL: Sequence[type[Projection]] = (
@@ -20,6 +21,7 @@ ALL: Sequence[type[Projection]] = (
     AuditProjection,
     LengthOfStayProjection,
     NationalDatasetProjection,
+    RemindersProjection,
 )
 
 

@@ -93,6 +93,7 @@ def test_health_readiness_and_metrics(client: TestClient, auth: Headers) -> None
         "audit",
         "length_of_stay",
         "national_dataset",
+        "reminders",
     }
     client.get("/v1/register", headers=auth("lead"))
     metrics = client.get("/metrics").text

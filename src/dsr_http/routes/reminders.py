@@ -1,0 +1,36 @@
+"""Reminders for front-ends to poll: everything after the last position they saw."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require
+from dsr_http.problems import RESPONSES, ForbiddenError
+from dsr_projections.reminders import reminders_after
+
+router = APIRouter(prefix="/v1/reminders", tags=["reminders"], responses=RESPONSES)
+
+
+class ReminderFeed(BaseModel):
+    items: list[dict[str, object]]
+    next_after: int
+
+
+@router.get("", operation_id="listReminders", response_model=ReminderFeed)
+def list_reminders(
+    principal: CurrentUser,
+    services: ServicesDep,
+    area: Annotated[
+        list[str] | None, Query(description="Area codes; default: all of yours")
+    ] = None,
+    after: Annotated[int, Query(ge=0, description="The next_after of your last poll")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ReminderFeed:
+    """Reminders issued or escalated after a position; each has a stable reminder_id."""
+    require(principal, PRACTICE)
+    if area and set(area) - principal.areas:
+        raise ForbiddenError("One or more areas are not yours.")
+    areas = sorted(set(area) if area else principal.areas)
+    items = reminders_after(services.db, areas, after, limit)
+    return ReminderFeed(items=items, next_after=items[-1]["position"] if items else after)

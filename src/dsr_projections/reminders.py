@@ -1,0 +1,70 @@
+"""Reminders as front-ends poll them: one row per reminder issued or escalated.
+
+Each row's `reminder_id` is stable (book, key and what happened), so a receiver can
+de-duplicate; rows are ordered by log position, which is the polling cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from dsr_core.reminders import ReminderBook
+from dsr_projections.database import Cursor, Row, ViewDatabase
+from dsr_projections.projection import Event, Projection
+
+
+class RemindersProjection(Projection):
+    name = "reminders"
+    tables: ClassVar[dict[str, str]] = {
+        "reminder_books": "book_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL",
+        "reminders": (
+            "position BIGINT PRIMARY KEY, reminder_id TEXT NOT NULL UNIQUE, "
+            "person_id TEXT NOT NULL, "
+            "area TEXT NOT NULL, reminder_key TEXT NOT NULL, kind TEXT NOT NULL, "
+            "due_on TEXT NOT NULL, stage TEXT NOT NULL, issued_on TEXT NOT NULL"
+        ),
+    }
+    indexes: ClassVar[dict[str, str]] = {"reminders_by_area": "reminders (area, position)"}
+
+    def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
+        books = self.t("reminder_books")
+        for event, position in batch:
+            if isinstance(event, ReminderBook.Opened):
+                cursor.execute(
+                    f"INSERT INTO {books} VALUES (?, ?, ?)",
+                    (str(event.originator_id), str(event.person_id), event.area),
+                )
+            elif isinstance(event, (ReminderBook.Issued, ReminderBook.Escalated)):
+                cursor.execute(
+                    f"SELECT * FROM {books} WHERE book_id = ?", (str(event.originator_id),)
+                )
+                book = cursor.fetchone()
+                assert book is not None
+                stage = "issued" if isinstance(event, ReminderBook.Issued) else "escalated"
+                cursor.execute(
+                    f"INSERT INTO {self.t('reminders')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        position,
+                        f"{event.originator_id}:{event.key}:{stage}",
+                        book["person_id"],
+                        book["area"],
+                        event.key,
+                        event.kind,
+                        event.due_on.isoformat(),
+                        stage,
+                        event.effective_on.isoformat(),
+                    ),
+                )
+
+
+def reminders_after(db: ViewDatabase, areas: Sequence[str], after: int, limit: int) -> list[Row]:
+    if not areas:
+        return []
+    with db.read() as cursor:
+        cursor.execute(
+            f"SELECT * FROM reminders WHERE area IN ({', '.join('?' for _ in areas)}) "
+            "AND position > ? ORDER BY position LIMIT ?",
+            (*areas, after, limit),
+        )
+        return cursor.fetchall()

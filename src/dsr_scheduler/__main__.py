@@ -1,0 +1,45 @@
+"""`python -m dsr_scheduler` (or `dsr schedule`): the scheduler as its own process."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from types import FrameType
+
+import structlog
+
+from dsr_core.bootstrap import build_registers
+from dsr_core.logging import configure_logging
+from dsr_core.settings import Settings
+from dsr_projections.bootstrap import view_database
+from dsr_scheduler.service import build_scheduler
+
+log = structlog.get_logger(__name__)
+
+
+def main(every_minutes: int = 60) -> int:
+    configure_logging()
+    settings = Settings()
+    registers = build_registers(settings)
+    db = view_database(settings)
+    scheduler = build_scheduler(registers, db, every_minutes)
+    stopped = threading.Event()
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        log.info("scheduler_stopping", signal=signum)
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
+    log.info("scheduler_started", every_minutes=every_minutes)
+    stopped.wait()
+    scheduler.shutdown()
+    db.close()
+    registers.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Scheduled jobs: thin, asking the core what is due as of today and recording it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import structlog
+
+from dsr_core.application import Registers
+from dsr_core.errors import DsrError
+from dsr_projections.database import ViewDatabase
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class ReminderRun:
+    people: int = 0
+    issued: int = 0
+    escalated: int = 0
+    failed: int = 0
+
+
+def people_to_remind(db: ViewDatabase) -> list[UUID]:
+    """Everyone referred or on a register, from the register read model."""
+    with db.read() as cursor:
+        cursor.execute("SELECT person_id FROM register_entries ORDER BY person_id")
+        return [UUID(row["person_id"]) for row in cursor.fetchall()]
+
+
+def remind_everyone(registers: Registers, db: ViewDatabase) -> ReminderRun:
+    """One pass: every reminder due today is written once, however often this runs."""
+    run = ReminderRun()
+    for person_id in people_to_remind(db):
+        run.people += 1
+        try:
+            written = registers.remind(person_id)
+        except DsrError:
+            run.failed += 1
+            log.warning("reminder_failed", person_id=str(person_id))
+            continue
+        run.issued += sum(1 for w in written if w.startswith("Issued"))
+        run.escalated += sum(1 for w in written if w.startswith("Escalated"))
+    log.info("reminders_run", **vars(run))
+    return run

@@ -1,0 +1,38 @@
+"""The scheduler: APScheduler running the jobs on stable ids, starting with a catch-up run.
+
+Exactly-once does not rest on the scheduler: the reminder book refuses a key twice, so
+restarts, missed runs and several instances are all safe. The scheduler only decides
+when to look. Jobs start immediately (catching up anything missed while down) and then
+repeat; coalescing folds a backlog of missed runs into one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from dsr_core.application import Registers
+from dsr_projections.database import ViewDatabase
+from dsr_scheduler.jobs import remind_everyone
+
+REMINDERS_JOB = "dsr-reminders"
+
+
+def build_scheduler(
+    registers: Registers, db: ViewDatabase, every_minutes: int = 60
+) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        remind_everyone,
+        "interval",
+        minutes=every_minutes,
+        args=(registers, db),
+        id=REMINDERS_JOB,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
+    )
+    return scheduler
