@@ -1,0 +1,110 @@
+"""Reminders: issued once before the due date, escalated once after, closed by the review."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.cadences import CadencePolicy, DueKind, due_reviews
+from tests import factories as f
+from tests.core.stages import accepted, admitted
+
+# Accepted on 14 January: the monthly register review is due on 13 February.
+REGISTER_REVIEW_DUE = date(2025, 2, 13)
+
+
+def on(clock: f.FakeClock, day: date) -> None:
+    clock.now = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def keys(app: Registers, person_id: object) -> tuple[set[str], set[str]]:
+    book = app.reminder_book(person_id)  # type: ignore[arg-type]
+    return (set(book.issued), set(book.escalated)) if book else (set(), set())
+
+
+def test_a_reminder_is_issued_14_days_before_the_due_date_and_only_once(
+    app: Registers, clock: f.FakeClock
+) -> None:
+    on(clock, date(2025, 1, 20))
+    person_id = accepted(app)
+    on(clock, REGISTER_REVIEW_DUE - timedelta(days=15))
+    assert not [w for w in app.remind(person_id) if "register_review" in w]
+    on(clock, REGISTER_REVIEW_DUE - timedelta(days=14))
+    assert "Issued:register_review:2025-01-14" in app.remind(person_id)
+    assert app.remind(person_id) == []
+    issued, escalated = keys(app, person_id)
+    assert "register_review:2025-01-14" in issued and not escalated
+
+
+def test_an_overdue_item_is_escalated_once(app: Registers, clock: f.FakeClock) -> None:
+    on(clock, date(2025, 1, 20))
+    person_id = accepted(app)
+    on(clock, REGISTER_REVIEW_DUE)
+    app.remind(person_id)
+    on(clock, REGISTER_REVIEW_DUE + timedelta(days=1))
+    assert "Escalated:register_review:2025-01-14" in app.remind(person_id)
+    on(clock, REGISTER_REVIEW_DUE + timedelta(days=9))
+    assert not [w for w in app.remind(person_id) if "register_review:2025-01-14" in w]
+
+
+def test_holding_the_review_closes_the_reminder_and_the_next_one_has_a_new_key(
+    app: Registers, clock: f.FakeClock
+) -> None:
+    on(clock, date(2025, 2, 1))
+    person_id = accepted(app)
+    app.remind(person_id)
+    app.record_review(
+        person_id,
+        cmd.RecordReview(kind="register_review", held_on=date(2025, 2, 1), outcome="ok"),
+        f.LEAD,
+    )
+    person = app.get_person(person_id)
+    due = {(d.kind, d.since) for d in due_reviews(person, CadencePolicy())}
+    assert (DueKind.REGISTER_REVIEW, date(2025, 1, 14)) not in due
+    assert (DueKind.REGISTER_REVIEW, date(2025, 2, 1)) in due
+
+
+def test_a_scheduler_that_was_down_for_weeks_catches_up_once(
+    app: Registers, clock: f.FakeClock
+) -> None:
+    on(clock, date(2025, 2, 12))
+    person_id = admitted(app)  # admitted 10 Feb: C(E)TR due 10 Mar, oversight visit 7 Apr
+    on(clock, date(2025, 5, 1))  # nothing ran since
+    written = app.remind(person_id)
+    for key in ("post_admission_cetr:2025-02-10", "commissioner_oversight_visit:2025-02-10"):
+        assert f"Issued:{key}" in written and f"Escalated:{key}" in written
+    assert app.remind(person_id) == []
+
+
+def test_two_schedulers_at_once_write_each_reminder_once(
+    app: Registers, clock: f.FakeClock
+) -> None:
+    on(clock, date(2025, 5, 1))
+    person_id = admitted(app)
+    barrier = threading.Barrier(2)
+    results: list[list[str]] = []
+
+    def run() -> None:
+        barrier.wait()
+        results.append(app.remind(person_id))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    written = [w for r in results for w in r]
+    assert len(written) == len(set(written)) and written
+    stored = [e for e in app.events.get(app.reminder_book(person_id).id)]  # type: ignore[union-attr]
+    stored_keys = [(type(e).__name__, e.key) for e in stored if hasattr(e, "key")]
+    assert len(stored_keys) == len(set(stored_keys))
+
+
+def test_reminders_do_not_change_the_persons_version(app: Registers, clock: f.FakeClock) -> None:
+    on(clock, date(2025, 5, 1))
+    person_id = admitted(app)
+    version = app.get_person(person_id).version
+    assert app.remind(person_id)
+    assert app.get_person(person_id).version == version
