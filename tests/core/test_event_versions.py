@@ -9,6 +9,7 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.domainmodel import IdentityKey, Person
 from dsr_core.idempotency import IdempotencyRecord
+from dsr_core.reminders import ReminderBook
 from dsr_core.values import RiskFactor
 from tests import factories as f
 from tests.core.stages import accepted
@@ -18,7 +19,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 
 def registered_topics() -> set[str]:
     topics = set()
-    for aggregate in (Person, IdentityKey, IdempotencyRecord):
+    for aggregate in (Person, IdentityKey, IdempotencyRecord, ReminderBook):
         topics.add(aggregate.TOPIC)
         for value in vars(aggregate).values():
             topic = getattr(value, "TOPIC", None) if isinstance(value, type) else None
@@ -80,7 +81,7 @@ def test_every_topic_resolves_in_a_fresh_process() -> None:
     import sys
 
     script = (
-        "import sys, dsr_core.domainmodel, dsr_core.idempotency\n"
+        "import sys, dsr_core.domainmodel, dsr_core.idempotency, dsr_core.reminders\n"
         "from eventsourcing.utils import resolve_topic\n"
         "[resolve_topic(t) for t in sys.argv[1:]]\n"
     )

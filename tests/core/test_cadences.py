@@ -1,0 +1,69 @@
+"""Cadence rules against dates worked out by hand from domain.md's table."""
+
+from datetime import date
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.cadences import CadencePolicy, due_reviews
+from tests import factories as f
+from tests.core.stages import accepted, admitted, referred
+
+DEFAULTS = CadencePolicy()
+
+
+def due(app: Registers, person_id: object, policy: CadencePolicy = DEFAULTS) -> dict[str, date]:
+    person = app.get_person(person_id)  # type: ignore[arg-type]
+    return {str(d.kind): d.due_on for d in due_reviews(person, policy)}
+
+
+def test_a_referral_needs_a_decision_within_7_days(app: Registers) -> None:
+    assert due(app, referred(app)) == {"referral_decision": date(2025, 1, 17)}
+
+
+def test_an_adult_admission_cetr_in_28_days_and_visits_every_8_weeks(
+    app: Registers,
+) -> None:
+    items = due(app, admitted(app))  # admitted 10 February 2025
+    assert items["post_admission_cetr"] == date(2025, 3, 10)
+    assert items["commissioner_oversight_visit"] == date(2025, 4, 7)
+
+
+def test_a_childs_admission_cetr_in_14_days_and_visits_every_6_weeks(
+    app: Registers,
+) -> None:
+    items = due(app, admitted(app, date_of_birth=date(2012, 6, 1)))
+    assert items["post_admission_cetr"] == date(2025, 2, 24)
+    assert items["commissioner_oversight_visit"] == date(2025, 3, 24)
+    assert items["eighteenth_birthday"] == date(2030, 6, 1)
+
+
+def test_after_a_cetr_the_repeat_is_6_months_or_12_in_a_secure_ward(app: Registers) -> None:
+    review = cmd.RecordReview(kind="cetr", held_on=date(2025, 3, 1), outcome="x")
+    ordinary = admitted(app, seed=1)
+    app.record_review(ordinary, review, f.LEAD)
+    secure = accepted(app, seed=2)
+    app.admit(secure, f.admission(ward_type="secure", security_level="low"), f.LEAD)
+    app.record_review(secure, review, f.LEAD)
+    assert due(app, ordinary)["repeat_cetr"] == date(2025, 8, 30)  # 1 March + 182 days
+    assert due(app, secure)["repeat_cetr"] == date(2026, 3, 1)  # + 365 days
+    assert due(app, ordinary)["action_plan_review"] == date(2025, 5, 24)  # + 12 weeks
+
+
+def test_red_prompts_a_community_cetr_and_green_suggests_removal(
+    app: Registers,
+) -> None:
+    red = accepted(app, seed=1, level="red")
+    green = accepted(app, seed=2, level="green")
+    assert due(app, red)["red_community_cetr"] == date(2025, 1, 21)  # 14 January + 7
+    assert due(app, green)["consider_removal"] == date(2025, 4, 15)  # + 91 days
+    assert due(app, green)["consent_reconfirmation"] == date(2026, 1, 11)
+
+
+def test_scotland_needs_an_mdt_discussion_within_2_weeks_of_acceptance(app: Registers) -> None:
+    items = due(app, accepted(app, area=f.SCOTTISH_AREA, level="enhanced_monitoring"))
+    assert items["mdt_discussion"] == date(2025, 1, 28)
+
+
+def test_an_area_setting_overrides_a_default(app: Registers) -> None:
+    items = due(app, accepted(app), CadencePolicy(register_review_days=14))
+    assert items["register_review"] == date(2025, 1, 28)
