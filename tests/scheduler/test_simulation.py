@@ -1,0 +1,124 @@
+"""Two simulated years for 200 people whose situations change week by week.
+
+Each week some people are admitted, discharged, re-rated, reviewed or removed; then the
+reminder pass runs. The test keeps its own account of what each pass should write
+(every item due within the lead time issued, every overdue item escalated) and checks
+that the stored reminder books hold each exactly once, nothing more and nothing less.
+The dates the rules produce are checked separately against hand-worked values
+(tests/core/test_cadences.py).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.cadences import due_reviews
+from dsr_core.errors import DsrError
+from dsr_core.reminders import ReminderPolicy, reminder_key
+from dsr_core.values import Status
+from tests import factories as f
+
+START, WEEKS, PEOPLE = date(2025, 1, 6), 104, 200
+LEAD = ReminderPolicy().lead_days
+REVIEW_KINDS = ["cetr", "register_review", "commissioner_oversight_visit", "community_cetr"]
+
+
+def at(clock: f.FakeClock, day: date) -> None:
+    clock.now = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def act(app: Registers, rng: random.Random, person_id: UUID, today: date) -> None:
+    person = app.get_person(person_id)
+    if person.status is not Status.ON_REGISTER:
+        return
+    choice = rng.random()
+    try:
+        if person.admission is None and choice < 0.06:
+            app.admit(person_id, f.admission(admitted_on=today), f.LEAD)
+        elif person.admission is not None and choice < 0.10:
+            app.discharge(
+                person_id,
+                cmd.Discharge(
+                    discharged_on=today, destination="family_home", rating=f.rating("amber")
+                ),
+                f.LEAD,
+            )
+        elif person.admission is None and choice < 0.16:
+            level = rng.choice(["red", "amber", "green"])
+            app.change_rating(
+                person_id,
+                cmd.ChangeRating(changed_on=today, rating=f.rating(level), reason="weekly review"),
+                f.LEAD,
+            )
+        elif choice < 0.30:
+            kind = rng.choice(
+                ["cetr", "register_review", "commissioner_oversight_visit", "community_cetr"]
+            )
+            app.record_review(
+                person_id, cmd.RecordReview(kind=kind, held_on=today, outcome="held"), f.LEAD
+            )
+        elif person.admission is None and choice < 0.305:
+            app.remove(person_id, cmd.Remove(removed_on=today, reason_code="stable"), f.LEAD)
+    except DsrError:
+        pass  # a refused step is simply not taken
+
+
+def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
+    clock = f.FakeClock()
+    app = Registers({}, identity_key=b"s" * 32, clock=clock)
+    rng = random.Random(5)
+    at(clock, START)
+    people = []
+    for seed in range(PEOPLE):
+        person_id = app.refer(f.referral(referred_on=START, seed=seed + 1), f.LEAD).person_id
+        app.record_consent(person_id, f.consent(START), f.LEAD)
+        app.accept(person_id, cmd.Accept(accepted_on=START, rating=f.rating("amber")), f.LEAD)
+        people.append(person_id)
+
+    expected_issued: set[tuple[UUID, str]] = set()
+    expected_escalated: set[tuple[UUID, str]] = set()
+    for week in range(WEEKS):
+        today = START + timedelta(weeks=week)
+        at(clock, today)
+        for person_id in people:
+            act(app, rng, person_id, today)
+        for person_id in people:
+            person = app.get_person(person_id)
+            if person.status in (Status.REFERRED, Status.ON_REGISTER):
+                for item in due_reviews(person, app.areas.policy(person.area).cadences):
+                    if item.due_on <= today + timedelta(days=LEAD):
+                        expected_issued.add((person_id, reminder_key(item)))
+                    if item.due_on < today:
+                        expected_escalated.add((person_id, reminder_key(item)))
+            app.remind(person_id)
+        if week % 13 == 0:
+            for person_id in people[:20]:
+                app.remind(person_id)  # a second scheduler, or a restart, on the same day
+
+    issued: Counter[tuple[UUID, str]] = Counter()
+    escalated: Counter[tuple[UUID, str]] = Counter()
+    for person_id in people:
+        book = app.reminder_book(person_id)
+        if book is None:
+            continue
+        for event in app.events.get(book.id):
+            key = getattr(event, "key", None)
+            if key is None:
+                continue
+            (issued if type(event).__name__ == "Issued" else escalated)[(person_id, key)] += 1
+    assert max(issued.values()) == 1 and max(escalated.values()) == 1
+    assert set(issued) == expected_issued
+    assert set(escalated) == expected_escalated
+    kinds = Counter(key.split(":")[0] for _, key in issued)
+    assert {
+        "post_admission_cetr",
+        "commissioner_oversight_visit",
+        "register_review",
+        "consent_reconfirmation",
+    } <= set(kinds)
+    app.close()
