@@ -22,6 +22,7 @@ from dsr_core.errors import DsrError
 from dsr_core.reminders import ReminderPolicy, reminder_key
 from dsr_core.values import Status
 from tests import factories as f
+from tests.scheduler.books import reminder_counts
 
 START, WEEKS, PEOPLE = date(2025, 1, 6), 104, 200
 LEAD = ReminderPolicy().lead_days
@@ -100,17 +101,7 @@ def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
             for person_id in people[:20]:
                 app.remind(person_id)  # a second scheduler, or a restart, on the same day
 
-    issued: Counter[tuple[UUID, str]] = Counter()
-    escalated: Counter[tuple[UUID, str]] = Counter()
-    for person_id in people:
-        book = app.reminder_book(person_id)
-        if book is None:
-            continue
-        for event in app.events.get(book.id):
-            key = getattr(event, "key", None)
-            if key is None:
-                continue
-            (issued if type(event).__name__ == "Issued" else escalated)[(person_id, key)] += 1
+    issued, escalated = reminder_counts(app, people)
     assert max(issued.values()) == 1 and max(escalated.values()) == 1
     assert set(issued) == expected_issued
     assert set(escalated) == expected_escalated

@@ -1,0 +1,85 @@
+"""Two scheduler processes on one PostgreSQL database, one killed mid-run and restarted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+
+from dsr_core.application import Registers
+from dsr_core.bootstrap import build_registers
+from dsr_core.cadences import due_reviews
+from dsr_core.reminders import reminder_key
+from dsr_core.settings import Settings
+from dsr_projections.runner import ProjectionRunner
+from tests.conftest import SettingsFactory
+from tests.core.stages import admitted
+from tests.scheduler.books import reminder_counts
+from tests.system.test_projection_crash import wait_until, worker_env
+
+
+def start_scheduler(settings: Settings) -> subprocess.Popen[bytes]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "scheduler.log", "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "dsr_http.cli", "schedule"],
+            env=worker_env(settings),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+def test_no_reminder_is_duplicated_or_lost(
+    backend: str, app: Registers, runner: ProjectionRunner, make_settings: SettingsFactory
+) -> None:
+    if backend != "postgres":
+        pytest.skip("several scheduler processes share one PostgreSQL database")
+    people = [admitted(app, seed=seed) for seed in range(1, 151)]
+    runner.catch_up()
+    settings = make_settings()
+    head = runner.head()
+
+    first, second = start_scheduler(settings), start_scheduler(settings)
+    wait_until(lambda: runner.head() > head + 100)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    written_at_kill = runner.head() - head
+    restarted = start_scheduler(settings)
+    try:
+        last, stable_since = -1, time.monotonic()
+
+        def quiet() -> bool:
+            nonlocal last, stable_since
+            now = runner.head()
+            if now != last:
+                last, stable_since = now, time.monotonic()
+            return time.monotonic() - stable_since > 3
+
+        wait_until(quiet, timeout=120)
+    finally:
+        for process in (second, restarted):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+    # What the processes should have written, as of their today (the real clock).
+    checker = build_registers(settings)
+    today = checker.today()
+    expected_issued, expected_escalated = set(), set()
+    for person_id in people:
+        person = checker.get_person(person_id)
+        policy = checker.areas.policy(person.area)
+        for item in due_reviews(person, policy.cadences):
+            if item.due_on <= today + timedelta(days=policy.reminders.lead_days):
+                expected_issued.add((person_id, reminder_key(item)))
+            if item.due_on < today:
+                expected_escalated.add((person_id, reminder_key(item)))
+    issued, escalated = reminder_counts(checker, people)
+    checker.close()
+    assert written_at_kill < sum(issued.values()) + sum(escalated.values()), "killed too late"
+    assert issued and max(issued.values()) == 1 and max(escalated.values()) == 1
+    assert set(issued) == expected_issued and set(escalated) == expected_escalated
