@@ -23,9 +23,10 @@ from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.deps import Services
 from dsr_http.metrics import HttpMetrics
-from dsr_http.routes import areas, audit, health, persons, register, reminders
+from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
 from dsr_projections.bootstrap import build_runner
 from dsr_scheduler.service import build_scheduler
+from dsr_scheduler.snapshots import ensure_table as ensure_snapshot_table
 
 log = structlog.get_logger("dsr.http")
 
@@ -59,8 +60,13 @@ def create_app(
             metrics=HttpMetrics(runner),
         )
         app.state.services = services
+        ensure_snapshot_table(runner.db)
         worker = runner.start() if http.embedded_workers else None
-        scheduler = build_scheduler(registers, runner.db) if http.embedded_workers else None
+        scheduler = (
+            build_scheduler(registers, runner.db, secret=services.national_secret)
+            if http.embedded_workers
+            else None
+        )
         if scheduler is not None:
             scheduler.start()
         log.info(
@@ -88,13 +94,14 @@ def create_app(
             {"name": "persons", "description": "Referral, commands and a person's record"},
             {"name": "register", "description": "The current register"},
             {"name": "reminders", "description": "Review reminders to poll"},
+            {"name": "snapshots", "description": "Immutable reporting snapshots"},
             {"name": "areas", "description": "Aggregates and the national dataset"},
             {"name": "audit", "description": "Audit trail and access log, for auditors"},
             {"name": "operations", "description": "Health and metrics"},
         ],
     )
     problems.install(app)
-    for module in (persons, register, reminders, areas, audit, health):
+    for module in (persons, register, reminders, areas, snapshots, audit, health):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -9,7 +9,7 @@ from types import FrameType
 
 import structlog
 
-from dsr_core.bootstrap import build_registers
+from dsr_core.bootstrap import build_registers, national_secret
 from dsr_core.logging import configure_logging
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import view_database
@@ -23,7 +23,7 @@ def main(every_minutes: int = 60) -> int:
     settings = Settings()
     registers = build_registers(settings)
     db = view_database(settings)
-    scheduler = build_scheduler(registers, db, every_minutes)
+    scheduler = build_scheduler(registers, db, every_minutes, national_secret(settings))
     stopped = threading.Event()
 
     def stop(signum: int, _: FrameType | None) -> None:

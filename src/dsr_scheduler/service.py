@@ -15,12 +15,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from dsr_core.application import Registers
 from dsr_projections.database import ViewDatabase
 from dsr_scheduler.jobs import remind_everyone
+from dsr_scheduler.snapshots import take_due_snapshots
 
 REMINDERS_JOB = "dsr-reminders"
+SNAPSHOTS_JOB = "dsr-snapshots"
 
 
 def build_scheduler(
-    registers: Registers, db: ViewDatabase, every_minutes: int = 60
+    registers: Registers, db: ViewDatabase, every_minutes: int = 60, secret: bytes | None = None
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
@@ -35,4 +37,17 @@ def build_scheduler(
         misfire_grace_time=None,
         next_run_time=datetime.now(UTC),
     )
+    if secret is not None:
+        scheduler.add_job(
+            take_due_snapshots,
+            "interval",
+            hours=24,
+            args=(registers, db, secret),
+            id=SNAPSHOTS_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+        )
     return scheduler

@@ -1,0 +1,42 @@
+"""Reporting snapshots: list them, download one (with its SHA-256), per area."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response
+
+from dsr_core.values import Role
+from dsr_http.deps import NATIONAL, CurrentUser, ServicesDep, require
+from dsr_http.problems import RESPONSES, ForbiddenError
+from dsr_scheduler import snapshots
+
+router = APIRouter(prefix="/v1/snapshots", tags=["snapshots"], responses=RESPONSES)
+
+
+@router.get("", operation_id="listSnapshots")
+def list_snapshots(principal: CurrentUser, services: ServicesDep) -> list[dict[str, Any]]:
+    """Snapshots for your areas: register (monthly) for leads, national (quarterly) for both."""
+    require(principal, NATIONAL)
+    rows = snapshots.listing(services.db, sorted(principal.areas))
+    return [r for r in rows if r["kind"] == "national" or principal.role is Role.LEAD]
+
+
+@router.get(
+    "/{snapshot_id}",
+    operation_id="getSnapshot",
+    responses={
+        200: {"description": "The artefact", "content": {"text/csv": {}, "application/json": {}}}
+    },
+)
+def get_snapshot(snapshot_id: str, principal: CurrentUser, services: ServicesDep) -> Response:
+    """Download an artefact; the Digest header carries its SHA-256."""
+    require(principal, NATIONAL)
+    row = snapshots.get(services.db, snapshot_id)
+    if row is None or row["area"] not in principal.areas:
+        raise HTTPException(404, "No such snapshot in your areas")
+    if row["kind"] == "register" and principal.role is not Role.LEAD:
+        raise ForbiddenError("Register snapshots are for the area's lead.")
+    return Response(
+        str(row["content"]),
+        media_type=row["media_type"],
+        headers={"Digest": f"sha-256={row['sha256']}", "ETag": f'"{row["sha256"]}"'},
+    )
