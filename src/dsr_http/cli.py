@@ -221,7 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=8 * 3600)
     token.set_defaults(handler=_token)
     schedule = commands.add_parser("schedule", help="run the scheduler (reminders)")
-    schedule.add_argument("--every-minutes", type=int, default=60)
+    schedule.add_argument(
+        "--every-minutes",
+        type=int,
+        default=None,
+        help="reminder pass interval (default DSR_REMINDER_EVERY_MINUTES or 60)",
+    )
     schedule.set_defaults(handler=_schedule)
     return parser
 

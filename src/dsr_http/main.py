@@ -25,7 +25,8 @@ from dsr_http.deps import Services
 from dsr_http.metrics import HttpMetrics
 from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
 from dsr_projections.bootstrap import build_runner
-from dsr_scheduler.service import build_scheduler
+from dsr_scheduler.config import SchedulerSettings
+from dsr_scheduler.service import build_scheduler, webhook_from
 from dsr_scheduler.snapshots import ensure_table as ensure_snapshot_table
 
 log = structlog.get_logger("dsr.http")
@@ -63,7 +64,13 @@ def create_app(
         ensure_snapshot_table(runner.db)
         worker = runner.start() if http.embedded_workers else None
         scheduler = (
-            build_scheduler(registers, runner.db, secret=services.national_secret)
+            build_scheduler(
+                registers,
+                runner.db,
+                SchedulerSettings().reminder_every_minutes,
+                services.national_secret,
+                webhook_from(SchedulerSettings(), runner.db),
+            )
             if http.embedded_workers
             else None
         )

@@ -13,17 +13,22 @@ from dsr_core.bootstrap import build_registers, national_secret
 from dsr_core.logging import configure_logging
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import view_database
-from dsr_scheduler.service import build_scheduler
+from dsr_scheduler.config import SchedulerSettings
+from dsr_scheduler.service import build_scheduler, webhook_from
 
 log = structlog.get_logger(__name__)
 
 
-def main(every_minutes: int = 60) -> int:
+def main(every_minutes: int | None = None) -> int:
     configure_logging()
     settings = Settings()
+    options = SchedulerSettings()
+    every_minutes = every_minutes or options.reminder_every_minutes
     registers = build_registers(settings)
     db = view_database(settings)
-    scheduler = build_scheduler(registers, db, every_minutes, national_secret(settings))
+    scheduler = build_scheduler(
+        registers, db, every_minutes, national_secret(settings), webhook_from(options, db)
+    )
     stopped = threading.Event()
 
     def stop(signum: int, _: FrameType | None) -> None:
