@@ -26,7 +26,7 @@ from dsr_http.metrics import HttpMetrics
 from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
 from dsr_projections.bootstrap import build_runner
 from dsr_scheduler.config import SchedulerSettings
-from dsr_scheduler.service import build_scheduler, webhook_from
+from dsr_scheduler.service import Runtime, build_scheduler, job_store, webhook_from
 from dsr_scheduler.snapshots import ensure_table as ensure_snapshot_table
 
 log = structlog.get_logger("dsr.http")
@@ -65,11 +65,14 @@ def create_app(
         worker = runner.start() if http.embedded_workers else None
         scheduler = (
             build_scheduler(
-                registers,
-                runner.db,
+                Runtime(
+                    registers,
+                    runner.db,
+                    services.national_secret,
+                    webhook_from(SchedulerSettings(), runner.db),
+                ),
                 SchedulerSettings().reminder_every_minutes,
-                services.national_secret,
-                webhook_from(SchedulerSettings(), runner.db),
+                job_store(core),
             )
             if http.embedded_workers
             else None

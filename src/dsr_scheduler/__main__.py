@@ -14,7 +14,7 @@ from dsr_core.logging import configure_logging
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import view_database
 from dsr_scheduler.config import SchedulerSettings
-from dsr_scheduler.service import build_scheduler, webhook_from
+from dsr_scheduler.service import Runtime, build_scheduler, job_store, webhook_from
 
 log = structlog.get_logger(__name__)
 
@@ -26,9 +26,8 @@ def main(every_minutes: int | None = None) -> int:
     every_minutes = every_minutes or options.reminder_every_minutes
     registers = build_registers(settings)
     db = view_database(settings)
-    scheduler = build_scheduler(
-        registers, db, every_minutes, national_secret(settings), webhook_from(options, db)
-    )
+    runtime = Runtime(registers, db, national_secret(settings), webhook_from(options, db))
+    scheduler = build_scheduler(runtime, every_minutes, job_store(settings))
     stopped = threading.Event()
 
     def stop(signum: int, _: FrameType | None) -> None:

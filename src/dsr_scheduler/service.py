@@ -1,19 +1,25 @@
-"""The scheduler: APScheduler running the jobs on stable ids, starting with a catch-up run.
+"""The scheduler: APScheduler with its jobs stored in dsr's own database.
 
-Exactly-once does not rest on the scheduler: the reminder book refuses a key twice, so
-restarts, missed runs and several instances are all safe. The scheduler only decides
-when to look. Jobs start immediately (catching up anything missed while down) and then
-repeat; coalescing folds a backlog of missed runs into one.
+Exactly-once does not rest on the scheduler: the reminder book refuses a key twice and
+snapshots are stored once per period, so restarts, missed runs and several instances are
+all safe. The scheduler decides when to look. Jobs are stored (SQLAlchemy job store, in
+the PostgreSQL schema or beside the embedded views) by reference to the functions below,
+which run against this process's runtime; each starts at once (catching up anything
+missed while down) and coalesces a backlog of missed runs into one.
 """
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.application import Registers
+from dsr_core.settings import Settings
 from dsr_projections.database import ViewDatabase
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.jobs import remind_everyone
@@ -23,53 +29,76 @@ from dsr_scheduler.webhooks import WebhookDelivery
 REMINDERS_JOB = "dsr-reminders"
 SNAPSHOTS_JOB = "dsr-snapshots"
 WEBHOOK_JOB = "dsr-webhook"
+JOBS_TABLE = "scheduler_jobs"
+
+
+@dataclass
+class Runtime:
+    """What stored jobs run against in this process."""
+
+    registers: Registers
+    db: ViewDatabase
+    secret: bytes | None = None
+    webhook: WebhookDelivery | None = None
+
+
+_runtime: Runtime | None = None
+
+
+def _current() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("the scheduler runtime is not set up in this process")
+    return _runtime
+
+
+def run_reminders() -> None:
+    runtime = _current()
+    remind_everyone(runtime.registers, runtime.db)
+
+
+def run_snapshots() -> None:
+    runtime = _current()
+    if runtime.secret is not None:
+        take_due_snapshots(runtime.registers, runtime.db, runtime.secret)
+
+
+def run_webhook() -> None:
+    runtime = _current()
+    if runtime.webhook is not None:
+        runtime.webhook.deliver_pending()
+
+
+def job_store(settings: Settings) -> SQLAlchemyJobStore:
+    """APScheduler's job table in the same database as everything else."""
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return SQLAlchemyJobStore(
+            url=url, tablename=JOBS_TABLE, tableschema=settings.database_schema
+        )
+    return SQLAlchemyJobStore(
+        url=f"sqlite:///{settings.data_dir / 'views.sqlite3'}", tablename=JOBS_TABLE
+    )
 
 
 def build_scheduler(
-    registers: Registers,
-    db: ViewDatabase,
-    every_minutes: int = 60,
-    secret: bytes | None = None,
-    webhook: WebhookDelivery | None = None,
+    runtime: Runtime, every_minutes: int = 60, store: SQLAlchemyJobStore | None = None
 ) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.add_job(
-        remind_everyone,
-        "interval",
-        minutes=every_minutes,
-        args=(registers, db),
-        id=REMINDERS_JOB,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=datetime.now(UTC),
-    )
-    if secret is not None:
-        scheduler.add_job(
-            take_due_snapshots,
-            "interval",
-            hours=24,
-            args=(registers, db, secret),
-            id=SNAPSHOTS_JOB,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-            next_run_time=datetime.now(UTC),
-        )
-    if webhook is not None:
-        scheduler.add_job(
-            webhook.deliver_pending,
-            "interval",
-            minutes=1,
-            id=WEBHOOK_JOB,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-            next_run_time=datetime.now(UTC),
-        )
+    global _runtime
+    _runtime = runtime
+    scheduler = BackgroundScheduler(timezone=UTC, jobstores={"default": store} if store else None)
+    options: dict[str, Any] = {
+        "replace_existing": True,
+        "coalesce": True,
+        "max_instances": 1,
+        "misfire_grace_time": None,
+        "next_run_time": datetime.now(UTC),
+    }
+    scheduler.add_job(run_reminders, "interval", minutes=every_minutes, id=REMINDERS_JOB, **options)
+    if runtime.secret is not None:
+        scheduler.add_job(run_snapshots, "interval", hours=24, id=SNAPSHOTS_JOB, **options)
+    if runtime.webhook is not None:
+        scheduler.add_job(run_webhook, "interval", minutes=1, id=WEBHOOK_JOB, **options)
     return scheduler
 
 
