@@ -134,24 +134,20 @@ class ReminderBook(Aggregate):
 
     def record(self, todo: Plan, today: date, at: datetime) -> None:
         """Issue before escalating, so an overdue item found late gets both, in order."""
-        for due in todo.issue:
-            self.trigger_event(
-                self.Issued,
-                timestamp=at,
-                key=reminder_key(due),
-                kind=str(due.kind),
-                due_on=due.due_on,
-                effective_on=today,
-            )
-        for due in todo.escalate:
-            self.trigger_event(
-                self.Escalated,
-                timestamp=at,
-                key=reminder_key(due),
-                kind=str(due.kind),
-                due_on=due.due_on,
-                effective_on=today,
-            )
+        stages: tuple[tuple[type[ReminderBook.Event], list[DueReview]], ...] = (
+            (self.Issued, todo.issue),
+            (self.Escalated, todo.escalate),
+        )
+        for event_class, items in stages:
+            for due in items:
+                self.trigger_event(
+                    event_class,
+                    timestamp=at,
+                    key=reminder_key(due),
+                    kind=str(due.kind),
+                    due_on=due.due_on,
+                    effective_on=today,
+                )
 
 
 register_topic(ReminderBook.Snapshot.TOPIC, ReminderBook.Snapshot)
