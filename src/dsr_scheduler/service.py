@@ -96,7 +96,8 @@ def build_scheduler(
     }
     scheduler.add_job(run_reminders, "interval", minutes=every_minutes, id=REMINDERS_JOB, **options)
     if runtime.secret is not None:
-        scheduler.add_job(run_snapshots, "interval", hours=24, id=SNAPSHOTS_JOB, **options)
+        # Hourly: cheap once a period is stored, and soon retried after a deferred run.
+        scheduler.add_job(run_snapshots, "interval", hours=1, id=SNAPSHOTS_JOB, **options)
     if runtime.webhook is not None:
         scheduler.add_job(run_webhook, "interval", minutes=1, id=WEBHOOK_JOB, **options)
     return scheduler

@@ -22,6 +22,7 @@ from dsr_core.application import Registers
 from dsr_core.values import Status
 from dsr_projections.database import Row, ViewDatabase
 from dsr_projections.national_dataset import Period, build_dataset
+from dsr_projections.projection import POSITIONS, SHADOW
 
 log = structlog.get_logger(__name__)
 
@@ -183,9 +184,26 @@ def last_complete(today: date) -> tuple[Period, Period]:
     return month, quarter
 
 
+def projections_caught_up(registers: Registers, db: ViewDatabase) -> bool:
+    """Snapshots are stored for good, so they are only taken from complete read models."""
+    head = registers.recorder.max_notification_id() or 0
+    with db.read() as cursor:
+        cursor.execute(
+            f"SELECT MIN(position) AS low FROM {POSITIONS} WHERE name NOT LIKE ?", (f"%{SHADOW}",)
+        )
+        row = cursor.fetchone()
+    return row is not None and row["low"] is not None and int(row["low"]) >= head
+
+
 def take_due_snapshots(registers: Registers, db: ViewDatabase, secret: bytes) -> int:
-    """The job: last month's register and last quarter's national snapshot for every area."""
+    """The job: last month's register and last quarter's national snapshot for every area.
+
+    Skipped (and retried at the next run) while the projections are behind the log.
+    """
     ensure_table(db)
+    if not projections_caught_up(registers, db):
+        log.info("snapshots_deferred_projections_behind")
+        return 0
     month, quarter = last_complete(registers.today())
     with db.read() as cursor:
         cursor.execute("SELECT DISTINCT area FROM national_spells ORDER BY area")

@@ -89,6 +89,15 @@ def test_a_tampered_stored_artefact_fails_verification(
     assert row is not None and not snapshots.verify(row)
 
 
+def test_the_job_waits_while_the_read_models_are_behind(
+    app: Registers, runner: ProjectionRunner, clock: f.FakeClock
+) -> None:
+    play(app, clock)
+    assert snapshots.take_due_snapshots(app, runner.db, SECRET) == 0  # not caught up yet
+    runner.catch_up()
+    assert snapshots.take_due_snapshots(app, runner.db, SECRET) == 2
+
+
 def test_the_job_takes_last_months_and_last_quarters_snapshots_once(
     app: Registers, runner: ProjectionRunner, clock: f.FakeClock
 ) -> None:
