@@ -36,6 +36,8 @@ def library_env(settings: Settings) -> dict[str, str]:
             POSTGRES_POOL_SIZE=str(settings.pool_size),
             POSTGRES_LOCK_TIMEOUT="10",
             POSTGRES_PRE_PING="y",
+            # Fail a request in seconds, not the library's 30, while the database is away.
+            POSTGRES_CONNECT_TIMEOUT=str(settings.database_timeout_seconds),
             # Keep the insert lock and our recorder hooks (9.5.6 drops both with this on).
             POSTGRES_ENABLE_DB_FUNCTIONS="n",
         )

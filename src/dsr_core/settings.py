@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     )
     database_schema: str = Field(default="dsr", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     pool_size: int = Field(default=5, ge=1, le=100)
+    database_timeout_seconds: int = Field(
+        default=2,
+        ge=1,
+        le=60,
+        description="Wait for a database connection; the library retries 10 times, so a "
+        "request fails (503) within about ten times this while the database is away.",
+    )
     cipher_key: SecretStr | None = Field(
         default=None, description="Base64 AES key; when set, event payloads are encrypted at rest."
     )

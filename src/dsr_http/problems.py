@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.persistence import OperationalError
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -168,7 +170,10 @@ def install(app: FastAPI) -> None:
         return problem(request, error.status_code, slug, str(error.detail))
 
     @app.exception_handler(OperationalError)
-    async def database_down(request: Request, _: OperationalError) -> JSONResponse:
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_down(request: Request, _: Exception) -> JSONResponse:
         return problem(
             request,
             503,

@@ -27,7 +27,11 @@ ALL: Sequence[type[Projection]] = (
 
 def view_database(settings: Settings) -> ViewDatabase:
     if settings.database_url is not None:
-        return PostgresViews(settings.database_url.get_secret_value(), settings.database_schema)
+        return PostgresViews(
+            settings.database_url.get_secret_value(),
+            settings.database_schema,
+            timeout=settings.database_timeout_seconds,
+        )
     return SQLiteViews(settings.data_dir / "views.sqlite3")
 
 

@@ -130,14 +130,20 @@ def lock_key(name: str) -> int:
 class PostgresViews:
     dialect = "postgres"
 
-    def __init__(self, url: str, schema: str, pool_size: int = 8) -> None:
+    def __init__(self, url: str, schema: str, pool_size: int = 8, timeout: float = 2) -> None:
         self.url = url
         self.schema = schema
         self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
             min_size=1,
             max_size=pool_size,
-            kwargs={"options": f"-c search_path={schema}", "row_factory": dict_row},
+            kwargs={
+                "options": f"-c search_path={schema}",
+                "row_factory": dict_row,
+                "connect_timeout": max(1, int(timeout)),
+            },
+            timeout=timeout,
+            check=ConnectionPool.check_connection,
             open=True,
         )
 
