@@ -140,21 +140,74 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_demo(settings: Settings, people: int) -> None:
-    """Load a synthetic register once, when the store is empty."""
+def _load_demo(settings: Settings, people: int) -> bool:
+    """Load a synthetic register once, when the store is empty; False if it was not empty."""
     from dsr_http.demo import generate
 
     registers = build_registers(settings)
     try:
-        if (registers.recorder.max_notification_id() or 0) == 0:
+        if (registers.recorder.max_notification_id() or 0) > 0:
+            return False
 
-            def progress(done: int, total: int) -> None:
-                print(f"\rdemo data: {done}/{total} people", end="", file=sys.stderr, flush=True)
+        def progress(done: int, total: int) -> None:
+            width = 30
+            filled = width * done // total
+            bar = "#" * filled + "-" * (width - filled)
+            print(f"\rdemo data [{bar}] {done}/{total} people", end="", file=sys.stderr, flush=True)
 
-            summary = generate(registers, people, progress=progress, today=registers.today())
-            print(f"\ndemo data: {summary.people} people, {summary.events} events", file=sys.stderr)
+        summary = generate(registers, people, progress=progress, today=registers.today())
+        print(f"\ndemo data: {summary.people} people, {summary.events} events", file=sys.stderr)
+        return True
     finally:
         registers.close()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Load a synthetic register (6 areas, fictional people) into an empty store."""
+    if not _load_demo(Settings(), args.people):
+        print(
+            "The store already holds events; demo data is only loaded into an empty one.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write the register (as at the period's end) and the national dataset as CSV files."""
+    from pathlib import Path
+
+    from dsr_core.bootstrap import national_secret
+    from dsr_projections.bootstrap import build_runner
+    from dsr_projections.national_dataset import Period, build_dataset
+    from dsr_scheduler.snapshots import register_snapshot
+
+    configure_logging()
+    settings = Settings()
+    registers = build_registers(settings)
+    runner = build_runner(settings, registers)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        runner.catch_up()
+        period = Period.parse(args.period)
+        profile = registers.areas.policy(args.area).disclosure
+        register = register_snapshot(
+            registers, runner.db, args.area, period, as_recorded_then=False
+        )
+        dataset = build_dataset(runner.db, args.area, period, profile, national_secret(settings))
+        files = {
+            f"register-{args.area}-{period.label}.csv": register.content,
+            f"national-{args.area}-{period.label}-records.csv": dataset.records_csv(),
+            f"national-{args.area}-{period.label}-tables.csv": dataset.tables_csv(),
+        }
+        for name, content in files.items():
+            (out / name).write_text(content)
+            print(out / name)
+    finally:
+        runner.db.close()
+        registers.close()
+    return 0
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -228,6 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="reminder pass interval (default DSR_REMINDER_EVERY_MINUTES or 60)",
     )
     schedule.set_defaults(handler=_schedule)
+    demo = commands.add_parser("demo", help="load a synthetic register into an empty store")
+    demo.add_argument("--people", type=int, default=300)
+    demo.set_defaults(handler=_demo)
+    export = commands.add_parser("export", help="write register and national dataset CSVs")
+    export.add_argument("area", help="area code, e.g. E54000048")
+    export.add_argument("period", help="2025-Q3 or 2025-09")
+    export.add_argument("--out", default=".", help="directory for the files")
+    export.set_defaults(handler=_export)
     return parser
 
 

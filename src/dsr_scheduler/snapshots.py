@@ -73,8 +73,16 @@ def ensure_table(db: ViewDatabase) -> None:
         cursor.execute(TABLE)
 
 
-def register_snapshot(registers: Registers, db: ViewDatabase, area: str, month: Period) -> Artefact:
-    cutoff = datetime.combine(month.end, time.max, tzinfo=UTC)
+def register_snapshot(
+    registers: Registers,
+    db: ViewDatabase,
+    area: str,
+    month: Period,
+    *,
+    as_recorded_then: bool = True,
+) -> Artefact:
+    """The register at the period's end: as recorded by then (snapshots), or as known now."""
+    cutoff = datetime.combine(month.end, time.max, tzinfo=UTC) if as_recorded_then else None
     with db.read() as cursor:
         cursor.execute(
             "SELECT DISTINCT person_id FROM national_spells WHERE area = ? AND valid_from <= ? "

@@ -1,0 +1,57 @@
+"""The dsr command line: demo data, exports, tokens, info."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from dsr_http.cli import main
+
+
+@pytest.fixture
+def embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("DSR_DATABASE_URL", "DSR_CIPHER_KEY", "DSR_JWT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DSR_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+def test_demo_loads_an_empty_store_once_and_export_writes_three_files(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--people", "60"]) == 0
+    assert main(["demo", "--people", "60"]) == 1  # not into a store that holds events
+    assert main(["export", "E54000048", "2026-Q3", "--out", str(embedded / "out")]) == 0
+    files = sorted(p.name for p in (embedded / "out").iterdir())
+    assert files == [
+        "national-E54000048-2026-Q3-records.csv",
+        "national-E54000048-2026-Q3-tables.csv",
+        "register-E54000048-2026-Q3.csv",
+    ]
+    national = (embedded / "out" / files[0]).read_text() + (embedded / "out" / files[1]).read_text()
+    assert "Examplewood" not in national and "Testbury" not in national
+
+
+def test_a_minted_token_is_accepted_by_the_same_installation(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dsr_http.auth import TokenVerifier
+    from dsr_http.config import HttpSettings
+
+    assert main(["token", "--role", "lead", "--area", "E54000048"]) == 0
+    token = capsys.readouterr().out.strip()
+    principal = TokenVerifier(HttpSettings(), embedded / "data").verify(token)
+    assert principal.areas == frozenset({"E54000048"})
+
+
+def test_info_reports_storage_without_secrets(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["info"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["storage"] == "sqlite" and report["encrypted_at_rest"] is False
+    assert main(["keygen"]) == 0
+    assert len(base64.b64decode(capsys.readouterr().out.strip())) == 32
