@@ -69,10 +69,12 @@ def test_a_killed_worker_resumes_without_losing_or_doubling_rows(
 
     for _ in range(2):  # kill it twice, somewhere in the middle
         worker = start_worker(settings)
-        reached = lowest()
-        wait_until(lambda reached=reached: lowest() > reached)
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait()
+        try:
+            reached = lowest()
+            wait_until(lambda reached=reached: lowest() > reached)
+        finally:
+            os.kill(worker.pid, signal.SIGKILL)  # never leave a worker behind
+            worker.wait()
         assert lowest() < head, "the worker finished before it could be killed"
 
     worker = start_worker(settings)

@@ -45,12 +45,13 @@ def test_no_reminder_is_duplicated_or_lost(
     head = runner.head()
 
     first, second = start_scheduler(settings), start_scheduler(settings)
-    wait_until(lambda: runner.head() > head + 100)
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait()
-    written_at_kill = runner.head() - head
-    restarted = start_scheduler(settings)
+    processes = [first, second]
     try:
+        wait_until(lambda: runner.head() > head + 100)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        written_at_kill = runner.head() - head
+        processes.append(start_scheduler(settings))
         last, stable_since = -1, time.monotonic()
 
         def quiet() -> bool:
@@ -62,9 +63,10 @@ def test_no_reminder_is_duplicated_or_lost(
 
         wait_until(quiet, timeout=120)
     finally:
-        for process in (second, restarted):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        for process in processes:  # never leave a scheduler behind
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
 
     # What the processes should have written, as of their today (the real clock).
     checker = build_registers(settings)
