@@ -8,12 +8,30 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import structlog
 
 
+class _StderrLogger:
+    """Writes each line to whatever sys.stderr is now, not what it was when configured.
+
+    Binding the stream once broke logging after stderr was swapped and closed (as a test
+    runner does between tests, or a supervisor on log rotation).
+    """
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = msg
+
+
+def _stderr_logger(*_: Any) -> _StderrLogger:
+    return _StderrLogger()
+
+
 def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level)
+    logging.basicConfig(format="%(message)s", level=level)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -23,6 +41,6 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=True,
     )

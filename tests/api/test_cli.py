@@ -55,3 +55,26 @@ def test_info_reports_storage_without_secrets(
     assert report["storage"] == "sqlite" and report["encrypted_at_rest"] is False
     assert main(["keygen"]) == 0
     assert len(base64.b64decode(capsys.readouterr().out.strip())) == 32
+
+
+def test_logging_follows_stderr_when_it_is_replaced(capsys: pytest.CaptureFixture[str]) -> None:
+    """A configured logger keeps working after the stream it started with is closed."""
+    import io
+    import sys
+
+    import structlog
+
+    from dsr_core.logging import configure_logging
+
+    configure_logging()
+    first = io.StringIO()
+    original = sys.stderr
+    try:
+        sys.stderr = first
+        structlog.get_logger("t").info("one")
+        first.close()
+        sys.stderr = io.StringIO()
+        structlog.get_logger("t").info("two")
+        assert '"event": "two"' in sys.stderr.getvalue()
+    finally:
+        sys.stderr = original
