@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from tests.api.conftest import referral_body
-from tests.pgserver import ThrowawayPostgres, find_bindir, free_port
+from tests.pgserver import free_port, start_throwaway
 
 from dsr_core.bootstrap import ensure_schema, library_env
 from dsr_core.settings import Settings
@@ -75,11 +75,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("PostgreSQL binaries not found")
-    server = ThrowawayPostgres(bindir)
-    url = server.start()
+    server = start_throwaway()
+    url = server.url
     data = Path(f"/tmp/dsr-bench-http-{uuid4().hex[:8]}")
     data.mkdir()
     identity = base64.b64encode(os.urandom(32)).decode()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.pgserver import ThrowawayPostgres, find_bindir
+from tests.pgserver import start_throwaway
 
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
@@ -32,11 +32,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=6000)
     parser.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args()
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("PostgreSQL binaries not found")
-    server = ThrowawayPostgres(bindir)
-    url = server.start()
+    server = start_throwaway()
+    url = server.url
     try:
         settings = Settings(
             database_url=url,
@@ -56,7 +53,7 @@ def main() -> None:
         print(f"people: {summary.people}, person events: {summary.events}, log positions: {head}")
         print(f"write through the application: {summary.events / write_seconds:,.0f} events/s")
         print(
-            f"catch-up, 4 read models together: {head / catch_up:,.0f} log positions/s "
+            f"catch-up, all read models together: {head / catch_up:,.0f} log positions/s "
             f"({summary.events / catch_up:,.0f} person events/s, {catch_up:.1f} s)"
         )
         for projection in runner.projections:

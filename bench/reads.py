@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.pgserver import ThrowawayPostgres, find_bindir
+from tests.pgserver import start_throwaway
 
 from dsr_core import commands as cmd
 from dsr_core.bootstrap import build_registers
@@ -60,11 +60,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=50_000)
     args = parser.parse_args()
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("PostgreSQL binaries not found")
-    server = ThrowawayPostgres(bindir)
-    url = server.start()
+    server = start_throwaway()
+    url = server.url
     now = datetime(2025, 9, 30, 12, tzinfo=UTC)
     try:
         settings = Settings(

@@ -101,3 +101,13 @@ class ThrowawayPostgres:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_throwaway() -> ThrowawayPostgres:
+    """A started server for the benchmarks, or a clear exit when the binaries are missing."""
+    bindir = find_bindir()
+    if bindir is None:
+        raise SystemExit("PostgreSQL binaries not found")
+    server = ThrowawayPostgres(bindir)
+    server.start()
+    return server

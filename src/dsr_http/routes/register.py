@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from dsr_core.errors import DsrError
 from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require
 from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
 from dsr_http.schemas import Page
@@ -62,8 +63,6 @@ def list_register(
             ),
         )
     except ValueError as error:
-        from dsr_core.errors import DsrError
-
         raise DsrError(str(error), field="cursor") from None
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if format == "csv":
