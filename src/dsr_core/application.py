@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from pydantic import BaseModel
@@ -35,6 +35,7 @@ from dsr_core.errors import (
 )
 from dsr_core.idempotency import Claim, IdempotencyRecord
 from dsr_core.reminders import ReminderBook, book_id, plan
+from dsr_core.repository import SafeCachingRepository
 from dsr_core.transcodings import dsr_transcodings
 from dsr_core.values import (
     Actor,
@@ -79,6 +80,7 @@ class HistoryEntry:
 
 
 _CLAIM: ContextVar[Claim | None] = ContextVar("dsr_idempotency_claim", default=None)
+_SCOPE: ContextVar[frozenset[str] | None] = ContextVar("dsr_area_scope", default=None)
 
 
 class Registers(Application[UUID]):
@@ -104,6 +106,17 @@ class Registers(Application[UUID]):
         self._zone = ZoneInfo(timezone)
         super().__init__(env)
 
+    def construct_repository(self) -> Repository[UUID]:
+        base = super().construct_repository()
+        return SafeCachingRepository(
+            event_store=base.event_store,
+            snapshot_store=base.snapshot_store,
+            cache_maxsize=int(self.env.get(self.AGGREGATE_CACHE_MAXSIZE) or 0) or None,
+            fastforward=base.fastforward,
+            fastforward_skipping=base.fastforward_skipping,
+            deepcopy_from_cache=base.deepcopy_from_cache,
+        )
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         for transcoding in dsr_transcodings():
@@ -117,6 +130,19 @@ class Registers(Application[UUID]):
             yield
         finally:
             _CLAIM.reset(token)
+
+    @contextmanager
+    def within(self, areas: Iterable[str]) -> Iterator[None]:
+        """Commands inside act only on persons in these areas; any other is not found.
+
+        The check is made on the version the command changes, so a caller needs no
+        separate read (and no second load) to learn whether the person is theirs.
+        """
+        token = _SCOPE.set(frozenset(areas))
+        try:
+            yield
+        finally:
+            _SCOPE.reset(token)
 
     def once(self, claim: Claim | None, command: Callable[[], CommandResult]) -> CommandResult:
         """Run a command at most once per idempotency claim.
@@ -643,8 +669,13 @@ class Registers(Application[UUID]):
         change: Callable[[Person, Stamp], object],
     ) -> CommandResult:
         person = self.get_person(person_id)
+        scope = _SCOPE.get()
+        if scope is not None and person.area not in scope:
+            raise PersonNotFoundError(person_id)
         if expected_version is not None and expected_version != person.version:
             raise VersionMismatchError(expected_version, person.version)
+        if actor.area is None:  # acting on a person is acting in their area
+            actor = Actor(user_id=actor.user_id, role=actor.role, area=person.area)
         keys = change(person, self._stamp(actor))
         extra = list(keys) if isinstance(keys, list) else []
         return self._save(person, extra, None)

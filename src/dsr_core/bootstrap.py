@@ -48,6 +48,8 @@ def library_env(settings: Settings) -> dict[str, str]:
             SQLITE_DBNAME=str(settings.data_dir / "events.sqlite3"),
             SQLITE_LOCK_TIMEOUT="10",
         )
+    if settings.aggregate_cache_size:
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(settings.aggregate_cache_size)
     if settings.cipher_key is not None:
         env.update(
             CIPHER_TOPIC="eventsourcing.cipher:AESCipher",

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
         description="Wait for a database connection; the library retries 10 times, so a "
         "request fails (503) within about ten times this while the database is away.",
     )
+    aggregate_cache_size: int = Field(
+        default=2000,
+        ge=0,
+        le=1_000_000,
+        description="Aggregates each process keeps decoded in memory; a command then reads "
+        "only newer events. 0 turns the cache off.",
+    )
     cipher_key: SecretStr | None = Field(
         default=None, description="Base64 AES key; when set, event payloads are encrypted at rest."
     )

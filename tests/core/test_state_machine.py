@@ -62,7 +62,10 @@ class PersonJourney(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = f.FakeClock()
-        self.app = Registers({}, identity_key=b"k" * 32, clock=self.clock)
+        # With the aggregate cache, as deployed: refused commands must leave no trace in it.
+        self.app = Registers(
+            {"AGGREGATE_CACHE_MAXSIZE": "10"}, identity_key=b"k" * 32, clock=self.clock
+        )
         self.person_id: UUID
         self.model: Model
         self.area: str
