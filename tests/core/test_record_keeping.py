@@ -11,11 +11,12 @@ from dsr_core.errors import (
     DateOrderError,
     DuplicateReferralError,
     PersonNotActiveError,
+    PersonNotFoundError,
     TransferError,
     UnknownActionError,
     WrongStatusError,
 )
-from dsr_core.values import ProfessionalRole, ReviewKind, Status
+from dsr_core.values import Actor, ProfessionalRole, ReviewKind, Role, Status
 from tests import factories as f
 from tests.core.stages import accepted, admitted, referred
 
@@ -190,3 +191,24 @@ def test_re_referral_of_someone_on_the_register_is_refused(app: Registers) -> No
             ),
             f.LEAD,
         )
+
+
+def test_a_command_within_other_areas_does_not_find_the_person(app: Registers) -> None:
+    person_id = accepted(app)
+    views = cmd.RecordViews(recorded_on=date(2025, 2, 1), person="Near my sister")
+    with app.within([f.OTHER_ENGLISH_AREA]), pytest.raises(PersonNotFoundError):
+        app.record_views(person_id, views, f.LEAD)
+    assert app.get_person(person_id).views is None
+    with app.within([f.OTHER_ENGLISH_AREA, f.ENGLISH_AREA]):
+        app.record_views(person_id, views, f.LEAD)
+    assert app.get_person(person_id).views is not None
+
+
+def test_an_actor_with_no_area_is_recorded_in_the_persons_area(app: Registers) -> None:
+    person_id = accepted(app)
+    nowhere = Actor(user_id="lead-1", role=Role.LEAD)
+    views = cmd.RecordViews(recorded_on=date(2025, 2, 1), person="Near my sister")
+    app.record_views(person_id, views, nowhere)
+    assert app.history(person_id)[-1].actor == Actor(
+        user_id="lead-1", role=Role.LEAD, area=f.ENGLISH_AREA
+    )

@@ -62,7 +62,7 @@ def run_command(
     body: BaseModel,
     idempotency_key: str | None,
     command: Callable[[Actor], CommandResult],
-    area: str,
+    area: str | None,
     created: bool = False,
 ) -> CommandResponse:
     registers = services.registers
@@ -277,21 +277,23 @@ def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
         idempotency_key: IdempotencyKey = None,
     ) -> CommandResponse:
         require(principal, spec.roles)
-        person = visible_person(services, principal, person_id)
         if getattr(body, "to_area", None) not in (None, *principal.areas):
             raise ForbiddenError("You can only transfer to one of your areas.")
         expected = parse_if_match(if_match)
         method = getattr(services.registers, spec.method)
-        return run_command(
-            request,
-            response,
-            services,
-            principal,
-            body,
-            idempotency_key,
-            lambda by: method(person_id, body, by, expected_version=expected),
-            person.area,
-        )
+        # The application checks the person is in the caller's areas on the version it
+        # loads to change, and records the actor in the person's area: one load, not two.
+        with services.registers.within(principal.areas):
+            return run_command(
+                request,
+                response,
+                services,
+                principal,
+                body,
+                idempotency_key,
+                lambda by: method(person_id, body, by, expected_version=expected),
+                area=None,
+            )
 
     endpoint.__doc__ = spec.summary
     endpoint.__name__ = spec.operation_id
