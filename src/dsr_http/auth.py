@@ -59,6 +59,11 @@ class TokenVerifier:
             )
             self._algorithms = ALGORITHMS_SYMMETRIC
 
+    @property
+    def fetches_keys(self) -> bool:
+        """True when verifying may call the identity provider (JWKS), so must not block."""
+        return self._jwks is not None
+
     def verify(self, token: str) -> Principal:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key

@@ -11,6 +11,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from dsr_core.application import Registers
 from dsr_core.domainmodel import Person
@@ -42,7 +43,11 @@ class Services:
         return self.runner.db
 
 
-def get_services(request: Request) -> Services:
+# Both dependencies are async: they run on the event loop instead of costing each request
+# two hops through the thread pool. Only a JWKS lookup, which may call out, uses a thread.
+
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -50,14 +55,19 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     services: ServicesDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise AuthenticationError("missing bearer token")
-    principal = services.verifier.verify(authorization[7:].strip())
+    token = authorization[7:].strip()
+    verifier = services.verifier
+    if verifier.fetches_keys:
+        principal = await run_in_threadpool(verifier.verify, token)
+    else:
+        principal = verifier.verify(token)
     request.state.principal = principal
     return principal
 

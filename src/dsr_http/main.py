@@ -6,16 +6,15 @@ PostgreSQL the worker can run as its own process instead (`DSR_EMBEDDED_WORKERS=
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from dsr_core.application import Clock, system_clock
 from dsr_core.bootstrap import build_registers, national_secret
+from dsr_core.logging import configure_logging
 from dsr_core.settings import Settings
 from dsr_http import problems
 from dsr_http.access_log import AccessLog
@@ -23,6 +22,7 @@ from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.deps import Services
 from dsr_http.metrics import HttpMetrics
+from dsr_http.request_log import RequestLog
 from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
 from dsr_projections.bootstrap import build_runner
 from dsr_scheduler.config import SchedulerSettings
@@ -114,34 +114,12 @@ def create_app(
     for module in (persons, register, reminders, areas, snapshots, audit, health):
         app.include_router(module.router)
 
-    @app.middleware("http")
-    async def request_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """One JSON line per request: ids, route, status and latency; never payloads."""
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        if len(request_id) > 64 or not request_id.replace("-", "").isalnum():
-            request_id = uuid.uuid4().hex
-        started = time.perf_counter()
-        response = await call_next(request)
-        elapsed = time.perf_counter() - started
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        principal = getattr(request.state, "principal", None)
-        response.headers["X-Request-ID"] = request_id
-        services: Services | None = getattr(request.app.state, "services", None)
-        if services is not None:
-            services.metrics.requests.labels(route, request.method, str(response.status_code)).inc()
-            services.metrics.latency.labels(route).observe(elapsed)
-        log.info(
-            "request",
-            request_id=request_id,
-            method=request.method,
-            route=route,
-            status=response.status_code,
-            latency_ms=round(elapsed * 1000, 1),
-            actor_id=principal.sub if principal else None,
-            role=str(principal.role) if principal else None,
-        )
-        return response
+    app.add_middleware(RequestLog)
 
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app in each of several API processes, configured from the environment."""
+    configure_logging()
+    return create_app()
