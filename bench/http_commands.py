@@ -1,11 +1,16 @@
 """HTTP command throughput and latency with concurrent clients, against PostgreSQL.
 
-    python bench/http_commands.py [--clients 16] [--seconds 20]
+    python bench/http_commands.py [--clients 16] [--seconds 20] [--workers 2] [--load wrk]
 
-Starts a throwaway PostgreSQL and `dsr serve` (without in-process workers, so only the
-command path is measured), drives it with N client threads for a fixed time, and, in the
-same run, measures the raw library's single-event save rate on the same server. Reports
-throughput, p50/p99 latency, their ratio, and the API process's peak resident memory.
+Starts a throwaway PostgreSQL and `dsr serve --workers N` (without in-process workers, so
+only the command path is measured), drives it with N clients for a fixed time, each
+recording views on its own person, and, in the same run, measures the raw library's
+single-event save rate on the same server. Reports throughput, p50/p99 latency, their
+ratio, and the API processes' peak resident memory.
+
+The load comes from `wrk` when it is installed (`apt-get install wrk`): written in C, it
+leaves the 2 cores to the server. `--load python` uses httpx client threads instead,
+which take a large share of the CPU they are measuring.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -64,16 +72,115 @@ def raw_save_rate(settings: Settings, seconds: float) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return 0.0
+
+
+def api_pids(parent: int) -> list[int]:
+    """The API's processes: the server and, with several workers, its children."""
+    children = Path(f"/proc/{parent}/task/{parent}/children")
+    found = [int(p) for p in children.read_text().split()] if children.exists() else []
+    return [parent, *found]
+
+
+WRK_SCRIPT = """
+local ids = {%s}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("pid", ids[counter])
+end
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer %s"
+  wrk.body = '{"recorded_on": "2025-02-01", "person": "a view"}'
+  wrk.path = "/v1/persons/" .. pid .. "/views"
+end
+"""
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+class Outcome:
+    def __init__(self, throughput: float, p50: float, p99: float, errors: int) -> None:
+        self.throughput, self.p50, self.p99, self.errors = throughput, p50, p99, errors
+
+
+def drive_with_wrk(base: str, token: str, people: list[str], seconds: float) -> Outcome:
+    """One wrk thread and connection per person, so no two clients edit one record."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (",".join(f'"{p}"' for p in people), token))
+    n = str(len(people))
+    output = subprocess.run(
+        ["wrk", "-t", n, "-c", n, "-d", f"{seconds:.0f}s", "--latency", "-s", script.name, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()  # type: ignore[union-attr]
+        return float(value) * UNITS[unit]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Outcome(rate, latency("50"), latency("99"), int(failed.group(1)) if failed else 0)
+
+
+def drive_with_threads(base: str, token: str, people: list[str], seconds: float) -> Outcome:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(person: str) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                body = {"recorded_on": "2025-02-01", "person": f"view {n}"}
+                started = time.perf_counter()
+                response = http.post(f"/v1/persons/{person}/views", json=body)
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if response.status_code == 200:
+                        latencies.append(elapsed)
+                    else:
+                        errors[0] += 1
+
+    threads = [threading.Thread(target=client, args=(p,)) for p in people]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    ordered = sorted(latencies)
+    return Outcome(
+        len(ordered) / (time.perf_counter() - started),
+        statistics.median(ordered) * 1000,
+        ordered[int(len(ordered) * 0.99) - 1] * 1000,
+        errors[0],
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--load", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python"
+    )
     args = parser.parse_args()
     server = start_throwaway()
     url = server.url
@@ -93,7 +200,11 @@ def main() -> None:
         "DSR_POOL_SIZE": "16",
     }
     api = subprocess.Popen(
-        [sys.executable, "-m", "dsr_http.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            *("-m", "dsr_http.cli", "serve", "--port", str(port)),
+            *("--workers", str(args.workers)),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -109,59 +220,37 @@ def main() -> None:
         token = TokenVerifier(HttpSettings(jwt_secret=JWT), data).mint(
             sub="bench", role=Role.LEAD, areas=["E54000048"]
         )
-        headers = {"Authorization": f"Bearer {token}"}
-        latencies: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-        stop = threading.Event()
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+            people = [
+                http.post("/v1/persons", json=referral_body(10_000 + i)).json()["person_id"]
+                for i in range(args.clients)
+            ]
         peak = [0.0]
-
-        def client(index: int) -> None:
-            with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-                person = http.post("/v1/persons", json=referral_body(10_000 + index)).json()[
-                    "person_id"
-                ]
-                n = 0
-                while not stop.is_set():
-                    n += 1
-                    body = {"recorded_on": "2025-02-01", "person": f"view {n}"}
-                    started = time.perf_counter()
-                    response = http.post(f"/v1/persons/{person}/views", json=body)
-                    elapsed = time.perf_counter() - started
-                    with lock:
-                        if response.status_code == 200:
-                            latencies.append(elapsed)
-                        else:
-                            errors[0] += 1
+        stop = threading.Event()
 
         def watch_memory() -> None:
             while not stop.is_set():
-                peak[0] = max(peak[0], rss_mb(api.pid))
+                peak[0] = max([peak[0], *(rss_mb(pid) for pid in api_pids(api.pid))])
                 time.sleep(0.2)
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-        threads.append(threading.Thread(target=watch_memory))
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        time.sleep(args.seconds)
+        watcher = threading.Thread(target=watch_memory)
+        watcher.start()
+        drive = drive_with_wrk if args.load == "wrk" else drive_with_threads
+        outcome = drive(base, token, people, args.seconds)
         stop.set()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        throughput = len(latencies) / elapsed
-        ordered = sorted(latencies)
-        p50 = statistics.median(ordered) * 1000
-        p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
+        watcher.join()
         raw = raw_save_rate(settings, 10)
-        print(f"cores: {os.cpu_count()}, clients: {args.clients}, seconds: {args.seconds:.0f}")
         print(
-            f"HTTP commands: {throughput:,.0f}/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-            f"errors {errors[0]}"
+            f"cores: {os.cpu_count()}, clients: {args.clients}, seconds: {args.seconds:.0f}, "
+            f"API processes: {args.workers}, load: {args.load}"
+        )
+        print(
+            f"HTTP commands: {outcome.throughput:,.0f}/s, p50 {outcome.p50:.1f} ms, "
+            f"p99 {outcome.p99:.1f} ms, errors {outcome.errors}"
         )
         print(f"raw library single-event save: {raw:,.0f} events/s")
-        print(f"ratio HTTP / raw: {throughput / raw:.2f}")
-        print(f"API peak resident memory under load: {peak[0]:.0f} MB")
+        print(f"ratio HTTP / raw: {outcome.throughput / raw:.2f}")
+        print(f"API peak resident memory under load, largest process: {peak[0]:.0f} MB")
     finally:
         api.terminate()
         api.wait(timeout=30)

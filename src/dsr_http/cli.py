@@ -128,15 +128,35 @@ def _serve(args: argparse.Namespace) -> int:
     """Run the API; with no configuration, embedded (SQLite, projections in-process)."""
     import uvicorn
 
+    from dsr_http.config import HttpSettings
     from dsr_http.main import create_app
 
     configure_logging()
     settings = Settings()
+    workers = args.workers or HttpSettings().api_workers
+    if workers > 1 and (not settings.uses_postgres or HttpSettings().embedded_workers):
+        print(
+            "dsr serve: several API processes need PostgreSQL (DSR_DATABASE_URL) and "
+            "DSR_EMBEDDED_WORKERS=false, with `dsr project` and `dsr schedule` running apart.",
+            file=sys.stderr,
+        )
+        return 2
     if args.demo:
         _load_demo(settings, args.demo)
-    uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
-    )
+    if workers == 1:
+        uvicorn.run(
+            create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+        )
+    else:
+        uvicorn.run(
+            "dsr_http.main:create_served_app",
+            factory=True,
+            workers=workers,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+        )
     return 0
 
 
@@ -263,6 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
         const=300,
         default=0,
         help="load N synthetic people first if the store is empty (default 300)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="API processes (default DSR_API_WORKERS or 1; above 1 needs PostgreSQL)",
     )
     serve.set_defaults(handler=_serve)
     token = commands.add_parser("token", help="mint a local bearer token")

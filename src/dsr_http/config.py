@@ -23,6 +23,13 @@ class HttpSettings(BaseSettings):
     embedded_workers: bool = Field(
         default=True, description="Run projections (and scheduler) inside the API process."
     )
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="API processes sharing the port; above 1 needs PostgreSQL and no embedded "
+        "workers. One process serves on one core (the interpreter lock).",
+    )
 
     @field_validator("jwt_secret", mode="before")
     @classmethod

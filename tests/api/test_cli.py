@@ -57,6 +57,14 @@ def test_info_reports_storage_without_secrets(
     assert len(base64.b64decode(capsys.readouterr().out.strip())) == 32
 
 
+def test_several_api_processes_are_refused_on_the_embedded_store(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They would each run the projections and scheduler on one SQLite file."""
+    assert main(["serve", "--workers", "2"]) == 2
+    assert "need PostgreSQL" in capsys.readouterr().err
+
+
 def test_logging_follows_stderr_when_it_is_replaced(capsys: pytest.CaptureFixture[str]) -> None:
     """A configured logger keeps working after the stream it started with is closed."""
     import io

@@ -37,7 +37,7 @@ def test_the_compose_topology_runs_a_case_end_to_end(
     port = free_port()
     env = {**worker_env(settings), "DSR_JWT_SECRET": JWT_SECRET, "DSR_EMBEDDED_WORKERS": "false"}
     commands = {
-        "api": ["serve", "--port", str(port)],
+        "api": ["serve", "--port", str(port), "--workers", "2"],  # as compose runs it
         "worker": ["project"],
         "scheduler": ["schedule"],
     }
