@@ -130,6 +130,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from dsr_http.config import HttpSettings
     from dsr_http.main import create_app
+    from dsr_http.serving import serve_many
 
     configure_logging()
     settings = Settings()
@@ -148,15 +149,7 @@ def _serve(args: argparse.Namespace) -> int:
             create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
         )
     else:
-        uvicorn.run(
-            "dsr_http.main:create_served_app",
-            factory=True,
-            workers=workers,
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            access_log=False,
-        )
+        serve_many(args.host, args.port, workers)
     return 0
 
 
