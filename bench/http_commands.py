@@ -124,8 +124,6 @@ def drive_with_wrk(base: str, token: str, people: list[str], seconds: float) -> 
         check=True,
     ).stdout
     os.unlink(script.name)
-    if os.environ.get("X_SHOW"):
-        print(output)
 
     def latency(percent: str) -> float:
         value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()  # type: ignore[union-attr]

@@ -27,6 +27,7 @@ from tests.pgserver import start_throwaway
 from dsr_core import commands as cmd
 from dsr_core.bootstrap import build_registers
 from dsr_core.domainmodel import Person, Stamp
+from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_core.values import (
     Actor,
@@ -131,6 +132,7 @@ def main() -> None:
         views = cmd.RecordViews(recorded_on=date(2025, 1, 1), person="x")
         for _ in range(499):
             registers.record_views(long.person_id, views, ACTOR)
+        tune_garbage_collection()  # as `dsr serve` does at start-up
         history = percentiles(lambda: registers.history(long.person_id), 200)
         as_of = percentiles(
             lambda: registers.person_as_at(long.person_id, on=date(2024, 6, 1)), 200

@@ -33,6 +33,7 @@ from dsr_core.errors import (
     PersonNotFoundError,
     VersionMismatchError,
 )
+from dsr_core.event_cache import EventCache
 from dsr_core.idempotency import Claim, IdempotencyRecord
 from dsr_core.reminders import ReminderBook, book_id, plan
 from dsr_core.repository import SafeCachingRepository
@@ -97,6 +98,7 @@ class Registers(Application[UUID]):
         areas: AreaDirectory | None = None,
         clock: Clock = system_clock,
         timezone: str = "Europe/London",
+        event_cache_size: int = 0,
     ) -> None:
         if len(identity_key) < 16:
             raise ValueError("identity_key must be at least 16 bytes")
@@ -104,6 +106,7 @@ class Registers(Application[UUID]):
         self.areas = areas or AreaDirectory()
         self._clock = clock
         self._zone = ZoneInfo(timezone)
+        self._event_cache = EventCache(event_cache_size)
         super().__init__(env)
 
     def construct_repository(self) -> Repository[UUID]:
@@ -658,8 +661,12 @@ class Registers(Application[UUID]):
         return Stamp(actor=actor, recorded_at=now, today=now.astimezone(self._zone).date())
 
     def _person_events(self, person_id: UUID) -> list[CanMutateAggregate[UUID]]:
-        self.get_person(person_id)  # raises for unknown ids and for non-person aggregates
-        return list(self.events.get(person_id))  # type: ignore[arg-type]
+        events: list[CanMutateAggregate[UUID]] = list(
+            self._event_cache.events(person_id, lambda gt: self.events.get(person_id, gt=gt))
+        )
+        if not events or not isinstance(events[0], Person.Created):  # unknown, or not a person
+            raise PersonNotFoundError(person_id)
+        return events
 
     def _update(
         self,

@@ -109,4 +109,5 @@ def build_registers(settings: Settings | None = None, *, clock: Clock = system_c
         areas=AreaDirectory(settings.area_settings),
         clock=clock,
         timezone=settings.timezone,
+        event_cache_size=settings.event_cache_size,
     )

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         description="Aggregates each process keeps decoded in memory; a command then reads "
         "only newer events. 0 turns the cache off.",
     )
+    event_cache_size: int = Field(
+        default=20_000,
+        ge=0,
+        le=10_000_000,
+        description="Decoded events each process keeps for history and as-of reads, "
+        "across the persons read most recently. 0 turns the cache off.",
+    )
     cipher_key: SecretStr | None = Field(
         default=None, description="Base64 AES key; when set, event payloads are encrypted at rest."
     )

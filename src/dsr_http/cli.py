@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from dsr_core.bootstrap import build_registers
 from dsr_core.logging import configure_logging
+from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 
 
@@ -145,6 +146,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.demo:
         _load_demo(settings, args.demo)
     if workers == 1:
+        tune_garbage_collection()
         uvicorn.run(
             create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
         )

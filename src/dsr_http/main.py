@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from dsr_core.application import Clock, system_clock
 from dsr_core.bootstrap import build_registers, national_secret
 from dsr_core.logging import configure_logging
+from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_http import problems
 from dsr_http.access_log import AccessLog
@@ -122,4 +123,5 @@ def create_app(
 def create_served_app() -> FastAPI:
     """The app in each of several API processes, configured from the environment."""
     configure_logging()
+    tune_garbage_collection()
     return create_app()

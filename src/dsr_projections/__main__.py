@@ -10,6 +10,7 @@ import structlog
 
 from dsr_core.bootstrap import build_registers
 from dsr_core.logging import configure_logging
+from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import build_runner
 
@@ -28,6 +29,7 @@ def main(batch_size: int = 500) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    tune_garbage_collection()
     log.info("projection_worker_started", projections=[p.name for p in runner.projections])
     try:
         runner.run_forever()

@@ -11,6 +11,7 @@ import structlog
 
 from dsr_core.bootstrap import build_registers, national_secret
 from dsr_core.logging import configure_logging
+from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import view_database
 from dsr_scheduler.config import SchedulerSettings
@@ -36,6 +37,7 @@ def main(every_minutes: int | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    tune_garbage_collection()
     scheduler.start()
     log.info("scheduler_started", every_minutes=every_minutes)
     stopped.wait()
