@@ -130,7 +130,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dsr_http.config import HttpSettings
-    from dsr_http.main import create_app
+    from dsr_http.main import create_app, prepare_storage
     from dsr_http.serving import serve_many
 
     configure_logging()
@@ -151,6 +151,7 @@ def _serve(args: argparse.Namespace) -> int:
             create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
         )
     else:
+        prepare_storage(settings)
         serve_many(args.host, args.port, workers)
     return 0
 

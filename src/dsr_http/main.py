@@ -120,6 +120,19 @@ def create_app(
     return app
 
 
+def prepare_storage(settings: Settings) -> None:
+    """Create every table once, before several API processes start at the same moment:
+    concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL's catalogue."""
+    registers = build_registers(settings)
+    runner = build_runner(settings, registers)
+    try:
+        ensure_snapshot_table(runner.db)
+        AccessLog(runner.db)
+    finally:
+        runner.db.close()
+        registers.close()
+
+
 def create_served_app() -> FastAPI:
     """The app in each of several API processes, configured from the environment."""
     configure_logging()

@@ -149,7 +149,14 @@ class PostgresViews:
 
     @contextmanager
     def transaction(self, lock: str | None = None) -> Iterator[Cursor]:
-        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+        """In pipeline mode: writes are sent without waiting for each answer (a read waits
+        for what it needs), so a batch's many small statements cost far fewer round trips."""
+        with (
+            self.pool.connection() as conn,
+            conn.pipeline(),
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
             if lock is not None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock),))
             yield _PostgresCursor(cursor)
