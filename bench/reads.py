@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.pgserver import start_throwaway
 
 from dsr_core import commands as cmd
+from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.domainmodel import Person, Stamp
 from dsr_core.process import tune_garbage_collection
@@ -57,6 +58,43 @@ def percentiles(run: Callable[[], object], times: int) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
+def save_people(registers: Registers, count: int, now: datetime) -> None:
+    """Referred, consented and accepted people on one area's register, saved 100 at a time."""
+    by = Stamp(ACTOR, now, now.date())
+    rng = random.Random(1)
+    batch: list[Person] = []
+    for index in range(count):
+        dob = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
+        details = PersonDetails(
+            given_name="Bench",
+            family_name=f"Person{index}",
+            date_of_birth=dob,
+            sex=rng.choice(["female", "male"]),
+            diagnosis_group=rng.choice(["autism", "learning_disability"]),
+        )
+        referred = date(2024, 1, 1) + timedelta(days=rng.randint(0, 500))
+        person = Person.refer(
+            area=AREA,
+            scheme=Scheme.ENGLAND_RAG,
+            details=details,
+            referred_on=referred,
+            criteria=[ReferralCriterion.SUPPORT_AT_RISK],
+            referred_by="bench",
+            reason="bench",
+            by=by,
+        )
+        consent = Consent(basis="informed_consent", decided_on=referred, decided_by="x")
+        person.record_consent(consent=consent, by=by)
+        level = rng.choice([RatingLevel.RED, RatingLevel.AMBER, RatingLevel.GREEN])
+        person.accept(accepted_on=referred, rating=Rating(level=level), reason=None, by=by)
+        batch.append(person)
+        if len(batch) == 100:
+            registers.save(*batch)
+            batch = []
+    if batch:
+        registers.save(*batch)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=50_000)
@@ -71,40 +109,8 @@ def main() -> None:
             data_dir=Path("/tmp/dsr-bench-reads"),
         )
         registers = build_registers(settings, clock=lambda: now)
-        by = Stamp(ACTOR, now, now.date())
-        rng = random.Random(1)
         started = time.perf_counter()
-        batch: list[Person] = []
-        for index in range(args.people):
-            dob = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
-            details = PersonDetails(
-                given_name="Bench",
-                family_name=f"Person{index}",
-                date_of_birth=dob,
-                sex=rng.choice(["female", "male"]),
-                diagnosis_group=rng.choice(["autism", "learning_disability"]),
-            )
-            referred = date(2024, 1, 1) + timedelta(days=rng.randint(0, 500))
-            person = Person.refer(
-                area=AREA,
-                scheme=Scheme.ENGLAND_RAG,
-                details=details,
-                referred_on=referred,
-                criteria=[ReferralCriterion.SUPPORT_AT_RISK],
-                referred_by="bench",
-                reason="bench",
-                by=by,
-            )
-            consent = Consent(basis="informed_consent", decided_on=referred, decided_by="x")
-            person.record_consent(consent=consent, by=by)
-            level = rng.choice([RatingLevel.RED, RatingLevel.AMBER, RatingLevel.GREEN])
-            person.accept(accepted_on=referred, rating=Rating(level=level), reason=None, by=by)
-            batch.append(person)
-            if len(batch) == 100:
-                registers.save(*batch)
-                batch = []
-        if batch:
-            registers.save(*batch)
+        save_people(registers, args.people, now)
         write = time.perf_counter() - started
         head = registers.recorder.max_notification_id() or 0
         runner = build_runner(settings, registers, batch_size=1000)

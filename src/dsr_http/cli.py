@@ -54,6 +54,7 @@ def _rebuild(args: argparse.Namespace) -> int:
     settings = Settings()
     registers = build_registers(settings)
     runner = build_runner(settings, registers)
+    tune_garbage_collection()
     names = [args.name] if args.name else [p.name for p in runner.projections]
     try:
         for name in names:
