@@ -144,6 +144,15 @@ def main() -> None:
             lambda: registers.person_as_at(long.person_id, on=date(2024, 6, 1)), 200
         )
         current = percentiles(lambda: registers.get_person(long.person_id), 200)
+        # The first read of a person, as every read would be without the event cache.
+        uncached = build_registers(
+            settings.model_copy(update={"event_cache_size": 0}), clock=lambda: now
+        )
+        cold_history = percentiles(lambda: uncached.history(long.person_id), 200)
+        cold_as_of = percentiles(
+            lambda: uncached.person_as_at(long.person_id, on=date(2024, 6, 1)), 200
+        )
+        uncached.close()
 
         today = now.date()
         register = percentiles(
@@ -168,6 +177,9 @@ def main() -> None:
             f"catch-up, all read models: {head / catch_up:,.0f} positions/s",
             f"500-event person, history: p50 {history[0]:.1f} ms, p99 {history[1]:.1f} ms",
             f"500-event person, as-of a date: p50 {as_of[0]:.1f} ms, p99 {as_of[1]:.1f} ms",
+            f"same, first read (no event cache): history p50 {cold_history[0]:.1f} ms, "
+            f"p99 {cold_history[1]:.1f} ms; as-of p50 {cold_as_of[0]:.1f} ms, "
+            f"p99 {cold_as_of[1]:.1f} ms",
             f"500-event person, current: p50 {current[0]:.1f} ms, p99 {current[1]:.1f} ms",
             f"register first page: p50 {register[0]:.1f} ms, p99 {register[1]:.1f} ms",
             f"register red+overdue by due date: p50 {overdue[0]:.1f} ms, p99 {overdue[1]:.1f} ms",
