@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -80,8 +80,20 @@ class HistoryEntry:
     data: dict[str, Any]
 
 
+T = TypeVar("T")
+
 _CLAIM: ContextVar[Claim | None] = ContextVar("dsr_idempotency_claim", default=None)
 _SCOPE: ContextVar[frozenset[str] | None] = ContextVar("dsr_area_scope", default=None)
+
+
+@contextmanager
+def _bound(variable: ContextVar[T], value: T) -> Iterator[None]:
+    """`variable` holds `value` for the commands run inside."""
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
 
 
 class Registers(Application[UUID]):
@@ -125,27 +137,17 @@ class Registers(Application[UUID]):
         for transcoding in dsr_transcodings():
             transcoder.register(transcoding)
 
-    @contextmanager
-    def idempotently(self, claim: Claim | None) -> Iterator[None]:
+    def idempotently(self, claim: Claim | None) -> AbstractContextManager[None]:
         """Commands run inside save their outcome under the claim's key, atomically."""
-        token = _CLAIM.set(claim)
-        try:
-            yield
-        finally:
-            _CLAIM.reset(token)
+        return _bound(_CLAIM, claim)
 
-    @contextmanager
-    def within(self, areas: Iterable[str]) -> Iterator[None]:
+    def within(self, areas: Iterable[str]) -> AbstractContextManager[None]:
         """Commands inside act only on persons in these areas; any other is not found.
 
         The check is made on the version the command changes, so a caller needs no
         separate read (and no second load) to learn whether the person is theirs.
         """
-        token = _SCOPE.set(frozenset(areas))
-        try:
-            yield
-        finally:
-            _SCOPE.reset(token)
+        return _bound(_SCOPE, frozenset(areas))
 
     def once(self, claim: Claim | None, command: Callable[[], CommandResult]) -> CommandResult:
         """Run a command at most once per idempotency claim.

@@ -136,8 +136,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     configure_logging()
     settings = Settings()
-    workers = args.workers or HttpSettings().api_workers
-    if workers > 1 and (not settings.uses_postgres or HttpSettings().embedded_workers):
+    http = HttpSettings()
+    workers = args.workers or http.api_workers
+    if workers > 1 and (not settings.uses_postgres or http.embedded_workers):
         print(
             "dsr serve: several API processes need PostgreSQL (DSR_DATABASE_URL) and "
             "DSR_EMBEDDED_WORKERS=false, with `dsr project` and `dsr schedule` running apart.",
