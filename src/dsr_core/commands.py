@@ -6,16 +6,17 @@ thing happened (the effective date), which may be in the past but never in the f
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dsr_core.values import (
     AreaCode,
+    Day,
     DeclineReason,
     DelayReason,
     DischargeDestination,
+    Flag,
     LawfulBasis,
     LegalStatus,
     LongText,
@@ -65,7 +66,7 @@ class Refer(Command):
     )
     area: AreaCode
     details: PersonDetails
-    referred_on: date
+    referred_on: Day
     criteria: list[ReferralCriterion] = Field(min_length=1)
     referred_by: ShortText
     reason: LongText
@@ -75,7 +76,7 @@ class DeclineReferral(Command):
     model_config = _example(
         {"declined_on": "2025-01-12", "reason_code": "criteria_not_met", "reason": "No LD/autism."}
     )
-    declined_on: date
+    declined_on: Day
     reason_code: DeclineReason
     reason: LongText
 
@@ -85,7 +86,7 @@ class RecordConsent(Command):
         {"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "the person"}
     )
     basis: LawfulBasis
-    decided_on: date
+    decided_on: Day
     decided_by: ShortText = Field(
         description="Who gave consent or made the decision (e.g. 'the person', 'consultant').",
     )
@@ -94,20 +95,20 @@ class RecordConsent(Command):
 
 class WithdrawConsent(Command):
     model_config = _example({"withdrawn_on": "2025-06-01"})
-    withdrawn_on: date
+    withdrawn_on: Day
     reason: LongText | None = None
 
 
 class RecordNationalDataObjection(Command):
     model_config = _example({"objects": True, "recorded_on": "2025-01-11"})
-    objects: bool = Field(description="True to object to record-level national sharing.")
-    recorded_on: date
+    objects: Flag = Field(description="True to object to record-level national sharing.")
+    recorded_on: Day
     reason: LongText | None = None
 
 
 class Accept(Command):
     model_config = _example({"accepted_on": "2025-01-14", "rating": {"level": "amber"}})
-    accepted_on: date
+    accepted_on: Day
     rating: Rating
     reason: LongText | None = None
 
@@ -121,7 +122,7 @@ class ChangeRating(Command):
             "risk_factors": ["placement_breakdown"],
         }
     )
-    changed_on: date
+    changed_on: Day
     rating: Rating
     reason: LongText
     risk_factors: list[RiskFactor] = Field(default_factory=list)
@@ -138,12 +139,12 @@ class Admit(Command):
             "detained_under": "Mental Health Act 1983 s3",
         }
     )
-    admitted_on: date
+    admitted_on: Day
     hospital: ShortText
     hospital_area: AreaCode | None = None
     ward_type: WardType
     security_level: SecurityLevel | None = None
-    in_area: bool
+    in_area: Flag
     legal_status: LegalStatus
     detained_under: ShortText | None = None
 
@@ -162,12 +163,12 @@ class Admit(Command):
 
 class MarkReadyForDischarge(Command):
     model_config = _example({"ready_on": "2025-04-01"})
-    ready_on: date
+    ready_on: Day
 
 
 class RecordDischargeDelay(Command):
     model_config = _example({"recorded_on": "2025-04-15", "delay_reason": "awaiting_housing"})
-    recorded_on: date
+    recorded_on: Day
     delay_reason: DelayReason
     note: LongText | None = None
 
@@ -180,7 +181,7 @@ class Discharge(Command):
             "rating": {"level": "red"},
         }
     )
-    discharged_on: date
+    discharged_on: Day
     destination: DischargeDestination
     rating: Rating | None = Field(
         default=None,
@@ -202,8 +203,8 @@ class ChangePlacement(Command):
     provider: ShortText | None = None
     local_authority: ShortText | None = None
     placement_area: AreaCode
-    started_on: date
-    chosen_by_person: bool
+    started_on: Day
+    chosen_by_person: Flag
     needs: PlacementNeeds = PlacementNeeds()
 
 
@@ -211,14 +212,14 @@ class RecordViews(Command):
     model_config = _example(
         {"recorded_on": "2025-01-20", "person": "I want to live near my sister."}
     )
-    recorded_on: date
+    recorded_on: Day
     person: LongText | None = None
     family: LongText | None = None
 
 
 class RecordRiskFactors(Command):
     model_config = _example({"recorded_on": "2025-01-20", "risk_factors": ["carer_health"]})
-    recorded_on: date
+    recorded_on: Day
     risk_factors: list[RiskFactor]
     note: LongText | None = None
 
@@ -227,7 +228,7 @@ class AssignProfessional(Command):
     model_config = _example(
         {"assigned_on": "2025-01-14", "role": "lead_professional", "name": "Sam Worker"}
     )
-    assigned_on: date
+    assigned_on: Day
     role: ProfessionalRole
     name: ShortText
     organisation: ShortText | None = None
@@ -240,7 +241,7 @@ class NewAction(Command):
     )
     description: LongText
     owner: ShortText
-    due_on: date
+    due_on: Day
 
 
 class RecordReview(Command):
@@ -256,7 +257,7 @@ class RecordReview(Command):
         }
     )
     kind: ReviewKind
-    held_on: date
+    held_on: Day
     outcome: LongText
     attendees: list[ShortText] = Field(default_factory=list)
     actions: list[NewAction] = Field(default_factory=list)
@@ -265,7 +266,7 @@ class RecordReview(Command):
 class CompleteAction(Command):
     model_config = _example({"action_id": "…", "completed_on": "2025-03-20"})
     action_id: ShortText
-    completed_on: date
+    completed_on: Day
     note: LongText | None = None
 
 
@@ -274,7 +275,7 @@ class CorrectDetails(Command):
         {"details": _DETAILS_EXAMPLE, "corrected_on": "2025-01-15", "reason": "Typo in surname."}
     )
     details: PersonDetails
-    corrected_on: date
+    corrected_on: Day
     reason: LongText
 
 
@@ -283,13 +284,13 @@ class Transfer(Command):
         {"to_area": "S37000032", "transferred_on": "2025-07-01", "reason": "Moved to family."}
     )
     to_area: AreaCode
-    transferred_on: date
+    transferred_on: Day
     reason: LongText
 
 
 class Remove(Command):
     model_config = _example({"removed_on": "2025-09-01", "reason_code": "stable"})
-    removed_on: date
+    removed_on: Day
     reason_code: RemovalReason
     reason: LongText | None = None
 
@@ -303,7 +304,7 @@ class ReRefer(Command):
             "reason": "Support breaking down again.",
         }
     )
-    referred_on: date
+    referred_on: Day
     criteria: list[ReferralCriterion] = Field(min_length=1)
     referred_by: ShortText
     reason: LongText

@@ -48,7 +48,9 @@ class ValueObjectAsDict(Transcoding):
         return obj.model_dump(mode="json")
 
     def decode(self, data: dict[str, Any]) -> BaseModel:
-        return self.model.model_validate(data)
+        # What the store holds is read back as it was written, even if input rules have
+        # since become stricter (values.from_store).
+        return self.model.model_validate(data, context={"stored": True})
 
 
 VALUE_OBJECT_NAMES: dict[type[BaseModel], str] = {

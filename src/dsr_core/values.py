@@ -7,11 +7,21 @@ meaning of each code, with its source, is in docs/domain.md.
 from __future__ import annotations
 
 import re
-from datetime import date
+import unicodedata
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    model_validator,
+)
 
 from dsr_core.identifiers import (
     chi_matches_date_of_birth,
@@ -254,7 +264,7 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
-_AREA_CODE = re.compile(r"^(S37|E54|E06|E07|E08|E09|E10)\d{6}$")
+_AREA_CODE = re.compile(r"^(S37|E54|E06|E07|E08|E09|E10)[0-9]{6}$")
 
 
 def _check_area_code(code: str) -> str:
@@ -298,8 +308,86 @@ ChiNumber = Annotated[
     AfterValidator(_check_chi_number),
     Field(examples=["0101901003"], pattern=r"^[0-9 -]{10,12}$"),
 ]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+def from_store(info: ValidationInfo) -> bool:
+    """True while decoding what is already stored: input rules that came later do not apply,
+    so every stored event and snapshot still reads back (issue 10)."""
+    return bool(info.context and info.context.get("stored"))
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_FREE_TEXT_CONTROLS = frozenset("\t\n\r")
+
+
+def text_problem(text: str, *, free_text: bool) -> str | None:
+    """What makes `text` unfit to store, or None.
+
+    NUL and other control characters break databases, terminals and CSV files; bidi
+    overrides make a name display as something else; a lone surrogate cannot be encoded.
+    Free text may hold tabs and line breaks.
+    """
+    if not text.strip():
+        return "must not be blank"
+    if text.isprintable() and text.isascii():
+        return None
+    for char in text:
+        if free_text and char in _FREE_TEXT_CONTROLS:
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return "must not contain control characters"
+        if category == "Cs":
+            return "must not contain unpaired surrogates"
+        if char in _BIDI_CONTROLS:
+            return "must not contain bidirectional override characters"
+    return None
+
+
+def _short_text(value: str, info: ValidationInfo) -> str:
+    if not from_store(info) and (problem := text_problem(value, free_text=False)):
+        raise ValueError(problem)
+    return value
+
+
+def _long_text(value: str, info: ValidationInfo) -> str:
+    if not from_store(info) and (problem := text_problem(value, free_text=True)):
+        raise ValueError(problem)
+    return value
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_short_text)]
+"""One line of text: a name, an organisation. No control characters."""
+LongText = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_long_text)]
+"""Free text: tabs and line breaks allowed, other control characters not."""
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """A day is written YYYY-MM-DD: never a Unix timestamp, never a date-time."""
+    if isinstance(value, datetime) or not isinstance(value, (str, date)):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date_only)]
+"""A calendar day as people enter it (ISO 8601), strictly."""
+Flag = StrictBool
+"""true or false, nothing that merely looks like one ("yes", 1)."""
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def _plausible_birth(value: date, info: ValidationInfo) -> date:
+    if not from_store(info) and value < EARLIEST_BIRTH:
+        raise ValueError(f"must not be before {EARLIEST_BIRTH.isoformat()}")
+    return value
+
+
+BirthDate = Annotated[Day, AfterValidator(_plausible_birth)]
 
 
 class Actor(ValueObject):
@@ -315,7 +403,7 @@ class PersonDetails(ValueObject):
 
     given_name: ShortText
     family_name: ShortText
-    date_of_birth: date
+    date_of_birth: BirthDate
     sex: Sex
     diagnosis_group: DiagnosisGroup
     nhs_number: NhsNumber | None = None
@@ -337,7 +425,7 @@ class Consent(ValueObject):
     """The lawful basis on which a person is on the register."""
 
     basis: LawfulBasis
-    decided_on: date
+    decided_on: Day
     decided_by: ShortText
     note: LongText | None = None
 
@@ -345,15 +433,15 @@ class Consent(ValueObject):
 class HospitalStay(ValueObject):
     """An open hospital episode: what the national inpatient collection asks about an admission."""
 
-    admitted_on: date
+    admitted_on: Day
     hospital: ShortText
     hospital_area: AreaCode | None = None
     ward_type: WardType
     security_level: SecurityLevel | None = None
-    in_area: bool
+    in_area: Flag
     legal_status: LegalStatus
     detained_under: ShortText | None = None
-    ready_for_discharge_on: date | None = None
+    ready_for_discharge_on: Day | None = None
     delay_reason: DelayReason | None = None
 
 
@@ -371,9 +459,9 @@ class Placement(ValueObject):
     provider: ShortText | None = None
     local_authority: ShortText | None = None
     placement_area: AreaCode
-    started_on: date
-    out_of_area: bool
-    chosen_by_person: bool
+    started_on: Day
+    out_of_area: Flag
+    chosen_by_person: Flag
     needs: PlacementNeeds = PlacementNeeds()
 
 
@@ -395,13 +483,13 @@ class ReviewAction(ValueObject):
     action_id: str
     description: LongText
     owner: ShortText
-    due_on: date
-    completed_on: date | None = None
+    due_on: Day
+    completed_on: Day | None = None
 
 
 class ReviewRecord(ValueObject):
     review_id: str
     kind: ReviewKind
-    held_on: date
+    held_on: Day
     outcome: LongText
     attendees: tuple[ShortText, ...] = ()

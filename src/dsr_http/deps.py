@@ -6,11 +6,13 @@ an area outside the token's areas is "not found", so existence never leaks.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from dsr_core.application import Registers
@@ -101,3 +103,43 @@ def visible_person(services: Services, principal: Principal, person_id: UUID) ->
     if person.area not in principal.areas:
         raise PersonNotFoundError(person_id)
     return person
+
+
+MAX_POSITION = 2**63 - 1
+WAIT_POLL_SECONDS = 0.05
+
+
+def waits_for(*names: str) -> Callable[..., Awaitable[bool]]:
+    """A dependency that waits (bounded) until the named read models show a log position.
+
+    It waits on the event loop, looking at the database from the thread pool only for the
+    moment each look takes, so waiting readers never hold a worker thread idle; a position
+    beyond the log head is answered at once. Gives False when the bound ran out.
+    """
+
+    async def wait(
+        services: ServicesDep,
+        wait_for: Annotated[
+            int | None,
+            Query(
+                ge=0,
+                le=MAX_POSITION,
+                description="Wait (bounded) until this log position is shown",
+            ),
+        ] = None,
+    ) -> bool:
+        if wait_for is None:
+            return True
+        runner = services.runner
+        if wait_for > await run_in_threadpool(runner.head):
+            return await run_in_threadpool(runner.reached, wait_for, names)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + services.http.max_wait_seconds
+        while not await run_in_threadpool(runner.reached, wait_for, names):
+            if loop.time() >= deadline:
+                return False
+            runner.wake()
+            await asyncio.sleep(WAIT_POLL_SECONDS)
+        return True
+
+    return wait

@@ -22,14 +22,22 @@ class _LagCollector(Collector):
         position = GaugeMetricFamily(
             "dsr_projection_position", "Last projected log position", labels=["projection"]
         )
+        failed = GaugeMetricFamily(
+            "dsr_projection_failed_position",
+            "Log position a projection is stopped at (0 when it is not failing)",
+            labels=["projection"],
+        )
         try:
+            stuck = {f.name: f.position for f in self.runner.failures()}
             for lag in self.runner.lag():
                 behind.add_metric([lag.name], lag.behind)
                 position.add_metric([lag.name], lag.position)
+                failed.add_metric([lag.name], stuck.get(lag.name, 0))
         except Exception:
             pass
         yield behind
         yield position
+        yield failed
 
 
 class HttpMetrics:

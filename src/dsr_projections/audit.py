@@ -17,7 +17,7 @@ from uuid import UUID
 
 from dsr_core.application import Registers, describe
 from dsr_core.domainmodel import Person
-from dsr_projections.database import Cursor, Row, ViewDatabase
+from dsr_projections.database import Cursor, Row, ViewDatabase, storable
 from dsr_projections.projection import Event, Projection, person_events
 
 GENESIS = "0" * 64
@@ -45,10 +45,10 @@ def audit_record(event: Event) -> dict[str, Any]:
         "event_type": entry.event_type,
         "effective_on": entry.effective_on.isoformat() if entry.effective_on else None,
         "recorded_at": entry.recorded_at.isoformat(),
-        "actor_id": actor.user_id if actor else None,
+        "actor_id": storable(actor.user_id) if actor else None,
         "actor_role": str(actor.role) if actor else None,
         "actor_area": actor.area if actor else None,
-        "reason": data.get("reason"),
+        "reason": storable(reason) if isinstance(reason := data.get("reason"), str) else None,
         "changes": json.dumps(data, sort_keys=True, separators=(",", ":")),
     }
 

@@ -22,6 +22,30 @@ from psycopg_pool import ConnectionPool
 
 Row = dict[str, Any]
 
+REPLACEMENT = "\ufffd"
+
+
+def storable(text: str) -> str:
+    """Text any database can hold: NUL (which PostgreSQL refuses) and unpaired surrogates
+    (which no encoder accepts) become U+FFFD.
+
+    Input rules refuse both now, but a read model must store every event the store
+    accepted, including ones written before those rules (issue 10): one bad character
+    must never stop a projection. Both backends store the same replaced text.
+    """
+    if text.isascii():
+        return text.replace("\x00", REPLACEMENT) if "\x00" in text else text
+    text = text.replace("\x00", REPLACEMENT)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join(REPLACEMENT if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
+def _storable_params(params: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(storable(p) if isinstance(p, str) else p for p in params)
+
 
 class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
@@ -43,10 +67,10 @@ class _SQLiteCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(sql, tuple(params))
+        self._cursor.execute(sql, _storable_params(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(sql, [tuple(r) for r in rows])
+        self._cursor.executemany(sql, [_storable_params(r) for r in rows])
 
     def fetchall(self) -> list[Row]:
         names = [d[0] for d in self._cursor.description or ()]
@@ -105,11 +129,11 @@ class _PostgresCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(_pg(sql), tuple(params))
+        self._cursor.execute(_pg(sql), _storable_params(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self._cursor.executemany(_pg(sql), [tuple(r) for r in rows])
+            self._cursor.executemany(_pg(sql), [_storable_params(r) for r in rows])
 
     def fetchall(self) -> list[Row]:
         return list(self._cursor.fetchall())

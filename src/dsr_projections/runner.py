@@ -5,6 +5,11 @@ decodes it once, and hands each projection the events beyond its own position in
 transaction that holds the projection's lock and records its new position. A crash
 rolls the whole batch back; the next cycle redoes it. LISTEN/NOTIFY (PostgreSQL) only
 wakes the loop early: it also polls, so a lost notification costs at most one interval.
+
+A projection that fails on an event is isolated: the runner finds the exact position by
+retrying that batch one event at a time, records the failure in `projection_failures`
+(read by /readyz and /metrics in any process), retries it with backoff, and keeps the
+other projections going (issue 10).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import psycopg
 import structlog
@@ -24,6 +30,20 @@ from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projec
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int], None]
+
+
+FAILURES = "projection_failures"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A projection stopped at an event: which position, what went wrong (the error's type)."""
+
+    name: str
+    position: int
+    error: str
+    attempts: int
+    since: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,7 @@ class ProjectionRunner:
         self.poll_interval = poll_interval
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._retry_at: dict[str, float] = {}  # failed projection → when to try it again
         # Projections are independent transactions: on PostgreSQL they overlap their waits
         # on the database; SQLite allows one writer per file, so there they take turns.
         self._pool = (
@@ -70,6 +91,11 @@ class ProjectionRunner:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {POSITIONS} "
                 "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {FAILURES} (name TEXT PRIMARY KEY, "
+                "position BIGINT NOT NULL, error TEXT NOT NULL, attempts BIGINT NOT NULL, "
+                "since TEXT NOT NULL)"
             )
             for projection in self.projections:
                 projection.create(cursor)
@@ -95,34 +121,121 @@ class ProjectionRunner:
         head, positions = self.head(), self.positions()
         return [Lag(p.name, positions.get(p.name, 0), head) for p in self.projections]
 
+    def failures(self) -> list[Failure]:
+        """Projections stopped at an event, as recorded by whichever process runs them."""
+        with self.db.read() as cursor:
+            cursor.execute(f"SELECT * FROM {FAILURES} ORDER BY name")
+            return [
+                Failure(r["name"], int(r["position"]), r["error"], int(r["attempts"]), r["since"])
+                for r in cursor.fetchall()
+            ]
+
     def run_once(self) -> int:
-        """Process one batch for every projection; returns the number of events applied."""
+        """Process one batch for every projection; returns the number of events applied.
+
+        Healthy projections share one decoded batch; each failed one is retried alone, at
+        its own position, once its backoff has passed.
+        """
         positions = self.positions()
-        start = min(positions.get(p.name, 0) for p in self.projections) + 1
-        batch = self._read(start)
-        if not batch:
-            return 0
+        now = time.monotonic()
+        healthy = [p for p in self.projections if p.name not in self._retry_at]
+        due = [p for p in self.projections if self._retry_at.get(p.name, now + 1) <= now]
+        applied = 0
+        if healthy:
+            batch = self._read(min(positions.get(p.name, 0) for p in healthy) + 1)
+            if batch:
+                if self._pool is None or len(healthy) == 1:
+                    applied += sum(self._guarded(p, batch) for p in healthy)
+                else:
+                    applied += sum(self._pool.map(lambda p: self._guarded(p, batch), healthy))
+        for projection in due:
+            batch = self._read(positions.get(projection.name, 0) + 1)
+            applied += self._guarded(projection, batch) if batch else 0
+        return applied
 
-        def apply(projection: Projection) -> int:
-            with self.db.transaction(lock=projection.name) as cursor:
-                return _apply(cursor, projection, projection.name, batch)
+    def _guarded(self, projection: Projection, batch: Sequence[tuple[Event, int]]) -> int:
+        """Apply a batch; on failure, apply it event by event to find and record the culprit."""
+        try:
+            applied = self._apply_in_transaction(projection, batch)
+        except Exception:
+            applied = 0
+            for item in batch:
+                try:
+                    applied += self._apply_in_transaction(projection, [item])
+                except Exception as error:
+                    self._record_failure(projection.name, item[1], error)
+                    return applied
+        if projection.name in self._retry_at:
+            self._clear_failure(projection.name)
+        return applied
 
-        if self._pool is None:
-            return sum(apply(p) for p in self.projections)
-        return sum(self._pool.map(apply, self.projections))
+    def _apply_in_transaction(
+        self, projection: Projection, batch: Sequence[tuple[Event, int]]
+    ) -> int:
+        with self.db.transaction(lock=projection.name) as cursor:
+            return _apply(cursor, projection, projection.name, batch)
+
+    def _record_failure(self, name: str, position: int, error: Exception) -> None:
+        kind = type(error).__name__
+        attempts = 1
+        try:
+            with self.db.transaction() as cursor:
+                cursor.execute(f"SELECT attempts FROM {FAILURES} WHERE name = ?", (name,))
+                row = cursor.fetchone()
+                attempts = int(row["attempts"]) + 1 if row else 1
+                cursor.execute(
+                    f"INSERT INTO {FAILURES} (name, position, error, attempts, since) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                    "position = excluded.position, error = excluded.error, "
+                    "attempts = excluded.attempts",
+                    (name, position, kind, attempts, datetime.now(UTC).isoformat()),
+                )
+        except Exception:
+            log.exception("projection_failure_not_recorded", projection=name)
+        delay = min(self.poll_interval * 2 ** min(attempts, 10), 60.0)
+        self._retry_at[name] = time.monotonic() + delay
+        # The error's type and where it happened; its message may quote event data.
+        log.error(
+            "projection_failed",
+            projection=name,
+            position=position,
+            error=kind,
+            attempts=attempts,
+            retry_in=round(delay, 1),
+        )
+
+    def _clear_failure(self, name: str) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(f"DELETE FROM {FAILURES} WHERE name = ?", (name,))
+        del self._retry_at[name]
+        log.info("projection_recovered", projection=name)
 
     def catch_up(self, timeout: float = 60.0) -> None:
         """Process until every projection has reached the head as it was on entry."""
         target, deadline = self.head(), time.monotonic() + timeout
         while min(self.positions().get(p.name, 0) for p in self.projections) < target:
-            if self.run_once() == 0 and time.monotonic() > deadline:
-                raise TimeoutError("projections did not reach the head in time")
+            if self.run_once() == 0:
+                if time.monotonic() > deadline:
+                    failed = {f.name: f.position for f in self.failures()}
+                    raise TimeoutError(f"projections did not reach the head in time: {failed}")
+                time.sleep(0.01)
 
-    def wait_for(self, position: int, timeout: float) -> bool:
-        """Read-your-writes: True once every projection has processed `position`."""
+    def reached(self, position: int, names: Sequence[str] | None = None) -> bool:
+        """True once the named projections (default: all) have processed `position`."""
+        positions = self.positions()
+        wanted = names or [p.name for p in self.projections]
+        return min((positions.get(n, 0) for n in wanted), default=0) >= position
+
+    def wait_for(self, position: int, timeout: float, names: Sequence[str] | None = None) -> bool:
+        """Read-your-writes: True once the named projections have processed `position`.
+
+        A position beyond the log head is answered at once: no write will ever reach it.
+        """
+        if position > self.head():
+            return self.reached(position, names)
         deadline = time.monotonic() + timeout
         while True:
-            if min(self.positions().values(), default=0) >= position:
+            if self.reached(position, names):
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -156,6 +269,10 @@ class ProjectionRunner:
         thread = threading.Thread(target=self.run_forever, name="dsr-projections", daemon=True)
         thread.start()
         return thread
+
+    def wake(self) -> None:
+        """Look at the log now rather than at the next poll (a reader is waiting)."""
+        self._wake.set()
 
     def stop(self) -> None:
         self._stop.set()

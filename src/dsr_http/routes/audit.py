@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends
 
-from dsr_http.deps import AUDITORS, CurrentUser, ServicesDep, require, visible_person
+from dsr_http.deps import AUDITORS, CurrentUser, ServicesDep, require, visible_person, waits_for
 from dsr_http.problems import RESPONSES
 from dsr_projections.audit import actor_trail, person_trail
 
@@ -18,12 +18,10 @@ def audit_trail(
     person_id: UUID,
     principal: CurrentUser,
     services: ServicesDep,
-    wait_for: Annotated[int | None, Query(ge=0, description="Wait for this log position")] = None,
+    _: Annotated[bool, Depends(waits_for("audit"))] = True,
 ) -> list[dict[str, Any]]:
     """The hash-chained audit rows for one person, in order."""
     require(principal, AUDITORS)
-    if wait_for is not None:
-        services.runner.wait_for(wait_for, services.http.max_wait_seconds)
     person = visible_person(services, principal, person_id)
     services.access_log.record(
         services.registers.now(),

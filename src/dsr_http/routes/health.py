@@ -18,17 +18,24 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", operation_id="readyz")
 def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
-    """The database answers and every projection is within its lag limit."""
+    """The database answers, no projection is stopped at an event, and every one is within
+    its lag limit; `failed` names a stopped projection and the log position it is stuck at."""
     try:
         lags = services.runner.lag()
+        failures = services.runner.failures()
     except Exception:
         response.status_code = 503
         return {"status": "unavailable", "database": "unreachable"}
     limit = services.http.ready_max_lag
     behind = {lag.name: lag.behind for lag in lags}
-    ready = all(b <= limit for b in behind.values())
+    failed = {
+        f.name: {"position": f.position, "error": f.error, "attempts": f.attempts, "since": f.since}
+        for f in failures
+    }
+    ready = not failed and all(b <= limit for b in behind.values())
     response.status_code = 200 if ready else 503
-    return {"status": "ready" if ready else "lagging", "lag": behind, "lag_limit": limit}
+    status = "ready" if ready else ("failing" if failed else "lagging")
+    return {"status": status, "lag": behind, "lag_limit": limit, "failed": failed}
 
 
 @router.get("/metrics", operation_id="metrics", include_in_schema=False)

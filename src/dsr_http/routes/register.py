@@ -4,10 +4,10 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from dsr_core.errors import DsrError
-from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require
+from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require, waits_for
 from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
 from dsr_http.schemas import Page
 from dsr_projections.register import RegisterQuery, query_register
@@ -34,19 +34,14 @@ def list_register(
     sort: Literal["name", "next_review_due", "rating_since", "admitted_on"] = "name",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-    wait_for: Annotated[
-        int | None, Query(ge=0, description="Wait (bounded) until this log position is shown")
-    ] = None,
     format: Literal["json", "csv"] = "json",
+    caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> Page | Response:
     """The register for your areas, in a stable order, one page at a time."""
     require(principal, PRACTICE)
     areas = sorted(principal.areas & set(area)) if area else sorted(principal.areas)
     if area and set(area) - principal.areas:
         raise ForbiddenError("One or more areas are not yours.")
-    caught_up = True
-    if wait_for is not None:
-        caught_up = services.runner.wait_for(wait_for, services.http.max_wait_seconds)
     try:
         page = query_register(
             services.db,
