@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jwt
 
-from dsr_core.values import Role
+from dsr_core.values import Role, text_problem
 from dsr_http.config import HttpSettings
 
 KEY_FILE = "jwt.key"
@@ -25,6 +25,13 @@ ALGORITHMS_ASYMMETRIC = ["RS256", "ES256"]
 
 class AuthenticationError(Exception):
     """The request carries no valid token."""
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer ...` header."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise AuthenticationError("The Authorization header must be 'Bearer <token>'.")
+    return authorization[7:].strip()
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,22 @@ class TokenVerifier:
             role = Role(claims["role"])
             areas = claims.get("areas") or []
             if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
-                raise AuthenticationError("areas must be a list of area codes")
-        except (jwt.PyJWTError, KeyError, ValueError) as error:
-            raise AuthenticationError(str(error)) from None
-        return Principal(sub=str(claims["sub"]), role=role, areas=frozenset(areas))
+                raise AuthenticationError("The token's areas must be a list of area codes.")
+            sub = claims["sub"]
+            if not isinstance(sub, str) or text_problem(sub, free_text=False) or len(sub) > 200:
+                raise AuthenticationError("The token's sub must name the user (1-200 characters).")
+        except jwt.InvalidSignatureError:
+            raise AuthenticationError(
+                "The token's signature did not verify: it was signed with another key "
+                "(embedded mode keeps its key in DSR_DATA_DIR/jwt.key; docs/api.md, Tokens)."
+            ) from None
+        except jwt.PyJWTError as error:
+            raise AuthenticationError(f"The token was refused: {error}.") from None
+        except KeyError as error:
+            raise AuthenticationError(f"The token has no {error} claim.") from None
+        except ValueError:
+            raise AuthenticationError("The token's role is not one dsr knows.") from None
+        return Principal(sub=sub, role=role, areas=frozenset(areas))
 
     def mint(self, *, sub: str, role: Role, areas: list[str], ttl_seconds: int = 8 * 3600) -> str:
         """A token signed with the local key (embedded mode, tests, `dsr token`)."""

@@ -20,6 +20,12 @@ class HttpSettings(BaseSettings):
     jwt_audience: str = "dsr-api"
     max_wait_seconds: float = Field(default=5.0, ge=0, le=30)
     ready_max_lag: int = Field(default=1000, ge=0, description="/readyz fails beyond this lag.")
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024, le=64 * 1024 * 1024, description="Larger bodies get 413."
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024, ge=1024, le=1024 * 1024, description="Larger headers get 431."
+    )
     embedded_workers: bool = Field(
         default=True, description="Run projections (and scheduler) inside the API process."
     )

@@ -21,7 +21,7 @@ from dsr_core.errors import PersonNotFoundError
 from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
 from dsr_http.access_log import AccessLog
-from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
+from dsr_http.auth import Principal, TokenVerifier, bearer_token
 from dsr_http.config import HttpSettings
 from dsr_http.metrics import HttpMetrics
 from dsr_http.problems import ForbiddenError
@@ -62,9 +62,12 @@ async def current_principal(
     services: ServicesDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise AuthenticationError("missing bearer token")
-    token = authorization[7:].strip()
+    """The verified caller; requests with a body were verified before it was read
+    (limits.RequestLimits), and that answer is reused."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
+    token = bearer_token(authorization)
     verifier = services.verifier
     if verifier.fetches_keys:
         principal = await run_in_threadpool(verifier.verify, token)

@@ -22,6 +22,7 @@ from dsr_http.access_log import AccessLog
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.deps import Services
+from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
 from dsr_http.request_log import RequestLog
 from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
@@ -115,7 +116,13 @@ def create_app(
     for module in (persons, register, reminders, areas, snapshots, audit, health):
         app.include_router(module.router)
 
-    app.add_middleware(RequestLog)
+    limits = http_settings or HttpSettings()
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=limits.max_body_bytes,
+        max_header_bytes=limits.max_header_bytes,
+    )
+    app.add_middleware(RequestLog)  # outermost: refusals are logged with their request id
 
     return app
 

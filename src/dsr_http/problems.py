@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dsr_core import errors
 from dsr_core.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from dsr_http.auth import AuthenticationError
+from dsr_http.bodies import DuplicateKeyError, MalformedBodyError
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -108,9 +109,18 @@ def _status_for(error: errors.DsrError) -> int:
     return 400
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
+def _field_path(error: dict[str, Any]) -> str:
+    if error.get("type") == "json_invalid":  # its loc holds a character offset, not a field
+        return "body"
+    loc = tuple(error.get("loc", ()))
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
+
+
+_HTTP_DETAIL = {
+    404: "Nothing is served at this path; docs/api.md lists every endpoint.",
+    405: "This path does not take that method; the Allow header lists those it takes.",
+}
 
 
 def install(app: FastAPI) -> None:
@@ -138,7 +148,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         field_errors = [
-            {"field": _field_path(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
+            {"field": _field_path(e), "message": str(e.get("msg", "invalid"))}
             for e in error.errors()
         ]
         return problem(
@@ -151,12 +161,13 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(AuthenticationError)
-    async def unauthenticated(request: Request, _: AuthenticationError) -> JSONResponse:
+    async def unauthenticated(request: Request, error: AuthenticationError) -> JSONResponse:
         return problem(
             request,
             401,
             "unauthenticated",
             "A valid bearer token is required",
+            str(error),
             headers={"WWW-Authenticate": 'Bearer realm="dsr"'},
         )
 
@@ -164,10 +175,38 @@ def install(app: FastAPI) -> None:
     async def forbidden(request: Request, error: ForbiddenError) -> JSONResponse:
         return problem(request, 403, "forbidden", "Not allowed for your role or area", str(error))
 
+    @app.exception_handler(MalformedBodyError)
+    async def malformed(request: Request, error: MalformedBodyError) -> JSONResponse:
+        return problem(
+            request,
+            400,
+            "malformed-body",
+            "The body is not well-formed JSON",
+            str(error),
+            [{"field": "body", "message": str(error)}],
+        )
+
+    @app.exception_handler(DuplicateKeyError)
+    async def duplicate_key(request: Request, error: DuplicateKeyError) -> JSONResponse:
+        return problem(
+            request,
+            422,
+            "validation",
+            "The request is not valid",
+            "Correct the fields listed in errors.",
+            [{"field": error.key, "message": str(error)}],
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
-        return problem(request, error.status_code, slug, str(error.detail))
+        status = error.status_code
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
+        title = {404: "Not found", 405: "Method not allowed"}.get(status, str(error.detail))
+        detail = str(error.detail)
+        if detail in ("Not Found", "Method Not Allowed"):  # Starlette's bare phrases
+            detail = _HTTP_DETAIL[status]
+        headers = dict(error.headers) if error.headers else None
+        return problem(request, status, slug, title, detail, headers=headers)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
@@ -184,4 +223,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, _: Exception) -> JSONResponse:
-        return problem(request, 500, "internal", "Something went wrong; it has been logged")
+        return problem(
+            request,
+            500,
+            "internal",
+            "Something went wrong; it has been logged",
+            "Quote the X-Request-ID of this response when you report it.",
+        )

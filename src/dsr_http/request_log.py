@@ -8,12 +8,15 @@ Never logs payloads, headers other than the request id, or anything about the pe
 from __future__ import annotations
 
 import time
+import traceback
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dsr_http.limits import problem_response
 
 if TYPE_CHECKING:
     from dsr_http.deps import Services
@@ -44,15 +47,40 @@ class RequestLog:
         status = 500  # what the caller gets if the app fails before answering
         started = time.perf_counter()
 
+        answered = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+                answered = True
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
+        scope.setdefault("state", {})["request_id"] = request_id
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            # Logged here with the request id (the server would log it without one): the
+            # error's type and stack frames only, since its message may quote submitted data.
+            log.error(
+                "request_failed",
+                request_id=request_id,
+                route=getattr(scope.get("route"), "path", "unmatched"),
+                error=type(error).__name__,
+                stack="".join(traceback.format_tb(error.__traceback__)),
+            )
+            if answered:
+                raise
+            status = 500
+            await problem_response(
+                scope,
+                500,
+                "internal",
+                "Something went wrong; it has been logged",
+                "Quote the X-Request-ID of this response when you report it.",
+                {"X-Request-ID": request_id},
+            )(scope, receive, send)
         finally:
             self._record(scope, request_id, status, time.perf_counter() - started)
 

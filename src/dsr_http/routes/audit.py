@@ -1,10 +1,10 @@
 """For auditors: a person's audit trail, one actor's actions, and who viewed a record."""
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
+from pydantic import AwareDatetime
 
 from dsr_http.deps import AUDITORS, CurrentUser, ServicesDep, require, visible_person, waits_for
 from dsr_http.problems import RESPONSES
@@ -36,7 +36,11 @@ def audit_trail(
 
 @router.get("/actors/{actor_id}", operation_id="getActorTrail")
 def actor_actions(
-    actor_id: str, since: datetime, until: datetime, principal: CurrentUser, services: ServicesDep
+    actor_id: str,
+    since: AwareDatetime,
+    until: AwareDatetime,
+    principal: CurrentUser,
+    services: ServicesDep,
 ) -> list[dict[str, Any]]:
     """What one user recorded in a time range, in your areas."""
     require(principal, AUDITORS)

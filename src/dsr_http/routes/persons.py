@@ -7,12 +7,12 @@ area checks, If-Match, Idempotency-Key, ETag and the log position in the answer.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from dsr_core import commands as cmd
 from dsr_core.application import CommandResult, Registers
@@ -20,6 +20,7 @@ from dsr_core.errors import DsrError, PersonNotFoundError
 from dsr_core.idempotency import Claim
 from dsr_core.values import Actor, Role
 from dsr_http.auth import Principal
+from dsr_http.bodies import StrictJsonRoute
 from dsr_http.deps import (
     LEAD_ONLY,
     PRACTICE,
@@ -34,10 +35,17 @@ from dsr_http.deps import (
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, with_due_reviews
 
-router = APIRouter(prefix="/v1/persons", tags=["persons"], responses=RESPONSES)
+router = APIRouter(
+    prefix="/v1/persons", tags=["persons"], responses=RESPONSES, route_class=StrictJsonRoute
+)
 
+IF_MATCH = r'^\s*(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})\s*$'
 IfMatch = Annotated[
-    str | None, Header(description='The version you edited, as returned in ETag: "3"')
+    str | None,
+    Header(
+        description='The version you edited, as returned in ETag: "3" (or * for any)',
+        pattern=IF_MATCH,
+    ),
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -46,10 +54,11 @@ IdempotencyKey = Annotated[
 
 
 def parse_if_match(value: str | None) -> int | None:
-    if value is None:
+    """The version an If-Match names; None when absent or `*` (any current version)."""
+    if value is None or value.strip() == "*":
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():
         raise DsrError('If-Match must be a version number in quotes, e.g. "3".', field="If-Match")
     return int(text)
 
@@ -319,7 +328,8 @@ def get_person(
     services: ServicesDep,
     as_of: Annotated[date | None, Query(description="The record as it stood on this date")] = None,
     recorded_by: Annotated[
-        datetime | None, Query(description="Only what had been recorded by this time (UTC)")
+        AwareDatetime | None,
+        Query(description="Only what had been recorded by this time, with its offset (Z)"),
     ] = None,
 ) -> PersonPublic:
     """Read a person's record now, or as it stood on a date (and as known at a time)."""

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require
+from dsr_http.deps import MAX_POSITION, PRACTICE, CurrentUser, ServicesDep, require
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.reminders import reminders_after
 
@@ -24,7 +24,9 @@ def list_reminders(
     area: Annotated[
         list[str] | None, Query(description="Area codes; default: all of yours")
     ] = None,
-    after: Annotated[int, Query(ge=0, description="The next_after of your last poll")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_POSITION, description="The next_after of your last poll")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ReminderFeed:
     """Reminders issued or escalated after a position; each has a stable reminder_id."""

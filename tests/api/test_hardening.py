@@ -1,0 +1,242 @@
+"""What a careless client or an attacker sends gets a clear, documented answer (issue 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests import factories as f
+from tests.api.conftest import Headers, referral_body
+
+PROBLEM = "application/problem+json"
+
+
+def refer(client: TestClient, auth: Headers, seed: int = 1) -> str:
+    response = client.post("/v1/persons", json=referral_body(seed), headers=auth("lead"))
+    assert response.status_code == 201, response.text
+    return str(response.json()["person_id"])
+
+
+def fields(response: Any) -> set[str]:
+    assert response.headers["content-type"] == PROBLEM, response.text
+    return {e["field"] for e in response.json().get("errors", [])}
+
+
+# ------------------------------------------------------------------ strict text
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("details.given_name", "Al\x00ex"),
+        ("details.family_name", "Ex\u202eample"),  # right-to-left override
+        ("details.family_name", "   "),
+        ("details.given_name", "Al\tex"),  # a tab is for free text only
+        ("referred_by", "nurse\x85"),  # a C1 control
+        ("reason", "\x00"),
+        ("reason", "bell\x07"),
+    ],
+)
+def test_text_with_control_or_override_characters_is_refused_with_its_field(
+    client: TestClient, auth: Headers, where: str, value: str
+) -> None:
+    body = referral_body()
+    if where.startswith("details."):
+        body["details"][where.split(".")[1]] = value
+    else:
+        body[where] = value
+    response = client.post("/v1/persons", json=body, headers=auth("lead"))
+    assert response.status_code == 422
+    assert fields(response) == {where}
+
+
+def test_free_text_keeps_its_tabs_and_line_breaks(client: TestClient, auth: Headers) -> None:
+    body = referral_body(reason="First line.\n\tSecond line.\r\nThird.")
+    response = client.post("/v1/persons", json=body, headers=auth("lead"))
+    assert response.status_code == 201, response.text
+
+
+# ------------------------------------------------------------------ strict parsing
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"referred_on": 1736467200}, "referred_on"),  # a Unix timestamp
+        ({"referred_on": "2025-01-10T00:00:00"}, "referred_on"),
+        ({"details": {"date_of_birth": "1800-01-01"}}, "details.date_of_birth"),
+    ],
+)
+def test_lenient_values_are_refused(
+    client: TestClient, auth: Headers, change: dict[str, Any], field: str
+) -> None:
+    body = referral_body()
+    for key, value in change.items():
+        if isinstance(value, dict):
+            body[key].update(value)
+        else:
+            body[key] = value
+    response = client.post("/v1/persons", json=body, headers=auth("lead"))
+    assert response.status_code == 422
+    assert fields(response) == {field}
+
+
+@pytest.mark.parametrize("value", ["yes", 1, "true"])
+def test_a_boolean_is_true_or_false(client: TestClient, auth: Headers, value: object) -> None:
+    person_id = refer(client, auth)
+    response = client.post(
+        f"/v1/persons/{person_id}/data-sharing-objections",
+        json={"objects": value, "recorded_on": "2025-01-11"},
+        headers=auth("lead"),
+    )
+    assert response.status_code == 422
+    assert fields(response) == {"objects"}
+
+
+def test_a_repeated_json_member_is_refused(client: TestClient, auth: Headers) -> None:
+    person_id = refer(client, auth)
+    raw = b'{"objects": false, "recorded_on": "2025-01-11", "objects": true}'
+    response = client.post(
+        f"/v1/persons/{person_id}/data-sharing-objections",
+        content=raw,
+        headers={**auth("lead"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert fields(response) == {"objects"}
+    history = client.get(f"/v1/persons/{person_id}/history", headers=auth("lead")).json()
+    assert [h["event_type"] for h in history] == ["Referred"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"withdrawn_on": "2025-06-01", "reason": "\xff\xfe"}',  # not UTF-8
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"withdrawn_on": "2025-06-01", "x": 1' + b"0" * 5000 + b"}",
+        b'{"withdrawn_on": "2025-06-',  # truncated
+        b'{"withdrawn_on": NaN}',
+    ],
+)
+def test_a_malformed_body_gets_a_documented_problem_naming_the_body(
+    client: TestClient, auth: Headers, raw: bytes
+) -> None:
+    person_id = refer(client, auth)
+    response = client.post(
+        f"/v1/persons/{person_id}/consent-withdrawals",
+        content=raw,
+        headers={**auth("lead"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["type"] == "/problems/malformed-body"
+    assert fields(response) == {"body"}
+
+
+# ------------------------------------------------------------------ sizes
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    client: TestClient, auth: Headers
+) -> None:
+    huge = b'{"reason": "' + b"x" * 300_000 + b'"}'
+    response = client.post(
+        "/v1/persons", content=huge, headers={**auth("lead"), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["type"] == "/problems/body-too-large"
+
+
+def test_a_streamed_body_is_cut_off_at_the_limit(client: TestClient, auth: Headers) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"reason": "'
+        for _ in range(100):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    response = client.post(
+        "/v1/persons", content=chunks(), headers={**auth("lead"), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_a_body_without_a_valid_token_is_refused_before_it_is_read(client: TestClient) -> None:
+    huge = b"x" * 1_000_000
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+        response = client.post("/v1/persons", content=huge, headers=headers)
+        assert response.status_code == 401
+        assert response.json()["detail"]
+
+
+def test_oversized_headers_are_refused(client: TestClient, auth: Headers) -> None:
+    response = client.get("/v1/register", headers={**auth("lead"), "X-Padding": "p" * 20_000})
+    assert response.status_code == 431
+    assert response.headers["content-type"] == PROBLEM
+
+
+# ------------------------------------------------------------------ tokens and answers
+
+
+def test_a_token_signed_with_another_key_says_so(client: TestClient) -> None:
+    import jwt
+
+    token = jwt.encode(
+        {"iss": "dsr", "aud": "dsr-api", "sub": "x", "role": "lead", "exp": 2**40, "areas": []},
+        b"another-key-entirely-32-bytes-lo",
+        algorithm="HS256",
+    )
+    response = client.get("/v1/register", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert "signature" in response.json()["detail"]
+
+
+def test_a_token_with_an_empty_subject_is_refused(client: TestClient, auth: Headers) -> None:
+    response = client.get("/v1/register", headers=auth("lead", sub=" "))
+    assert response.status_code == 401
+    assert "sub" in response.json()["detail"]
+
+
+def test_unknown_routes_and_methods_get_problems_with_detail(client: TestClient) -> None:
+    missing = client.get("/v1/nothing-here")
+    assert missing.status_code == 404 and missing.json()["detail"]
+    wrong = client.delete("/healthz")
+    assert wrong.status_code == 405
+    assert wrong.headers["Allow"] == "GET"
+    assert wrong.json()["detail"]
+
+
+def test_an_empty_if_match_is_invalid_input(client: TestClient, auth: Headers) -> None:
+    person_id = refer(client, auth)
+    response = client.post(
+        f"/v1/persons/{person_id}/consents",
+        json={"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "the person"},
+        headers=auth("lead", If_Match=""),
+    )
+    assert response.status_code == 422
+    assert fields(response) == {"if-match"}
+
+
+def test_recorded_by_needs_a_time_zone(client: TestClient, auth: Headers) -> None:
+    person_id = refer(client, auth)
+    response = client.get(
+        f"/v1/persons/{person_id}",
+        params={"recorded_by": "2025-09-01T12:00:00"},
+        headers=auth("lead"),
+    )
+    assert response.status_code == 422
+    assert fields(response) == {"recorded_by"}
+    fine = client.get(
+        f"/v1/persons/{person_id}",
+        params={"recorded_by": "2025-09-01T12:00:00Z"},
+        headers=auth("lead"),
+    )
+    assert fine.status_code == 200
+
+
+def test_a_position_beyond_any_integer_is_invalid(client: TestClient, auth: Headers) -> None:
+    response = client.get(
+        "/v1/reminders", params={"after": 2**63}, headers=auth("practitioner", f.ENGLISH_AREA)
+    )
+    assert response.status_code == 422
+    assert fields(response) == {"after"}
