@@ -22,7 +22,6 @@ from dsr_core import rules
 from dsr_core.errors import (
     AlreadyAdmittedError,
     InpatientRatingError,
-    NotAdmittedError,
     TransferError,
     UnknownActionError,
     WrongStatusError,
@@ -78,6 +77,7 @@ class Person(Aggregate):
         status: Status
         period: int
         referred_on: date
+        first_referred_on: date
         criteria: tuple[ReferralCriterion, ...]
         accepted_on: date | None
         consent: Consent | None
@@ -115,6 +115,8 @@ class Person(Aggregate):
             person.criteria = tuple(ReferralCriterion(c) for c in person.criteria)
             person.risk_factors = tuple(RiskFactor(r) for r in person.risk_factors)
             person.reviews = list(person.reviews)
+            if not hasattr(person, "first_referred_on"):  # snapshots taken before it was kept
+                person.first_referred_on = person.referred_on
             return person
 
     # ----------------------------------------------------------------- events
@@ -144,6 +146,7 @@ class Person(Aggregate):
             person.placement = None
             person.views = None
             person.risk_factors = ()
+            person.first_referred_on = self.effective_on
             _open_period(person, self.effective_on, self.criteria)
 
     class ReferralDeclined(Event):
@@ -351,6 +354,7 @@ class Person(Aggregate):
         reason: str,
         by: Stamp,
     ) -> Person:
+        rules.check_date_not_in_future(details.date_of_birth, by.today, "details.date_of_birth")
         _check_effective(referred_on, details, by, "referred_on")
         rules.check_scheme_accepts_age(details, referred_on, scheme)
         return cls._create(
@@ -387,7 +391,10 @@ class Person(Aggregate):
     def withdraw_consent(self, *, withdrawn_on: date, reason: str | None, by: Stamp) -> None:
         """Consent can be withdrawn at any time, in hospital too; the person leaves (seed 002)."""
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "withdraw consent")
-        self._check_effective(withdrawn_on, by, "withdrawn_on")
+        self._check_effective(
+            withdrawn_on, by, "withdrawn_on", after=self.referred_on, what="referral"
+        )
+        rules.check_not_before(withdrawn_on, self.accepted_on, "withdrawn_on", "acceptance")
         self._trigger(self.ConsentWithdrawn, by, withdrawn_on, reason=reason)
         self._trigger(
             self.Removed, by, withdrawn_on, reason_code=RemovalReason.CONSENT_WITHDRAWN, reason=None
@@ -407,7 +414,10 @@ class Person(Aggregate):
         self._check_effective(
             accepted_on, by, "accepted_on", after=self.referred_on, what="referral"
         )
-        rules.check_has_lawful_basis(self.consent)
+        consent = rules.check_has_lawful_basis(self.consent)
+        rules.check_not_before(
+            accepted_on, consent.decided_on, "accepted_on", "consent it relies on"
+        )
         self._check_rating(rating)
         self._trigger(self.Accepted, by, accepted_on, rating=rating, reason=reason)
 
@@ -431,7 +441,8 @@ class Person(Aggregate):
             changed_on,
             rating=rating,
             reason=reason,
-            risk_factors=tuple(risk_factors),
+            # Naming none keeps those recorded (domain.md, "Status and rating").
+            risk_factors=tuple(risk_factors) or self.risk_factors,
         )
 
     def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
@@ -447,6 +458,7 @@ class Person(Aggregate):
             after=self.last_discharged_on,
             what="last discharge",
         )
+        rules.check_not_before(stay.admitted_on, self.referred_on, "admitted_on", "referral")
         rating = self.inpatient_rating() if self.status is Status.ON_REGISTER else None
         self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
 
@@ -464,17 +476,9 @@ class Person(Aggregate):
         """A delay is a stay beyond the clinically-ready date, so that date comes first."""
         rules.check_is_active(self.status)
         admission = rules.check_admitted(self.admission)
-        if admission.ready_for_discharge_on is None:
-            raise NotAdmittedError(
-                "Record the date the person was clinically ready for discharge first.",
-                field="delay_reason",
-            )
+        ready_on = rules.check_ready_for_discharge(admission)
         self._check_effective(
-            recorded_on,
-            by,
-            "recorded_on",
-            after=admission.ready_for_discharge_on,
-            what="ready-for-discharge date",
+            recorded_on, by, "recorded_on", after=ready_on, what="ready-for-discharge date"
         )
         self._trigger(self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note)
 
@@ -495,6 +499,7 @@ class Person(Aggregate):
         self._check_effective(
             discharged_on, by, "discharged_on", after=admission.admitted_on, what="admission"
         )
+        rules.check_not_before(discharged_on, self.referred_on, "discharged_on", "referral")
         died = destination is DischargeDestination.DIED
         if self.status is Status.ON_REGISTER and not died:
             if rating is None:
@@ -603,6 +608,8 @@ class Person(Aggregate):
         """Corrections are new events: the earlier details stay in the history."""
         rules.check_is_active(self.status)
         rules.check_date_not_in_future(details.date_of_birth, by.today, "details.date_of_birth")
+        rules.check_birth_before_record(details, self.first_referred_on)
+        rules.check_national_numbers_kept(self.details, details)
         self._check_effective(corrected_on, by, "corrected_on")
         self._trigger(self.DetailsCorrected, by, corrected_on, details=details, reason=reason)
 
@@ -638,6 +645,7 @@ class Person(Aggregate):
                 "Record the discharge before removing the person from the register."
             )
         self._check_effective(removed_on, by, "removed_on", after=self.referred_on, what="referral")
+        rules.check_not_before(removed_on, self.accepted_on, "removed_on", "acceptance")
         self._trigger(self.Removed, by, removed_on, reason_code=reason_code, reason=reason)
 
     def re_refer(

@@ -93,6 +93,21 @@ class PlacementRuleError(DomainRuleError):
     title = "Placement does not fit the rating"
 
 
+class NotReadyForDischargeError(DomainRuleError):
+    slug = "not-ready-for-discharge"
+    title = "Person has not been recorded as ready for discharge"
+
+
+class BirthAfterRecordError(DomainRuleError):
+    slug = "date-of-birth-after-record"
+    title = "Date of birth is after the record began"
+
+
+class NationalNumberRemovedError(DomainRuleError):
+    slug = "national-number-removed"
+    title = "A national number cannot be removed by a correction"
+
+
 class UnknownActionError(DomainRuleError):
     slug = "unknown-action"
     title = "No such action"

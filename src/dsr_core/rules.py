@@ -12,12 +12,15 @@ from dsr_core.errors import (
     AgeRuleError,
     AlreadyAdmittedError,
     BeforeBirthError,
+    BirthAfterRecordError,
     ConsentRequiredError,
     DateOrderError,
     FutureDateError,
     InpatientRatingError,
     LawfulBasisError,
+    NationalNumberRemovedError,
     NotAdmittedError,
+    NotReadyForDischargeError,
     PersonNotActiveError,
     PlacementRuleError,
     RatingSchemeError,
@@ -72,7 +75,7 @@ def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> No
         raise WrongStatusError(f"Cannot {action} while the person is {status.value}.")
 
 
-def check_has_lawful_basis(consent: Consent | None) -> None:
+def check_has_lawful_basis(consent: Consent | None) -> Consent:
     """Acceptance needs consent or a best-interests decision (seeds 002, 003).
 
     Raises ConsentRequiredError.
@@ -82,6 +85,7 @@ def check_has_lawful_basis(consent: Consent | None) -> None:
             "Record consent, a best-interests decision, parental responsibility or a "
             "guardian's decision before accepting the person onto the register."
         )
+    return consent
 
 
 def check_lawful_basis_applies(consent: Consent, details: PersonDetails, scheme: Scheme) -> None:
@@ -172,3 +176,40 @@ def check_scheme_accepts_age(details: PersonDetails, on: date, scheme: Scheme) -
             "Scotland's register is for adults; this person is under 18 on the referral date.",
             field="details.date_of_birth",
         )
+
+
+def check_ready_for_discharge(stay: HospitalStay) -> date:
+    """A delay is a stay beyond the clinically-ready date, so that date comes first.
+
+    Raises NotReadyForDischargeError.
+    """
+    if stay.ready_for_discharge_on is None:
+        raise NotReadyForDischargeError(
+            "Record the date the person was clinically ready for discharge first.",
+            field="recorded_on",
+        )
+    return stay.ready_for_discharge_on
+
+
+def check_birth_before_record(details: PersonDetails, record_began: date) -> None:
+    """A corrected date of birth cannot fall after the record began: every later command
+    would then be refused as happening before birth (issue 10). Raises BirthAfterRecordError.
+    """
+    if details.date_of_birth > record_began:
+        raise BirthAfterRecordError(
+            "The date of birth cannot be after the person's first referral.",
+            field="details.date_of_birth",
+        )
+
+
+def check_national_numbers_kept(before: PersonDetails, after: PersonDetails) -> None:
+    """A correction may change an NHS or CHI number but not drop it: the number is what
+    stops the person being referred twice (ADR 0002). Raises NationalNumberRemovedError.
+    """
+    for field in ("nhs_number", "chi_number"):
+        if getattr(before, field) and not getattr(after, field):
+            raise NationalNumberRemovedError(
+                f"The record holds a {field.split('_')[0].upper()} number; a correction can "
+                "change it but not remove it.",
+                field=f"details.{field}",
+            )

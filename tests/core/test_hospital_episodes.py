@@ -11,6 +11,7 @@ from dsr_core.errors import (
     DateOrderError,
     InpatientRatingError,
     NotAdmittedError,
+    NotReadyForDischargeError,
     WrongStatusError,
 )
 from dsr_core.values import DelayReason, RatingLevel, Setting, Status, UrgentReason
@@ -160,7 +161,7 @@ def test_a_rating_on_discharge_of_a_referred_person_is_refused(app: Registers) -
 
 def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> None:
     person_id = admitted(app)
-    with pytest.raises(NotAdmittedError, match="clinically ready"):
+    with pytest.raises(NotReadyForDischargeError, match="clinically ready"):
         app.record_discharge_delay(
             person_id,
             cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="awaiting_housing"),
