@@ -179,6 +179,10 @@ class Registers(Application[UUID]):
         if not isinstance(record, IdempotencyRecord):
             return None
         record.check(claim, self._clock())
+        scope = _SCOPE.get()
+        if scope is not None and self.get_person(record.person_id).area not in scope:
+            # The caller's areas may have changed since: a replay is a read of the person.
+            raise PersonNotFoundError(record.person_id)
         return CommandResult(
             person_id=record.person_id,
             version=record.version,

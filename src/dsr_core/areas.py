@@ -31,6 +31,12 @@ class AreaPolicy(ValueObject):
     cadences: CadencePolicy = CadencePolicy()
     reminders: ReminderPolicy = ReminderPolicy()
     disclosure_profile: str = Field(default="", description="Empty: by nation.")
+    k_anonymity: int = Field(
+        default=5,
+        ge=2,
+        le=50,
+        description="Floor for k in record-level extracts; a request may raise it, never lower.",
+    )
 
     @property
     def disclosure(self) -> str:

@@ -21,6 +21,13 @@ class DsrError(Exception):
         self.field = field
 
 
+class InvalidInputError(DsrError):
+    """Input that is well-formed but not acceptable, found outside the request models."""
+
+    slug = "validation"
+    title = "The request is not valid"
+
+
 class DomainRuleError(DsrError):
     """A command broke a rule of the register; nothing was recorded."""
 

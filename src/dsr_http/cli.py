@@ -105,14 +105,19 @@ def _national_dataset(args: argparse.Namespace) -> int:
     runner = build_runner(settings, registers)
     try:
         runner.catch_up()
-        profile = args.profile or registers.areas.policy(args.area).disclosure
+        policy = registers.areas.policy(args.area)
+        if args.k is not None and args.k < policy.k_anonymity:
+            print(
+                f"dsr: k cannot be below the area's floor of {policy.k_anonymity}", file=sys.stderr
+            )
+            return 2
         dataset = build_dataset(
             runner.db,
             args.area,
             Period.parse(args.period),
-            profile,
+            args.profile or policy.disclosure,
             national_secret(settings),
-            args.k,
+            max(args.k or 0, policy.k_anonymity),
         )
     finally:
         runner.db.close()
@@ -269,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")
     national.add_argument("--format", choices=("json", "records-csv", "tables-csv"), default="json")
     national.add_argument("--profile", choices=("nhs_england", "phs_scotland"))
-    national.add_argument("--k", type=int, default=5)
+    national.add_argument("--k", type=int, default=None, help="raise k above the area's floor")
     national.set_defaults(handler=_national_dataset)
     serve = commands.add_parser("serve", help="run the HTTP API (embedded by default)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -68,6 +68,7 @@ STATUS: dict[type[errors.DsrError], int] = {
     errors.ConcurrentWriteError: 409,
     errors.DuplicateReferralError: 409,
     errors.UnknownAreaError: 422,
+    errors.InvalidInputError: 422,
     IdempotencyKeyReusedError: 422,
     IdempotencyKeyExpiredError: 422,
     errors.DomainRuleError: 409,

@@ -72,6 +72,14 @@ def publish_statistic(value: float | None, based_on: int, profile: str) -> float
     return SUPPRESSED if 0 < based_on < threshold else value
 
 
+def publish_count(value: int, profile: str) -> Cell:
+    """One count standing alone (no total beside it), under the profile's small-count rule."""
+    threshold = 8 if profile == "nhs_england" else 5
+    if 0 < value < threshold:
+        return SUPPRESSED
+    return 5 * round(value / 5) if profile == "nhs_england" else value
+
+
 def _round_and_suppress(table: Table) -> Published:
     raw = _with_totals(table)
     published = Published(table.name, {})

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from dsr_core.domainmodel import Person
 from dsr_core.values import RatingLevel, Status, WardType
 from dsr_projections.database import Cursor, ViewDatabase
+from dsr_projections.disclosure import Table, publish, publish_count, publish_statistic
 from dsr_projections.projection import (
     STATE_COLUMNS,
     Event,
@@ -22,7 +23,7 @@ from dsr_projections.projection import (
     effective_on,
     person_events,
 )
-from dsr_projections.stays import Episode, Referral, Spell, metrics
+from dsr_projections.stays import Episode, Referral, Spell, metrics, overlap_days
 
 LOOKBACK_DAYS = 365
 """How far before an admission Amber/Red days are counted."""
@@ -176,9 +177,17 @@ def _date(value: Any) -> date | None:
 
 
 def area_metrics(
-    db: ViewDatabase, area: str, period_start: date, period_end: date
+    db: ViewDatabase,
+    area: str,
+    period_start: date,
+    period_end: date,
+    disclosure_profile: str | None = None,
 ) -> dict[str, object]:
-    """The length-of-stay and proactivity measures for one area and period."""
+    """The length-of-stay and proactivity measures for one area and period.
+
+    With a disclosure profile (for analysts, who may not see people) every count, sum and
+    average passes the profile's small-number rules, so no figure describes one person.
+    """
     with db.read() as cursor:
         cursor.execute(
             "SELECT * FROM los_episodes WHERE area = ? AND admitted_on <= ? "
@@ -228,4 +237,74 @@ def area_metrics(
             )
             for r in cursor.fetchall()
         ]
-    return {"area": area, **metrics(episodes, spells, referrals, period_start, period_end)}
+    result = metrics(episodes, spells, referrals, period_start, period_end)
+    if disclosure_profile is not None:
+        result = controlled(result, episodes, period_start, period_end, disclosure_profile)
+    return {"area": area, **result}
+
+
+def controlled(
+    result: dict[str, Any],
+    episodes: list[Episode],
+    start: date,
+    end: date,
+    profile: str,
+) -> dict[str, Any]:
+    """`result` with every figure under the profile's rules (see area_metrics)."""
+
+    def summary(values: dict[str, Any]) -> dict[str, Any]:
+        count = int(values["count"])
+        return {
+            "count": publish_count(count, profile),
+            **{k: publish_statistic(v, count, profile) for k, v in values.items() if k != "count"},
+        }
+
+    def day_sum(days: int, people: int) -> Any:
+        return publish_statistic(days, people, profile) if days else 0
+
+    inpatients = dict(result["inpatients_at_end"])
+    bands = publish(
+        Table("bands", {"inpatients": inpatients.pop("bands")}, column_totals=False), profile
+    ).cells["inpatients"]
+    in_period = [e for e in episodes if overlap_days(e.admitted_on, e.discharged_on, start, end)]
+    delayed = dict(result["delayed_discharge"])
+    by_reason: dict[str, Any] = {}
+    for reason, days in delayed["bed_days_by_reason"].items():
+        people = sum(
+            1 for e in in_period if e.ready_on and (e.delay_reason or "not_recorded") == reason
+        )
+        by_reason[reason] = day_sum(days, people)
+    proactivity = dict(result["proactivity"])
+    admissions = int(result["admissions"])
+    return {
+        "period": result["period"],
+        "admissions": publish_count(admissions, profile),
+        "discharges": summary(result["discharges"]),
+        "inpatients_at_end": {
+            **summary(inpatients),
+            "bands": bands,
+            "secure": publish_count(int(inpatients["secure"]), profile),
+        },
+        "bed_days": day_sum(int(result["bed_days"]), len(in_period)),
+        "delayed_discharge": {
+            "people_delayed_at_end": publish_count(int(delayed["people_delayed_at_end"]), profile),
+            "bed_days_by_reason": by_reason,
+        },
+        "out_of_area_placements_at_end": summary(result["out_of_area_placements_at_end"]),
+        "proactivity": {
+            "admissions_on_register_before": publish_count(
+                int(proactivity["admissions_on_register_before"]), profile
+            ),
+            "admissions_added_at_or_after": publish_count(
+                int(proactivity["admissions_added_at_or_after"]), profile
+            ),
+            "share_on_register_before": publish_statistic(
+                proactivity["share_on_register_before"], admissions, profile
+            ),
+            "mean_days_amber_or_red_before_admission": publish_statistic(
+                proactivity["mean_days_amber_or_red_before_admission"], admissions, profile
+            ),
+        },
+        "referral_to_acceptance": summary(result["referral_to_acceptance"]),
+        "disclosure_profile": profile,
+    }

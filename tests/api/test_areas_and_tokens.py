@@ -19,15 +19,17 @@ from tests.api.conftest import Headers, referral_body
 
 def test_length_of_stay_for_an_analyst_and_its_errors(client: TestClient, auth: Headers) -> None:
     url = f"/v1/areas/{f.ENGLISH_AREA}/length-of-stay"
-    ok = client.get(
-        url, params={"start": "2025-01-01", "end": "2025-06-30"}, headers=auth("analyst")
-    )
+    ok = client.get(url, params={"period": "2025-Q2"}, headers=auth("analyst"))
     assert ok.status_code == 200 and ok.json()["area"] == f.ENGLISH_AREA
-    backwards = client.get(
-        url, params={"start": "2025-06-30", "end": "2025-01-01"}, headers=auth("analyst")
+    window = client.get(
+        url, params={"start": "2025-01-01", "end": "2025-06-30"}, headers=auth("lead")
     )
-    assert backwards.status_code == 400 and backwards.json()["errors"][0]["field"] == "end"
-    missing = client.get(url, params={"start": "2025-01-01"}, headers=auth("analyst"))
+    assert window.status_code == 200
+    backwards = client.get(
+        url, params={"start": "2025-06-30", "end": "2025-01-01"}, headers=auth("lead")
+    )
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "end"
+    missing = client.get(url, params={"start": "2025-01-01"}, headers=auth("lead"))
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "end"
 
 

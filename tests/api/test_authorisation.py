@@ -74,7 +74,7 @@ def endpoints(person_id: str) -> list[tuple[str, str, str, dict[str, Any] | None
         (
             "length-of-stay",
             "GET",
-            f"/v1/areas/{OWN}/length-of-stay?start=2025-01-01&end=2025-06-30",
+            f"/v1/areas/{OWN}/length-of-stay?period=2025-Q1",
             None,
             AGGREGATES,
         ),

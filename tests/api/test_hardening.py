@@ -156,7 +156,9 @@ def test_a_streamed_body_is_cut_off_at_the_limit(client: TestClient, auth: Heade
         yield b'"}'
 
     response = client.post(
-        "/v1/persons", content=chunks(), headers={**auth("lead"), "Content-Type": "application/json"}
+        "/v1/persons",
+        content=chunks(),
+        headers={**auth("lead"), "Content-Type": "application/json"},
     )
     assert response.status_code == 413
 
@@ -240,3 +242,82 @@ def test_a_position_beyond_any_integer_is_invalid(client: TestClient, auth: Head
     )
     assert response.status_code == 422
     assert fields(response) == {"after"}
+
+
+# ------------------------------------------------------------------ analysts and k
+
+
+def admit_one(client: TestClient, auth: Headers) -> str:
+    person_id = refer(client, auth)
+    lead = auth("lead")
+    steps = [
+        ("consents", {"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "p"}),
+        ("acceptances", {"accepted_on": "2025-01-14", "rating": {"level": "amber"}}),
+        (
+            "admissions",
+            {
+                "admitted_on": "2025-02-10",
+                "hospital": "Imaginary General",
+                "ward_type": "learning_disability",
+                "in_area": True,
+                "legal_status": "informal",
+            },
+        ),
+    ]
+    position = 0
+    for path, body in steps:
+        response = client.post(f"/v1/persons/{person_id}/{path}", json=body, headers=lead)
+        assert response.status_code == 200, response.text
+        position = response.json()["position"]
+    client.get("/v1/register", params={"wait_for": position}, headers=lead)
+    return person_id
+
+
+def small_numbers(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in small_numbers(v)]
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)) and 0 < value < 5:
+        return [value]
+    return []
+
+
+def test_an_analyst_gets_reporting_periods_only_with_controlled_figures(
+    client: TestClient, auth: Headers
+) -> None:
+    admit_one(client, auth)
+    url = f"/v1/areas/{f.ENGLISH_AREA}/length-of-stay"
+    window = client.get(
+        url, params={"start": "2025-02-10", "end": "2025-02-10"}, headers=auth("analyst")
+    )
+    assert window.status_code == 403
+    figures = client.get(url, params={"period": "2025-Q1"}, headers=auth("analyst")).json()
+    assert figures["admissions"] == "*"
+    assert figures["bed_days"] == "*"
+    assert small_numbers(figures) == []
+    # A lead, who may see the person anyway, still gets the exact figures.
+    exact = client.get(url, params={"period": "2025-Q1"}, headers=auth("lead")).json()
+    assert exact["admissions"] == 1 and isinstance(exact["bed_days"], int) and exact["bed_days"] > 0
+
+
+def test_k_is_a_floor_a_request_may_only_raise(client: TestClient, auth: Headers) -> None:
+    url = f"/v1/areas/{f.ENGLISH_AREA}/national-dataset"
+    lowered = client.get(url, params={"period": "2025-Q3", "k": 2}, headers=auth("analyst"))
+    assert lowered.status_code == 422 and fields(lowered) == {"k"}
+    raised = client.get(url, params={"period": "2025-Q3", "k": 9}, headers=auth("analyst"))
+    assert raised.status_code == 200 and raised.json()["k"] == 9
+    default = client.get(url, params={"period": "2025-Q3"}, headers=auth("analyst"))
+    assert default.json()["k"] == 5
+
+
+def test_an_idempotent_replay_checks_the_area_again(client: TestClient, auth: Headers) -> None:
+    person_id = refer(client, auth)
+    body = {"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "the person"}
+    url = f"/v1/persons/{person_id}/consents"
+    first = client.post(url, json=body, headers=auth("lead", Idempotency_Key="k-1"))
+    assert first.status_code == 200
+    moved = auth("lead", f.OTHER_ENGLISH_AREA, Idempotency_Key="k-1")
+    replay = client.post(url, json=body, headers=moved)
+    assert replay.status_code == 404
+    assert "Testperson" not in replay.text

@@ -1,28 +1,65 @@
 """Per-area aggregates: length-of-stay and proactivity measures, and the national dataset."""
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from dsr_core.errors import DsrError
+from dsr_core.errors import InvalidInputError
+from dsr_core.values import AreaCode, Day, Role
 from dsr_http.deps import AGGREGATES, NATIONAL, CurrentUser, ServicesDep, require
-from dsr_http.problems import RESPONSES
+from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.national_dataset import Period, build_dataset
 
 router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)
 
+AreaPath = Annotated[AreaCode, Path(description="ONS GSS code of the area")]
+
+
+PeriodLabel = Annotated[
+    str,
+    Query(
+        pattern=r"^[0-9]{4}-(Q[1-4]|(0[1-9]|1[0-2]))$",
+        examples=["2025-Q3"],
+        description="A reporting period: a quarter (2025-Q3) or a month (2025-09)",
+    ),
+]
+
 
 @router.get("/{area}/length-of-stay", operation_id="getLengthOfStay")
 def length_of_stay(
-    area: str, start: date, end: date, principal: CurrentUser, services: ServicesDep
+    area: AreaPath,
+    principal: CurrentUser,
+    services: ServicesDep,
+    period: PeriodLabel | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
 ) -> dict[str, Any]:
-    """Length of stay, delays, out-of-area spells and proactivity measures for a period."""
+    """Length of stay, delays, out-of-area spells and proactivity measures for a period.
+
+    Analysts get a reporting period only, with every figure disclosure-controlled: free
+    date windows could be narrowed until they isolate one admission. Practitioners and
+    leads, who may see the people anyway, may also choose start and end.
+    """
     require(principal, AGGREGATES, area)
+    analyst = principal.role is Role.ANALYST
+    if period is not None:
+        if start is not None or end is not None:
+            raise InvalidInputError("Give either period or start and end.", field="period")
+        try:
+            reporting = Period.parse(period)
+        except ValueError as error:
+            raise InvalidInputError(str(error), field="period") from None
+        start, end = reporting.start, reporting.end
+    elif analyst:
+        raise ForbiddenError("Analysts read reporting periods (period=2025-Q3), not date windows.")
+    if start is None or end is None:
+        missing = "period" if start is None and end is None else ("end" if end is None else "start")
+        raise InvalidInputError("Give a period, or both start and end.", field=missing)
     if end < start:
-        raise DsrError("end must not be before start.", field="end")
-    return area_metrics(services.db, area, start, end)
+        raise InvalidInputError("end must not be before start.", field="end")
+    profile = services.registers.areas.policy(area).disclosure if analyst else None
+    return area_metrics(services.db, area, start, end, disclosure_profile=profile)
 
 
 @router.get(
@@ -39,22 +76,34 @@ def length_of_stay(
     },
 )
 def national_dataset(
-    area: str,
+    area: AreaPath,
     principal: CurrentUser,
     services: ServicesDep,
-    period: Annotated[str, Query(pattern=r"^\d{4}-(Q[1-4]|\d{2})$", examples=["2025-Q3"])],
+    period: PeriodLabel,
     format: Literal["json", "records-csv", "tables-csv"] = "json",
-    k: Annotated[int, Query(ge=2, le=50)] = 5,
+    k: Annotated[
+        int | None,
+        Query(ge=2, le=50, description="Raise k-anonymity above the configured floor"),
+    ] = None,
 ) -> Response:
     """The anonymised dataset for an area and period, with the area's disclosure profile."""
     require(principal, NATIONAL, area)
     try:
         reporting_period = Period.parse(period)
     except ValueError as error:
-        raise DsrError(str(error), field="period") from None
-    profile = services.registers.areas.policy(area).disclosure
+        raise InvalidInputError(str(error), field="period") from None
+    policy = services.registers.areas.policy(area)
+    if k is not None and k < policy.k_anonymity:
+        raise InvalidInputError(
+            f"k cannot be below this area's configured floor of {policy.k_anonymity}.", field="k"
+        )
     dataset = build_dataset(
-        services.db, area, reporting_period, profile, services.national_secret, k
+        services.db,
+        area,
+        reporting_period,
+        policy.disclosure,
+        services.national_secret,
+        max(k or 0, policy.k_anonymity),
     )
     if format == "records-csv":
         return Response(dataset.records_csv(), media_type="text/csv")
