@@ -111,10 +111,13 @@ class Registers(Application[UUID]):
         clock: Clock = system_clock,
         timezone: str = "Europe/London",
         event_cache_size: int = 0,
+        audit_key: bytes | None = None,
     ) -> None:
         if len(identity_key) < 16:
             raise ValueError("identity_key must be at least 16 bytes")
         self._identity_key = identity_key
+        self.audit_key = audit_key or hmac.new(identity_key, b"dsr:audit-chain", "sha256").digest()
+        """Links the audit chains; never stored in the database (docs/operations.md)."""
         self.areas = areas or AreaDirectory()
         self._clock = clock
         self._zone = ZoneInfo(timezone)

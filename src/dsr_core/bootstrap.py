@@ -15,6 +15,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from dsr_core.application import Clock, Registers, system_clock
 from dsr_core.areas import AreaDirectory
+from dsr_core.files import private_dir, private_file
 from dsr_core.settings import Settings
 
 IDENTITY_KEY_FILE = "identity.key"
@@ -42,10 +43,9 @@ def library_env(settings: Settings) -> dict[str, str]:
             POSTGRES_ENABLE_DB_FUNCTIONS="n",
         )
     else:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
         env.update(
             PERSISTENCE_MODULE="eventsourcing.sqlite",
-            SQLITE_DBNAME=str(settings.data_dir / "events.sqlite3"),
+            SQLITE_DBNAME=str(private_file(settings.data_dir / "events.sqlite3")),
             SQLITE_LOCK_TIMEOUT="10",
         )
     if settings.aggregate_cache_size:
@@ -94,7 +94,7 @@ def national_secret(settings: Settings) -> bytes:
 
 
 def _write_secret(path: Path, value: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
@@ -110,4 +110,7 @@ def build_registers(settings: Settings | None = None, *, clock: Clock = system_c
         clock=clock,
         timezone=settings.timezone,
         event_cache_size=settings.event_cache_size,
+        audit_key=(
+            base64.b64decode(settings.audit_key.get_secret_value()) if settings.audit_key else None
+        ),
     )

@@ -48,6 +48,15 @@ class Settings(BaseSettings):
         default=None,
         description="Secret for identity keys; generated under data_dir when embedded.",
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 key for the audit chains and checkpoints; default: derived from "
+        "the identity key. Keep it outside the database.",
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Where signed audit checkpoints are written; default DATA_DIR/checkpoints.",
+    )
     national_secret: SecretStr | None = Field(
         default=None,
         description="Base64 secret shared nationally: pseudonyms stable across areas and periods.",
@@ -57,7 +66,15 @@ class Settings(BaseSettings):
         default_factory=dict, description="JSON: per-area overrides, keyed by area code."
     )
 
-    @field_validator("database_url", "cipher_key", "identity_key", "national_secret", mode="before")
+    @field_validator(
+        "database_url",
+        "cipher_key",
+        "identity_key",
+        "national_secret",
+        "audit_key",
+        "audit_checkpoint_dir",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """compose passes unset variables as empty strings; treat them as not given."""
@@ -75,3 +92,7 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url is not None
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.audit_checkpoint_dir or self.data_dir / "checkpoints"

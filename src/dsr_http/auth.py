@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jwt
 
+from dsr_core.files import private_dir
 from dsr_core.values import Role, text_problem
 from dsr_http.config import HttpSettings
 
@@ -44,7 +45,7 @@ class Principal:
 def embedded_secret(data_dir: Path) -> bytes:
     path = data_dir / KEY_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")

@@ -23,10 +23,23 @@ def _info(_: argparse.Namespace) -> int:
         position = registers.recorder.max_notification_id() or 0
     finally:
         registers.close()
+    encrypted = settings.cipher_key is not None
     report = {
         "storage": "postgresql" if settings.uses_postgres else "sqlite",
         "location": settings.database_schema if settings.uses_postgres else str(settings.data_dir),
-        "encrypted_at_rest": settings.cipher_key is not None,
+        # Only the event store's payloads are encrypted by DSR_CIPHER_KEY; the read models
+        # hold names, NHS/CHI numbers and dates of birth in clear (docs/operations.md).
+        "encrypted_at_rest": {
+            "events_and_snapshots": encrypted,
+            "read_models": False,
+            "audit_trail_and_access_log": False,
+        },
+        "in_clear": [
+            "read models: register (names, NHS/CHI numbers, dates of birth), length of stay, "
+            "national dataset state",
+            "audit trail (event data, free text) and access log",
+            *([] if encrypted else ["events and snapshots (no DSR_CIPHER_KEY)"]),
+        ],
         "events": position,
     }
     print(json.dumps(report, indent=2))
@@ -48,7 +61,9 @@ def _project(args: argparse.Namespace) -> int:
 
 def _rebuild(args: argparse.Namespace) -> int:
     """Rebuild read models into shadow tables and swap them in; progress on stderr."""
+    from dsr_projections.anchors import read_checkpoints
     from dsr_projections.bootstrap import build_runner
+    from dsr_projections.runner import RebuildRefusedError
 
     configure_logging()
     settings = Settings()
@@ -56,6 +71,7 @@ def _rebuild(args: argparse.Namespace) -> int:
     runner = build_runner(settings, registers)
     tune_garbage_collection()
     names = [args.name] if args.name else [p.name for p in runner.projections]
+    checkpoints = [c for _, c in read_checkpoints(settings.checkpoint_dir)]
     try:
         for name in names:
             before = runner.content_hash(name)
@@ -63,7 +79,18 @@ def _rebuild(args: argparse.Namespace) -> int:
             def progress(done: int, total: int, name: str = name) -> None:
                 print(f"\r{name}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
-            position = runner.rebuild(name, progress=progress)
+            try:
+                position = runner.rebuild(name, progress=progress, checkpoints=checkpoints)
+            except RebuildRefusedError as refused:
+                print(file=sys.stderr)
+                for problem in refused.problems:
+                    print(json.dumps({"projection": name, "refused": problem}))
+                print(
+                    f"dsr rebuild: {name} kept as it was: the rebuilt model disagrees with the "
+                    "trail or the checkpoints (run `dsr audit verify`).",
+                    file=sys.stderr,
+                )
+                return 1
             print(file=sys.stderr)
             changed = "changed" if runner.content_hash(name) != before else "unchanged"
             print(json.dumps({"projection": name, "position": position, "content": changed}))
@@ -74,8 +101,34 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(_: argparse.Namespace) -> int:
-    """Check every audit chain and compare each row with its stored event; exit 1 on a break."""
+    """Check every chain, row, snapshot and checkpoint (docs/operations.md, "Tamper
+    evidence"); one JSON line per break, exit 1 if there is any."""
+    from dsr_projections.anchors import read_checkpoints
     from dsr_projections.audit import verify
+    from dsr_projections.bootstrap import build_runner
+
+    settings = Settings()
+    registers = build_registers(settings)
+    runner = build_runner(settings, registers)
+    checkpoints = [(path.name, c) for path, c in read_checkpoints(settings.checkpoint_dir)]
+    try:
+        runner.catch_up()
+        breaks = list(verify(runner.db, registers, checkpoints))
+    finally:
+        runner.db.close()
+        registers.close()
+    for item in breaks:
+        print(json.dumps(vars(item)))
+    print(json.dumps({"breaks": len(breaks), "checkpoints": len(checkpoints)}))
+    return 1 if breaks else 0
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    """Write a signed checkpoint of the audit chains' heads (keep a copy off the host)."""
+    from pathlib import Path
+
+    from dsr_projections.anchors import write_checkpoint
+    from dsr_projections.audit import take_checkpoint
     from dsr_projections.bootstrap import build_runner
 
     settings = Settings()
@@ -83,14 +136,13 @@ def _audit_verify(_: argparse.Namespace) -> int:
     runner = build_runner(settings, registers)
     try:
         runner.catch_up()
-        breaks = list(verify(runner.db, registers))
+        checkpoint = take_checkpoint(runner.db, registers.audit_key, registers.now())
     finally:
         runner.db.close()
         registers.close()
-    for item in breaks:
-        print(json.dumps(vars(item)))
-    print(json.dumps({"breaks": len(breaks)}))
-    return 1 if breaks else 0
+    path = write_checkpoint(Path(args.dir) if args.dir else settings.checkpoint_dir, checkpoint)
+    print(json.dumps({"checkpoint": str(path), "log_position": checkpoint.log_position}))
+    return 0
 
 
 def _national_dataset(args: argparse.Namespace) -> int:
@@ -236,10 +288,18 @@ def _export(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     """Mint a bearer token signed with the local key (embedded mode and tests)."""
     from dsr_core.values import Role
-    from dsr_http.auth import TokenVerifier
+    from dsr_http.auth import KEY_FILE, TokenVerifier
     from dsr_http.config import HttpSettings
 
-    verifier = TokenVerifier(HttpSettings(), Settings().data_dir)
+    http, data_dir = HttpSettings(), Settings().data_dir
+    if http.jwt_secret is None and not (data_dir / KEY_FILE).exists():
+        # A new key signs tokens that a server using another data directory refuses.
+        print(
+            f"dsr token: created a new signing key at {data_dir / KEY_FILE}; a server with "
+            "another DSR_DATA_DIR will refuse this token (401, signature did not verify).",
+            file=sys.stderr,
+        )
+    verifier = TokenVerifier(http, data_dir)
     print(verifier.mint(sub=args.sub, role=Role(args.role), areas=args.area, ttl_seconds=args.ttl))
     return 0
 
@@ -267,8 +327,17 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.set_defaults(handler=_rebuild)
     audit = commands.add_parser("audit", help="audit trail tools")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    audit_verify = audit_commands.add_parser("verify", help="verify the hash chains")
+    audit_verify = audit_commands.add_parser(
+        "verify", help="verify chains, rows, snapshots and checkpoints"
+    )
     audit_verify.set_defaults(handler=_audit_verify)
+    audit_checkpoint = audit_commands.add_parser(
+        "checkpoint", help="write a signed checkpoint of the chains' heads"
+    )
+    audit_checkpoint.add_argument(
+        "--dir", help="where to write it (default DSR_AUDIT_CHECKPOINT_DIR or DATA_DIR/checkpoints)"
+    )
+    audit_checkpoint.set_defaults(handler=_audit_checkpoint)
     national = commands.add_parser("national-dataset", help="export an anonymised dataset")
     national.add_argument("area", help="area code, e.g. S37000017")
     national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")

@@ -7,7 +7,7 @@ an area outside the token's areas is "not found", so existence never leaks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
@@ -20,11 +20,11 @@ from dsr_core.domainmodel import Person
 from dsr_core.errors import PersonNotFoundError
 from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
-from dsr_http.access_log import AccessLog
 from dsr_http.auth import Principal, TokenVerifier, bearer_token
 from dsr_http.config import HttpSettings
 from dsr_http.metrics import HttpMetrics
 from dsr_http.problems import ForbiddenError
+from dsr_projections.access_log import Access, AccessLog
 from dsr_projections.database import ViewDatabase
 from dsr_projections.runner import ProjectionRunner
 
@@ -98,6 +98,28 @@ def require(principal: Principal, roles: tuple[Role, ...], area: str | None = No
 
 def actor(principal: Principal, area: str | None) -> Actor:
     return Actor(user_id=principal.sub[:200], role=principal.role, area=area)
+
+
+def record_access(
+    request: Request,
+    services: Services,
+    principal: Principal,
+    what: str,
+    person_ids: Iterable[object],
+    area: str | None = None,
+) -> None:
+    """One access-log row for a read that returned these people's data (issue 10)."""
+    services.access_log.record(
+        Access(
+            at=services.registers.now(),
+            actor_id=principal.sub,
+            actor_role=str(principal.role),
+            what=what,
+            person_ids=[str(p) for p in person_ids],
+            area=area,
+            request_id=getattr(request.state, "request_id", None),
+        )
+    )
 
 
 def visible_person(services: Services, principal: Principal, person_id: UUID) -> Person:

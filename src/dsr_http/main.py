@@ -18,7 +18,6 @@ from dsr_core.logging import configure_logging
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_http import problems
-from dsr_http.access_log import AccessLog
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.deps import Services
@@ -26,6 +25,7 @@ from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
 from dsr_http.request_log import RequestLog
 from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
+from dsr_projections.access_log import AccessLog
 from dsr_projections.bootstrap import build_runner
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.service import Runtime, build_scheduler, job_store, webhook_from
@@ -58,23 +58,26 @@ def create_app(
             registers=registers,
             runner=runner,
             verifier=TokenVerifier(http, core.data_dir),
-            access_log=AccessLog(runner.db),
+            access_log=AccessLog(runner.db, registers.audit_key),
             national_secret=national_secret(core),
             metrics=HttpMetrics(runner),
         )
         app.state.services = services
         ensure_snapshot_table(runner.db)
         worker = runner.start() if http.embedded_workers else None
+        scheduler_settings = SchedulerSettings()
         scheduler = (
             build_scheduler(
                 Runtime(
                     registers,
                     runner.db,
                     services.national_secret,
-                    webhook_from(SchedulerSettings(), runner.db),
+                    webhook_from(scheduler_settings, runner.db),
+                    checkpoint_dir=core.checkpoint_dir,
                 ),
-                SchedulerSettings().reminder_every_minutes,
+                scheduler_settings.reminder_every_minutes,
                 job_store(core),
+                scheduler_settings.checkpoint_every_minutes,
             )
             if http.embedded_workers
             else None
@@ -134,7 +137,6 @@ def prepare_storage(settings: Settings) -> None:
     runner = build_runner(settings, registers)
     try:
         ensure_snapshot_table(runner.db)
-        AccessLog(runner.db)
     finally:
         runner.db.close()
         registers.close()

@@ -15,12 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dsr_core import errors
 from dsr_core.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from dsr_http.auth import AuthenticationError
 from dsr_http.bodies import DuplicateKeyError, MalformedBodyError
+from dsr_projections.access_log import Access
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -124,9 +126,29 @@ _HTTP_DETAIL = {
 }
 
 
+async def record_refusal(request: Request) -> None:
+    """A refused attempt by a known caller is an access-log row naming what it aimed at."""
+    principal = getattr(request.state, "principal", None)
+    services = getattr(request.app.state, "services", None)
+    if principal is None or services is None:
+        return
+    access = Access(
+        at=services.registers.now(),
+        actor_id=principal.sub,
+        actor_role=str(principal.role),
+        what=request.method,
+        outcome="refused",
+        target=request.url.path,
+        request_id=getattr(request.state, "request_id", None),
+    )
+    await run_in_threadpool(services.access_log.record, access)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DsrError)
     async def dsr_error(request: Request, error: errors.DsrError) -> JSONResponse:
+        if isinstance(error, errors.PersonNotFoundError):
+            await record_refusal(request)
         extra: dict[str, Any] = {}
         headers = None
         if isinstance(error, errors.VersionMismatchError):
@@ -174,6 +196,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ForbiddenError)
     async def forbidden(request: Request, error: ForbiddenError) -> JSONResponse:
+        await record_refusal(request)
         return problem(request, 403, "forbidden", "Not allowed for your role or area", str(error))
 
     @app.exception_handler(MalformedBodyError)
@@ -201,6 +224,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         status = error.status_code
+        if status in (403, 404):
+            await record_refusal(request)
         slug = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
         title = {404: "Not found", 405: "Method not allowed"}.get(status, str(error.detail))
         detail = str(error.detail)

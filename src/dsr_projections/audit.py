@@ -1,13 +1,15 @@
-"""The audit trail: one row per Person event, hash-chained per person.
+"""The audit trail: one row per Person event, chained per person and across the log.
 
-Each row's hash covers its content and the previous row's hash for the same person, so
-editing, deleting or reordering a row breaks the chain. `verify` re-walks every chain and
-also re-derives each row from the event store, so tampering with either store shows.
+Each row's hash links its content to the previous row of the same person, and a second
+chain (`audit_log_chain`) links every row to the one before it in log order, both keyed
+with the audit key (anchors.py), so editing, deleting or reordering a row breaks a chain
+and only a holder of the key could mend it. `verify` re-walks both chains, re-derives each
+row from the event store, checks every stored snapshot against a replay of its events,
+walks the access log's chain and compares all of it with the signed checkpoints.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,10 +19,11 @@ from uuid import UUID
 
 from dsr_core.application import Registers, describe
 from dsr_core.domainmodel import Person
+from dsr_projections import access_log
+from dsr_projections.anchors import GENESIS, Checkpoint, link
 from dsr_projections.database import Cursor, Row, ViewDatabase, storable
 from dsr_projections.projection import Event, Projection, person_events
 
-GENESIS = "0" * 64
 FIELDS = (
     "person_id",
     "version",
@@ -53,9 +56,13 @@ def audit_record(event: Event) -> dict[str, Any]:
     }
 
 
-def chain_hash(previous: str, record: dict[str, Any]) -> str:
+def chain_hash(key: bytes, previous: str, record: dict[str, Any]) -> str:
     content = json.dumps([record[f] for f in FIELDS], separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{previous}|{content}".encode()).hexdigest()
+    return link(key, previous, content)
+
+
+def log_link(key: bytes, previous: str, position: int, row_hash: str) -> str:
+    return link(key, previous, f"{position}|{row_hash}")
 
 
 class AuditProjection(Projection):
@@ -67,6 +74,9 @@ class AuditProjection(Projection):
             "actor_id TEXT, actor_role TEXT, actor_area TEXT, reason TEXT, changes TEXT NOT NULL, "
             "prev_hash TEXT NOT NULL, hash TEXT NOT NULL"
         ),
+        "audit_log_chain": (
+            "position BIGINT PRIMARY KEY, prev_hash TEXT NOT NULL, hash TEXT NOT NULL"
+        ),
     }
     indexes: ClassVar[dict[str, str]] = {
         "audit_by_person": "audit_trail (person_id, version)",
@@ -74,7 +84,13 @@ class AuditProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
+        key = self.context.registers.audit_key
         table = self.t("audit_trail")
+        chain = self.t("audit_log_chain")
+        cursor.execute(f"SELECT hash FROM {chain} ORDER BY position DESC LIMIT 1")
+        last = cursor.fetchone()
+        log_head = last["hash"] if last else GENESIS
+        links = []
         heads: dict[str, str] = {}
         rows = []
         for event, position in person_events(batch):
@@ -88,13 +104,58 @@ class AuditProjection(Projection):
                 row = cursor.fetchone()
                 heads[person_id] = row["hash"] if row else GENESIS
             previous = heads[person_id]
-            heads[person_id] = chain_hash(previous, record)
+            heads[person_id] = chain_hash(key, previous, record)
             rows.append((position, *(record[f] for f in FIELDS), previous, heads[person_id]))
+            following = log_link(key, log_head, position, heads[person_id])
+            links.append((position, log_head, following))
+            log_head = following
+        cursor.executemany(
+            f"INSERT INTO {chain} (position, prev_hash, hash) VALUES (?, ?, ?)", links
+        )
         cursor.executemany(
             f"INSERT INTO {table} (position, {', '.join(FIELDS)}, prev_hash, hash) "
             f"VALUES ({', '.join('?' for _ in range(len(FIELDS) + 3))})",
             rows,
         )
+
+    def rebuild_problems(
+        self, cursor: Cursor, shadow: Projection, checkpoints: Sequence[Any]
+    ) -> list[str]:
+        """A rebuild re-derives every row from the events, so it would re-bless an edited
+        event. It may replace the live trail only if every row the live trail holds comes
+        back unchanged and the new log chain passes every signed checkpoint."""
+        live, new = self.t("audit_trail"), shadow.t("audit_trail")
+        differs = " OR ".join(
+            f"COALESCE(CAST(l.{f} AS TEXT), '') <> COALESCE(CAST(s.{f} AS TEXT), '')"
+            for f in FIELDS
+        )
+        cursor.execute(
+            f"SELECT l.position, s.position AS found FROM {live} l "
+            f"LEFT JOIN {new} s ON s.position = l.position "
+            f"WHERE s.position IS NULL OR {differs} ORDER BY l.position LIMIT 20"
+        )
+        problems = [
+            f"log position {r['position']}: "
+            + ("its event is gone" if r["found"] is None else "its event has changed")
+            for r in cursor.fetchall()
+        ]
+        key = self.context.registers.audit_key
+        for checkpoint in checkpoints:
+            if not isinstance(checkpoint, Checkpoint) or not checkpoint.genuine(key):
+                problems.append("a checkpoint file is not genuine")
+                continue
+            if not checkpoint.log_position:
+                continue
+            cursor.execute(
+                f"SELECT hash FROM {shadow.t('audit_log_chain')} WHERE position = ?",
+                (checkpoint.log_position,),
+            )
+            row = cursor.fetchone()
+            if row is None or row["hash"] != checkpoint.log_hash:
+                problems.append(
+                    f"the rebuilt chain does not pass the checkpoint of {checkpoint.taken_at}"
+                )
+        return problems
 
 
 def person_trail(db: ViewDatabase, person_id: UUID) -> list[Row]:
@@ -106,13 +167,26 @@ def person_trail(db: ViewDatabase, person_id: UUID) -> list[Row]:
 
 
 def actor_trail(
-    db: ViewDatabase, actor_id: str, since: datetime, until: datetime, limit: int = 500
+    db: ViewDatabase,
+    actor_id: str,
+    since: datetime,
+    until: datetime,
+    limit: int = 500,
+    areas: Sequence[str] | None = None,
 ) -> list[Row]:
+    """What one user recorded in a time range, oldest first; only in `areas` when given
+    (filtered in the query, so a page is never cut short by rows the caller cannot see)."""
+    where = "actor_id = ? AND recorded_at >= ? AND recorded_at < ?"
+    params: list[Any] = [actor_id, since.isoformat(), until.isoformat()]
+    if areas is not None:
+        if not areas:
+            return []
+        where += f" AND actor_area IN ({', '.join('?' for _ in areas)})"
+        params += list(areas)
     with db.read() as cursor:
         cursor.execute(
-            "SELECT * FROM audit_trail WHERE actor_id = ? AND recorded_at >= ? AND recorded_at < ? "
-            "ORDER BY recorded_at, position LIMIT ?",
-            (actor_id, since.isoformat(), until.isoformat(), limit),
+            f"SELECT * FROM audit_trail WHERE {where} ORDER BY recorded_at, position LIMIT ?",
+            [*params, limit],
         )
         return cursor.fetchall()
 
@@ -124,11 +198,37 @@ class ChainBreak:
     problem: str
 
 
-def verify(db: ViewDatabase, registers: Registers | None = None) -> Iterator[ChainBreak]:
-    """Yield every break: a hash that does not follow, a gap, or a row unlike its event."""
+def verify(
+    db: ViewDatabase,
+    registers: Registers,
+    checkpoints: Sequence[tuple[str, Checkpoint | None]] = (),
+) -> Iterator[ChainBreak]:
+    """Yield every break found; nothing means every check below held.
+
+    - each person's chain: versions without gaps, every hash following from the one before;
+    - the log chain: every audit row linked, in log order, to the one before it;
+    - every row equal to the event it came from, and no event without a row;
+    - every stored snapshot equal to a replay of the events it summarises;
+    - the access log's chain;
+    - every signed checkpoint: genuine, and the chains still pass through the heads it
+      recorded (so rows cut from the end of a chain show too).
+    """
+    key = registers.audit_key
     with db.read() as cursor:
         cursor.execute("SELECT * FROM audit_trail ORDER BY person_id, version")
         rows = cursor.fetchall()
+        cursor.execute("SELECT * FROM audit_log_chain ORDER BY position")
+        links = cursor.fetchall()
+    yield from _person_chains(rows, key)
+    yield from _log_chain(rows, links, key)
+    yield from _compare_with_events(rows, registers)
+    yield from _compare_snapshots(registers)
+    for item in access_log.verify_access(db, key):
+        yield ChainBreak("access-log", item.seq, item.problem)
+    yield from _compare_with_checkpoints(db, links, key, checkpoints)
+
+
+def _person_chains(rows: list[Row], key: bytes) -> Iterator[ChainBreak]:
     previous_person, previous_hash, expected_version = None, GENESIS, 1
     for row in rows:
         if row["person_id"] != previous_person:
@@ -137,11 +237,112 @@ def verify(db: ViewDatabase, registers: Registers | None = None) -> Iterator[Cha
             yield ChainBreak(
                 row["person_id"], row["version"], f"expected version {expected_version}"
             )
-        if row["prev_hash"] != previous_hash or chain_hash(previous_hash, row) != row["hash"]:
+        if row["prev_hash"] != previous_hash or chain_hash(key, previous_hash, row) != row["hash"]:
             yield ChainBreak(row["person_id"], row["version"], "hash does not match content")
         previous_hash, expected_version = row["hash"], row["version"] + 1
-    if registers is not None:
-        yield from _compare_with_events(rows, registers)
+
+
+def _log_chain(rows: list[Row], links: list[Row], key: bytes) -> Iterator[ChainBreak]:
+    by_position = {int(r["position"]): r for r in rows}
+    linked = {int(link_row["position"]) for link_row in links}
+    previous = GENESIS
+    for link_row in links:
+        position = int(link_row["position"])
+        row = by_position.get(position)
+        if row is None:
+            yield ChainBreak("log", position, "log chain names a row that is missing")
+            previous = link_row["hash"]
+            continue
+        expected = log_link(key, previous, position, row["hash"])
+        if link_row["prev_hash"] != previous or link_row["hash"] != expected:
+            yield ChainBreak(row["person_id"], row["version"], "log chain broken here")
+        previous = link_row["hash"]
+    for position in sorted(by_position.keys() - linked):
+        row = by_position[position]
+        yield ChainBreak(row["person_id"], row["version"], "row is not in the log chain")
+
+
+def _compare_with_checkpoints(
+    db: ViewDatabase,
+    links: list[Row],
+    key: bytes,
+    checkpoints: Sequence[tuple[str, Checkpoint | None]],
+) -> Iterator[ChainBreak]:
+    log_hashes = {int(r["position"]): r["hash"] for r in links}
+    log_end = max(log_hashes, default=0)
+    for name, checkpoint in checkpoints:
+        if checkpoint is None or not checkpoint.genuine(key):
+            yield ChainBreak("checkpoint", 0, f"{name} is not a genuine checkpoint")
+            continue
+        if checkpoint.log_position:
+            if log_end < checkpoint.log_position:
+                yield ChainBreak(
+                    "log",
+                    checkpoint.log_position,
+                    f"the audit trail ends at {log_end}, before {name} ({checkpoint.taken_at})",
+                )
+            elif log_hashes.get(checkpoint.log_position) != checkpoint.log_hash:
+                yield ChainBreak(
+                    "log", checkpoint.log_position, f"the log chain no longer passes {name}"
+                )
+        if checkpoint.access_seq:
+            found = access_log.hash_at(db, checkpoint.access_seq)
+            if found is None:
+                yield ChainBreak(
+                    "access-log", checkpoint.access_seq, f"rows cut from the end since {name}"
+                )
+            elif found != checkpoint.access_hash:
+                yield ChainBreak(
+                    "access-log", checkpoint.access_seq, f"the chain no longer passes {name}"
+                )
+
+
+def take_checkpoint(db: ViewDatabase, key: bytes, at: datetime) -> Checkpoint:
+    """The current heads of the log chain and the access log, signed."""
+    with db.read() as cursor:
+        cursor.execute("SELECT position, hash FROM audit_log_chain ORDER BY position DESC LIMIT 1")
+        row = cursor.fetchone()
+    seq, access_hash = access_log.AccessLog(db, key).head()
+    return Checkpoint(
+        taken_at=at.isoformat(),
+        log_position=int(row["position"]) if row else 0,
+        log_hash=str(row["hash"]) if row else GENESIS,
+        access_seq=seq,
+        access_hash=access_hash,
+    ).signed(key)
+
+
+def _compare_snapshots(registers: Registers) -> Iterator[ChainBreak]:
+    """A snapshot is a shortcut the application reads instead of events: one that differs
+    from its events would show and decide on a record the history does not hold."""
+    transcoder = registers.mapper.transcoder
+    for person_id in _person_ids(registers):
+        for snapshot in registers.snapshots.get(person_id) if registers.snapshots else ():
+            events = list(registers.events.get(person_id, lte=snapshot.originator_version))
+            replayed: Any = None
+            for event in events:
+                replayed = event.mutate(replayed)  # type: ignore[attr-defined]
+            if replayed is None:
+                yield ChainBreak(str(person_id), snapshot.originator_version, "no events")
+                continue
+            expected = type(snapshot).take(replayed)  # type: ignore[attr-defined]
+            if transcoder.encode(expected.state) != transcoder.encode(snapshot.state):  # type: ignore[attr-defined]
+                yield ChainBreak(
+                    str(person_id),
+                    snapshot.originator_version,
+                    "snapshot differs from a replay of its events",
+                )
+
+
+def _person_ids(registers: Registers) -> list[UUID]:
+    ids: dict[UUID, None] = {}
+    start = 1
+    while notifications := registers.recorder.select_notifications(start, 1000):
+        for notification in notifications:
+            if notification.topic == Person.Referred.TOPIC:
+                ids[UUID(str(notification.originator_id))] = None
+        start = notifications[-1].id + 1
+    return list(ids)
 
 
 def _compare_with_events(rows: list[Row], registers: Registers) -> Iterator[ChainBreak]:

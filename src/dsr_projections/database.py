@@ -20,6 +20,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from dsr_core.files import private_file
+
 Row = dict[str, Any]
 
 REPLACEMENT = "\ufffd"
@@ -87,8 +89,7 @@ class SQLiteViews:
     dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
+        self.path = private_file(path)
         self._local = threading.local()
 
     def _connection(self) -> sqlite3.Connection:

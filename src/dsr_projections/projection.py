@@ -70,6 +70,12 @@ class Projection(ABC):
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         """Apply a batch of events (with their log positions) to the view."""
 
+    def rebuild_problems(
+        self, cursor: Cursor, shadow: Projection, checkpoints: Sequence[Any]
+    ) -> list[str]:
+        """Why the rebuilt `shadow` must not replace this live model; none by default."""
+        return []
+
 
 def effective_on(event: Event) -> date:
     """Every Person event, the created one included, carries the day it happened."""

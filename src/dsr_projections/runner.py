@@ -21,10 +21,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import structlog
 
+from dsr_projections import access_log
 from dsr_projections.database import Cursor, PostgresViews, ViewDatabase
 from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
 
@@ -33,6 +35,14 @@ Progress = Callable[[int, int], None]
 
 
 FAILURES = "projection_failures"
+
+
+class RebuildRefusedError(Exception):
+    """The rebuilt model disagrees with what it must not contradict; the live one stays."""
+
+    def __init__(self, name: str, problems: Sequence[str]) -> None:
+        super().__init__(f"rebuild of {name} refused: " + "; ".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class ProjectionRunner:
             for projection in self.projections:
                 projection.create(cursor)
                 _ensure_position(cursor, projection.name)
+            access_log.create_tables(cursor)
 
     def projection(self, name: str) -> Projection:
         for projection in self.projections:
@@ -300,8 +311,12 @@ class ProjectionRunner:
 
     # ------------------------------------------------------------ rebuild
 
-    def rebuild(self, name: str, progress: Progress | None = None) -> int:
-        """Rebuild one read model into shadow tables, then swap it in atomically."""
+    def rebuild(
+        self, name: str, progress: Progress | None = None, checkpoints: Sequence[Any] = ()
+    ) -> int:
+        """Rebuild one read model into shadow tables, then swap it in atomically, unless
+        the model refuses the result (the audit trail checks it against what it held and
+        against the signed checkpoints); then the live model stays and this raises."""
         live = self.projection(name)
         shadow = type(live)(self.context, suffix=SHADOW)
         shadow_name = name + SHADOW
@@ -323,6 +338,17 @@ class ProjectionRunner:
                 progress(position, target)
         with self.db.transaction(lock=name) as cursor:
             # Under the live lock: finish the last events, then swap tables and positions.
+            while batch := self._read(position + 1):
+                _apply(cursor, shadow, shadow_name, batch)
+                position = batch[-1][1]
+            problems = live.rebuild_problems(cursor, shadow, checkpoints)
+        if problems:
+            with self.db.transaction(lock=shadow_name) as cursor:
+                shadow.drop(cursor)
+                cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
+            log.error("projection_rebuild_refused", projection=name, problems=len(problems))
+            raise RebuildRefusedError(name, problems)
+        with self.db.transaction(lock=name) as cursor:
             while batch := self._read(position + 1):
                 _apply(cursor, shadow, shadow_name, batch)
                 position = batch[-1][1]

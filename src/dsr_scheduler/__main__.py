@@ -27,8 +27,16 @@ def main(every_minutes: int | None = None) -> int:
     every_minutes = every_minutes or options.reminder_every_minutes
     registers = build_registers(settings)
     db = view_database(settings)
-    runtime = Runtime(registers, db, national_secret(settings), webhook_from(options, db))
-    scheduler = build_scheduler(runtime, every_minutes, job_store(settings))
+    runtime = Runtime(
+        registers,
+        db,
+        national_secret(settings),
+        webhook_from(options, db),
+        checkpoint_dir=settings.checkpoint_dir,
+    )
+    scheduler = build_scheduler(
+        runtime, every_minutes, job_store(settings), options.checkpoint_every_minutes
+    )
     stopped = threading.Event()
 
     def stop(signum: int, _: FrameType | None) -> None:

@@ -10,6 +10,9 @@ class SchedulerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DSR_", extra="ignore")
 
     reminder_every_minutes: int = Field(default=60, ge=1)
+    checkpoint_every_minutes: int = Field(
+        default=15, ge=1, description="How often a signed audit checkpoint is written."
+    )
     webhook_url: str | None = Field(
         default=None, description="Where to POST reminders, if anywhere."
     )

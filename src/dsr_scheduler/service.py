@@ -13,22 +13,29 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import structlog
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.application import Registers
 from dsr_core.settings import Settings
+from dsr_projections.anchors import read_checkpoints, write_checkpoint
+from dsr_projections.audit import take_checkpoint
 from dsr_projections.database import ViewDatabase
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.jobs import remind_everyone
 from dsr_scheduler.snapshots import take_due_snapshots
 from dsr_scheduler.webhooks import WebhookDelivery
 
+log = structlog.get_logger(__name__)
+
 REMINDERS_JOB = "dsr-reminders"
 SNAPSHOTS_JOB = "dsr-snapshots"
 WEBHOOK_JOB = "dsr-webhook"
+CHECKPOINT_JOB = "dsr-audit-checkpoint"
 JOBS_TABLE = "scheduler_jobs"
 
 
@@ -40,6 +47,7 @@ class Runtime:
     db: ViewDatabase
     secret: bytes | None = None
     webhook: WebhookDelivery | None = None
+    checkpoint_dir: Path | None = None
 
 
 _runtime: Runtime | None = None
@@ -62,6 +70,30 @@ def run_snapshots() -> None:
         take_due_snapshots(runtime.registers, runtime.db, runtime.secret)
 
 
+def run_checkpoint() -> None:
+    runtime = _current()
+    if runtime.checkpoint_dir is not None:
+        take_checkpoint_if_moved(runtime.registers, runtime.db, runtime.checkpoint_dir)
+
+
+def take_checkpoint_if_moved(
+    registers: Registers, db: ViewDatabase, directory: Path
+) -> Path | None:
+    """A signed checkpoint of the audit chains, unless nothing moved since the last one
+    (so restarts and several schedulers add no copies); the audit model is caught up to
+    the log head first, as far as the worker has got."""
+    checkpoint = take_checkpoint(db, registers.audit_key, registers.now())
+    earlier = [c for _, c in read_checkpoints(directory) if c is not None]
+    if earlier and (earlier[-1].log_position, earlier[-1].access_seq) == (
+        checkpoint.log_position,
+        checkpoint.access_seq,
+    ):
+        return None
+    path = write_checkpoint(directory, checkpoint)
+    log.info("audit_checkpoint_written", log_position=checkpoint.log_position)
+    return path
+
+
 def run_webhook() -> None:
     runtime = _current()
     if runtime.webhook is not None:
@@ -82,7 +114,10 @@ def job_store(settings: Settings) -> SQLAlchemyJobStore:
 
 
 def build_scheduler(
-    runtime: Runtime, every_minutes: int = 60, store: SQLAlchemyJobStore | None = None
+    runtime: Runtime,
+    every_minutes: int = 60,
+    store: SQLAlchemyJobStore | None = None,
+    checkpoint_every_minutes: int = 15,
 ) -> BackgroundScheduler:
     global _runtime
     _runtime = runtime
@@ -100,6 +135,14 @@ def build_scheduler(
         scheduler.add_job(run_snapshots, "interval", hours=1, id=SNAPSHOTS_JOB, **options)
     if runtime.webhook is not None:
         scheduler.add_job(run_webhook, "interval", minutes=1, id=WEBHOOK_JOB, **options)
+    if runtime.checkpoint_dir is not None:
+        scheduler.add_job(
+            run_checkpoint,
+            "interval",
+            minutes=checkpoint_every_minutes,
+            id=CHECKPOINT_JOB,
+            **options,
+        )
     return scheduler
 
 

@@ -52,7 +52,10 @@ def test_info_reports_storage_without_secrets(
 ) -> None:
     assert main(["info"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["storage"] == "sqlite" and report["encrypted_at_rest"] is False
+    assert (
+        report["storage"] == "sqlite"
+        and report["encrypted_at_rest"]["events_and_snapshots"] is False
+    )
     assert main(["keygen"]) == 0
     assert len(base64.b64decode(capsys.readouterr().out.strip())) == 32
 

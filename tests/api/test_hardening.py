@@ -321,3 +321,66 @@ def test_an_idempotent_replay_checks_the_area_again(client: TestClient, auth: He
     replay = client.post(url, json=body, headers=moved)
     assert replay.status_code == 404
     assert "Testperson" not in replay.text
+
+
+# ------------------------------------------------------------------ reads are audited
+
+
+def access_rows(client: TestClient, auth: Headers, person_id: str) -> list[dict[str, Any]]:
+    response = client.get(f"/v1/audit/persons/{person_id}/access", headers=auth("auditor"))
+    assert response.status_code == 200, response.text
+    rows: list[dict[str, Any]] = response.json()
+    return rows
+
+
+def test_bulk_reads_of_person_data_are_in_the_access_log(client: TestClient, auth: Headers) -> None:
+    first, second = refer(client, auth, seed=1), refer(client, auth, seed=2)
+    reader = auth("practitioner", sub="bulk-reader")
+    position = client.post("/v1/persons", json=referral_body(3), headers=auth("lead")).json()
+    assert (
+        client.get(
+            "/v1/register", params={"wait_for": position["position"]}, headers=reader
+        ).status_code
+        == 200
+    )
+    assert client.get("/v1/register", params={"format": "csv"}, headers=reader).status_code == 200
+    for person_id in (first, second):
+        rows = [r for r in access_rows(client, auth, person_id) if r["actor_id"] == "bulk-reader"]
+        assert [r["what"] for r in rows] == ["register-json", "register-csv"]
+        assert all(first in r["person_ids"] and second in r["person_ids"] for r in rows)
+        assert all(r["request_id"] for r in rows)
+
+
+def test_the_actor_trail_is_filtered_in_the_query_and_audited(
+    client: TestClient, auth: Headers
+) -> None:
+    for seed in range(1, 4):
+        client.post(
+            "/v1/persons",
+            json=referral_body(seed, area=f.OTHER_ENGLISH_AREA),
+            headers=auth("lead", f.OTHER_ENGLISH_AREA),
+        )
+    own = refer(client, auth, seed=9)
+    created = client.post("/v1/persons", json=referral_body(10), headers=auth("lead")).json()
+    client.get(
+        "/v1/audit/persons/" + own,
+        params={"wait_for": created["position"]},
+        headers=auth("auditor"),
+    )
+    trail = client.get(
+        "/v1/audit/actors/lead-1",
+        params={"since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00:00Z"},
+        headers=auth("auditor", f.ENGLISH_AREA),
+    ).json()
+    assert {r["actor_area"] for r in trail} == {f.ENGLISH_AREA} and len(trail) == 2
+    assert "actor-trail" in {r["what"] for r in access_rows(client, auth, own)}
+
+
+def test_a_refused_cross_area_attempt_records_its_target(client: TestClient, auth: Headers) -> None:
+    person_id = refer(client, auth)
+    intruder = auth("practitioner", f.OTHER_ENGLISH_AREA, sub="intruder")
+    assert client.get(f"/v1/persons/{person_id}", headers=intruder).status_code == 404
+    with client.app.state.services.db.read() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT * FROM access_trail WHERE actor_id = 'intruder'")
+        [row] = cursor.fetchall()
+    assert row["outcome"] == "refused" and row["target"] == f"/v1/persons/{person_id}"

@@ -77,7 +77,7 @@ def poisoned_person(app: Registers, clock: f.FakeClock) -> UUID:
         ),
         by=by,
     )
-    person.accept(accepted_on=date(2025, 1, 14), rating=Rating(level="amber"), reason=BAD, by=by)  # type: ignore[arg-type]
+    person.accept(accepted_on=date(2025, 1, 14), rating=Rating(level="amber"), reason=BAD, by=by)
     person.change_placement(
         placement=stored(
             Placement,

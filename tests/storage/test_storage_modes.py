@@ -4,6 +4,7 @@ import os
 import stat
 import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,25 @@ def test_the_embedded_mode_creates_a_private_identity_key_once(tmp_path: os.Path
 def test_postgres_mode_refuses_to_start_without_an_identity_key(postgres_url: str) -> None:
     with pytest.raises(RuntimeError, match="DSR_IDENTITY_KEY"):
         build_registers(Settings(database_url=postgres_url, identity_key=None))
+
+
+def test_the_embedded_data_directory_and_its_files_are_private(tmp_path: Path) -> None:
+    from dsr_projections.bootstrap import build_runner
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o755)  # as an older version left it
+    settings = Settings(data_dir=data_dir, database_url=None, identity_key=None)
+    app = build_registers(settings)
+    runner = build_runner(settings, app)
+    try:
+        app.refer(f.referral(seed=42), f.LEAD)
+        runner.catch_up()
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        files = [p for p in data_dir.iterdir() if p.is_file()]
+        assert {p.name for p in files} >= {"events.sqlite3", "views.sqlite3", "views.sqlite3-wal"}
+        assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {
+            p.name: 0o600 for p in files
+        }
+    finally:
+        runner.db.close()
+        app.close()

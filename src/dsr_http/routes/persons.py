@@ -29,6 +29,7 @@ from dsr_http.deps import (
     Services,
     ServicesDep,
     actor,
+    record_access,
     require,
     visible_person,
 )
@@ -323,6 +324,7 @@ for _spec in COMMANDS:
 @router.get("/{person_id}", operation_id="getPerson", response_model=PersonPublic)
 def get_person(
     person_id: UUID,
+    request: Request,
     response: Response,
     principal: CurrentUser,
     services: ServicesDep,
@@ -338,7 +340,7 @@ def get_person(
     registers: Registers = services.registers
     policy = registers.areas.policy(person.area).cadences
     today = registers.today()
-    _log_access(services, principal, person_id, person.area, "record")
+    record_access(request, services, principal, "record", [person_id], person.area)
     response.headers["ETag"] = f'"{person.version}"'
     if as_of is None and recorded_by is None:
         return with_due_reviews(PersonPublic.of(person), person, policy, today)
@@ -351,17 +353,11 @@ def get_person(
 @router.get(
     "/{person_id}/history", operation_id="getPersonHistory", response_model=list[HistoryItem]
 )
-def history(person_id: UUID, principal: CurrentUser, services: ServicesDep) -> list[HistoryItem]:
+def history(
+    person_id: UUID, request: Request, principal: CurrentUser, services: ServicesDep
+) -> list[HistoryItem]:
     """Every event on the person's record, oldest first, with who recorded it and when."""
     require(principal, RECORD_READERS)
     person = visible_person(services, principal, person_id)
-    _log_access(services, principal, person_id, person.area, "history")
+    record_access(request, services, principal, "history", [person_id], person.area)
     return [HistoryItem.of(entry) for entry in services.registers.history(person_id)]
-
-
-def _log_access(
-    services: Services, principal: Principal, person_id: UUID, area: str, what: str
-) -> None:
-    services.access_log.record(
-        services.registers.now(), principal.sub, str(principal.role), person_id, area, what
-    )

@@ -4,10 +4,10 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from dsr_core.errors import DsrError
-from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, require, waits_for
+from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, record_access, require, waits_for
 from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
 from dsr_http.schemas import Page
 from dsr_projections.register import RegisterQuery, query_register
@@ -22,6 +22,7 @@ router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES
     responses=csv_or_json("A page of the register (CSV with format=csv)"),
 )
 def list_register(
+    request: Request,
     principal: CurrentUser,
     services: ServicesDep,
     area: Annotated[
@@ -59,6 +60,13 @@ def list_register(
         )
     except ValueError as error:
         raise DsrError(str(error), field="cursor") from None
+    record_access(
+        request,
+        services,
+        principal,
+        f"register-{format}",
+        [item["person_id"] for item in page.items],
+    )
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if format == "csv":
         out = io.StringIO()

@@ -2,10 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from dsr_http.deps import MAX_POSITION, PRACTICE, CurrentUser, ServicesDep, require
+from dsr_http.deps import (
+    MAX_POSITION,
+    PRACTICE,
+    CurrentUser,
+    ServicesDep,
+    record_access,
+    require,
+)
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.reminders import reminders_after
 
@@ -19,6 +26,7 @@ class ReminderFeed(BaseModel):
 
 @router.get("", operation_id="listReminders", response_model=ReminderFeed)
 def list_reminders(
+    request: Request,
     principal: CurrentUser,
     services: ServicesDep,
     area: Annotated[
@@ -35,4 +43,5 @@ def list_reminders(
         raise ForbiddenError("One or more areas are not yours.")
     areas = sorted(set(area) if area else principal.areas)
     items = reminders_after(services.db, areas, after, limit)
+    record_access(request, services, principal, "reminders", {i["person_id"] for i in items})
     return ReminderFeed(items=items, next_after=items[-1]["position"] if items else after)

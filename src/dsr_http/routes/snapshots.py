@@ -1,11 +1,13 @@
 """Reporting snapshots: list them, download one (with its SHA-256), per area."""
 
+import csv
+import io
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from dsr_core.values import Role
-from dsr_http.deps import NATIONAL, CurrentUser, ServicesDep, require
+from dsr_http.deps import NATIONAL, CurrentUser, ServicesDep, record_access, require
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_scheduler import snapshots
 
@@ -27,7 +29,9 @@ def list_snapshots(principal: CurrentUser, services: ServicesDep) -> list[dict[s
         200: {"description": "The artefact", "content": {"text/csv": {}, "application/json": {}}}
     },
 )
-def get_snapshot(snapshot_id: str, principal: CurrentUser, services: ServicesDep) -> Response:
+def get_snapshot(
+    snapshot_id: str, request: Request, principal: CurrentUser, services: ServicesDep
+) -> Response:
     """Download an artefact; the Digest header carries its SHA-256."""
     require(principal, NATIONAL)
     row = snapshots.get(services.db, snapshot_id)
@@ -35,6 +39,9 @@ def get_snapshot(snapshot_id: str, principal: CurrentUser, services: ServicesDep
         raise HTTPException(404, "No such snapshot in your areas")
     if row["kind"] == "register" and principal.role is not Role.LEAD:
         raise ForbiddenError("Register snapshots are for the area's lead.")
+    if row["kind"] == "register":
+        people = [r["person_id"] for r in csv.DictReader(io.StringIO(str(row["content"])))]
+        record_access(request, services, principal, "register-snapshot", people, row["area"])
     return Response(
         str(row["content"]),
         media_type=row["media_type"],
