@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from dsr_core.application import CommandResult, HistoryEntry
 from dsr_core.cadences import due_reviews
@@ -20,6 +20,8 @@ from dsr_core.values import (
     Rating,
     ReviewAction,
     ReviewRecord,
+    Role,
+    Status,
     Views,
 )
 
@@ -62,7 +64,10 @@ class PersonPublic(BaseModel):
     scheme: str
     status: str
     period: int
-    details: PersonDetails
+    details: PersonDetails | None = Field(
+        description="Withheld (null) from practitioners once the person has left the register"
+    )
+    details_withheld: bool = False
     referred_on: date
     accepted_on: date | None
     consent: Consent | None
@@ -126,6 +131,16 @@ def with_due_reviews(
     return public
 
 
+def withholds_details(role: Role, person: Person) -> bool:
+    """Once a person has left the register (consent withdrawn, removed, declined), their
+    identifying details are shown only to the roles that need them: the area's lead and
+    auditors (domain.md, "Referral, consent and acceptance"; docs/api.md)."""
+    return role not in (Role.LEAD, Role.AUDITOR) and person.status in (
+        Status.REMOVED,
+        Status.DECLINED,
+    )
+
+
 class HistoryItem(BaseModel):
     version: int
     event_type: str
@@ -137,8 +152,11 @@ class HistoryItem(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, entry: HistoryEntry) -> HistoryItem:
+    def of(cls, entry: HistoryEntry, *, withhold_details: bool = False) -> HistoryItem:
         actor = entry.actor
+        data = entry.data
+        if withhold_details and "details" in data:
+            data = {**data, "details": None}
         return cls(
             version=entry.version,
             event_type=entry.event_type,
@@ -147,7 +165,7 @@ class HistoryItem(BaseModel):
             actor_id=actor.user_id if actor else None,
             actor_role=str(actor.role) if actor else None,
             actor_area=actor.area if actor else None,
-            data=entry.data,
+            data=data,
         )
 
 

@@ -384,3 +384,27 @@ def test_a_refused_cross_area_attempt_records_its_target(client: TestClient, aut
         cursor.execute("SELECT * FROM access_trail WHERE actor_id = 'intruder'")
         [row] = cursor.fetchall()
     assert row["outcome"] == "refused" and row["target"] == f"/v1/persons/{person_id}"
+
+
+def test_after_consent_is_withdrawn_only_lead_and_auditor_see_who_it_was(
+    client: TestClient, auth: Headers
+) -> None:
+    person_id = refer(client, auth)
+    client.post(
+        f"/v1/persons/{person_id}/consent-withdrawals",
+        json={"withdrawn_on": "2025-02-01"},
+        headers=auth("lead"),
+    )
+    practitioner = auth("practitioner")
+    record = client.get(f"/v1/persons/{person_id}", headers=practitioner)
+    assert record.status_code == 200
+    assert record.json()["details"] is None and record.json()["details_withheld"] is True
+    history = client.get(f"/v1/persons/{person_id}/history", headers=practitioner)
+    then = client.get(
+        f"/v1/persons/{person_id}", params={"as_of": "2025-01-20"}, headers=practitioner
+    )
+    for response in (record, history, then):
+        assert "Testperson" not in response.text and "Fictitious" not in response.text
+    for role in ("lead", "auditor"):
+        seen = client.get(f"/v1/persons/{person_id}", headers=auth(role)).json()
+        assert seen["details"]["given_name"] == "Testperson1"

@@ -34,7 +34,13 @@ from dsr_http.deps import (
     visible_person,
 )
 from dsr_http.problems import RESPONSES, ForbiddenError
-from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, with_due_reviews
+from dsr_http.schemas import (
+    CommandResponse,
+    HistoryItem,
+    PersonPublic,
+    with_due_reviews,
+    withholds_details,
+)
 
 router = APIRouter(
     prefix="/v1/persons", tags=["persons"], responses=RESPONSES, route_class=StrictJsonRoute
@@ -342,12 +348,17 @@ def get_person(
     today = registers.today()
     record_access(request, services, principal, "record", [person_id], person.area)
     response.headers["ETag"] = f'"{person.version}"'
+    withhold = withholds_details(principal.role, person)
     if as_of is None and recorded_by is None:
-        return with_due_reviews(PersonPublic.of(person), person, policy, today)
-    then = registers.person_as_at(person_id, on=as_of, recorded_by=recorded_by)
-    if then is None:
-        raise PersonNotFoundError(person_id)
-    return PersonPublic.of(then, as_of=as_of, as_recorded_by=recorded_by)
+        public = with_due_reviews(PersonPublic.of(person), person, policy, today)
+    else:
+        then = registers.person_as_at(person_id, on=as_of, recorded_by=recorded_by)
+        if then is None:
+            raise PersonNotFoundError(person_id)
+        public = PersonPublic.of(then, as_of=as_of, as_recorded_by=recorded_by)
+    if withhold:
+        public = public.model_copy(update={"details": None, "details_withheld": True})
+    return public
 
 
 @router.get(
@@ -360,4 +371,8 @@ def history(
     require(principal, RECORD_READERS)
     person = visible_person(services, principal, person_id)
     record_access(request, services, principal, "history", [person_id], person.area)
-    return [HistoryItem.of(entry) for entry in services.registers.history(person_id)]
+    withhold = withholds_details(principal.role, person)
+    return [
+        HistoryItem.of(entry, withhold_details=withhold)
+        for entry in services.registers.history(person_id)
+    ]
