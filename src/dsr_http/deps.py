@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from dsr_core.application import Registers
@@ -20,7 +21,7 @@ from dsr_core.domainmodel import Person
 from dsr_core.errors import PersonNotFoundError
 from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
-from dsr_http.auth import Principal, TokenVerifier, bearer_token
+from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.metrics import HttpMetrics
 from dsr_http.problems import ForbiddenError
@@ -57,17 +58,27 @@ async def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="JWT",
+    description="A JWT with iss, aud, exp, sub, role and areas (docs/api.md, Tokens).",
+)
+
+
 async def current_principal(
     request: Request,
     services: ServicesDep,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> Principal:
     """The verified caller; requests with a body were verified before it was read
     (limits.RequestLimits), and that answer is reused."""
     known: Principal | None = getattr(request.state, "principal", None)
     if known is not None:
         return known
-    token = bearer_token(authorization)
+    if credentials is None:
+        raise AuthenticationError("The Authorization header must be 'Bearer <token>'.")
+    token = credentials.credentials
     verifier = services.verifier
     if verifier.fetches_keys:
         principal = await run_in_threadpool(verifier.verify, token)

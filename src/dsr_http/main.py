@@ -11,6 +11,10 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from dsr_core.application import Clock, system_clock
 from dsr_core.bootstrap import build_registers, national_secret
@@ -105,6 +109,8 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from packaged assets: /docs works with no network
+        redoc_url=None,
         openapi_tags=[
             {"name": "persons", "description": "Referral, commands and a person's record"},
             {"name": "register", "description": "The current register"},
@@ -116,6 +122,18 @@ def create_app(
         ],
     )
     problems.install(app)
+    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="dsr API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
+
     for module in (persons, register, reminders, areas, snapshots, audit, health):
         app.include_router(module.router)
 

@@ -16,7 +16,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from dsr_core import commands as cmd
 from dsr_core.application import CommandResult, Registers
-from dsr_core.errors import DsrError, PersonNotFoundError
+from dsr_core.errors import InvalidInputError, PersonNotFoundError
 from dsr_core.idempotency import Claim
 from dsr_core.values import Actor, Role
 from dsr_http.auth import Principal
@@ -66,7 +66,9 @@ def parse_if_match(value: str | None) -> int | None:
         return None
     text = value.strip().removeprefix("W/").strip('"')
     if not text.isascii() or not text.isdigit():
-        raise DsrError('If-Match must be a version number in quotes, e.g. "3".', field="If-Match")
+        raise InvalidInputError(
+            'If-Match must be a version number in quotes, e.g. "3".', field="if-match"
+        )
     return int(text)
 
 
@@ -98,12 +100,6 @@ def run_command(
     return CommandResponse.of(result)
 
 
-@router.post(
-    "",
-    operation_id="referPerson",
-    status_code=201,
-    response_model=CommandResponse,
-)
 def refer(
     body: cmd.Refer,
     request: Request,
@@ -316,6 +312,32 @@ def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
     return endpoint
 
 
+def _links(person_id: str, operation_ids: list[str]) -> dict[str, dict[str, object]]:
+    """OpenAPI links: where a client (or a stateful test) can go next with this person."""
+    return {
+        operation_id: {"operationId": operation_id, "parameters": {"person_id": person_id}}
+        for operation_id in operation_ids
+    }
+
+
+_READS = ["getPerson", "getPersonHistory"]
+router.add_api_route(
+    "",
+    refer,
+    methods=["POST"],
+    operation_id="referPerson",
+    status_code=201,
+    response_model=CommandResponse,
+    summary="Refer a person to an area's register: creates their record.",
+    responses={
+        201: {
+            "description": "The person's record was created",
+            "links": _links(
+                "$response.body#/person_id", _READS + [spec.operation_id for spec in COMMANDS]
+            ),
+        }
+    },
+)
 for _spec in COMMANDS:
     router.add_api_route(
         f"/{{person_id}}/{_spec.path}",
@@ -324,6 +346,12 @@ for _spec in COMMANDS:
         operation_id=_spec.operation_id,
         response_model=CommandResponse,
         summary=_spec.summary,
+        responses={
+            200: {
+                "description": "Recorded",
+                "links": _links("$request.path.person_id", _READS),
+            }
+        },
     )
 
 

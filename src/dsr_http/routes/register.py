@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from dsr_core.errors import DsrError
+from dsr_core.errors import InvalidInputError
 from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, record_access, require, waits_for
 from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
 from dsr_http.schemas import Page
@@ -59,7 +59,7 @@ def list_register(
             ),
         )
     except ValueError as error:
-        raise DsrError(str(error), field="cursor") from None
+        raise InvalidInputError(str(error), field="cursor") from None
     record_access(
         request,
         services,
