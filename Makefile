@@ -1,5 +1,6 @@
 # The two set-up commands of the README, plus the checks CI runs.
 VENV ?= .venv
+PORT ?= 8000
 PY := $(VENV)/bin/python
 
 .PHONY: run test lint install
@@ -13,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(VENV)/bin/dsr serve --demo
+	$(VENV)/bin/dsr serve --demo --port $(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -45,6 +45,8 @@ def parse(command: str, variables: dict[str, str]) -> tuple[str, str, dict[str, 
             data, i = words[i + 1], i + 2
         elif word == "-s":
             i += 1
+        elif word in ("-o", "-w"):  # where curl saves the answer: the test reads it itself
+            i += 2
         else:
             url, i = word, i + 1
     return method, url, headers, data

@@ -1,8 +1,8 @@
 """Operations: liveness, readiness (database and projection lag) and Prometheus metrics."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from dsr_http.deps import ServicesDep
@@ -17,7 +17,14 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", operation_id="readyz")
-def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
+def readyz(
+    services: ServicesDep,
+    response: Response,
+    max_lag: Annotated[
+        int | None,
+        Query(ge=0, description="A stricter lag limit for this check (0: fully caught up)"),
+    ] = None,
+) -> dict[str, Any]:
     """The database answers, no projection is stopped at an event, and every one is within
     its lag limit; `failed` names a stopped projection and the log position it is stuck at."""
     try:
@@ -26,7 +33,11 @@ def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
     except Exception:
         response.status_code = 503
         return {"status": "unavailable", "database": "unreachable"}
-    limit = services.http.ready_max_lag
+    limit = (
+        services.http.ready_max_lag
+        if max_lag is None
+        else min(max_lag, services.http.ready_max_lag)
+    )
     behind = {lag.name: lag.behind for lag in lags}
     failed = {
         f.name: {"position": f.position, "error": f.error, "attempts": f.attempts, "since": f.since}
