@@ -408,3 +408,57 @@ def test_after_consent_is_withdrawn_only_lead_and_auditor_see_who_it_was(
     for role in ("lead", "auditor"):
         seen = client.get(f"/v1/persons/{person_id}", headers=auth(role)).json()
         assert seen["details"]["given_name"] == "Testperson1"
+
+
+# ------------------------------------------------------------------ odds and ends
+
+
+def test_a_wait_beyond_the_log_head_is_answered_at_once(client: TestClient, auth: Headers) -> None:
+    import time
+
+    refer(client, auth)
+    started = time.monotonic()
+    response = client.get("/v1/register", params={"wait_for": 10**12}, headers=auth("lead"))
+    # The client's bound is 10 s: a position no write can reach is not waited for.
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200 and response.headers["X-Projection-Behind"] == "true"
+
+
+def test_area_codes_are_ascii_digits(client: TestClient, auth: Headers) -> None:
+    body = referral_body()
+    body["area"] = "E5400004\u0668"  # an Arabic-Indic eight
+    response = client.post("/v1/persons", json=body, headers=auth("lead", "E5400004\u0668"))
+    assert response.status_code == 422
+    assert fields(response) == {"area"}
+
+
+def test_an_unexpected_error_is_logged_once_with_the_request_id(
+    client: TestClient, auth: Headers, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    person_id = refer(client, auth)
+    registers = client.app.state.services.registers  # type: ignore[attr-defined]
+
+    message = "Testperson" + "1 " + f.nhs_number(1)  # what the error says must not be logged
+
+    def broken(_: object) -> None:
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(registers, "history", broken)
+    capsys.readouterr()
+    response = client.get(f"/v1/persons/{person_id}/history", headers=auth("lead"))
+    assert response.status_code == 500
+    assert response.json()["type"] == "/problems/internal"
+    logged = capsys.readouterr()
+    text = logged.out + logged.err
+    failures = [line for line in text.splitlines() if "request_failed" in line]
+    assert len(failures) == 1 and response.headers["X-Request-ID"] in failures[0]
+    assert "RuntimeError" in failures[0] and "Testperson1" not in text
+
+
+def test_the_interactive_docs_need_no_network(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text and "https://" not in page.text.split("<body>")[0]
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger-ui/swagger-ui.css").status_code == 200
