@@ -27,6 +27,7 @@ from tests.pgserver import start_throwaway
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
+from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person, Stamp
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
@@ -118,7 +119,8 @@ def main() -> None:
         runner.catch_up(timeout=3600)
         catch_up = time.perf_counter() - started
 
-        long = registers.refer(
+        long = registers.execute(
+            None,
             cmd.Refer(
                 area=AREA,
                 details={
@@ -133,11 +135,11 @@ def main() -> None:
                 referred_by="x",
                 reason="x",
             ),
-            ACTOR,
+            Caller.of(ACTOR),
         )
         views = cmd.RecordViews(recorded_on=date(2025, 1, 1), person="x")
         for _ in range(499):
-            registers.record_views(long.person_id, views, ACTOR)
+            registers.execute(long.person_id, views, Caller.of(ACTOR))
         tune_garbage_collection()  # as `dsr serve` does at start-up
         history = percentiles(lambda: registers.history(long.person_id), 200)
         as_of = percentiles(

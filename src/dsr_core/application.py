@@ -1,59 +1,42 @@
-"""The application service: one method per command, plus history and as-at queries.
+"""The application service: one entry point for commands, plus history and as-at queries.
 
-Commands load a Person, let it check its rules, and save its new events in one
-transaction, together with any identity-key changes. Every command returns the new
-version (the ETag) and the event's position in the log (for read-your-writes).
+`execute` loads a Person, checks the caller's areas and version, runs the command's
+handler (handlers.py), and saves the new events in one transaction, together with any
+identity-key changes and the idempotency record. Every command returns the new version
+(the ETag) and the event's position in the log (for read-your-writes).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any, ClassVar, TypeVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
-from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from pydantic import BaseModel
 
 from dsr_core import commands as cmd
+from dsr_core import rules
 from dsr_core.areas import AreaDirectory
-from dsr_core.domainmodel import IdentityKey, Person, Stamp, replay
-from dsr_core.errors import (
-    ConcurrentWriteError,
-    DsrError,
-    DuplicateReferralError,
-    PersonNotFoundError,
-    VersionMismatchError,
-)
+from dsr_core.caller import Caller
+from dsr_core.domainmodel import Person, Stamp
+from dsr_core.errors import ConcurrentWriteError, PersonNotFoundError
 from dsr_core.event_cache import EventCache
-from dsr_core.idempotency import Claim, IdempotencyRecord
+from dsr_core.handlers import HANDLERS, HandlerContext, Outcome
+from dsr_core.history import HistoryEntry, as_at, describe
+from dsr_core.idempotency import Claim, IdempotencyRecord, once
+from dsr_core.identity_keys import IdentityKey, IdentityKeys
 from dsr_core.reminders import ReminderBook, book_id, plan
 from dsr_core.repository import SafeCachingRepository
 from dsr_core.transcodings import dsr_transcodings
-from dsr_core.values import (
-    Actor,
-    Consent,
-    HospitalStay,
-    PersonDetails,
-    Placement,
-    Professional,
-    Status,
-    Views,
-)
+from dsr_core.values import Actor, Status
 
 Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -68,34 +51,6 @@ class CommandResult:
     replayed: bool = False
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One event as an auditor reads it: what, when it happened, when recorded, by whom."""
-
-    version: int
-    event_type: str
-    effective_on: date | None
-    recorded_at: datetime
-    actor: Actor | None
-    data: dict[str, Any]
-
-
-T = TypeVar("T")
-
-_CLAIM: ContextVar[Claim | None] = ContextVar("dsr_idempotency_claim", default=None)
-_SCOPE: ContextVar[frozenset[str] | None] = ContextVar("dsr_area_scope", default=None)
-
-
-@contextmanager
-def _bound(variable: ContextVar[T], value: T) -> Iterator[None]:
-    """`variable` holds `value` for the commands run inside."""
-    token = variable.set(value)
-    try:
-        yield
-    finally:
-        variable.reset(token)
-
-
 class Registers(Application[UUID]):
     """All areas' Dynamic Support Registers: the write side of dsr."""
 
@@ -107,15 +62,13 @@ class Registers(Application[UUID]):
         env: Mapping[str, str] | None = None,
         *,
         identity_key: bytes,
+        clock: Clock,
         areas: AreaDirectory | None = None,
-        clock: Clock = system_clock,
         timezone: str = "Europe/London",
         event_cache_size: int = 0,
         audit_key: bytes | None = None,
     ) -> None:
-        if len(identity_key) < 16:
-            raise ValueError("identity_key must be at least 16 bytes")
-        self._identity_key = identity_key
+        self.identity_keys = IdentityKeys(identity_key, self._load_key, self._is_active)
         self.audit_key = audit_key or hmac.new(identity_key, b"dsr:audit-chain", "sha256").digest()
         """Links the audit chains; never stored in the database (docs/operations.md)."""
         self.areas = areas or AreaDirectory()
@@ -140,41 +93,37 @@ class Registers(Application[UUID]):
         for transcoding in dsr_transcodings():
             transcoder.register(transcoding)
 
-    def idempotently(self, claim: Claim | None) -> AbstractContextManager[None]:
-        """Commands run inside save their outcome under the claim's key, atomically."""
-        return _bound(_CLAIM, claim)
+    # ------------------------------------------------------------- commands
 
-    def within(self, areas: Iterable[str]) -> AbstractContextManager[None]:
-        """Commands inside act only on persons in these areas; any other is not found.
+    def execute(
+        self, person_id: UUID | None, command: cmd.Command, caller: Caller
+    ) -> CommandResult:
+        """Run one command for a caller: a referral (no person yet) or a command on a person.
 
-        The check is made on the version the command changes, so a caller needs no
-        separate read (and no second load) to learn whether the person is theirs.
+        At most once per idempotency claim; only on a person in the caller's areas; only
+        on the version the caller edited, when they name one.
         """
-        return _bound(_SCOPE, frozenset(areas))
+        if isinstance(command, cmd.Refer):
+            if person_id is not None:
+                raise TypeError("a referral creates its person: give no person id")
+            return once(
+                caller.claim, lambda: self._refer(command, caller), self._replay_for(caller)
+            )
+        if person_id is None:
+            raise TypeError(f"{type(command).__name__} acts on a person: give their id")
+        handler = HANDLERS[type(command)]
+        return once(
+            caller.claim,
+            lambda: self._update(person_id, caller, lambda p, ctx: handler(p, command, ctx)),
+            self._replay_for(caller),
+        )
 
-    def once(self, claim: Claim | None, command: Callable[[], CommandResult]) -> CommandResult:
-        """Run a command at most once per idempotency claim.
+    def replay(self, claim: Claim, areas: frozenset[str] | None = None) -> CommandResult | None:
+        """The stored outcome of an earlier request with this key, if there was one.
 
-        A request whose key already has an outcome gets that outcome. A concurrent copy
-        that loses the race (a duplicate number, a version clash) finds the winner's
-        outcome stored by the time it fails, and gets that instead of the refusal.
+        A replay is a read of the person: answered only within the caller's areas, which
+        may have changed since the first request.
         """
-        if claim is None:
-            return command()
-        earlier = self.replay(claim)
-        if earlier is not None:
-            return earlier
-        try:
-            with self.idempotently(claim):
-                return command()
-        except DsrError:
-            earlier = self.replay(claim)
-            if earlier is None:
-                raise
-            return earlier
-
-    def replay(self, claim: Claim) -> CommandResult | None:
-        """The stored outcome of an earlier request with this key, if there was one."""
         try:
             record: object = self.repository.get(claim.record_id)
         except AggregateNotFoundError:
@@ -182,9 +131,7 @@ class Registers(Application[UUID]):
         if not isinstance(record, IdempotencyRecord):
             return None
         record.check(claim, self._clock())
-        scope = _SCOPE.get()
-        if scope is not None and self.get_person(record.person_id).area not in scope:
-            # The caller's areas may have changed since: a replay is a read of the person.
+        if areas is not None and self.get_person(record.person_id).area not in areas:
             raise PersonNotFoundError(record.person_id)
         return CommandResult(
             person_id=record.person_id,
@@ -196,12 +143,14 @@ class Registers(Application[UUID]):
             replayed=True,
         )
 
-    # ------------------------------------------------------------- commands
+    def _replay_for(self, caller: Caller) -> Callable[[Claim], CommandResult | None]:
+        return lambda claim: self.replay(claim, caller.areas)
 
-    def refer(self, command: cmd.Refer, actor: Actor) -> CommandResult:
-        by = self._stamp(actor)
+    def _refer(self, command: cmd.Refer, caller: Caller) -> CommandResult:
+        by = self._stamp(caller.actor)
         policy = self.areas.policy(command.area)
-        self._check_not_already_held(command.area, command.details)
+        keys = self.identity_keys
+        keys.check_free(command.area, command.details)
         person = Person.refer(
             area=command.area,
             scheme=policy.scheme,
@@ -212,373 +161,61 @@ class Registers(Application[UUID]):
             reason=command.reason,
             by=by,
         )
-        keys = self._claim_keys(command.area, command.details, person.id, by.recorded_at)
+        claimed = keys.claim(command.area, command.details, person.id, by.recorded_at)
         return self._save(
-            person, keys, lambda: self._check_not_already_held(command.area, command.details)
+            person,
+            Outcome(also_save=list(claimed)),
+            caller.claim,
+            lambda: keys.check_free(command.area, command.details),
         )
 
-    def decline(
+    def _update(
         self,
         person_id: UUID,
-        command: cmd.DeclineReferral,
-        actor: Actor,
-        expected_version: int | None = None,
+        caller: Caller,
+        change: Callable[[Person, HandlerContext], Outcome | None],
     ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.decline(
-                declined_on=command.declined_on,
-                reason_code=command.reason_code,
-                reason=command.reason,
-                by=by,
-            ),
-        )
+        person = self.get_person(person_id)
+        if not caller.may_act_in(person.area):
+            raise PersonNotFoundError(person_id)
+        rules.check_expected_version(caller.expected_version, person.version)
+        actor = caller.actor
+        if actor.area is None:  # acting on a person is acting in their area
+            actor = actor.model_copy(update={"area": person.area})
+        context = HandlerContext(self._stamp(actor), self.areas, self.identity_keys)
+        outcome = change(person, context) or Outcome()
+        return self._save(person, outcome, caller.claim, None)
 
-    def record_consent(
+    def _save(
         self,
-        person_id: UUID,
-        command: cmd.RecordConsent,
-        actor: Actor,
-        expected_version: int | None = None,
+        person: Person,
+        outcome: Outcome,
+        claim: Claim | None,
+        explain_conflict: Callable[[], None] | None,
     ) -> CommandResult:
-        consent = Consent(
-            basis=command.basis,
-            decided_on=command.decided_on,
-            decided_by=command.decided_by,
-            note=command.note,
-        )
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.record_consent(consent=consent, by=by),
-        )
-
-    def withdraw_consent(
-        self,
-        person_id: UUID,
-        command: cmd.WithdrawConsent,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.withdraw_consent(
-                withdrawn_on=command.withdrawn_on, reason=command.reason, by=by
-            ),
-        )
-
-    def record_national_data_objection(
-        self,
-        person_id: UUID,
-        command: cmd.RecordNationalDataObjection,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.record_national_data_objection(
-                objects=command.objects,
-                recorded_on=command.recorded_on,
-                reason=command.reason,
-                by=by,
-            ),
-        )
-
-    def accept(
-        self,
-        person_id: UUID,
-        command: cmd.Accept,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.accept(
-                accepted_on=command.accepted_on, rating=command.rating, reason=command.reason, by=by
-            ),
-        )
-
-    def change_rating(
-        self,
-        person_id: UUID,
-        command: cmd.ChangeRating,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.change_rating(
-                changed_on=command.changed_on,
-                rating=command.rating,
-                reason=command.reason,
-                risk_factors=command.risk_factors,
-                by=by,
-            ),
-        )
-
-    def admit(
-        self, person_id: UUID, command: cmd.Admit, actor: Actor, expected_version: int | None = None
-    ) -> CommandResult:
-        stay = HospitalStay(**command.model_dump())
-        return self._update(
-            person_id, actor, expected_version, lambda p, by: p.admit(stay=stay, by=by)
-        )
-
-    def mark_ready_for_discharge(
-        self,
-        person_id: UUID,
-        command: cmd.MarkReadyForDischarge,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.mark_ready_for_discharge(ready_on=command.ready_on, by=by),
-        )
-
-    def record_discharge_delay(
-        self,
-        person_id: UUID,
-        command: cmd.RecordDischargeDelay,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.record_discharge_delay(
-                recorded_on=command.recorded_on,
-                delay_reason=command.delay_reason,
-                note=command.note,
-                by=by,
-            ),
-        )
-
-    def discharge(
-        self,
-        person_id: UUID,
-        command: cmd.Discharge,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        def discharge(person: Person, by: Stamp) -> None:
-            rating = command.rating
-            if rating is None and person.status is Status.ON_REGISTER:
-                rating = self.areas.policy(person.area).post_discharge_rating
-            person.discharge(
-                discharged_on=command.discharged_on,
-                destination=command.destination,
-                rating=rating,
-                by=by,
+        pending = [type(e).__name__ for e in person.pending_events]
+        aggregates: list[Aggregate] = [person, *outcome.also_save]
+        if claim is not None:
+            aggregates.append(
+                IdempotencyRecord.record(claim, person.id, person.version, pending, self._clock())
             )
-
-        return self._update(person_id, actor, expected_version, discharge)
-
-    def change_placement(
-        self,
-        person_id: UUID,
-        command: cmd.ChangePlacement,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        def change(person: Person, by: Stamp) -> None:
-            placement = Placement(
-                **command.model_dump(exclude={"needs"}),
-                needs=command.needs,
-                out_of_area=command.placement_area != person.area,
-            )
-            person.change_placement(placement=placement, by=by)
-
-        return self._update(person_id, actor, expected_version, change)
-
-    def record_views(
-        self,
-        person_id: UUID,
-        command: cmd.RecordViews,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        views = Views(person=command.person, family=command.family)
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.record_views(views=views, recorded_on=command.recorded_on, by=by),
-        )
-
-    def record_risk_factors(
-        self,
-        person_id: UUID,
-        command: cmd.RecordRiskFactors,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.record_risk_factors(
-                risk_factors=command.risk_factors,
-                recorded_on=command.recorded_on,
-                note=command.note,
-                by=by,
-            ),
-        )
-
-    def assign_professional(
-        self,
-        person_id: UUID,
-        command: cmd.AssignProfessional,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        professional = Professional(**command.model_dump(exclude={"assigned_on"}))
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.assign_professional(
-                professional=professional, assigned_on=command.assigned_on, by=by
-            ),
-        )
-
-    def record_review(
-        self,
-        person_id: UUID,
-        command: cmd.RecordReview,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        review_ids: list[str] = []
-
-        def record(person: Person, by: Stamp) -> None:
-            review_ids.append(
-                person.record_review(
-                    kind=command.kind,
-                    held_on=command.held_on,
-                    outcome=command.outcome,
-                    attendees=command.attendees,
-                    actions=[(a.description, a.owner, a.due_on) for a in command.actions],
-                    by=by,
-                )
-            )
-
-        result = self._update(person_id, actor, expected_version, record)
-        return _with_extra(result, review_id=review_ids[0])
-
-    def complete_action(
-        self,
-        person_id: UUID,
-        command: cmd.CompleteAction,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.complete_action(
-                action_id=command.action_id,
-                completed_on=command.completed_on,
-                note=command.note,
-                by=by,
-            ),
-        )
-
-    def correct_details(
-        self,
-        person_id: UUID,
-        command: cmd.CorrectDetails,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        def correct(person: Person, by: Stamp) -> list[IdentityKey]:
-            old = person.details
-            person.correct_details(
-                details=command.details,
-                corrected_on=command.corrected_on,
-                reason=command.reason,
-                by=by,
-            )
-            return self._move_keys(person, person.area, old, person.area, command.details, by)
-
-        return self._update(person_id, actor, expected_version, correct)
-
-    def transfer(
-        self,
-        person_id: UUID,
-        command: cmd.Transfer,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        to_policy = self.areas.policy(command.to_area)
-
-        def transfer(person: Person, by: Stamp) -> list[IdentityKey]:
-            from_area = person.area
-            person.transfer(
-                to_area=command.to_area,
-                to_scheme=to_policy.scheme,
-                transferred_on=command.transferred_on,
-                reason=command.reason,
-                by=by,
-            )
-            return self._move_keys(
-                person, from_area, person.details, command.to_area, person.details, by
-            )
-
-        return self._update(person_id, actor, expected_version, transfer)
-
-    def remove(
-        self,
-        person_id: UUID,
-        command: cmd.Remove,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.remove(
-                removed_on=command.removed_on,
-                reason_code=command.reason_code,
-                reason=command.reason,
-                by=by,
-            ),
-        )
-
-    def re_refer(
-        self,
-        person_id: UUID,
-        command: cmd.ReRefer,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self._update(
-            person_id,
-            actor,
-            expected_version,
-            lambda p, by: p.re_refer(
-                referred_on=command.referred_on,
-                criteria=command.criteria,
-                referred_by=command.referred_by,
-                reason=command.reason,
-                by=by,
-            ),
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            if claim is not None and (earlier := self.replay(claim)) is not None:
+                return earlier
+            if explain_conflict is not None:
+                explain_conflict()
+            raise ConcurrentWriteError() from None
+        positions = [
+            r.notification.id for r in recordings if r.notification.originator_id == person.id
+        ]
+        return CommandResult(
+            person_id=person.id,
+            version=person.version,
+            position=max(positions),
+            events=tuple(pending),
+            extra=outcome.extra,
         )
 
     # ------------------------------------------------------------ reminders
@@ -634,8 +271,7 @@ class Registers(Application[UUID]):
 
     def history(self, person_id: UUID) -> list[HistoryEntry]:
         """Every event on the person, oldest first, as recorded."""
-        events = list(self._person_events(person_id))
-        return [describe(event) for event in events]
+        return [describe(event) for event in self._person_events(person_id)]
 
     def person_as_at(
         self,
@@ -644,18 +280,8 @@ class Registers(Application[UUID]):
         on: date | None = None,
         recorded_by: datetime | None = None,
     ) -> Person | None:
-        """The record as it stood on a date (by effective date), as known at a time (by recording).
-
-        With only `recorded_by`, this is exactly what the system showed then. With `on`,
-        events effective later are left out, including back-dated corrections recorded later
-        unless `recorded_by` excludes them too. None when nothing had happened yet.
-        """
-        events: Iterable[CanMutateAggregate[UUID]] = self._person_events(person_id)
-        if recorded_by is not None:
-            events = [e for e in events if e.timestamp <= recorded_by]
-        if on is not None:
-            events = [e for e in events if getattr(e, "effective_on", on) <= on]
-        return replay(events)
+        """The record as it stood on a date, as known at a time (history.as_at)."""
+        return as_at(self._person_events(person_id), on=on, recorded_by=recorded_by)
 
     # -------------------------------------------------------------- helpers
 
@@ -677,66 +303,6 @@ class Registers(Application[UUID]):
             raise PersonNotFoundError(person_id)
         return events
 
-    def _update(
-        self,
-        person_id: UUID,
-        actor: Actor,
-        expected_version: int | None,
-        change: Callable[[Person, Stamp], object],
-    ) -> CommandResult:
-        person = self.get_person(person_id)
-        scope = _SCOPE.get()
-        if scope is not None and person.area not in scope:
-            raise PersonNotFoundError(person_id)
-        if expected_version is not None and expected_version != person.version:
-            raise VersionMismatchError(expected_version, person.version)
-        if actor.area is None:  # acting on a person is acting in their area
-            actor = Actor(user_id=actor.user_id, role=actor.role, area=person.area)
-        keys = change(person, self._stamp(actor))
-        extra = list(keys) if isinstance(keys, list) else []
-        return self._save(person, extra, None)
-
-    def _save(
-        self,
-        person: Person,
-        keys: list[IdentityKey],
-        explain_conflict: Callable[[], None] | None,
-    ) -> CommandResult:
-        pending = [type(e).__name__ for e in person.pending_events]
-        claim = _CLAIM.get()
-        aggregates: list[Any] = [person, *keys]
-        if claim is not None:
-            aggregates.append(
-                IdempotencyRecord.record(claim, person.id, person.version, pending, self._clock())
-            )
-        try:
-            recordings = self.save(*aggregates)
-        except IntegrityError:
-            if claim is not None and (earlier := self.replay(claim)) is not None:
-                return earlier
-            if explain_conflict is not None:
-                explain_conflict()
-            raise ConcurrentWriteError() from None
-        positions = [
-            r.notification.id for r in recordings if r.notification.originator_id == person.id
-        ]
-        return CommandResult(
-            person_id=person.id,
-            version=person.version,
-            position=max(positions),
-            events=tuple(pending),
-        )
-
-    # Identity keys: one per (area, national number), derived with a secret key.
-
-    def identity_key_id(self, area: str, kind: str, number: str) -> UUID:
-        digest = hmac.new(self._identity_key, f"{area}|{kind}|{number}".encode(), hashlib.sha256)
-        return uuid5(NAMESPACE_URL, f"dsr:identity:{digest.hexdigest()}")
-
-    def _key_ids(self, area: str, details: PersonDetails) -> list[UUID]:
-        numbers = [("nhs", details.nhs_number), ("chi", details.chi_number)]
-        return [self.identity_key_id(area, kind, n) for kind, n in numbers if n]
-
     def _load_key(self, key_id: UUID) -> IdentityKey | None:
         try:
             key: object = self.repository.get(key_id)
@@ -744,89 +310,5 @@ class Registers(Application[UUID]):
             return None
         return key if isinstance(key, IdentityKey) else None
 
-    def _check_not_already_held(
-        self, area: str, details: PersonDetails, except_person: UUID | None = None
-    ) -> None:
-        for key_id in self._key_ids(area, details):
-            key = self._load_key(key_id)
-            if key is None or key.person_id is None or key.person_id == except_person:
-                continue
-            holder = self.get_person(key.person_id)
-            on_register = holder.status in (Status.REFERRED, Status.ON_REGISTER)
-            raise DuplicateReferralError(key.person_id, on_register=on_register)
-
-    def _claim_keys(
-        self, area: str, details: PersonDetails, person_id: UUID, at: datetime
-    ) -> list[IdentityKey]:
-        keys = []
-        for key_id in self._key_ids(area, details):
-            key = self._load_key(key_id)
-            if key is None:
-                keys.append(IdentityKey.claim_new(key_id, person_id, at))
-            elif key.person_id != person_id:
-                key.claim(person_id, at)
-                keys.append(key)
-        return keys
-
-    def _move_keys(
-        self,
-        person: Person,
-        old_area: str,
-        old: PersonDetails,
-        new_area: str,
-        new: PersonDetails,
-        by: Stamp,
-    ) -> list[IdentityKey]:
-        self._check_not_already_held(new_area, new, except_person=person.id)
-        new_ids = set(self._key_ids(new_area, new))
-        released = []
-        for key_id in self._key_ids(old_area, old):
-            key = self._load_key(key_id)
-            if key_id not in new_ids and key is not None and key.person_id == person.id:
-                key.release(by.recorded_at)
-                released.append(key)
-        return released + self._claim_keys(new_area, new, person.id, by.recorded_at)
-
-
-def _with_extra(result: CommandResult, **extra: Any) -> CommandResult:
-    return CommandResult(
-        person_id=result.person_id,
-        version=result.version,
-        position=result.position,
-        events=result.events,
-        extra={**result.extra, **extra},
-    )
-
-
-_BASE_FIELDS = {
-    "originator_id",
-    "originator_version",
-    "timestamp",
-    "actor",
-    "effective_on",
-    "originator_topic",
-}
-
-
-def describe(event: CanMutateAggregate[UUID]) -> HistoryEntry:
-    """An event in plain JSON-ready values, for auditors and the audit trail."""
-    state = vars(event)
-    data = {k: _plain(v) for k, v in state.items() if k not in _BASE_FIELDS}
-    return HistoryEntry(
-        version=event.originator_version,
-        event_type=type(event).__name__,
-        effective_on=state.get("effective_on"),
-        recorded_at=event.timestamp,
-        actor=state.get("actor"),
-        data=data,
-    )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (date, datetime, UUID)):
-        return value.isoformat() if not isinstance(value, UUID) else str(value)
-    return value
+    def _is_active(self, person_id: UUID) -> bool:
+        return self.get_person(person_id).status in (Status.REFERRED, Status.ON_REGISTER)

@@ -7,18 +7,24 @@ import hashlib
 import hmac
 import os
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from dsr_core.application import Clock, Registers, system_clock
+from dsr_core.application import Clock, Registers
 from dsr_core.areas import AreaDirectory
 from dsr_core.files import private_dir, private_file
 from dsr_core.settings import Settings
 
 IDENTITY_KEY_FILE = "identity.key"
+
+
+def system_clock() -> datetime:
+    """The real clock, chosen here at the composition root; the core is always given one."""
+    return datetime.now(UTC)
 
 
 def library_env(settings: Settings) -> dict[str, str]:

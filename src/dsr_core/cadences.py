@@ -12,9 +12,15 @@ from enum import StrEnum
 from pydantic import Field
 
 from dsr_core.domainmodel import Person
-from dsr_core.values import RatingLevel, ReviewKind, Scheme, Status, ValueObject, WardType
-
-ADULT = 18
+from dsr_core.values import (
+    ADULT_AGE,
+    RatingLevel,
+    ReviewKind,
+    Scheme,
+    Status,
+    ValueObject,
+    WardType,
+)
 
 
 class DueKind(StrEnum):
@@ -85,11 +91,11 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         return sorted(due)
 
     accepted_on = person.accepted_on or person.referred_on
-    child = person.details.age_on(accepted_on) < ADULT
+    child = person.details.age_on(accepted_on) < ADULT_AGE
     stay = person.admission
     if stay is not None:
         admitted = stay.admitted_on
-        child_at_admission = person.details.age_on(admitted) < ADULT
+        child_at_admission = person.details.age_on(admitted) < ADULT_AGE
         last_cetr = _last_review(person, (ReviewKind.CETR,), admitted)
         if last_cetr is None:
             window = (
@@ -180,9 +186,9 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
     if child:
         dob = person.details.date_of_birth
         try:
-            birthday = dob.replace(year=dob.year + ADULT)
+            birthday = dob.replace(year=dob.year + ADULT_AGE)
         except ValueError:  # 29 February
-            birthday = date(dob.year + ADULT, 3, 1)
+            birthday = date(dob.year + ADULT_AGE, 3, 1)
         due.append(DueReview(birthday, DueKind.EIGHTEENTH_BIRTHDAY, dob))
     return sorted(due)
 

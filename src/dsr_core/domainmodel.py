@@ -12,20 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
 from dsr_core import rules
-from dsr_core.errors import (
-    AlreadyAdmittedError,
-    InpatientRatingError,
-    TransferError,
-    UnknownActionError,
-    WrongStatusError,
-)
 from dsr_core.values import (
     Actor,
     Consent,
@@ -501,19 +494,7 @@ class Person(Aggregate):
         )
         rules.check_not_before(discharged_on, self.referred_on, "discharged_on", "referral")
         died = destination is DischargeDestination.DIED
-        if self.status is Status.ON_REGISTER and not died:
-            if rating is None:
-                raise InpatientRatingError(
-                    "A discharge must set the person's new rating.", field="rating"
-                )
-            rules.check_rating_in_scheme(rating, self.scheme)
-            rules.check_rating_matches_episode(rating, in_hospital=False)
-            rules.check_rating_fits_placement(rating, self.placement)
-        elif rating is not None:
-            raise WrongStatusError(
-                "A rating is only set for people on the register who are discharged alive.",
-                field="rating",
-            )
+        rules.check_discharge_rating(rating, self.status, died, self.scheme, self.placement)
         self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
         if died:
             self._trigger(
@@ -593,11 +574,7 @@ class Person(Aggregate):
         self, *, action_id: str, completed_on: date, note: str | None, by: Stamp
     ) -> None:
         rules.check_is_active(self.status)
-        action = self.actions.get(action_id)
-        if action is None or action.completed_on is not None:
-            raise UnknownActionError(
-                "No open action with this id on the person's record.", field="action_id"
-            )
+        rules.check_open_action(self.actions.get(action_id))
         held_on = next(r.held_on for r in self.reviews if action_id.startswith(r.review_id))
         self._check_effective(completed_on, by, "completed_on", after=held_on, what="review")
         self._trigger(self.ActionCompleted, by, completed_on, action_id=action_id, note=note)
@@ -619,14 +596,7 @@ class Person(Aggregate):
         """Funding responsibility moves to another area of the same nation."""
         rules.check_status(self.status, (Status.ON_REGISTER,), "transfer")
         self._check_effective(transferred_on, by, "transferred_on")
-        if to_area == self.area:
-            raise TransferError("The person is already on this area's register.", field="to_area")
-        if to_scheme is not self.scheme:
-            raise TransferError(
-                "Transfers stay within one nation's scheme; remove the person and refer them "
-                "to the other nation's register instead.",
-                field="to_area",
-            )
+        rules.check_transfer(self.area, to_area, self.scheme, to_scheme)
         self._trigger(
             self.Transferred,
             by,
@@ -640,10 +610,7 @@ class Person(Aggregate):
         self, *, removed_on: date, reason_code: RemovalReason, reason: str | None, by: Stamp
     ) -> None:
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "remove")
-        if self.admission is not None and reason_code is not RemovalReason.CONSENT_WITHDRAWN:
-            raise AlreadyAdmittedError(
-                "Record the discharge before removing the person from the register."
-            )
+        rules.check_discharged_before_removal(self.admission, reason_code)
         self._check_effective(removed_on, by, "removed_on", after=self.referred_on, what="referral")
         rules.check_not_before(removed_on, self.accepted_on, "removed_on", "acceptance")
         self._trigger(self.Removed, by, removed_on, reason_code=reason_code, reason=reason)
@@ -658,11 +625,7 @@ class Person(Aggregate):
         by: Stamp,
     ) -> None:
         """Re-referral starts a new period on the same person (domain.md, "Leaving")."""
-        if self.status not in (Status.REMOVED, Status.DECLINED):
-            raise WrongStatusError(
-                f"Only a removed or declined person can be re-referred; this one is "
-                f"{self.status.value}."
-            )
+        rules.check_can_re_refer(self.status)
         self._check_effective(referred_on, by, "referred_on", after=self.closed_on, what="closure")
         rules.check_scheme_accepts_age(self.details, referred_on, self.scheme)
         self._trigger(
@@ -750,75 +713,7 @@ def _close_period(person: Person, status: Status, on: date, reason: str) -> None
     person.closure_reason = reason
 
 
-def replay(events: Iterable[CanMutateAggregate[UUID]]) -> Person | None:
-    """Build a Person from any subsequence of its events, e.g. those effective by a date.
-
-    The library's `mutate` insists on consecutive versions, which a filtered history
-    does not have; `apply` alone only changes state, so it is safe here.
-    """
-    person: Person | None = None
-    for event in events:
-        if person is None:
-            if not isinstance(event, Person.Created):
-                continue
-            person = event.mutate(None)
-        else:
-            event.apply(person)
-            person._version = event.originator_version
-            person._modified_on = event.timestamp
-    return person
-
-
-class IdentityKey(Aggregate):
-    """Holds one area's claim on one national number, so a number is referred only once per area.
-
-    Its id is derived from a keyed hash of (area, number) by the application: never
-    from the number alone, which is small enough to enumerate (ADR 0002).
-    """
-
-    TOPIC = "dsr.identity_key.IdentityKey"
-    if TYPE_CHECKING:
-        person_id: UUID | None
-
-    class Event(Aggregate.Event):
-        pass
-
-    class Created(Aggregate.Created):
-        TOPIC = "dsr.identity_key.Created"
-        person_id: UUID
-
-        def apply(self, key: IdentityKey) -> None:
-            key.person_id = self.person_id
-
-    class Claimed(Event):
-        TOPIC = "dsr.identity_key.Claimed"
-        person_id: UUID
-
-        def apply(self, key: IdentityKey) -> None:
-            key.person_id = self.person_id
-
-    class Released(Event):
-        TOPIC = "dsr.identity_key.Released"
-
-        def apply(self, key: IdentityKey) -> None:
-            key.person_id = None
-
-    class Snapshot(LibrarySnapshot):
-        TOPIC = "dsr.identity_key.Snapshot"
-
-    @classmethod
-    def claim_new(cls, key_id: UUID, person_id: UUID, at: datetime) -> IdentityKey:
-        return cls._create(cls.Created, id=key_id, person_id=person_id, timestamp=at)
-
-    def claim(self, person_id: UUID, at: datetime) -> None:
-        self.trigger_event(self.Claimed, person_id=person_id, timestamp=at)
-
-    def release(self, at: datetime) -> None:
-        self.trigger_event(self.Released, timestamp=at)
-
-
 # The library registers explicit topics of event classes when an aggregate class is
 # defined, but a snapshot class only when a snapshot is first taken. Register ours now,
 # so a process that has never taken a snapshot can read one another process wrote.
-for _snapshot_class in (Person.Snapshot, IdentityKey.Snapshot):
-    register_topic(_snapshot_class.TOPIC, _snapshot_class)
+register_topic(Person.Snapshot.TOPIC, Person.Snapshot)

@@ -7,9 +7,10 @@ its id. It holds a hash of the request, never the request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -104,3 +105,27 @@ class IdempotencyRecord(Aggregate):
 
 
 register_topic(IdempotencyRecord.Snapshot.TOPIC, IdempotencyRecord.Snapshot)
+
+
+R = TypeVar("R")
+
+
+def once(claim: Claim | None, attempt: Callable[[], R], earlier: Callable[[Claim], R | None]) -> R:
+    """Run `attempt` at most once per idempotency claim.
+
+    A request whose key already has an outcome gets that outcome (`earlier`). A concurrent
+    copy that loses the race (a duplicate number, a version clash) finds the winner's
+    outcome stored by the time it fails, and gets that instead of the refusal.
+    """
+    if claim is None:
+        return attempt()
+    found = earlier(claim)
+    if found is not None:
+        return found
+    try:
+        return attempt()
+    except DsrError:
+        found = earlier(claim)
+        if found is None:
+            raise
+        return found

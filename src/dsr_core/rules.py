@@ -7,6 +7,7 @@ Each check raises the domain error named in its docstring, citing the source in
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from dsr_core.errors import (
     AgeRuleError,
@@ -15,6 +16,7 @@ from dsr_core.errors import (
     BirthAfterRecordError,
     ConsentRequiredError,
     DateOrderError,
+    DuplicateReferralError,
     FutureDateError,
     InpatientRatingError,
     LawfulBasisError,
@@ -24,9 +26,13 @@ from dsr_core.errors import (
     PersonNotActiveError,
     PlacementRuleError,
     RatingSchemeError,
+    TransferError,
+    UnknownActionError,
+    VersionMismatchError,
     WrongStatusError,
 )
 from dsr_core.values import (
+    ADULT_AGE,
     Consent,
     HospitalStay,
     LawfulBasis,
@@ -34,12 +40,12 @@ from dsr_core.values import (
     Placement,
     Rating,
     RatingLevel,
+    RemovalReason,
+    ReviewAction,
     Scheme,
     Status,
     UrgentReason,
 )
-
-ADULT_AGE = 18
 
 
 def check_date_not_in_future(day: date, today: date, field: str) -> None:
@@ -213,3 +219,83 @@ def check_national_numbers_kept(before: PersonDetails, after: PersonDetails) -> 
                 "change it but not remove it.",
                 field=f"details.{field}",
             )
+
+
+def check_discharge_rating(
+    rating: Rating | None, status: Status, died: bool, scheme: Scheme, placement: Placement | None
+) -> None:
+    """Discharge must set a non-inpatient rating for people on the register (seed 003);
+    a rating is given only to people on the register who are discharged alive.
+
+    Raises InpatientRatingError or WrongStatusError.
+    """
+    if status is Status.ON_REGISTER and not died:
+        if rating is None:
+            raise InpatientRatingError(
+                "A discharge must set the person's new rating.", field="rating"
+            )
+        check_rating_in_scheme(rating, scheme)
+        check_rating_matches_episode(rating, in_hospital=False)
+        check_rating_fits_placement(rating, placement)
+    elif rating is not None:
+        raise WrongStatusError(
+            "A rating is only set for people on the register who are discharged alive.",
+            field="rating",
+        )
+
+
+def check_open_action(action: ReviewAction | None) -> ReviewAction:
+    """Only an open action of the person's own plans can be completed.
+
+    Raises UnknownActionError.
+    """
+    if action is None or action.completed_on is not None:
+        raise UnknownActionError(
+            "No open action with this id on the person's record.", field="action_id"
+        )
+    return action
+
+
+def check_transfer(from_area: str, to_area: str, from_scheme: Scheme, to_scheme: Scheme) -> None:
+    """Funding responsibility moves to another area of the same nation (domain rules,
+    "Leaving the register"). Raises TransferError."""
+    if to_area == from_area:
+        raise TransferError("The person is already on this area's register.", field="to_area")
+    if to_scheme is not from_scheme:
+        raise TransferError(
+            "Transfers stay within one nation's scheme; remove the person and refer them "
+            "to the other nation's register instead.",
+            field="to_area",
+        )
+
+
+def check_discharged_before_removal(admission: HospitalStay | None, reason: RemovalReason) -> None:
+    """A person in hospital is discharged before being removed; consent withdrawal is
+    the exception (seed 002: at any time). Raises AlreadyAdmittedError."""
+    if admission is not None and reason is not RemovalReason.CONSENT_WITHDRAWN:
+        raise AlreadyAdmittedError(
+            "Record the discharge before removing the person from the register."
+        )
+
+
+def check_can_re_refer(status: Status) -> None:
+    """Re-referral starts a new period, so the last one must have ended (domain rules,
+    "Leaving the register"). Raises WrongStatusError."""
+    if status not in (Status.REMOVED, Status.DECLINED):
+        raise WrongStatusError(
+            f"Only a removed or declined person can be re-referred; this one is {status.value}."
+        )
+
+
+def check_expected_version(expected: int | None, current: int) -> None:
+    """If-Match: a command on a version other than the current one saves nothing (brief:
+    no lost updates). Raises VersionMismatchError."""
+    if expected is not None and expected != current:
+        raise VersionMismatchError(expected, current)
+
+
+def check_number_free(holder: UUID | None, person_id: UUID | None, holder_active: bool) -> None:
+    """A national number is held by one person per area (ADR 0002). Raises
+    DuplicateReferralError, pointing at the holder."""
+    if holder is not None and holder != person_id:
+        raise DuplicateReferralError(holder, on_register=holder_active)

@@ -30,6 +30,9 @@ from dsr_core.identifiers import (
     normalise,
 )
 
+ADULT_AGE = 18
+"""Adult services, Scotland's register and adult review cadences start at 18."""
+
 
 class ValueObject(BaseModel):
     """Immutable, strictly shaped: unknown fields are refused rather than dropped."""

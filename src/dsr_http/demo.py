@@ -16,6 +16,7 @@ from uuid import UUID
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.errors import DsrError
 from dsr_core.identifiers import mod11_check_digit
 from dsr_core.values import Actor, Role
@@ -92,10 +93,10 @@ class Journey:
         self.day += timedelta(days=self.rng.randint(low, high))
         return self.day if self.day <= self.today else None
 
-    def do(self, command: Callable[..., Any], *args: Any) -> bool:
+    def do(self, command: cmd.Command) -> bool:
         assert self.person_id is not None
         try:
-            result = command(self.person_id, *args, self.actor)
+            result = self.app.execute(self.person_id, command, Caller.of(self.actor))
         except DsrError:
             return False
         self.events += len(result.events)
@@ -139,7 +140,8 @@ class Journey:
             details["nhs_number"] = _number(rng, "9")
         criteria = [rng.choice(["in_hospital", "out_of_area_placement", "support_at_risk"])]
         try:
-            result = self.app.refer(
+            result = self.app.execute(
+                None,
                 cmd.Refer(
                     area=self.area,
                     details=details,
@@ -148,7 +150,7 @@ class Journey:
                     referred_by="Community team",
                     reason="Synthetic demo referral",
                 ),
-                self.actor,
+                Caller.of(self.actor),
             )
         except DsrError:
             return
@@ -165,32 +167,28 @@ class Journey:
             else rng.choice(["informed_consent", "informed_consent", "best_interests_decision"])
         )
         if not self.do(
-            self.app.record_consent,
             cmd.RecordConsent(basis=basis, decided_on=day, decided_by="demo"),
         ):
             return
         if rng.random() < 0.1:
             self.do(
-                self.app.record_national_data_objection,
                 cmd.RecordNationalDataObjection(objects=True, recorded_on=day),
             )
         if rng.random() < 0.08:
             if (day := self.later(1, 7)) is not None:
                 self.do(
-                    self.app.decline,
                     cmd.DeclineReferral(
                         declined_on=day, reason_code="criteria_not_met", reason="Demo"
                     ),
                 )
             return
         if (day := self.later(1, 14)) is None or not self.do(
-            self.app.accept, cmd.Accept(accepted_on=day, rating=self.rating())
+            cmd.Accept(accepted_on=day, rating=self.rating())
         ):
             return
         if rng.random() < 0.3 and (day := self.later(5, 60)) is not None:
             placement_area = rng.choice(ENGLISH_AREAS if not self.scottish else SCOTTISH_AREAS)
             self.do(
-                self.app.change_placement,
                 cmd.ChangePlacement(
                     placement_type=rng.choice(
                         ["supported_living", "residential_care", "family_home"]
@@ -207,7 +205,6 @@ class Journey:
                 self.episode()
             else:
                 self.do(
-                    self.app.change_rating,
                     cmd.ChangeRating(
                         changed_on=day,
                         rating=self.rating(),
@@ -219,7 +216,6 @@ class Journey:
                 )
         if rng.random() < 0.2 and (day := self.later(30, 200)) is not None:
             self.do(
-                self.app.remove,
                 cmd.Remove(
                     removed_on=day,
                     reason_code=rng.choice(
@@ -240,18 +236,16 @@ class Journey:
             legal_status="detained",
             detained_under="Mental Health Act 1983 s3",
         )
-        if not self.do(self.app.admit, admit):
+        if not self.do(admit):
             return
         if (held := self.later(7, 40)) is not None:
             self.do(
-                self.app.record_review,
                 cmd.RecordReview(kind="cetr", held_on=held, outcome="Demo review"),
             )
         if rng.random() < 0.5 and (ready := self.later(10, 200)) is not None:
-            self.do(self.app.mark_ready_for_discharge, cmd.MarkReadyForDischarge(ready_on=ready))
+            self.do(cmd.MarkReadyForDischarge(ready_on=ready))
             if rng.random() < 0.6:
                 self.do(
-                    self.app.record_discharge_delay,
                     cmd.RecordDischargeDelay(
                         recorded_on=ready,
                         delay_reason=rng.choice(
@@ -265,7 +259,6 @@ class Journey:
                 )
         if rng.random() < 0.7 and (discharged := self.later(5, 300)) is not None:
             self.do(
-                self.app.discharge,
                 cmd.Discharge(
                     discharged_on=discharged,
                     destination=rng.choice(

@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from dsr_core.application import Clock, system_clock
-from dsr_core.bootstrap import build_registers, national_secret
+from dsr_core.application import Clock
+from dsr_core.bootstrap import build_registers, national_secret, system_clock
 from dsr_core.logging import configure_logging
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings

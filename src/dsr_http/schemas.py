@@ -8,9 +8,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dsr_core.application import CommandResult, HistoryEntry
+from dsr_core.application import CommandResult
 from dsr_core.cadences import due_reviews
 from dsr_core.domainmodel import Person
+from dsr_core.history import HistoryEntry
 from dsr_core.values import (
     Consent,
     HospitalStay,

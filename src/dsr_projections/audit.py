@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from dsr_core.application import Registers, describe
+from dsr_core.application import Registers
 from dsr_core.domainmodel import Person
+from dsr_core.history import describe
 from dsr_projections import access_log
 from dsr_projections.anchors import GENESIS, Checkpoint, link
 from dsr_projections.database import Cursor, Row, ViewDatabase, storable

@@ -151,8 +151,8 @@ def _as_request(step: object, person_id: str) -> tuple[str, dict[str, object]]:
             return lambda _pid, command, _actor: calls.append((method, command))
 
     step(Recorder(), person_id)  # type: ignore[operator]
-    method, command = calls[0]
+    _, command = calls[0]
     from dsr_http.routes.persons import COMMANDS
 
-    path = next(spec.path for spec in COMMANDS if spec.method == method)
+    path = next(spec.path for spec in COMMANDS if spec.model is type(command))
     return f"/v1/persons/{person_id}/{path}", command.model_dump(mode="json")  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.values import Actor
 from tests import factories as f
 
@@ -20,12 +21,14 @@ def referred(
     actor: Actor = f.LEAD,
     **detail_overrides: Any,
 ) -> UUID:
-    return app.refer(f.referral(area=area, seed=seed, **detail_overrides), actor).person_id
+    return app.execute(
+        None, f.referral(area=area, seed=seed, **detail_overrides), Caller.of(actor)
+    ).person_id
 
 
 def consented(app: Registers, **kwargs: Any) -> UUID:
     person_id = referred(app, **kwargs)
-    app.record_consent(person_id, f.consent(), f.LEAD)
+    app.execute(person_id, f.consent(), Caller.of(f.LEAD))
     return person_id
 
 
@@ -33,15 +36,15 @@ def accepted(
     app: Registers, level: str = "amber", urgent_reason: str | None = None, **kwargs: Any
 ) -> UUID:
     person_id = consented(app, **kwargs)
-    app.accept(
+    app.execute(
         person_id,
         cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating(level, urgent_reason)),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     return person_id
 
 
 def admitted(app: Registers, **kwargs: Any) -> UUID:
     person_id = accepted(app, **kwargs)
-    app.admit(person_id, f.admission(), f.LEAD)
+    app.execute(person_id, f.admission(), Caller.of(f.LEAD))
     return person_id

@@ -5,6 +5,7 @@ from datetime import date
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.cadences import CadencePolicy, due_reviews
+from dsr_core.caller import Caller
 from tests import factories as f
 from tests.core.stages import accepted, admitted, referred
 
@@ -40,10 +41,10 @@ def test_a_childs_admission_cetr_in_14_days_and_visits_every_6_weeks(
 def test_after_a_cetr_the_repeat_is_6_months_or_12_in_a_secure_ward(app: Registers) -> None:
     review = cmd.RecordReview(kind="cetr", held_on=date(2025, 3, 1), outcome="x")
     ordinary = admitted(app, seed=1)
-    app.record_review(ordinary, review, f.LEAD)
+    app.execute(ordinary, review, Caller.of(f.LEAD))
     secure = accepted(app, seed=2)
-    app.admit(secure, f.admission(ward_type="secure", security_level="low"), f.LEAD)
-    app.record_review(secure, review, f.LEAD)
+    app.execute(secure, f.admission(ward_type="secure", security_level="low"), Caller.of(f.LEAD))
+    app.execute(secure, review, Caller.of(f.LEAD))
     assert due(app, ordinary)["repeat_cetr"] == date(2025, 8, 30)  # 1 March + 182 days
     assert due(app, secure)["repeat_cetr"] == date(2026, 3, 1)  # + 365 days
     assert due(app, ordinary)["action_plan_review"] == date(2025, 5, 24)  # + 12 weeks

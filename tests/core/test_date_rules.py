@@ -8,6 +8,7 @@ import pytest
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.errors import (
     BirthAfterRecordError,
     DateOrderError,
@@ -21,8 +22,10 @@ from tests.core.stages import accepted, admitted, consented, referred
 def test_a_removal_cannot_predate_the_acceptance(app: Registers) -> None:
     person_id = accepted(app)  # accepted on 14 January
     with pytest.raises(DateOrderError) as refused:
-        app.remove(
-            person_id, cmd.Remove(removed_on=date(2025, 1, 12), reason_code="stable"), f.LEAD
+        app.execute(
+            person_id,
+            cmd.Remove(removed_on=date(2025, 1, 12), reason_code="stable"),
+            Caller.of(f.LEAD),
         )
     assert refused.value.field == "removed_on"
 
@@ -30,14 +33,14 @@ def test_a_removal_cannot_predate_the_acceptance(app: Registers) -> None:
 def test_an_admission_cannot_predate_the_referral(app: Registers) -> None:
     person_id = referred(app)  # referred on 10 January
     with pytest.raises(DateOrderError) as refused:
-        app.admit(person_id, f.admission(admitted_on=date(2025, 1, 9)), f.LEAD)
+        app.execute(person_id, f.admission(admitted_on=date(2025, 1, 9)), Caller.of(f.LEAD))
     assert refused.value.field == "admitted_on"
 
 
 def test_a_discharge_cannot_predate_the_referral_it_follows(app: Registers) -> None:
     person_id = admitted(app)  # admitted on 10 February, still in hospital
-    app.withdraw_consent(person_id, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), f.LEAD)
-    app.re_refer(
+    app.execute(person_id, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), Caller.of(f.LEAD))
+    app.execute(
         person_id,
         cmd.ReRefer(
             referred_on=date(2025, 5, 1),
@@ -45,25 +48,25 @@ def test_a_discharge_cannot_predate_the_referral_it_follows(app: Registers) -> N
             referred_by="Ward nurse",
             reason="Wants to be on the register again.",
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     with pytest.raises(DateOrderError) as refused:
-        app.discharge(
+        app.execute(
             person_id,
             cmd.Discharge(discharged_on=date(2025, 4, 1), destination="family_home"),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
     assert refused.value.field == "discharged_on"
 
 
 def test_an_acceptance_cannot_predate_the_consent_it_relies_on(app: Registers) -> None:
     person_id = referred(app)
-    app.record_consent(person_id, f.consent(decided_on=date(2025, 1, 20)), f.LEAD)
+    app.execute(person_id, f.consent(decided_on=date(2025, 1, 20)), Caller.of(f.LEAD))
     with pytest.raises(DateOrderError) as refused:
-        app.accept(
+        app.execute(
             person_id,
             cmd.Accept(accepted_on=date(2025, 1, 15), rating=f.rating("amber")),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
     assert refused.value.field == "accepted_on"
 
@@ -72,10 +75,10 @@ def test_a_correction_cannot_move_the_birth_after_the_referral(app: Registers) -
     person_id = consented(app)
     details = f.details(seed=1, date_of_birth=date(2025, 2, 1))
     with pytest.raises(BirthAfterRecordError) as refused:
-        app.correct_details(
+        app.execute(
             person_id,
             cmd.CorrectDetails(details=details, corrected_on=date(2025, 3, 1), reason="Typo."),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
     assert refused.value.field == "details.date_of_birth"
 
@@ -84,10 +87,10 @@ def test_a_correction_cannot_drop_the_nhs_number(app: Registers) -> None:
     person_id = referred(app, seed=3)
     details = f.details(seed=3, nhs_number=None)
     with pytest.raises(NationalNumberRemovedError) as refused:
-        app.correct_details(
+        app.execute(
             person_id,
             cmd.CorrectDetails(details=details, corrected_on=date(2025, 3, 1), reason="Unsure."),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
     assert refused.value.field == "details.nhs_number"
     # ... so the number still stops a second referral
@@ -97,18 +100,18 @@ def test_a_correction_cannot_drop_the_nhs_number(app: Registers) -> None:
 
 def test_a_rating_change_naming_no_risk_factors_keeps_the_recorded_ones(app: Registers) -> None:
     person_id = accepted(app)
-    app.record_risk_factors(
+    app.execute(
         person_id,
         cmd.RecordRiskFactors(recorded_on=date(2025, 1, 20), risk_factors=["carer_health"]),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
-    app.change_rating(
+    app.execute(
         person_id,
         cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="Crisis."),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     assert [str(r) for r in app.get_person(person_id).risk_factors] == ["carer_health"]
-    app.change_rating(
+    app.execute(
         person_id,
         cmd.ChangeRating(
             changed_on=date(2025, 3, 1),
@@ -116,7 +119,7 @@ def test_a_rating_change_naming_no_risk_factors_keeps_the_recorded_ones(app: Reg
             reason="Settling.",
             risk_factors=["housing"],
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     assert [str(r) for r in app.get_person(person_id).risk_factors] == ["housing"]
 
@@ -126,5 +129,5 @@ def test_a_future_date_of_birth_is_blamed_on_the_date_of_birth(
 ) -> None:
     tomorrow = clock().date() + timedelta(days=1)
     with pytest.raises(FutureDateError) as refused:
-        app.refer(f.referral(date_of_birth=tomorrow), f.LEAD)
+        app.execute(None, f.referral(date_of_birth=tomorrow), Caller.of(f.LEAD))
     assert refused.value.field == "details.date_of_birth"

@@ -7,8 +7,10 @@ from eventsourcing.persistence import StoredEvent
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
-from dsr_core.domainmodel import IdentityKey, Person
+from dsr_core.caller import Caller
+from dsr_core.domainmodel import Person
 from dsr_core.idempotency import IdempotencyRecord
+from dsr_core.identity_keys import IdentityKey
 from dsr_core.reminders import ReminderBook
 from dsr_core.values import RiskFactor
 from tests import factories as f
@@ -68,10 +70,10 @@ def test_an_event_stored_under_version_1_is_read_back_upcast(app: Registers) -> 
     assert history[-1].data["note"] is None
     assert app.get_person(person_id).risk_factors == (RiskFactor.CARER_HEALTH,)
     # and the person still takes commands after the old event
-    app.record_risk_factors(
+    app.execute(
         person_id,
         cmd.RecordRiskFactors(recorded_on=f.FakeClock().now.date(), risk_factors=["housing"]),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
 
 
@@ -81,7 +83,8 @@ def test_every_topic_resolves_in_a_fresh_process() -> None:
     import sys
 
     script = (
-        "import sys, dsr_core.domainmodel, dsr_core.idempotency, dsr_core.reminders\n"
+        "import sys, dsr_core.domainmodel, dsr_core.identity_keys, dsr_core.idempotency\n"
+        "import dsr_core.reminders\n"
         "from eventsourcing.utils import resolve_topic\n"
         "[resolve_topic(t) for t in sys.argv[1:]]\n"
     )

@@ -5,6 +5,7 @@ import pytest
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.errors import PersonNotFoundError
 from dsr_core.values import RatingLevel, Role
 from tests import factories as f
@@ -47,10 +48,10 @@ def test_as_recorded_at_a_time_leaves_out_later_back_dated_entries(
     person_id = accepted(app)
     known_then = clock.now
     clock.advance(days=10)
-    app.change_rating(
+    app.execute(
         person_id,
         cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="Late entry"),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     as_known = app.person_as_at(person_id, on=date(2025, 3, 1), recorded_by=known_then)
     as_now = app.person_as_at(person_id, on=date(2025, 3, 1))
@@ -71,7 +72,7 @@ def test_an_unknown_person_is_not_found(app: Registers) -> None:
 
 def test_an_identity_key_id_is_not_a_person(app: Registers) -> None:
     accepted(app, seed=9)
-    key_id = app.identity_key_id(f.ENGLISH_AREA, "nhs", f.nhs_number(9))
+    key_id = app.identity_keys.key_id(f.ENGLISH_AREA, "nhs", f.nhs_number(9))
     with pytest.raises(PersonNotFoundError):
         app.get_person(key_id)
 

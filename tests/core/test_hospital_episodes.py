@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.areas import AreaDirectory
+from dsr_core.caller import Caller
 from dsr_core.errors import (
     AlreadyAdmittedError,
     DateOrderError,
@@ -36,44 +37,48 @@ def test_admission_sets_blue_and_the_in_hospital_setting(app: Registers) -> None
 
 def test_admission_in_scotland_sets_urgent_in_hospital(app: Registers) -> None:
     person_id = accepted(app, area=f.SCOTTISH_AREA, level="enhanced_monitoring")
-    app.admit(person_id, f.admission(), f.SCOTTISH_LEAD)
+    app.execute(person_id, f.admission(), Caller.of(f.SCOTTISH_LEAD))
     rating = app.get_person(person_id).rating
     assert rating is not None and rating.urgent_reason is UrgentReason.IN_HOSPITAL
 
 
 def test_a_referred_person_can_be_admitted_without_a_rating(app: Registers) -> None:
     person_id = referred(app)
-    app.admit(person_id, f.admission(), f.LEAD)
+    app.execute(person_id, f.admission(), Caller.of(f.LEAD))
     person = app.get_person(person_id)
     assert person.setting is Setting.IN_HOSPITAL and person.rating is None
 
 
 def test_accepting_someone_in_hospital_needs_the_inpatient_rating(app: Registers) -> None:
     person_id = referred(app)
-    app.record_consent(person_id, f.consent(), f.LEAD)
-    app.admit(person_id, f.admission(), f.LEAD)
+    app.execute(person_id, f.consent(), Caller.of(f.LEAD))
+    app.execute(person_id, f.admission(), Caller.of(f.LEAD))
     with pytest.raises(InpatientRatingError):
-        app.accept(
-            person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("red")), f.LEAD
+        app.execute(
+            person_id,
+            cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("red")),
+            Caller.of(f.LEAD),
         )
-    app.accept(
-        person_id, cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("blue")), f.LEAD
+    app.execute(
+        person_id,
+        cmd.Accept(accepted_on=date(2025, 2, 11), rating=f.rating("blue")),
+        Caller.of(f.LEAD),
     )
 
 
 def test_a_second_admission_while_admitted_is_refused(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(AlreadyAdmittedError):
-        app.admit(person_id, f.admission(admitted_on=date(2025, 3, 1)), f.LEAD)
+        app.execute(person_id, f.admission(admitted_on=date(2025, 3, 1)), Caller.of(f.LEAD))
 
 
 def test_a_non_blue_rating_during_an_admission_is_refused(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(InpatientRatingError):
-        app.change_rating(
+        app.execute(
             person_id,
             cmd.ChangeRating(changed_on=date(2025, 3, 1), rating=f.rating("red"), reason="x"),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
 
 
@@ -91,31 +96,31 @@ def test_a_detention_needs_the_act_and_section() -> None:
 def test_discharge_without_an_admission_is_refused(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(NotAdmittedError):
-        app.discharge(person_id, discharge(), f.LEAD)
+        app.execute(person_id, discharge(), Caller.of(f.LEAD))
 
 
 def test_discharge_before_admission_is_refused(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(DateOrderError) as error:
-        app.discharge(person_id, discharge(on=date(2025, 2, 9)), f.LEAD)
+        app.execute(person_id, discharge(on=date(2025, 2, 9)), Caller.of(f.LEAD))
     assert error.value.field == "discharged_on"
 
 
 def test_discharge_must_set_a_new_rating(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(InpatientRatingError):
-        app.discharge(person_id, discharge(level=None), f.LEAD)
+        app.execute(person_id, discharge(level=None), Caller.of(f.LEAD))
 
 
 def test_discharge_cannot_keep_blue(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(InpatientRatingError):
-        app.discharge(person_id, discharge(level="blue"), f.LEAD)
+        app.execute(person_id, discharge(level="blue"), Caller.of(f.LEAD))
 
 
 def test_discharge_sets_the_new_rating_and_closes_the_episode(app: Registers) -> None:
     person_id = admitted(app)
-    app.discharge(person_id, discharge(level="red"), f.LEAD)
+    app.execute(person_id, discharge(level="red"), Caller.of(f.LEAD))
     person = app.get_person(person_id)
     assert person.admission is None and person.last_discharged_on == date(2025, 5, 20)
     assert person.rating is not None and person.rating.level is RatingLevel.RED
@@ -131,7 +136,7 @@ def test_an_area_can_set_the_rating_given_on_discharge(make_settings, clock) -> 
     app = build_registers(settings, clock=clock)
     try:
         person_id = admitted(app)
-        app.discharge(person_id, discharge(level=None), f.LEAD)
+        app.execute(person_id, discharge(level=None), Caller.of(f.LEAD))
         rating = app.get_person(person_id).rating
         assert rating is not None and rating.level is RatingLevel.RED
     finally:
@@ -147,33 +152,31 @@ def test_the_area_directory_refuses_a_malformed_code() -> None:
 
 def test_a_death_in_hospital_closes_the_register_period(app: Registers) -> None:
     person_id = admitted(app)
-    result = app.discharge(person_id, discharge(level=None, destination="died"), f.LEAD)
+    result = app.execute(person_id, discharge(level=None, destination="died"), Caller.of(f.LEAD))
     assert result.events == ("Discharged", "Removed")
     assert app.get_person(person_id).status is Status.REMOVED
 
 
 def test_a_rating_on_discharge_of_a_referred_person_is_refused(app: Registers) -> None:
     person_id = referred(app)
-    app.admit(person_id, f.admission(), f.LEAD)
+    app.execute(person_id, f.admission(), Caller.of(f.LEAD))
     with pytest.raises(WrongStatusError):
-        app.discharge(person_id, discharge(level="green"), f.LEAD)
+        app.execute(person_id, discharge(level="green"), Caller.of(f.LEAD))
 
 
 def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(NotReadyForDischargeError, match="clinically ready"):
-        app.record_discharge_delay(
+        app.execute(
             person_id,
             cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="awaiting_housing"),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
-    app.mark_ready_for_discharge(
-        person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), f.LEAD
-    )
-    app.record_discharge_delay(
+    app.execute(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), Caller.of(f.LEAD))
+    app.execute(
         person_id,
         cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     stay = app.get_person(person_id).admission
     assert stay is not None
@@ -184,21 +187,21 @@ def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> No
 def test_ready_for_discharge_cannot_predate_admission(app: Registers) -> None:
     person_id = admitted(app)
     with pytest.raises(DateOrderError):
-        app.mark_ready_for_discharge(
-            person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 2, 1)), f.LEAD
+        app.execute(
+            person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 2, 1)), Caller.of(f.LEAD)
         )
 
 
 def test_a_readmission_cannot_predate_the_last_discharge(app: Registers) -> None:
     person_id = admitted(app)
-    app.discharge(person_id, discharge(), f.LEAD)
+    app.execute(person_id, discharge(), Caller.of(f.LEAD))
     with pytest.raises(DateOrderError):
-        app.admit(person_id, f.admission(admitted_on=date(2025, 5, 1)), f.LEAD)
+        app.execute(person_id, f.admission(admitted_on=date(2025, 5, 1)), Caller.of(f.LEAD))
 
 
 def test_a_placement_in_another_area_is_out_of_area(app: Registers) -> None:
     person_id = accepted(app)
-    app.change_placement(
+    app.execute(
         person_id,
         cmd.ChangePlacement(
             placement_type="residential_care",
@@ -207,7 +210,7 @@ def test_a_placement_in_another_area_is_out_of_area(app: Registers) -> None:
             chosen_by_person=False,
             needs={"housing": "Two-bedroom flat near family"},
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     person = app.get_person(person_id)
     assert person.placement is not None and person.placement.out_of_area

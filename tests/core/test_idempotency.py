@@ -5,6 +5,7 @@ import pytest
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.idempotency import Claim, IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from tests import factories as f
 from tests.core.stages import accepted
@@ -13,7 +14,7 @@ CHANGE = cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), r
 
 
 def run(app: Registers, claim: Claim, person_id: object) -> object:
-    return app.once(claim, lambda: app.change_rating(person_id, CHANGE, f.LEAD))  # type: ignore[arg-type]
+    return app.execute(person_id, CHANGE, Caller.of(f.LEAD, claim=claim))  # type: ignore[arg-type]
 
 
 def test_a_retry_with_the_same_key_returns_the_first_outcome(app: Registers) -> None:

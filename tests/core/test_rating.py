@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.errors import (
     DateOrderError,
     InpatientRatingError,
@@ -30,7 +31,7 @@ def change(
 
 def test_a_rating_change_records_when_why_and_the_risk_factors(app: Registers) -> None:
     person_id = accepted(app, level="amber")
-    app.change_rating(person_id, change("red"), f.LEAD)
+    app.execute(person_id, change("red"), Caller.of(f.LEAD))
     person = app.get_person(person_id)
     assert person.rating == Rating(level=RatingLevel.RED)
     assert person.rating_since == date(2025, 2, 1)
@@ -40,26 +41,28 @@ def test_a_rating_change_records_when_why_and_the_risk_factors(app: Registers) -
 def test_blue_without_an_admission_is_refused_on_acceptance(app: Registers) -> None:
     person_id = consented(app)
     with pytest.raises(InpatientRatingError):
-        app.accept(
-            person_id, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("blue")), f.LEAD
+        app.execute(
+            person_id,
+            cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("blue")),
+            Caller.of(f.LEAD),
         )
 
 
 def test_blue_without_an_admission_is_refused_as_a_rating_change(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(InpatientRatingError):
-        app.change_rating(person_id, change("blue"), f.LEAD)
+        app.execute(person_id, change("blue"), Caller.of(f.LEAD))
 
 
 def test_a_rating_from_another_nations_scheme_is_refused(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(RatingSchemeError):
-        app.change_rating(person_id, change("enhanced_monitoring"), f.LEAD)
+        app.execute(person_id, change("enhanced_monitoring"), Caller.of(f.LEAD))
 
 
 def test_a_scottish_person_is_rated_in_coming_home_categories(app: Registers) -> None:
     person_id = accepted(app, area=f.SCOTTISH_AREA, level="urgent", urgent_reason="support_at_risk")
-    app.change_rating(person_id, change("enhanced_monitoring"), f.SCOTTISH_LEAD)
+    app.execute(person_id, change("enhanced_monitoring"), Caller.of(f.SCOTTISH_LEAD))
     assert app.get_person(person_id).rating == Rating(level=RatingLevel.ENHANCED_MONITORING)
 
 
@@ -71,8 +74,8 @@ def test_an_urgent_rating_needs_its_reason() -> None:
 def test_appropriate_out_of_area_needs_a_chosen_out_of_area_placement(app: Registers) -> None:
     person_id = accepted(app, area=f.SCOTTISH_AREA, level="enhanced_monitoring")
     with pytest.raises(PlacementRuleError):
-        app.change_rating(person_id, change("appropriate_out_of_area"), f.SCOTTISH_LEAD)
-    app.change_placement(
+        app.execute(person_id, change("appropriate_out_of_area"), Caller.of(f.SCOTTISH_LEAD))
+    app.execute(
         person_id,
         cmd.ChangePlacement(
             placement_type="supported_living",
@@ -80,18 +83,18 @@ def test_appropriate_out_of_area_needs_a_chosen_out_of_area_placement(app: Regis
             started_on=date(2025, 1, 20),
             chosen_by_person=True,
         ),
-        f.SCOTTISH_LEAD,
+        Caller.of(f.SCOTTISH_LEAD),
     )
-    app.change_rating(person_id, change("appropriate_out_of_area"), f.SCOTTISH_LEAD)
+    app.execute(person_id, change("appropriate_out_of_area"), Caller.of(f.SCOTTISH_LEAD))
 
 
 def test_a_referred_person_has_no_rating_to_change(app: Registers) -> None:
     person_id = referred(app)
     with pytest.raises(WrongStatusError):
-        app.change_rating(person_id, change("red"), f.LEAD)
+        app.execute(person_id, change("red"), Caller.of(f.LEAD))
 
 
 def test_a_rating_change_cannot_predate_the_current_rating(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(DateOrderError):
-        app.change_rating(person_id, change("red", on=date(2025, 1, 13)), f.LEAD)
+        app.execute(person_id, change("red", on=date(2025, 1, 13)), Caller.of(f.LEAD))

@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.errors import (
     AgeRuleError,
     BeforeBirthError,
@@ -33,24 +34,28 @@ def test_a_scottish_area_rates_in_the_coming_home_scheme(app: Registers) -> None
 
 def test_a_referral_dated_in_the_future_is_rejected(app: Registers) -> None:
     with pytest.raises(FutureDateError) as error:
-        app.refer(f.referral(referred_on=date(2025, 9, 2)), f.LEAD)
+        app.execute(None, f.referral(referred_on=date(2025, 9, 2)), Caller.of(f.LEAD))
     assert error.value.field == "referred_on"
 
 
 def test_a_referral_dated_before_birth_is_rejected(app: Registers) -> None:
     with pytest.raises(BeforeBirthError):
-        app.refer(f.referral(referred_on=date(1980, 1, 1)), f.LEAD)
+        app.execute(None, f.referral(referred_on=date(1980, 1, 1)), Caller.of(f.LEAD))
 
 
 def test_today_is_judged_in_the_areas_time_zone(app: Registers, clock: f.FakeClock) -> None:
     """At 23:30 UTC on 31 August it is already 1 September in the UK (BST)."""
     clock.now = clock.now.replace(month=8, day=31, hour=23, minute=30)
-    app.refer(f.referral(referred_on=date(2025, 9, 1)), f.LEAD)
+    app.execute(None, f.referral(referred_on=date(2025, 9, 1)), Caller.of(f.LEAD))
 
 
 def test_scotlands_register_refuses_a_child(app: Registers) -> None:
     with pytest.raises(AgeRuleError):
-        app.refer(f.referral(area=f.SCOTTISH_AREA, date_of_birth=date(2010, 5, 5)), f.SCOTTISH_LEAD)
+        app.execute(
+            None,
+            f.referral(area=f.SCOTTISH_AREA, date_of_birth=date(2010, 5, 5)),
+            Caller.of(f.SCOTTISH_LEAD),
+        )
 
 
 def test_englands_register_takes_a_child(app: Registers) -> None:
@@ -74,33 +79,37 @@ def test_referring_a_number_already_on_the_areas_register_points_to_the_existing
 ) -> None:
     first = referred(app, seed=7)
     with pytest.raises(DuplicateReferralError) as error:
-        app.refer(f.referral(seed=7), f.LEAD)
+        app.execute(None, f.referral(seed=7), Caller.of(f.LEAD))
     assert error.value.existing_person_id == first
     assert error.value.on_register
 
 
 def test_the_same_number_may_be_referred_in_another_area(app: Registers) -> None:
     referred(app, seed=7)
-    other = app.refer(f.referral(area=f.OTHER_ENGLISH_AREA, seed=7), f.LEAD)
+    other = app.execute(None, f.referral(area=f.OTHER_ENGLISH_AREA, seed=7), Caller.of(f.LEAD))
     assert app.get_person(other.person_id).area == f.OTHER_ENGLISH_AREA
 
 
 def test_a_removed_persons_number_points_to_re_referral(app: Registers) -> None:
     person_id = referred(app, seed=7)
-    app.remove(
+    app.execute(
         person_id,
         cmd.Remove(removed_on=date(2025, 2, 1), reason_code="no_longer_meets_criteria"),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     with pytest.raises(DuplicateReferralError, match="re-referral") as error:
-        app.refer(f.referral(seed=7), f.LEAD)
+        app.execute(None, f.referral(seed=7), Caller.of(f.LEAD))
     assert not error.value.on_register
 
 
 def test_the_person_id_does_not_contain_or_derive_from_the_number(app: Registers) -> None:
     first = referred(app, seed=3)
-    app.remove(first, cmd.Remove(removed_on=date(2025, 2, 1), reason_code="stable"), f.LEAD)
-    second = app.refer(f.referral(area=f.OTHER_ENGLISH_AREA, seed=3), f.LEAD).person_id
+    app.execute(
+        first, cmd.Remove(removed_on=date(2025, 2, 1), reason_code="stable"), Caller.of(f.LEAD)
+    )
+    second = app.execute(
+        None, f.referral(area=f.OTHER_ENGLISH_AREA, seed=3), Caller.of(f.LEAD)
+    ).person_id
     number = f.nhs_number(3)
     assert first != second
     assert number not in first.hex and number not in second.hex
@@ -108,12 +117,12 @@ def test_the_person_id_does_not_contain_or_derive_from_the_number(app: Registers
 
 def test_a_referral_can_be_declined_with_a_reason(app: Registers) -> None:
     person_id = referred(app)
-    app.decline(
+    app.execute(
         person_id,
         cmd.DeclineReferral(
             declined_on=date(2025, 1, 12), reason_code="criteria_not_met", reason="x"
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     person = app.get_person(person_id)
     assert person.status is Status.DECLINED
@@ -123,30 +132,30 @@ def test_a_referral_can_be_declined_with_a_reason(app: Registers) -> None:
 def test_an_accepted_person_cannot_be_declined(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(WrongStatusError):
-        app.decline(
+        app.execute(
             person_id,
             cmd.DeclineReferral(declined_on=date(2025, 1, 15), reason_code="other", reason="x"),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
 
 
 def test_a_declined_person_takes_no_commands_but_re_referral(app: Registers) -> None:
     person_id = referred(app)
-    app.decline(
+    app.execute(
         person_id,
         cmd.DeclineReferral(
             declined_on=date(2025, 1, 12), reason_code="criteria_not_met", reason="x"
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     with pytest.raises(PersonNotActiveError):
-        app.record_consent(person_id, f.consent(), f.LEAD)
-    app.re_refer(
+        app.execute(person_id, f.consent(), Caller.of(f.LEAD))
+    app.execute(
         person_id,
         cmd.ReRefer(
             referred_on=date(2025, 3, 1), criteria=["in_hospital"], referred_by="GP", reason="x"
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     person = app.get_person(person_id)
     assert person.status is Status.REFERRED

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.cadences import CadencePolicy, DueKind, due_reviews
+from dsr_core.caller import Caller
 from tests import factories as f
 from tests.core.stages import accepted, admitted
 
@@ -55,10 +56,10 @@ def test_holding_the_review_closes_the_reminder_and_the_next_one_has_a_new_key(
     on(clock, date(2025, 2, 1))
     person_id = accepted(app)
     app.remind(person_id)
-    app.record_review(
+    app.execute(
         person_id,
         cmd.RecordReview(kind="register_review", held_on=date(2025, 2, 1), outcome="ok"),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     person = app.get_person(person_id)
     due = {(d.kind, d.since) for d in due_reviews(person, CadencePolicy())}

@@ -16,8 +16,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
-from dsr_core.domainmodel import replay
+from dsr_core.caller import Caller
 from dsr_core.errors import DsrError
+from dsr_core.history import replay
 from dsr_core.values import Rating, RatingLevel, Scheme, Status, UrgentReason
 from tests import factories as f
 
@@ -87,7 +88,7 @@ class PersonJourney(RuleBasedStateMachine):
     def refer(self, scottish: bool) -> None:
         self.area = f.SCOTTISH_AREA if scottish else f.ENGLISH_AREA
         referral = f.referral(area=self.area, referred_on=self.today)
-        self.person_id = self.app.refer(referral, f.LEAD).person_id
+        self.person_id = self.app.execute(None, referral, Caller.of(f.LEAD)).person_id
         self.model = Model(scheme=Scheme.SCOTLAND_COMING_HOME if scottish else Scheme.ENGLAND_RAG)
 
     @rule(wait=days)
@@ -95,7 +96,7 @@ class PersonJourney(RuleBasedStateMachine):
         self.clock.advance(days=wait)
         if self.attempt(
             self.model.status in ACTIVE,
-            lambda: self.app.record_consent(self.person_id, f.consent(self.today), f.LEAD),
+            lambda: self.app.execute(self.person_id, f.consent(self.today), Caller.of(f.LEAD)),
         ):
             self.model.consent = True
 
@@ -104,8 +105,8 @@ class PersonJourney(RuleBasedStateMachine):
         self.clock.advance(days=wait)
         if self.attempt(
             self.model.status in ACTIVE,
-            lambda: self.app.withdraw_consent(
-                self.person_id, cmd.WithdrawConsent(withdrawn_on=self.today), f.LEAD
+            lambda: self.app.execute(
+                self.person_id, cmd.WithdrawConsent(withdrawn_on=self.today), Caller.of(f.LEAD)
             ),
         ):
             self.model.status, self.model.consent = Status.REMOVED, False
@@ -121,8 +122,8 @@ class PersonJourney(RuleBasedStateMachine):
         )
         if self.attempt(
             allowed,
-            lambda: self.app.accept(
-                self.person_id, cmd.Accept(accepted_on=self.today, rating=rating), f.LEAD
+            lambda: self.app.execute(
+                self.person_id, cmd.Accept(accepted_on=self.today, rating=rating), Caller.of(f.LEAD)
             ),
         ):
             m.status = Status.ON_REGISTER
@@ -136,10 +137,10 @@ class PersonJourney(RuleBasedStateMachine):
         )
         self.attempt(
             allowed,
-            lambda: self.app.change_rating(
+            lambda: self.app.execute(
                 self.person_id,
                 cmd.ChangeRating(changed_on=self.today, rating=rating, reason="r"),
-                f.LEAD,
+                Caller.of(f.LEAD),
             ),
         )
 
@@ -149,7 +150,9 @@ class PersonJourney(RuleBasedStateMachine):
         m = self.model
         if self.attempt(
             m.status in ACTIVE and not m.admitted,
-            lambda: self.app.admit(self.person_id, f.admission(admitted_on=self.today), f.LEAD),
+            lambda: self.app.execute(
+                self.person_id, f.admission(admitted_on=self.today), Caller.of(f.LEAD)
+            ),
         ):
             m.admitted, m.ready = True, False
 
@@ -159,8 +162,8 @@ class PersonJourney(RuleBasedStateMachine):
         m = self.model
         if self.attempt(
             m.status in ACTIVE and m.admitted,
-            lambda: self.app.mark_ready_for_discharge(
-                self.person_id, cmd.MarkReadyForDischarge(ready_on=self.today), f.LEAD
+            lambda: self.app.execute(
+                self.person_id, cmd.MarkReadyForDischarge(ready_on=self.today), Caller.of(f.LEAD)
             ),
         ):
             m.ready = True
@@ -171,10 +174,10 @@ class PersonJourney(RuleBasedStateMachine):
         m = self.model
         self.attempt(
             m.status in ACTIVE and m.admitted and m.ready,
-            lambda: self.app.record_discharge_delay(
+            lambda: self.app.execute(
                 self.person_id,
                 cmd.RecordDischargeDelay(recorded_on=self.today, delay_reason="awaiting_housing"),
-                f.LEAD,
+                Caller.of(f.LEAD),
             ),
         )
 
@@ -189,10 +192,10 @@ class PersonJourney(RuleBasedStateMachine):
         destination = "died" if died else "family_home"
         if self.attempt(
             m.status in ACTIVE and m.admitted and rating_ok,
-            lambda: self.app.discharge(
+            lambda: self.app.execute(
                 self.person_id,
                 cmd.Discharge(discharged_on=self.today, destination=destination, rating=rating),
-                f.LEAD,
+                Caller.of(f.LEAD),
             ),
         ):
             m.admitted = False
@@ -209,7 +212,7 @@ class PersonJourney(RuleBasedStateMachine):
         )
         if self.attempt(
             self.model.status in ACTIVE,
-            lambda: self.app.change_placement(
+            lambda: self.app.execute(
                 self.person_id,
                 cmd.ChangePlacement(
                     placement_type="supported_living",
@@ -217,7 +220,7 @@ class PersonJourney(RuleBasedStateMachine):
                     started_on=self.today,
                     chosen_by_person=chosen,
                 ),
-                f.LEAD,
+                Caller.of(f.LEAD),
             ),
         ):
             self.model.out_of_area, self.model.chosen = out_of_area, chosen
@@ -228,8 +231,10 @@ class PersonJourney(RuleBasedStateMachine):
         m = self.model
         if self.attempt(
             m.status in ACTIVE and not m.admitted,
-            lambda: self.app.remove(
-                self.person_id, cmd.Remove(removed_on=self.today, reason_code="stable"), f.LEAD
+            lambda: self.app.execute(
+                self.person_id,
+                cmd.Remove(removed_on=self.today, reason_code="stable"),
+                Caller.of(f.LEAD),
             ),
         ):
             m.status = Status.REMOVED
@@ -239,12 +244,12 @@ class PersonJourney(RuleBasedStateMachine):
         self.clock.advance(days=wait)
         if self.attempt(
             self.model.status is Status.REFERRED,
-            lambda: self.app.decline(
+            lambda: self.app.execute(
                 self.person_id,
                 cmd.DeclineReferral(
                     declined_on=self.today, reason_code="criteria_not_met", reason="r"
                 ),
-                f.LEAD,
+                Caller.of(f.LEAD),
             ),
         ):
             self.model.status = Status.DECLINED
@@ -254,12 +259,12 @@ class PersonJourney(RuleBasedStateMachine):
         self.clock.advance(days=wait)
         if self.attempt(
             self.model.status in (Status.REMOVED, Status.DECLINED),
-            lambda: self.app.re_refer(
+            lambda: self.app.execute(
                 self.person_id,
                 cmd.ReRefer(
                     referred_on=self.today, criteria=["in_hospital"], referred_by="GP", reason="r"
                 ),
-                f.LEAD,
+                Caller.of(f.LEAD),
             ),
         ):
             self.model.status, self.model.consent = Status.REFERRED, False

@@ -14,21 +14,24 @@ from uuid import UUID
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from tests import factories as f
 
 Step = Callable[[Registers, UUID], object]
 
 STEPS: list[tuple[str, Step]] = [
-    ("consent", lambda app, pid: app.record_consent(pid, f.consent(date(2025, 1, 11)), f.LEAD)),
+    ("consent", lambda app, pid: app.execute(pid, f.consent(date(2025, 1, 11)), Caller.of(f.LEAD))),
     (
         "amber",
-        lambda app, pid: app.accept(
-            pid, cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("amber")), f.LEAD
+        lambda app, pid: app.execute(
+            pid,
+            cmd.Accept(accepted_on=date(2025, 1, 14), rating=f.rating("amber")),
+            Caller.of(f.LEAD),
         ),
     ),
     (
         "red",
-        lambda app, pid: app.change_rating(
+        lambda app, pid: app.execute(
             pid,
             cmd.ChangeRating(
                 changed_on=date(2025, 2, 1),
@@ -36,13 +39,16 @@ STEPS: list[tuple[str, Step]] = [
                 reason="Placement breaking down",
                 risk_factors=["placement_breakdown"],
             ),
-            f.LEAD,
+            Caller.of(f.LEAD),
         ),
     ),
-    ("admitted", lambda app, pid: app.admit(pid, f.admission(date(2025, 2, 10)), f.LEAD)),
+    (
+        "admitted",
+        lambda app, pid: app.execute(pid, f.admission(date(2025, 2, 10)), Caller.of(f.LEAD)),
+    ),
     (
         "cetr",
-        lambda app, pid: app.record_review(
+        lambda app, pid: app.execute(
             pid,
             cmd.RecordReview(
                 kind="cetr",
@@ -56,51 +62,51 @@ STEPS: list[tuple[str, Step]] = [
                     }
                 ],
             ),
-            f.LEAD,
+            Caller.of(f.LEAD),
         ),
     ),
     (
         "ready",
-        lambda app, pid: app.mark_ready_for_discharge(
-            pid, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), f.LEAD
+        lambda app, pid: app.execute(
+            pid, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), Caller.of(f.LEAD)
         ),
     ),
     (
         "delayed",
-        lambda app, pid: app.record_discharge_delay(
+        lambda app, pid: app.execute(
             pid,
             cmd.RecordDischargeDelay(
                 recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"
             ),
-            f.LEAD,
+            Caller.of(f.LEAD),
         ),
     ),
     (
         "discharged",
-        lambda app, pid: app.discharge(
+        lambda app, pid: app.execute(
             pid,
             cmd.Discharge(
                 discharged_on=date(2025, 5, 20),
                 destination="supported_housing",
                 rating=f.rating("red"),
             ),
-            f.LEAD,
+            Caller.of(f.LEAD),
         ),
     ),
     (
         "green",
-        lambda app, pid: app.change_rating(
+        lambda app, pid: app.execute(
             pid,
             cmd.ChangeRating(
                 changed_on=date(2025, 6, 20), rating=f.rating("green"), reason="Settled at home"
             ),
-            f.LEAD,
+            Caller.of(f.LEAD),
         ),
     ),
     (
         "removed",
-        lambda app, pid: app.remove(
-            pid, cmd.Remove(removed_on=date(2025, 9, 25), reason_code="stable"), f.LEAD
+        lambda app, pid: app.execute(
+            pid, cmd.Remove(removed_on=date(2025, 9, 25), reason_code="stable"), Caller.of(f.LEAD)
         ),
     ),
 ]
@@ -123,7 +129,9 @@ EVENT_TYPES = [
 def play(app: Registers, clock: f.FakeClock, until: str | None = None, seed: int = 1) -> UUID:
     """Enter the journey (all typed in on 30 September 2025), stopping after `until`."""
     clock.now = datetime(2025, 9, 30, 12, tzinfo=UTC)
-    person_id = app.refer(f.referral(referred_on=date(2025, 1, 10), seed=seed), f.LEAD).person_id
+    person_id = app.execute(
+        None, f.referral(referred_on=date(2025, 1, 10), seed=seed), Caller.of(f.LEAD)
+    ).person_id
     for name, step in STEPS:
         step(app, person_id)
         if name == until:

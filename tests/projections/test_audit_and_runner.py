@@ -5,6 +5,7 @@ import pytest
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_projections.audit import person_trail, verify
 from dsr_projections.runner import ProjectionRunner
 from tests import factories as f
@@ -16,10 +17,10 @@ def test_the_audit_trail_has_one_row_per_event_with_who_when_and_why(
     app: Registers, runner: ProjectionRunner
 ) -> None:
     person_id = accepted(app)
-    app.change_rating(
+    app.execute(
         person_id,
         cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="Crisis"),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     runner.catch_up()
     trail = person_trail(runner.db, person_id)
@@ -99,7 +100,7 @@ def test_a_failing_cycle_is_retried_and_the_runner_recovers(
 
     monkeypatch.setattr(audit, "process", flaky)
     runner.poll_interval = 0.05
-    result = app.refer(f.referral(), f.LEAD)
+    result = app.execute(None, f.referral(), Caller.of(f.LEAD))
     thread = runner.start()
     try:
         assert runner.wait_for(result.position, timeout=15)
@@ -160,7 +161,7 @@ def test_a_reader_can_wait_for_its_own_write(app: Registers, runner: ProjectionR
     runner.poll_interval = 0.05
     thread = runner.start()
     try:
-        result = app.refer(f.referral(), f.LEAD)
+        result = app.execute(None, f.referral(), Caller.of(f.LEAD))
         assert runner.wait_for(result.position, timeout=10)
     finally:
         runner.stop()

@@ -16,6 +16,7 @@ from uuid import UUID
 import pytest
 
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person, Stamp
 from dsr_core.values import (
     Actor,
@@ -163,7 +164,7 @@ def test_the_projection_worker_passes_a_poisoned_event(
     if backend != "postgres":
         pytest.skip("the database that refuses NUL is PostgreSQL")
     poisoned_person(app, clock)
-    app.refer(f.referral(seed=2), f.LEAD)  # a clean event after it
+    app.execute(None, f.referral(seed=2), Caller.of(f.LEAD))  # a clean event after it
     head = runner.head()
     worker = start_worker(make_settings())
     try:
@@ -192,11 +193,11 @@ def test_one_failing_projection_is_named_and_the_others_keep_going(
 
     runner = build_runner(make_settings(), app, projections=[_FailsOnMarkedEvents, AuditProjection])
     try:
-        first = app.refer(f.referral(seed=1), f.LEAD)
-        bad = app.refer(f.referral(seed=2), f.LEAD)
+        first = app.execute(None, f.referral(seed=1), Caller.of(f.LEAD))
+        bad = app.execute(None, f.referral(seed=2), Caller.of(f.LEAD))
         _FailsOnMarkedEvents.poisoned = {bad.person_id}
         for seed in range(3, 1200):  # more than two batches beyond the bad event
-            app.refer(f.referral(seed=seed), f.LEAD)
+            app.execute(None, f.referral(seed=seed), Caller.of(f.LEAD))
         head = runner.head()
         for _ in range(40):
             runner.run_once()

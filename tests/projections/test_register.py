@@ -2,6 +2,7 @@ from datetime import date
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_projections.register import RegisterQuery, query_register
 from dsr_projections.runner import ProjectionRunner
 from tests import factories as f
@@ -39,8 +40,10 @@ def test_removed_and_withdrawn_people_leave_the_register(
     stays = accepted(app, seed=1)
     leaves = accepted(app, seed=2)
     withdraws = accepted(app, seed=3)
-    app.remove(leaves, cmd.Remove(removed_on=date(2025, 3, 1), reason_code="stable"), f.LEAD)
-    app.withdraw_consent(withdraws, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), f.LEAD)
+    app.execute(
+        leaves, cmd.Remove(removed_on=date(2025, 3, 1), reason_code="stable"), Caller.of(f.LEAD)
+    )
+    app.execute(withdraws, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), Caller.of(f.LEAD))
     assert [r["person_id"] for r in register(runner)] == [str(stays)]
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.settings import Settings
 from dsr_projections.access_log import Access, AccessLog
 from dsr_projections.anchors import Checkpoint
@@ -81,10 +82,10 @@ def problems(
 
 def views(app: Registers, person_id: UUID, times: int) -> None:
     for n in range(times):
-        app.record_views(
+        app.execute(
             person_id,
             cmd.RecordViews(recorded_on=date(2025, 2, 1), person=f"Wants a garden ({n})."),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
 
 

@@ -18,6 +18,7 @@ from uuid import UUID
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.cadences import due_reviews
+from dsr_core.caller import Caller
 from dsr_core.errors import DsrError
 from dsr_core.reminders import ReminderPolicy, reminder_key
 from dsr_core.values import Status
@@ -40,31 +41,35 @@ def act(app: Registers, rng: random.Random, person_id: UUID, today: date) -> Non
     choice = rng.random()
     try:
         if person.admission is None and choice < 0.06:
-            app.admit(person_id, f.admission(admitted_on=today), f.LEAD)
+            app.execute(person_id, f.admission(admitted_on=today), Caller.of(f.LEAD))
         elif person.admission is not None and choice < 0.10:
-            app.discharge(
+            app.execute(
                 person_id,
                 cmd.Discharge(
                     discharged_on=today, destination="family_home", rating=f.rating("amber")
                 ),
-                f.LEAD,
+                Caller.of(f.LEAD),
             )
         elif person.admission is None and choice < 0.16:
             level = rng.choice(["red", "amber", "green"])
-            app.change_rating(
+            app.execute(
                 person_id,
                 cmd.ChangeRating(changed_on=today, rating=f.rating(level), reason="weekly review"),
-                f.LEAD,
+                Caller.of(f.LEAD),
             )
         elif choice < 0.30:
             kind = rng.choice(
                 ["cetr", "register_review", "commissioner_oversight_visit", "community_cetr"]
             )
-            app.record_review(
-                person_id, cmd.RecordReview(kind=kind, held_on=today, outcome="held"), f.LEAD
+            app.execute(
+                person_id,
+                cmd.RecordReview(kind=kind, held_on=today, outcome="held"),
+                Caller.of(f.LEAD),
             )
         elif person.admission is None and choice < 0.305:
-            app.remove(person_id, cmd.Remove(removed_on=today, reason_code="stable"), f.LEAD)
+            app.execute(
+                person_id, cmd.Remove(removed_on=today, reason_code="stable"), Caller.of(f.LEAD)
+            )
     except DsrError:
         pass  # a refused step is simply not taken
 
@@ -76,9 +81,13 @@ def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
     at(clock, START)
     people = []
     for seed in range(PEOPLE):
-        person_id = app.refer(f.referral(referred_on=START, seed=seed + 1), f.LEAD).person_id
-        app.record_consent(person_id, f.consent(START), f.LEAD)
-        app.accept(person_id, cmd.Accept(accepted_on=START, rating=f.rating("amber")), f.LEAD)
+        person_id = app.execute(
+            None, f.referral(referred_on=START, seed=seed + 1), Caller.of(f.LEAD)
+        ).person_id
+        app.execute(person_id, f.consent(START), Caller.of(f.LEAD))
+        app.execute(
+            person_id, cmd.Accept(accepted_on=START, rating=f.rating("amber")), Caller.of(f.LEAD)
+        )
         people.append(person_id)
 
     expected_issued: set[tuple[UUID, str]] = set()

@@ -9,6 +9,7 @@ import pytest
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_projections.national_dataset import Period
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots
@@ -33,12 +34,12 @@ def test_the_same_period_produced_twice_is_byte_identical_and_stored_once(
     # On 5 October a discharge on 28 September is entered late: September's snapshot,
     # produced again, still shows what was recorded by the end of September.
     clock.now = datetime(2025, 10, 5, 12, tzinfo=UTC)
-    app.discharge(
+    app.execute(
         person_id,
         cmd.Discharge(
             discharged_on=date(2025, 9, 28), destination="family_home", rating=f.rating("red")
         ),
-        f.LEAD,
+        Caller.of(f.LEAD),
     )
     runner.catch_up()
     second = snapshots.register_snapshot(app, runner.db, f.ENGLISH_AREA, september)

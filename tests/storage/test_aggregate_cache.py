@@ -7,6 +7,7 @@ from threading import Barrier, Thread
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
+from dsr_core.caller import Caller
 from dsr_core.domainmodel import Stamp
 from dsr_core.errors import DsrError
 from dsr_core.values import Views
@@ -26,12 +27,12 @@ def test_a_cached_person_shows_a_change_made_by_another_process(
     app.get_person(person_id)  # now cached here
     other = build_registers(make_settings())
     try:
-        other.record_views(person_id, views("Near my sister"), f.LEAD)
+        other.execute(person_id, views("Near my sister"), Caller.of(f.LEAD))
     finally:
         other.close()
     person = app.get_person(person_id)
     assert person.views is not None and person.views.person == "Near my sister"
-    app.record_views(person_id, views("Back home"), f.LEAD)  # no version clash either
+    app.execute(person_id, views("Back home"), Caller.of(f.LEAD))  # no version clash either
     assert app.get_person(person_id).version == person.version + 1
 
 
@@ -53,7 +54,7 @@ def test_the_cache_can_be_turned_off(make_settings: SettingsFactory) -> None:
     try:
         assert registers.repository.cache is None
         person_id = accepted(registers)
-        registers.record_views(person_id, views("Near my sister"), f.LEAD)
+        registers.execute(person_id, views("Near my sister"), Caller.of(f.LEAD))
         assert registers.get_person(person_id).views is not None
     finally:
         registers.close()
@@ -74,7 +75,7 @@ def test_threads_changing_one_person_each_see_a_whole_version(app: Registers) ->
             for n in range(10):
                 text = f"thread {index} view {n}"
                 try:
-                    app.record_views(person_id, views(text), f.LEAD)
+                    app.execute(person_id, views(text), Caller.of(f.LEAD))
                 except DsrError:
                     continue  # lost a race: a version clash, reported to the caller
                 acknowledged.append(text)

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
+from dsr_core.caller import Caller
 from dsr_core.event_cache import EventCache
 from tests import factories as f
 from tests.conftest import SettingsFactory
@@ -83,7 +84,7 @@ def test_history_shows_an_event_another_process_saved_after_it_was_cached(
     other = build_registers(make_settings())
     try:
         views = cmd.RecordViews(recorded_on=date(2025, 2, 1), person="Near my sister")
-        other.record_views(person_id, views, f.LEAD)
+        other.execute(person_id, views, Caller.of(f.LEAD))
     finally:
         other.close()
     after = app.history(person_id)

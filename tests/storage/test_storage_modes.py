@@ -11,6 +11,7 @@ import pytest
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import IDENTITY_KEY_FILE, build_registers
+from dsr_core.caller import Caller
 from dsr_core.errors import ConcurrentWriteError, DuplicateReferralError, VersionMismatchError
 from dsr_core.settings import Settings
 from tests import factories as f
@@ -33,7 +34,7 @@ def test_records_survive_a_restart(make_settings: SettingsFactory, clock: f.Fake
     try:
         assert second.get_person(person_id).version == 3
         with pytest.raises(DuplicateReferralError):
-            second.refer(f.referral(seed=21), f.LEAD)
+            second.execute(None, f.referral(seed=21), Caller.of(f.LEAD))
     finally:
         second.close()
 
@@ -64,11 +65,10 @@ def test_event_payloads_are_encrypted_at_rest_when_a_key_is_set(
 def test_a_stale_version_is_refused_and_nothing_is_written(app: Registers) -> None:
     person_id = accepted(app)
     with pytest.raises(VersionMismatchError) as error:
-        app.change_rating(
+        app.execute(
             person_id,
             cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="x"),
-            f.LEAD,
-            expected_version=2,
+            Caller.of(f.LEAD, expected_version=2),
         )
     assert error.value.current == 3
     assert app.get_person(person_id).version == 3
@@ -82,11 +82,10 @@ def test_concurrent_edits_of_one_person_save_exactly_one(app: Registers) -> None
     def edit(level: str) -> None:
         barrier.wait()
         try:
-            app.change_rating(
+            app.execute(
                 person_id,
                 cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating(level), reason="x"),
-                f.LEAD,
-                expected_version=3,
+                Caller.of(f.LEAD, expected_version=3),
             )
             outcomes.append("saved")
         except (ConcurrentWriteError, VersionMismatchError):
@@ -106,12 +105,14 @@ def test_concurrent_edits_of_one_person_save_exactly_one(app: Registers) -> None
 def test_long_histories_are_snapshotted_and_read_back_identically(app: Registers) -> None:
     person_id = accepted(app)
     for day in range(1, 60):
-        app.record_views(
-            person_id, cmd.RecordViews(recorded_on=date(2025, 3, 1), person=f"view {day}"), f.LEAD
+        app.execute(
+            person_id,
+            cmd.RecordViews(recorded_on=date(2025, 3, 1), person=f"view {day}"),
+            Caller.of(f.LEAD),
         )
     assert app.snapshots is not None
     assert list(app.snapshots.get(person_id))
-    from dsr_core.domainmodel import replay
+    from dsr_core.history import replay
 
     replayed = replay(app.events.get(person_id))  # type: ignore[arg-type]
     assert replayed is not None
@@ -121,14 +122,14 @@ def test_long_histories_are_snapshotted_and_read_back_identically(app: Registers
 def test_the_embedded_mode_creates_a_private_identity_key_once(tmp_path: os.PathLike[str]) -> None:
     settings = Settings(data_dir=tmp_path, database_url=None, identity_key=None)
     first = build_registers(settings)
-    person_id = first.refer(f.referral(seed=41), f.LEAD).person_id
+    person_id = first.execute(None, f.referral(seed=41), Caller.of(f.LEAD)).person_id
     first.close()
     key_file = settings.data_dir / IDENTITY_KEY_FILE
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     second = build_registers(settings)
     try:
         with pytest.raises(DuplicateReferralError) as error:
-            second.refer(f.referral(seed=41), f.LEAD)
+            second.execute(None, f.referral(seed=41), Caller.of(f.LEAD))
         assert error.value.existing_person_id == person_id
     finally:
         second.close()
@@ -148,7 +149,7 @@ def test_the_embedded_data_directory_and_its_files_are_private(tmp_path: Path) -
     app = build_registers(settings)
     runner = build_runner(settings, app)
     try:
-        app.refer(f.referral(seed=42), f.LEAD)
+        app.execute(None, f.referral(seed=42), Caller.of(f.LEAD))
         runner.catch_up()
         assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
         files = [p for p in data_dir.iterdir() if p.is_file()]

@@ -11,6 +11,7 @@ from datetime import date
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.caller import Caller
 from dsr_core.settings import Settings
 from dsr_projections.runner import ProjectionRunner
 from tests import factories as f
@@ -54,12 +55,12 @@ def test_a_killed_worker_resumes_without_losing_or_doubling_rows(
 ) -> None:
     for seed in range(1, 121):
         person_id = admitted(app, seed=seed)
-        app.discharge(
+        app.execute(
             person_id,
             cmd.Discharge(
                 discharged_on=date(2025, 5, 1), destination="family_home", rating=f.rating("red")
             ),
-            f.LEAD,
+            Caller.of(f.LEAD),
         )
     head = runner.head()
     settings = make_settings()

@@ -16,9 +16,10 @@ from pydantic import AwareDatetime, BaseModel
 
 from dsr_core import commands as cmd
 from dsr_core.application import CommandResult, Registers
+from dsr_core.caller import Caller
 from dsr_core.errors import InvalidInputError, PersonNotFoundError
 from dsr_core.idempotency import Claim
-from dsr_core.values import Actor, Role
+from dsr_core.values import Role
 from dsr_http.auth import Principal
 from dsr_http.bodies import StrictJsonRoute
 from dsr_http.deps import (
@@ -26,7 +27,6 @@ from dsr_http.deps import (
     PRACTICE,
     RECORD_READERS,
     CurrentUser,
-    Services,
     ServicesDep,
     actor,
     record_access,
@@ -72,25 +72,19 @@ def parse_if_match(value: str | None) -> int | None:
     return int(text)
 
 
-def run_command(
-    request: Request,
-    response: Response,
-    services: Services,
-    principal: Principal,
-    body: BaseModel,
-    idempotency_key: str | None,
-    command: Callable[[Actor], CommandResult],
-    area: str | None,
-    created: bool = False,
-) -> CommandResponse:
-    registers = services.registers
-    claim = None
-    if idempotency_key is not None:
-        digest = hashlib.sha256(
-            f"{request.method} {request.url.path}\n{body.model_dump_json()}".encode()
-        ).hexdigest()
-        claim = Claim(principal.sub, idempotency_key, digest)
-    result = registers.once(claim, lambda: command(actor(principal, area)))
+def claim_for(
+    request: Request, principal: Principal, body: BaseModel, idempotency_key: str | None
+) -> Claim | None:
+    """An Idempotency-Key binds this user, this method and path, and this exact body."""
+    if idempotency_key is None:
+        return None
+    digest = hashlib.sha256(
+        f"{request.method} {request.url.path}\n{body.model_dump_json()}".encode()
+    ).hexdigest()
+    return Claim(principal.sub, idempotency_key, digest)
+
+
+def answer(response: Response, result: CommandResult, *, created: bool = False) -> CommandResponse:
     response.headers["ETag"] = f'"{result.version}"'
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -110,24 +104,21 @@ def refer(
 ) -> CommandResponse:
     """Refer a person to an area's register: creates their record."""
     require(principal, PRACTICE, body.area)
-    return run_command(
-        request,
-        response,
-        services,
-        principal,
-        body,
-        idempotency_key,
-        lambda by: services.registers.refer(body, by),
-        body.area,
-        created=True,
+    caller = Caller.of(
+        actor(principal, body.area),
+        areas=principal.areas,
+        claim=claim_for(request, principal, body, idempotency_key),
     )
+    return answer(response, services.registers.execute(None, body, caller), created=True)
 
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """A command's route: its path under the person, its type (which picks its handler),
+    its operationId and summary, and the roles that may send it."""
+
     path: str
-    model: type[BaseModel]
-    method: str
+    model: type[cmd.Command]
     operation_id: str
     summary: str
     roles: tuple[Role, ...] = PRACTICE
@@ -137,28 +128,24 @@ COMMANDS = [
     CommandSpec(
         "consents",
         cmd.RecordConsent,
-        "record_consent",
         "recordConsent",
         "Record consent, a best-interests decision or another lawful basis.",
     ),
     CommandSpec(
         "consent-withdrawals",
         cmd.WithdrawConsent,
-        "withdraw_consent",
         "withdrawConsent",
         "Record that consent was withdrawn: the person leaves the register.",
     ),
     CommandSpec(
         "data-sharing-objections",
         cmd.RecordNationalDataObjection,
-        "record_national_data_objection",
         "recordDataSharingObjection",
         "Record an objection (or its withdrawal) to record-level national sharing.",
     ),
     CommandSpec(
         "acceptances",
         cmd.Accept,
-        "accept",
         "acceptPerson",
         "Accept the person onto the register with an initial rating.",
         LEAD_ONLY,
@@ -166,7 +153,6 @@ COMMANDS = [
     CommandSpec(
         "declines",
         cmd.DeclineReferral,
-        "decline",
         "declineReferral",
         "Decline the referral, with a reason.",
         LEAD_ONLY,
@@ -174,85 +160,73 @@ COMMANDS = [
     CommandSpec(
         "ratings",
         cmd.ChangeRating,
-        "change_rating",
         "changeRating",
         "Change the rating, with the reason and risk factors.",
     ),
-    CommandSpec("admissions", cmd.Admit, "admit", "admitPerson", "Record a hospital admission."),
+    CommandSpec("admissions", cmd.Admit, "admitPerson", "Record a hospital admission."),
     CommandSpec(
         "discharge-readiness",
         cmd.MarkReadyForDischarge,
-        "mark_ready_for_discharge",
         "markReadyForDischarge",
         "Record the date the person was clinically ready.",
     ),
     CommandSpec(
         "discharge-delays",
         cmd.RecordDischargeDelay,
-        "record_discharge_delay",
         "recordDischargeDelay",
         "Record why a ready person is still in hospital.",
     ),
     CommandSpec(
         "discharges",
         cmd.Discharge,
-        "discharge",
         "dischargePerson",
         "Record a discharge and the new rating.",
     ),
     CommandSpec(
         "placements",
         cmd.ChangePlacement,
-        "change_placement",
         "changePlacement",
         "Record where the person now lives and what they need to move home.",
     ),
     CommandSpec(
         "views",
         cmd.RecordViews,
-        "record_views",
         "recordViews",
         "Record the person's and their family's views.",
     ),
     CommandSpec(
         "risk-factors",
         cmd.RecordRiskFactors,
-        "record_risk_factors",
         "recordRiskFactors",
         "Record current risk factors.",
     ),
     CommandSpec(
         "professionals",
         cmd.AssignProfessional,
-        "assign_professional",
         "assignProfessional",
         "Assign a key professional.",
     ),
     CommandSpec(
         "reviews",
         cmd.RecordReview,
-        "record_review",
         "recordReview",
         "Record a review (C(E)TR, LAEP, MDT, visit...) and its actions.",
     ),
     CommandSpec(
         "action-completions",
         cmd.CompleteAction,
-        "complete_action",
         "completeAction",
         "Record that an action from a review is done.",
     ),
     CommandSpec(
         "corrections",
         cmd.CorrectDetails,
-        "correct_details",
         "correctDetails",
         "Correct identifying details; the earlier values stay in the history.",
     ),
     CommandSpec(
         "transfers",
         cmd.Transfer,
-        "transfer",
         "transferPerson",
         "Transfer funding responsibility to another area.",
         LEAD_ONLY,
@@ -260,7 +234,6 @@ COMMANDS = [
     CommandSpec(
         "removals",
         cmd.Remove,
-        "remove",
         "removePerson",
         "Remove the person from the register, with a reason.",
         LEAD_ONLY,
@@ -268,7 +241,6 @@ COMMANDS = [
     CommandSpec(
         "re-referrals",
         cmd.ReRefer,
-        "re_refer",
         "reReferPerson",
         "Re-refer a removed or declined person: a new period on the same record.",
     ),
@@ -291,21 +263,15 @@ def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
         require(principal, spec.roles)
         if getattr(body, "to_area", None) not in (None, *principal.areas):
             raise ForbiddenError("You can only transfer to one of your areas.")
-        expected = parse_if_match(if_match)
-        method = getattr(services.registers, spec.method)
         # The application checks the person is in the caller's areas on the version it
         # loads to change, and records the actor in the person's area: one load, not two.
-        with services.registers.within(principal.areas):
-            return run_command(
-                request,
-                response,
-                services,
-                principal,
-                body,
-                idempotency_key,
-                lambda by: method(person_id, body, by, expected_version=expected),
-                area=None,
-            )
+        caller = Caller.of(
+            actor(principal, None),
+            areas=principal.areas,
+            expected_version=parse_if_match(if_match),
+            claim=claim_for(request, principal, body, idempotency_key),
+        )
+        return answer(response, services.registers.execute(person_id, body, caller))
 
     endpoint.__doc__ = spec.summary
     endpoint.__name__ = spec.operation_id

@@ -1,0 +1,220 @@
+"""One small handler per command type: turn a validated command into the aggregate's call.
+
+`Registers.execute` loads the person, checks the caller's scope and version, looks the
+handler up by the command's *type* in `HANDLERS`, runs it, and saves once. Handlers get
+primitive values across to the aggregate, so the domain never sees a request model;
+what else a command must save (identity keys) or answer (a review's id) comes back as
+an `Outcome`. Adding a command is a command model, a handler and one `@handles` line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from eventsourcing.domain import Aggregate
+
+from dsr_core import commands as cmd
+from dsr_core.areas import AreaDirectory
+from dsr_core.domainmodel import Person, Stamp
+from dsr_core.identity_keys import IdentityKeys
+from dsr_core.values import Consent, HospitalStay, Placement, Professional, Status, Views
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    """What a handler may use besides the person: who acts and when, area settings, keys."""
+
+    stamp: Stamp
+    areas: AreaDirectory
+    identity_keys: IdentityKeys
+
+
+@dataclass
+class Outcome:
+    """Other aggregates to save with the person, and values to add to the answer."""
+
+    also_save: list[Aggregate] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+C = TypeVar("C", bound=cmd.Command)
+Handler = Callable[[Person, C, HandlerContext], Outcome | None]
+HANDLERS: dict[type[cmd.Command], Handler[Any]] = {}
+
+
+def handles(kind: type[C]) -> Callable[[Handler[C]], Handler[C]]:
+    """Register a handler for one command type (mypy checks the handler takes that type)."""
+
+    def register(handler: Handler[C]) -> Handler[C]:
+        if kind in HANDLERS:
+            raise TypeError(f"{kind.__name__} already has a handler")
+        HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+@handles(cmd.DeclineReferral)
+def decline(person: Person, c: cmd.DeclineReferral, ctx: HandlerContext) -> None:
+    person.decline(
+        declined_on=c.declined_on, reason_code=c.reason_code, reason=c.reason, by=ctx.stamp
+    )
+
+
+@handles(cmd.RecordConsent)
+def record_consent(person: Person, c: cmd.RecordConsent, ctx: HandlerContext) -> None:
+    consent = Consent(basis=c.basis, decided_on=c.decided_on, decided_by=c.decided_by, note=c.note)
+    person.record_consent(consent=consent, by=ctx.stamp)
+
+
+@handles(cmd.WithdrawConsent)
+def withdraw_consent(person: Person, c: cmd.WithdrawConsent, ctx: HandlerContext) -> None:
+    person.withdraw_consent(withdrawn_on=c.withdrawn_on, reason=c.reason, by=ctx.stamp)
+
+
+@handles(cmd.RecordNationalDataObjection)
+def record_objection(
+    person: Person, c: cmd.RecordNationalDataObjection, ctx: HandlerContext
+) -> None:
+    person.record_national_data_objection(
+        objects=c.objects, recorded_on=c.recorded_on, reason=c.reason, by=ctx.stamp
+    )
+
+
+@handles(cmd.Accept)
+def accept(person: Person, c: cmd.Accept, ctx: HandlerContext) -> None:
+    person.accept(accepted_on=c.accepted_on, rating=c.rating, reason=c.reason, by=ctx.stamp)
+
+
+@handles(cmd.ChangeRating)
+def change_rating(person: Person, c: cmd.ChangeRating, ctx: HandlerContext) -> None:
+    person.change_rating(
+        changed_on=c.changed_on,
+        rating=c.rating,
+        reason=c.reason,
+        risk_factors=c.risk_factors,
+        by=ctx.stamp,
+    )
+
+
+@handles(cmd.Admit)
+def admit(person: Person, c: cmd.Admit, ctx: HandlerContext) -> None:
+    person.admit(stay=HospitalStay(**c.model_dump()), by=ctx.stamp)
+
+
+@handles(cmd.MarkReadyForDischarge)
+def mark_ready(person: Person, c: cmd.MarkReadyForDischarge, ctx: HandlerContext) -> None:
+    person.mark_ready_for_discharge(ready_on=c.ready_on, by=ctx.stamp)
+
+
+@handles(cmd.RecordDischargeDelay)
+def record_delay(person: Person, c: cmd.RecordDischargeDelay, ctx: HandlerContext) -> None:
+    person.record_discharge_delay(
+        recorded_on=c.recorded_on, delay_reason=c.delay_reason, note=c.note, by=ctx.stamp
+    )
+
+
+@handles(cmd.Discharge)
+def discharge(person: Person, c: cmd.Discharge, ctx: HandlerContext) -> None:
+    """An area may set the rating given on discharge when none is entered (domain rules)."""
+    rating = c.rating
+    if rating is None and person.status is Status.ON_REGISTER:
+        rating = ctx.areas.policy(person.area).post_discharge_rating
+    person.discharge(
+        discharged_on=c.discharged_on, destination=c.destination, rating=rating, by=ctx.stamp
+    )
+
+
+@handles(cmd.ChangePlacement)
+def change_placement(person: Person, c: cmd.ChangePlacement, ctx: HandlerContext) -> None:
+    placement = Placement(
+        **c.model_dump(exclude={"needs"}),
+        needs=c.needs,
+        out_of_area=c.placement_area != person.area,
+    )
+    person.change_placement(placement=placement, by=ctx.stamp)
+
+
+@handles(cmd.RecordViews)
+def record_views(person: Person, c: cmd.RecordViews, ctx: HandlerContext) -> None:
+    views = Views(person=c.person, family=c.family)
+    person.record_views(views=views, recorded_on=c.recorded_on, by=ctx.stamp)
+
+
+@handles(cmd.RecordRiskFactors)
+def record_risk_factors(person: Person, c: cmd.RecordRiskFactors, ctx: HandlerContext) -> None:
+    person.record_risk_factors(
+        risk_factors=c.risk_factors, recorded_on=c.recorded_on, note=c.note, by=ctx.stamp
+    )
+
+
+@handles(cmd.AssignProfessional)
+def assign_professional(person: Person, c: cmd.AssignProfessional, ctx: HandlerContext) -> None:
+    professional = Professional(**c.model_dump(exclude={"assigned_on"}))
+    person.assign_professional(professional=professional, assigned_on=c.assigned_on, by=ctx.stamp)
+
+
+@handles(cmd.RecordReview)
+def record_review(person: Person, c: cmd.RecordReview, ctx: HandlerContext) -> Outcome:
+    review_id = person.record_review(
+        kind=c.kind,
+        held_on=c.held_on,
+        outcome=c.outcome,
+        attendees=c.attendees,
+        actions=[(a.description, a.owner, a.due_on) for a in c.actions],
+        by=ctx.stamp,
+    )
+    return Outcome(extra={"review_id": review_id})
+
+
+@handles(cmd.CompleteAction)
+def complete_action(person: Person, c: cmd.CompleteAction, ctx: HandlerContext) -> None:
+    person.complete_action(
+        action_id=c.action_id, completed_on=c.completed_on, note=c.note, by=ctx.stamp
+    )
+
+
+@handles(cmd.CorrectDetails)
+def correct_details(person: Person, c: cmd.CorrectDetails, ctx: HandlerContext) -> Outcome:
+    old = person.details
+    person.correct_details(
+        details=c.details, corrected_on=c.corrected_on, reason=c.reason, by=ctx.stamp
+    )
+    keys = ctx.identity_keys.move(
+        person.id, (person.area, old), (person.area, c.details), ctx.stamp.recorded_at
+    )
+    return Outcome(also_save=list(keys))
+
+
+@handles(cmd.Transfer)
+def transfer(person: Person, c: cmd.Transfer, ctx: HandlerContext) -> Outcome:
+    from_area = person.area
+    person.transfer(
+        to_area=c.to_area,
+        to_scheme=ctx.areas.policy(c.to_area).scheme,
+        transferred_on=c.transferred_on,
+        reason=c.reason,
+        by=ctx.stamp,
+    )
+    keys = ctx.identity_keys.move(
+        person.id, (from_area, person.details), (c.to_area, person.details), ctx.stamp.recorded_at
+    )
+    return Outcome(also_save=list(keys))
+
+
+@handles(cmd.Remove)
+def remove(person: Person, c: cmd.Remove, ctx: HandlerContext) -> None:
+    person.remove(removed_on=c.removed_on, reason_code=c.reason_code, reason=c.reason, by=ctx.stamp)
+
+
+@handles(cmd.ReRefer)
+def re_refer(person: Person, c: cmd.ReRefer, ctx: HandlerContext) -> None:
+    person.re_refer(
+        referred_on=c.referred_on,
+        criteria=c.criteria,
+        referred_by=c.referred_by,
+        reason=c.reason,
+        by=ctx.stamp,
+    )
