@@ -10,16 +10,13 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dsr_core.inputs import AreaCode, Day, Flag, LongText, ShortText
 from dsr_core.values import (
-    AreaCode,
-    Day,
     DeclineReason,
     DelayReason,
     DischargeDestination,
-    Flag,
     LawfulBasis,
     LegalStatus,
-    LongText,
     PersonDetails,
     PlacementNeeds,
     PlacementType,
@@ -30,7 +27,6 @@ from dsr_core.values import (
     ReviewKind,
     RiskFactor,
     SecurityLevel,
-    ShortText,
     WardType,
 )
 

@@ -8,7 +8,7 @@ stored events. Shapes change through `class_version` and `upcast_vN_vM`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
+from dsr_core import person_events as events
 from dsr_core import rules
 from dsr_core.values import (
     Actor,
@@ -88,12 +89,8 @@ class Person(Aggregate):
         closed_on: date | None
         closure_reason: str | None
 
-    class Event(Aggregate.Event):
-        actor: Actor
-        effective_on: date
-
-    class Created(Aggregate.Created):
-        TOPIC = f"{_TOPIC}.Created"
+    Event = events.PersonEvent
+    Created = events.PersonCreated
 
     class Snapshot(LibrarySnapshot):
         """JSON has no enums or tuples: restore them, so a snapshot reads back equal to a replay."""
@@ -113,224 +110,29 @@ class Person(Aggregate):
             return person
 
     # ----------------------------------------------------------------- events
+    # (person_events.py; here so that Person.Referred and the like read naturally)
 
-    class Referred(Created):
-        TOPIC = f"{_TOPIC}.Referred"
-        actor: Actor
-        effective_on: date
-        area: str
-        scheme: Scheme
-        details: PersonDetails
-        criteria: tuple[ReferralCriterion, ...]
-        referred_by: str
-        reason: str
-
-        def apply(self, person: Person) -> None:
-            person.area = self.area
-            person.scheme = Scheme(self.scheme)
-            person.details = self.details
-            person.period = 1
-            person.objects_to_national_sharing = False
-            person.professionals = {}
-            person.reviews = []
-            person.actions = {}
-            person.admission = None
-            person.last_discharged_on = None
-            person.placement = None
-            person.views = None
-            person.risk_factors = ()
-            person.first_referred_on = self.effective_on
-            _open_period(person, self.effective_on, self.criteria)
-
-    class ReferralDeclined(Event):
-        TOPIC = f"{_TOPIC}.ReferralDeclined"
-        reason_code: DeclineReason
-        reason: str
-
-        def apply(self, person: Person) -> None:
-            _close_period(person, Status.DECLINED, self.effective_on, str(self.reason_code))
-
-    class ConsentRecorded(Event):
-        TOPIC = f"{_TOPIC}.ConsentRecorded"
-        consent: Consent
-
-        def apply(self, person: Person) -> None:
-            person.consent = self.consent
-
-    class ConsentWithdrawn(Event):
-        TOPIC = f"{_TOPIC}.ConsentWithdrawn"
-        reason: str | None
-
-        def apply(self, person: Person) -> None:
-            person.consent = None
-
-    class NationalDataObjectionRecorded(Event):
-        TOPIC = f"{_TOPIC}.NationalDataObjectionRecorded"
-        objects: bool
-        reason: str | None
-
-        def apply(self, person: Person) -> None:
-            person.objects_to_national_sharing = self.objects
-
-    class Accepted(Event):
-        TOPIC = f"{_TOPIC}.Accepted"
-        rating: Rating
-        reason: str | None
-
-        def apply(self, person: Person) -> None:
-            person.status = Status.ON_REGISTER
-            person.accepted_on = self.effective_on
-            _set_rating(person, self.rating, self.effective_on)
-
-    class RatingChanged(Event):
-        TOPIC = f"{_TOPIC}.RatingChanged"
-        rating: Rating
-        reason: str
-        risk_factors: tuple[RiskFactor, ...]
-
-        def apply(self, person: Person) -> None:
-            _set_rating(person, self.rating, self.effective_on)
-            person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
-
-    class Admitted(Event):
-        TOPIC = f"{_TOPIC}.Admitted"
-        stay: HospitalStay
-        rating: Rating | None
-
-        def apply(self, person: Person) -> None:
-            person.admission = self.stay
-            if self.rating is not None:
-                _set_rating(person, self.rating, self.effective_on)
-
-    class ReadyForDischarge(Event):
-        TOPIC = f"{_TOPIC}.ReadyForDischarge"
-
-        def apply(self, person: Person) -> None:
-            if person.admission is not None:
-                person.admission = person.admission.model_copy(
-                    update={"ready_for_discharge_on": self.effective_on}
-                )
-
-    class DischargeDelayed(Event):
-        TOPIC = f"{_TOPIC}.DischargeDelayed"
-        delay_reason: DelayReason
-        note: str | None
-
-        def apply(self, person: Person) -> None:
-            if person.admission is not None:
-                person.admission = person.admission.model_copy(
-                    update={"delay_reason": DelayReason(self.delay_reason)}
-                )
-
-    class Discharged(Event):
-        TOPIC = f"{_TOPIC}.Discharged"
-        destination: DischargeDestination
-        rating: Rating | None
-
-        def apply(self, person: Person) -> None:
-            person.admission = None
-            person.last_discharged_on = self.effective_on
-            if self.rating is not None:
-                _set_rating(person, self.rating, self.effective_on)
-
-    class PlacementChanged(Event):
-        TOPIC = f"{_TOPIC}.PlacementChanged"
-        placement: Placement
-
-        def apply(self, person: Person) -> None:
-            person.placement = self.placement
-
-    class ViewsRecorded(Event):
-        TOPIC = f"{_TOPIC}.ViewsRecorded"
-        views: Views
-
-        def apply(self, person: Person) -> None:
-            person.views = self.views
-
-    class RiskFactorsRecorded(Event):
-        """Version 2 added `note`; version 1 events (pre-release builds) read back with none."""
-
-        TOPIC = f"{_TOPIC}.RiskFactorsRecorded"
-        class_version = 2
-        risk_factors: tuple[RiskFactor, ...]
-        note: str | None
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["note"] = None
-
-        def apply(self, person: Person) -> None:
-            person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
-
-    class ProfessionalAssigned(Event):
-        TOPIC = f"{_TOPIC}.ProfessionalAssigned"
-        professional: Professional
-
-        def apply(self, person: Person) -> None:
-            person.professionals = {
-                **person.professionals,
-                str(self.professional.role): self.professional,
-            }
-
-    class ReviewHeld(Event):
-        TOPIC = f"{_TOPIC}.ReviewHeld"
-        review: ReviewRecord
-        actions: tuple[ReviewAction, ...]
-
-        def apply(self, person: Person) -> None:
-            person.reviews = [*person.reviews, self.review]
-            person.actions = {
-                **person.actions,
-                **{action.action_id: action for action in self.actions},
-            }
-
-    class ActionCompleted(Event):
-        TOPIC = f"{_TOPIC}.ActionCompleted"
-        action_id: str
-        note: str | None
-
-        def apply(self, person: Person) -> None:
-            action = person.actions.get(self.action_id)
-            if action is not None:
-                person.actions = {
-                    **person.actions,
-                    self.action_id: action.model_copy(update={"completed_on": self.effective_on}),
-                }
-
-    class DetailsCorrected(Event):
-        TOPIC = f"{_TOPIC}.DetailsCorrected"
-        details: PersonDetails
-        reason: str
-
-        def apply(self, person: Person) -> None:
-            person.details = self.details
-
-    class Transferred(Event):
-        TOPIC = f"{_TOPIC}.Transferred"
-        from_area: str
-        to_area: str
-        reason: str
-
-        def apply(self, person: Person) -> None:
-            person.area = self.to_area
-
-    class Removed(Event):
-        TOPIC = f"{_TOPIC}.Removed"
-        reason_code: RemovalReason
-        reason: str | None
-
-        def apply(self, person: Person) -> None:
-            _close_period(person, Status.REMOVED, self.effective_on, str(self.reason_code))
-
-    class ReReferred(Event):
-        TOPIC = f"{_TOPIC}.ReReferred"
-        criteria: tuple[ReferralCriterion, ...]
-        referred_by: str
-        reason: str
-
-        def apply(self, person: Person) -> None:
-            person.period += 1
-            _open_period(person, self.effective_on, self.criteria)
+    Referred = events.Referred
+    ReferralDeclined = events.ReferralDeclined
+    ConsentRecorded = events.ConsentRecorded
+    ConsentWithdrawn = events.ConsentWithdrawn
+    NationalDataObjectionRecorded = events.NationalDataObjectionRecorded
+    Accepted = events.Accepted
+    RatingChanged = events.RatingChanged
+    Admitted = events.Admitted
+    ReadyForDischarge = events.ReadyForDischarge
+    DischargeDelayed = events.DischargeDelayed
+    Discharged = events.Discharged
+    PlacementChanged = events.PlacementChanged
+    ViewsRecorded = events.ViewsRecorded
+    RiskFactorsRecorded = events.RiskFactorsRecorded
+    ProfessionalAssigned = events.ProfessionalAssigned
+    ReviewHeld = events.ReviewHeld
+    ActionCompleted = events.ActionCompleted
+    DetailsCorrected = events.DetailsCorrected
+    Transferred = events.Transferred
+    Removed = events.Removed
+    ReReferred = events.ReReferred
 
     # --------------------------------------------------------------- commands
 
@@ -672,7 +474,7 @@ class Person(Aggregate):
         rules.check_not_before(day, after, field, what)
 
     def _trigger(
-        self, event_class: type[Person.Event], by: Stamp, effective_on: date, **kwargs: Any
+        self, event_class: type[events.PersonEvent], by: Stamp, effective_on: date, **kwargs: Any
     ) -> None:
         self.trigger_event(
             event_class,
@@ -686,31 +488,6 @@ class Person(Aggregate):
 def _check_effective(day: date, details: PersonDetails, by: Stamp, field: str) -> None:
     rules.check_date_not_in_future(day, by.today, field)
     rules.check_date_not_before_birth(day, details, field)
-
-
-def _set_rating(person: Person, rating: Rating, since: date) -> None:
-    person.rating = rating
-    person.rating_since = since
-
-
-def _open_period(person: Person, referred_on: date, criteria: Iterable[str]) -> None:
-    person.status = Status.REFERRED
-    person.referred_on = referred_on
-    person.criteria = tuple(ReferralCriterion(c) for c in criteria)
-    person.accepted_on = None
-    person.consent = None
-    person.rating = None
-    person.rating_since = None
-    person.closed_on = None
-    person.closure_reason = None
-
-
-def _close_period(person: Person, status: Status, on: date, reason: str) -> None:
-    person.status = status
-    person.rating = None
-    person.rating_since = None
-    person.closed_on = on
-    person.closure_reason = reason
 
 
 # The library registers explicit topics of event classes when an aggregate class is

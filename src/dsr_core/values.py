@@ -6,28 +6,26 @@ meaning of each code, with its source, is in docs/domain.md.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Self
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
-    Field,
-    StrictBool,
-    ValidationInfo,
     model_validator,
 )
 
-from dsr_core.identifiers import (
-    chi_matches_date_of_birth,
-    is_valid_chi_number,
-    is_valid_nhs_number,
-    normalise,
+from dsr_core.identifiers import chi_matches_date_of_birth
+from dsr_core.inputs import (
+    AreaCode,
+    BirthDate,
+    ChiNumber,
+    Day,
+    Flag,
+    LongText,
+    NhsNumber,
+    ShortText,
 )
 
 ADULT_AGE = 18
@@ -265,132 +263,6 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMIN = "admin"
     SYSTEM = "system"
-
-
-_AREA_CODE = re.compile(r"^(S37|E54|E06|E07|E08|E09|E10)[0-9]{6}$")
-
-
-def _check_area_code(code: str) -> str:
-    if not _AREA_CODE.match(code):
-        raise ValueError(
-            "must be an ONS GSS code of a Scottish Integration Authority (S37…) "
-            "or an English ICB or local area (E54…, E06… to E10…)"
-        )
-    return code
-
-
-AreaCode = Annotated[
-    str,
-    Field(examples=["S37000017", "E54000048"], pattern=_AREA_CODE.pattern),
-    AfterValidator(_check_area_code),
-]
-"""An area that keeps a register, as the ONS GSS code people already use."""
-
-
-def _check_nhs_number(number: str) -> str:
-    digits = normalise(number)
-    if not is_valid_nhs_number(digits):
-        raise ValueError("is not a valid NHS number (10 digits with a modulus-11 check digit)")
-    return digits
-
-
-def _check_chi_number(number: str) -> str:
-    digits = normalise(number)
-    if not is_valid_chi_number(digits):
-        raise ValueError("is not a valid CHI number (10 digits, DDMMYY prefix, check digit)")
-    return digits
-
-
-NhsNumber = Annotated[
-    str,
-    AfterValidator(_check_nhs_number),
-    Field(examples=["9434765919"], pattern=r"^[0-9 -]{10,12}$"),
-]
-ChiNumber = Annotated[
-    str,
-    AfterValidator(_check_chi_number),
-    Field(examples=["0101901003"], pattern=r"^[0-9 -]{10,12}$"),
-]
-
-
-def from_store(info: ValidationInfo) -> bool:
-    """True while decoding what is already stored: input rules that came later do not apply,
-    so every stored event and snapshot still reads back (issue 10)."""
-    return bool(info.context and info.context.get("stored"))
-
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_FREE_TEXT_CONTROLS = frozenset("\t\n\r")
-
-
-def text_problem(text: str, *, free_text: bool) -> str | None:
-    """What makes `text` unfit to store, or None.
-
-    NUL and other control characters break databases, terminals and CSV files; bidi
-    overrides make a name display as something else; a lone surrogate cannot be encoded.
-    Free text may hold tabs and line breaks.
-    """
-    if not text.strip():
-        return "must not be blank"
-    if text.isprintable() and text.isascii():
-        return None
-    for char in text:
-        if free_text and char in _FREE_TEXT_CONTROLS:
-            continue
-        category = unicodedata.category(char)
-        if category == "Cc":
-            return "must not contain control characters"
-        if category == "Cs":
-            return "must not contain unpaired surrogates"
-        if char in _BIDI_CONTROLS:
-            return "must not contain bidirectional override characters"
-    return None
-
-
-def _short_text(value: str, info: ValidationInfo) -> str:
-    if not from_store(info) and (problem := text_problem(value, free_text=False)):
-        raise ValueError(problem)
-    return value
-
-
-def _long_text(value: str, info: ValidationInfo) -> str:
-    if not from_store(info) and (problem := text_problem(value, free_text=True)):
-        raise ValueError(problem)
-    return value
-
-
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_short_text)]
-"""One line of text: a name, an organisation. No control characters."""
-LongText = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_long_text)]
-"""Free text: tabs and line breaks allowed, other control characters not."""
-
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def _iso_date_only(value: Any) -> Any:
-    """A day is written YYYY-MM-DD: never a Unix timestamp, never a date-time."""
-    if isinstance(value, datetime) or not isinstance(value, (str, date)):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    if isinstance(value, str) and not _ISO_DATE.match(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[date, BeforeValidator(_iso_date_only)]
-"""A calendar day as people enter it (ISO 8601), strictly."""
-Flag = StrictBool
-"""true or false, nothing that merely looks like one ("yes", 1)."""
-
-EARLIEST_BIRTH = date(1900, 1, 1)
-
-
-def _plausible_birth(value: date, info: ValidationInfo) -> date:
-    if not from_store(info) and value < EARLIEST_BIRTH:
-        raise ValueError(f"must not be before {EARLIEST_BIRTH.isoformat()}")
-    return value
-
-
-BirthDate = Annotated[Day, AfterValidator(_plausible_birth)]
 
 
 class Actor(ValueObject):

@@ -16,7 +16,8 @@ from pathlib import Path
 import jwt
 
 from dsr_core.files import private_dir
-from dsr_core.values import Role, text_problem
+from dsr_core.inputs import text_problem
+from dsr_core.values import Role
 from dsr_http.config import HttpSettings
 
 KEY_FILE = "jwt.key"

@@ -20,6 +20,7 @@ from uuid import UUID
 from dsr_core.application import Registers
 from dsr_core.domainmodel import Person
 from dsr_core.history import describe
+from dsr_core.person_events import PersonEvent
 from dsr_projections import access_log
 from dsr_projections.anchors import GENESIS, Checkpoint, link
 from dsr_projections.database import Cursor, Row, ViewDatabase, storable
@@ -356,7 +357,7 @@ def _compare_with_events(rows: list[Row], registers: Registers) -> Iterator[Chai
             break
         for notification in notifications:
             event = registers.mapper.to_domain_event(notification)
-            if not isinstance(event, (Person.Event, Person.Created)):
+            if not isinstance(event, PersonEvent):
                 continue
             record = audit_record(event)
             key = (record["person_id"], record["version"])

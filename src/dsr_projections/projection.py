@@ -20,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 
 from dsr_core.application import Registers
 from dsr_core.domainmodel import Person
+from dsr_core.person_events import PersonEvent
 from dsr_projections.database import Cursor
 
 Event = CanMutateAggregate[UUID]
@@ -85,8 +86,8 @@ def effective_on(event: Event) -> date:
 
 def person_events(
     batch: Iterable[tuple[Event, int]],
-) -> list[tuple[Person.Event | Person.Created, int]]:
-    return [(e, p) for e, p in batch if isinstance(e, (Person.Event, Person.Created))]
+) -> list[tuple[PersonEvent, int]]:
+    return [(e, p) for e, p in batch if isinstance(e, PersonEvent)]
 
 
 class PersonStates:

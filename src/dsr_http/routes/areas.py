@@ -5,7 +5,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response
 
 from dsr_core.errors import InvalidInputError
-from dsr_core.values import AreaCode, Day, Role
+from dsr_core.inputs import AreaCode, Day
+from dsr_core.values import Role
 from dsr_http.deps import AGGREGATES, NATIONAL, CurrentUser, ServicesDep, require
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.length_of_stay import area_metrics
