@@ -29,6 +29,7 @@ from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person, Stamp
+from dsr_core.periods import Period
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_core.values import (
@@ -42,7 +43,7 @@ from dsr_core.values import (
     Scheme,
 )
 from dsr_projections.bootstrap import build_runner
-from dsr_projections.national_dataset import Period, build_dataset
+from dsr_projections.national_report import build_dataset
 from dsr_projections.register import RegisterQuery, query_register
 
 AREA = "E54000048"

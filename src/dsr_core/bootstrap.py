@@ -9,10 +9,7 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
+from urllib.parse import unquote, urlsplit
 
 from dsr_core.application import Clock, Registers
 from dsr_core.areas import AreaDirectory
@@ -31,7 +28,7 @@ def library_env(settings: Settings) -> dict[str, str]:
     """The eventsourcing environment for these settings (see shared notes on 9.5.6)."""
     env: dict[str, str] = {"CREATE_TABLE": "y"}
     if settings.database_url is not None:
-        params = conninfo_to_dict(settings.database_url.get_secret_value())
+        params = url_params(settings.database_url.get_secret_value())
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
             POSTGRES_DBNAME=str(params.get("dbname", "")),
@@ -64,16 +61,44 @@ def library_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def url_params(url: str) -> dict[str, str]:
+    """The parts of a postgresql:// URL the library's settings need."""
+    parts = urlsplit(url)
+    return {
+        "dbname": unquote(parts.path.lstrip("/")),
+        "host": parts.hostname or "localhost",
+        "port": str(parts.port or 5432),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+    }
+
+
 def ensure_schema(settings: Settings) -> None:
-    """The library needs its PostgreSQL schema to exist before it creates tables."""
+    """The library needs its PostgreSQL schema to exist before it creates tables.
+
+    Through the library's own datastore: the core speaks to PostgreSQL only through
+    eventsourcing (the import contracts in pyproject.toml hold it to that).
+    """
     if settings.database_url is None:
         return
-    with psycopg.connect(settings.database_url.get_secret_value(), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                sql.Identifier(settings.database_schema)
-            )
-        )
+    from eventsourcing.postgres import PostgresDatastore
+
+    params = url_params(settings.database_url.get_secret_value())
+    datastore = PostgresDatastore(
+        dbname=params["dbname"],
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"],
+        pool_size=1,
+        connect_timeout=settings.database_timeout_seconds,
+    )
+    try:
+        with datastore.transaction(commit=True) as cursor:
+            # The schema name is checked against ^[a-z_][a-z0-9_]{0,62}$ by Settings.
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
+    finally:
+        datastore.close()
 
 
 def identity_key(settings: Settings) -> bytes:

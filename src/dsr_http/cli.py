@@ -148,8 +148,9 @@ def _audit_checkpoint(args: argparse.Namespace) -> int:
 def _national_dataset(args: argparse.Namespace) -> int:
     """Print one area's anonymised dataset for a period, as JSON or CSV."""
     from dsr_core.bootstrap import national_secret
+    from dsr_core.periods import Period
     from dsr_projections.bootstrap import build_runner
-    from dsr_projections.national_dataset import Period, build_dataset
+    from dsr_projections.national_report import build_dataset
 
     configure_logging()
     settings = Settings()
@@ -253,8 +254,9 @@ def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from dsr_core.bootstrap import national_secret
+    from dsr_core.periods import Period
     from dsr_projections.bootstrap import build_runner
-    from dsr_projections.national_dataset import Period, build_dataset
+    from dsr_projections.national_report import build_dataset
     from dsr_scheduler.snapshots import register_snapshot
 
     configure_logging()

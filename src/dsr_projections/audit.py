@@ -86,7 +86,7 @@ class AuditProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        key = self.context.registers.audit_key
+        key = self.context.audit_key
         table = self.t("audit_trail")
         chain = self.t("audit_log_chain")
         cursor.execute(f"SELECT hash FROM {chain} ORDER BY position DESC LIMIT 1")
@@ -141,7 +141,7 @@ class AuditProjection(Projection):
             + ("its event is gone" if r["found"] is None else "its event has changed")
             for r in cursor.fetchall()
         ]
-        key = self.context.registers.audit_key
+        key = self.context.audit_key
         for checkpoint in checkpoints:
             if not isinstance(checkpoint, Checkpoint) or not checkpoint.genuine(key):
                 problems.append("a checkpoint file is not genuine")

@@ -44,6 +44,17 @@ def build_runner(
 ) -> ProjectionRunner:
     db = db or view_database(settings)
     context = Context(
-        registers=registers, dialect=db.dialect, national_secret=national_secret(settings)
+        mapper=registers.mapper,
+        areas=registers.areas,
+        audit_key=registers.audit_key,
+        dialect=db.dialect,
+        national_secret=national_secret(settings),
     )
-    return ProjectionRunner(context, db, projections, **options)  # type: ignore[arg-type]
+    return ProjectionRunner(
+        context,
+        db,
+        projections,
+        registers.recorder,
+        log_name=registers.name,
+        **options,  # type: ignore[arg-type]
+    )

@@ -59,7 +59,7 @@ class LengthOfStayProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        states = PersonStates(cursor, self.t("los_state"), self.context.registers)
+        states = PersonStates(cursor, self.t("los_state"), self.context.mapper)
         events = person_events(batch)
         states.preload(e.originator_id for e, _ in events)
         for event, position in events:

@@ -16,12 +16,12 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Mapper, StoredEvent
 
-from dsr_core.application import Registers
+from dsr_core.areas import AreaDirectory
 from dsr_core.domainmodel import Person
 from dsr_core.person_events import PersonEvent
-from dsr_projections.database import Cursor
+from dsr_projections.database import Cursor, ViewDatabase
 
 Event = CanMutateAggregate[UUID]
 POSITIONS = "projection_positions"
@@ -30,9 +30,12 @@ SHADOW = "__rebuild"
 
 @dataclass(frozen=True)
 class Context:
-    """What projections need from outside: the write side's mapper and area policies."""
+    """What projections need from the write side: its mapper (to decode events and keep
+    person states), its area policies, the audit key; and where they write."""
 
-    registers: Registers
+    mapper: Mapper[UUID]
+    areas: AreaDirectory
+    audit_key: bytes
     dialect: str
     national_secret: bytes
 
@@ -97,10 +100,10 @@ class PersonStates:
     costs one read and one write per person touched, whatever its length.
     """
 
-    def __init__(self, cursor: Cursor, table: str, registers: Registers) -> None:
+    def __init__(self, cursor: Cursor, table: str, mapper: Mapper[UUID]) -> None:
         self.cursor = cursor
         self.table = table
-        self.mapper = registers.mapper
+        self.mapper = mapper
         self.cache: dict[UUID, Person | None] = {}
         self.dirty: set[UUID] = set()
 
@@ -171,3 +174,13 @@ class PersonStates:
 
 
 STATE_COLUMNS = "person_id TEXT PRIMARY KEY, version BIGINT NOT NULL, state {bytes} NOT NULL"
+
+
+def lowest_position(db: ViewDatabase) -> int:
+    """The lowest log position every live read model has processed (rebuilds aside)."""
+    with db.read() as cursor:
+        cursor.execute(
+            f"SELECT MIN(position) AS low FROM {POSITIONS} WHERE name NOT LIKE ?", (f"%{SHADOW}",)
+        )
+        row = cursor.fetchone()
+    return int(row["low"]) if row is not None and row["low"] is not None else 0

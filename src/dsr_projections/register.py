@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Literal
+from uuid import UUID
 
 from dsr_core.cadences import next_review
 from dsr_core.domainmodel import Person
@@ -72,7 +73,7 @@ class RegisterProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        states = PersonStates(cursor, self.t("register_state"), self.context.registers)
+        states = PersonStates(cursor, self.t("register_state"), self.context.mapper)
         events = person_events(batch)
         states.preload(e.originator_id for e, _ in events)
         touched = {}
@@ -101,7 +102,7 @@ class RegisterProjection(Projection):
         )
 
     def row(self, person: Person) -> tuple[Any, ...]:
-        policy = self.context.registers.areas.policy(person.area)
+        policy = self.context.areas.policy(person.area)
         due = next_review(person, policy.cadences)
         stay = person.admission
         last = max(person.reviews, key=lambda r: r.held_on) if person.reviews else None
@@ -243,3 +244,10 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     except (ValueError, TypeError) as error:
         raise ValueError("cursor is not one this API issued") from error
     return str(key), str(person_id)
+
+
+def register_person_ids(db: ViewDatabase) -> list[UUID]:
+    """Everyone referred or on a register, in id order."""
+    with db.read() as cursor:
+        cursor.execute("SELECT person_id FROM register_entries ORDER BY person_id")
+        return [UUID(row["person_id"]) for row in cursor.fetchall()]

@@ -25,6 +25,7 @@ from typing import Any
 
 import psycopg
 import structlog
+from eventsourcing.persistence import ApplicationRecorder
 
 from dsr_projections import access_log
 from dsr_projections.database import Cursor, PostgresViews, ViewDatabase
@@ -73,12 +74,17 @@ class ProjectionRunner:
         context: Context,
         db: ViewDatabase,
         projection_classes: Sequence[type[Projection]],
+        log: ApplicationRecorder,
         *,
+        log_name: str = "Registers",
         batch_size: int = 500,
         poll_interval: float = 0.5,
     ) -> None:
         self.context = context
         self.db = db
+        self.log = log
+        """The event store's notification log, which the read models follow."""
+        self.log_name = log_name
         self.projections = [cls(context) for cls in projection_classes]
         self.batch_size = batch_size
         self.poll_interval = poll_interval
@@ -126,7 +132,7 @@ class ProjectionRunner:
             return {r["name"]: int(r["position"]) for r in cursor.fetchall()}
 
     def head(self) -> int:
-        return self.context.registers.recorder.max_notification_id() or 0
+        return self.log.max_notification_id() or 0
 
     def lag(self) -> list[Lag]:
         head, positions = self.head(), self.positions()
@@ -254,9 +260,9 @@ class ProjectionRunner:
             time.sleep(0.02)
 
     def _read(self, start: int) -> list[tuple[Event, int]]:
-        registers = self.context.registers
-        notifications = registers.recorder.select_notifications(start, self.batch_size)
-        return [(registers.mapper.to_domain_event(n), n.id) for n in notifications]  # type: ignore[misc]
+        notifications = self.log.select_notifications(start, self.batch_size)
+        mapper = self.context.mapper
+        return [(mapper.to_domain_event(n), n.id) for n in notifications]  # type: ignore[misc]
 
     # ------------------------------------------------------------ running
 
@@ -294,7 +300,7 @@ class ProjectionRunner:
             return None
         try:
             conn = psycopg.connect(self.db.url, autocommit=True)
-            channel = f"{self.context.registers.name.lower()}_events"
+            channel = f"{self.log_name.lower()}_events"
             conn.execute(f'LISTEN "{channel}"')
             return conn
         except psycopg.Error:

@@ -10,6 +10,7 @@ import structlog
 from dsr_core.application import Registers
 from dsr_core.errors import DsrError
 from dsr_projections.database import ViewDatabase
+from dsr_projections.queries import register_person_ids
 
 log = structlog.get_logger(__name__)
 
@@ -24,9 +25,7 @@ class ReminderRun:
 
 def people_to_remind(db: ViewDatabase) -> list[UUID]:
     """Everyone referred or on a register, from the register read model."""
-    with db.read() as cursor:
-        cursor.execute("SELECT person_id FROM register_entries ORDER BY person_id")
-        return [UUID(row["person_id"]) for row in cursor.fetchall()]
+    return register_person_ids(db)
 
 
 def remind_everyone(registers: Registers, db: ViewDatabase) -> ReminderRun:

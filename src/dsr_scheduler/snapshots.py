@@ -14,15 +14,14 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from uuid import UUID
 
 import structlog
 
 from dsr_core.application import Registers
+from dsr_core.periods import Period
 from dsr_core.values import Status
 from dsr_projections.database import Row, ViewDatabase
-from dsr_projections.national_dataset import Period, build_dataset
-from dsr_projections.projection import POSITIONS, SHADOW
+from dsr_projections.queries import build_dataset, lowest_position, people_in_area_by
 
 log = structlog.get_logger(__name__)
 
@@ -83,13 +82,7 @@ def register_snapshot(
 ) -> Artefact:
     """The register at the period's end: as recorded by then (snapshots), or as known now."""
     cutoff = datetime.combine(month.end, time.max, tzinfo=UTC) if as_recorded_then else None
-    with db.read() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT person_id FROM national_spells WHERE area = ? AND valid_from <= ? "
-            "ORDER BY person_id",
-            (area, month.end.isoformat()),
-        )
-        candidates = [UUID(row["person_id"]) for row in cursor.fetchall()]
+    candidates = people_in_area_by(db, area, month.end)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REGISTER_COLUMNS)
@@ -195,12 +188,7 @@ def last_complete(today: date) -> tuple[Period, Period]:
 def projections_caught_up(registers: Registers, db: ViewDatabase) -> bool:
     """Snapshots are stored for good, so they are only taken from complete read models."""
     head = registers.recorder.max_notification_id() or 0
-    with db.read() as cursor:
-        cursor.execute(
-            f"SELECT MIN(position) AS low FROM {POSITIONS} WHERE name NOT LIKE ?", (f"%{SHADOW}",)
-        )
-        row = cursor.fetchone()
-    return row is not None and row["low"] is not None and int(row["low"]) >= head
+    return lowest_position(db) >= head
 
 
 def take_due_snapshots(registers: Registers, db: ViewDatabase, secret: bytes) -> int:

@@ -10,7 +10,7 @@ import pytest
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
-from dsr_projections.national_dataset import Period
+from dsr_core.periods import Period
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots
 from tests import factories as f

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Path, Query, Response
 
 from dsr_core.errors import InvalidInputError
 from dsr_core.inputs import AreaCode, Day
+from dsr_core.periods import Period
 from dsr_core.values import Role
 from dsr_http.deps import AGGREGATES, NATIONAL, CurrentUser, ServicesDep, require
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.length_of_stay import area_metrics
-from dsr_projections.national_dataset import Period, build_dataset
+from dsr_projections.national_report import build_dataset
 
 router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)
 

@@ -1,0 +1,19 @@
+"""What other packages may ask of the read models: each query owned by its projection.
+
+The scheduler and the snapshots read through these functions, never with SQL of their
+own against projection tables (an import contract in pyproject.toml holds them to it).
+"""
+
+from dsr_projections.national_dataset import census, people_in_area_by
+from dsr_projections.national_report import Dataset, build_dataset
+from dsr_projections.projection import lowest_position
+from dsr_projections.register import register_person_ids
+
+__all__ = [
+    "Dataset",
+    "build_dataset",
+    "census",
+    "lowest_position",
+    "people_in_area_by",
+    "register_person_ids",
+]
