@@ -3,7 +3,7 @@ VENV ?= .venv
 PORT ?= 8000
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint install
+.PHONY: run test test-unit test-integration test-system lint install
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,6 +18,16 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The tiers (markers set in tests/conftest.py); `make test` runs them all.
+test-unit: install
+	$(PY) -m pytest -m unit
+
+test-integration: install
+	$(PY) -m pytest -m integration
+
+test-system: install
+	$(PY) -m pytest -m system
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from tests.api.conftest import referral_body
-from tests.pgserver import free_port, start_throwaway
+from tests.support.pgserver import free_port, start_throwaway
 
 from dsr_core.bootstrap import ensure_schema, library_env
 from dsr_core.settings import Settings

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.pgserver import start_throwaway
+from tests.support.pgserver import start_throwaway
 
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.pgserver import start_throwaway
+from tests.support.pgserver import start_throwaway
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers

@@ -15,10 +15,26 @@ from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.runner import ProjectionRunner
-from tests.factories import FakeClock
-from tests.pgserver import ThrowawayPostgres, find_bindir
+from tests.support.factories import FakeClock
+from tests.support.pgserver import ThrowawayPostgres, find_bindir
 
 IDENTITY_KEY = base64.b64encode(b"test-identity-key-32-bytes-long!").decode()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tiers, from what a test needs: `system` (processes, kill tests), `integration` (a
+    store on each backend), `unit` (no database). `make test-unit` runs the last alone."""
+    tiers = ("unit", "integration", "system")
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if any(item.get_closest_marker(tier) for tier in tiers):
+            continue  # a test that names its tier keeps it
+        if "tests/system/" in item.path.as_posix():
+            item.add_marker(pytest.mark.system)
+        elif fixtures & {"backend", "postgres_url"}:
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session")

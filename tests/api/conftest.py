@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from dsr_core.values import Role
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app
-from tests import factories as f
 from tests.conftest import SettingsFactory
+from tests.support import factories as f
 
 JWT_SECRET = base64.b64encode(b"api-test-jwt-secret-32-bytes-ok!").decode()
 Headers = Callable[..., dict[str, str]]

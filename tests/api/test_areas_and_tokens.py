@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from dsr_core.settings import Settings
 from dsr_http.auth import AuthenticationError, TokenVerifier
 from dsr_http.config import HttpSettings
-from tests import factories as f
 from tests.api.conftest import Headers, referral_body
+from tests.support import factories as f
 
 
 def test_length_of_stay_for_an_analyst_and_its_errors(client: TestClient, auth: Headers) -> None:

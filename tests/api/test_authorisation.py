@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from dsr_http.deps import AGGREGATES, AUDITORS, LEAD_ONLY, NATIONAL, PRACTICE, RECORD_READERS
 from dsr_http.routes.persons import COMMANDS
-from tests import factories as f
 from tests.api.conftest import Headers, referral_body
+from tests.support import factories as f
 
 ROLES = ("practitioner", "lead", "auditor", "analyst", "admin")
 OWN, OTHER = f.ENGLISH_AREA, f.OTHER_ENGLISH_AREA

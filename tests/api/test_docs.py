@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests import factories as f
 from tests.api.conftest import Headers
+from tests.support import factories as f
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests import factories as f
 from tests.api.conftest import Headers, referral_body
+from tests.support import factories as f
 
 PROBLEM = "application/problem+json"
 

@@ -9,9 +9,9 @@ from datetime import date
 import structlog
 from fastapi.testclient import TestClient
 
-from tests import factories as f
 from tests.api.conftest import Headers, referral_body
-from tests.projections.case_history import STEPS
+from tests.support import factories as f
+from tests.support.case_history import STEPS
 
 
 def test_two_conflicting_edits_save_exactly_one(client: TestClient, auth: Headers) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests import factories as f
 from tests.api.conftest import Headers, referral_body
+from tests.support import factories as f
 
 PROBLEM = "application/problem+json"
 

@@ -6,8 +6,8 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.cadences import CadencePolicy, due_reviews
 from dsr_core.caller import Caller
-from tests import factories as f
-from tests.core.stages import accepted, admitted, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted, referred
 
 DEFAULTS = CadencePolicy()
 

@@ -7,8 +7,8 @@ from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.errors import ConsentRequiredError, LawfulBasisError, PersonNotActiveError
 from dsr_core.values import LawfulBasis, RemovalReason, Status
-from tests import factories as f
-from tests.core.stages import accepted, admitted, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted, referred
 
 
 def test_acceptance_without_a_lawful_basis_is_refused(app: Registers) -> None:

@@ -15,8 +15,8 @@ from dsr_core.errors import (
     FutureDateError,
     NationalNumberRemovedError,
 )
-from tests import factories as f
-from tests.core.stages import accepted, admitted, consented, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted, consented, referred
 
 
 def test_a_removal_cannot_predate_the_acceptance(app: Registers) -> None:

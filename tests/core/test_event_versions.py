@@ -13,8 +13,8 @@ from dsr_core.idempotency import IdempotencyRecord
 from dsr_core.identity_keys import IdentityKey
 from dsr_core.reminders import ReminderBook
 from dsr_core.values import RiskFactor
-from tests import factories as f
-from tests.core.stages import accepted
+from tests.support import factories as f
+from tests.support.stages import accepted
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 

@@ -8,8 +8,8 @@ from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.errors import PersonNotFoundError
 from dsr_core.values import RatingLevel, Role
-from tests import factories as f
-from tests.core.stages import accepted, admitted
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted
 
 
 def test_history_shows_what_when_effective_when_recorded_and_who(

@@ -16,8 +16,8 @@ from dsr_core.errors import (
     WrongStatusError,
 )
 from dsr_core.values import DelayReason, RatingLevel, Setting, Status, UrgentReason
-from tests import factories as f
-from tests.core.stages import accepted, admitted, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted, referred
 
 
 def discharge(

@@ -7,8 +7,8 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.idempotency import Claim, IdempotencyKeyExpiredError, IdempotencyKeyReusedError
-from tests import factories as f
-from tests.core.stages import accepted
+from tests.support import factories as f
+from tests.support.stages import accepted
 
 CHANGE = cmd.ChangeRating(changed_on=date(2025, 2, 1), rating=f.rating("red"), reason="x")
 

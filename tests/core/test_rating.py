@@ -14,8 +14,8 @@ from dsr_core.errors import (
     WrongStatusError,
 )
 from dsr_core.values import Rating, RatingLevel, RiskFactor
-from tests import factories as f
-from tests.core.stages import accepted, consented, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, consented, referred
 
 
 def change(

@@ -18,8 +18,8 @@ from dsr_core.errors import (
     WrongStatusError,
 )
 from dsr_core.values import Actor, ProfessionalRole, ReviewKind, Role, Status
-from tests import factories as f
-from tests.core.stages import accepted, admitted, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted, referred
 
 
 def review(held_on: date = date(2025, 3, 1), due_on: date = date(2025, 4, 1)) -> cmd.RecordReview:

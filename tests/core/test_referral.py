@@ -15,8 +15,8 @@ from dsr_core.errors import (
     WrongStatusError,
 )
 from dsr_core.values import Scheme, Status
-from tests import factories as f
-from tests.core.stages import accepted, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, referred
 
 
 def test_a_referral_puts_the_person_in_the_referred_state_in_their_area(app: Registers) -> None:

@@ -9,8 +9,8 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.cadences import CadencePolicy, DueKind, due_reviews
 from dsr_core.caller import Caller
-from tests import factories as f
-from tests.core.stages import accepted, admitted
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted
 
 # Accepted on 14 January: the monthly register review is due on 13 February.
 REGISTER_REVIEW_DUE = date(2025, 2, 13)

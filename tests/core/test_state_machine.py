@@ -20,7 +20,7 @@ from dsr_core.caller import Caller
 from dsr_core.errors import DsrError
 from dsr_core.history import replay
 from dsr_core.values import Rating, RatingLevel, Scheme, Status, UrgentReason
-from tests import factories as f
+from tests.support import factories as f
 
 levels = st.sampled_from(list(RatingLevel))
 urgent_reasons = st.sampled_from(list(UrgentReason))

@@ -8,9 +8,9 @@ from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_projections.audit import person_trail, verify
 from dsr_projections.runner import ProjectionRunner
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import accepted, admitted
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted
 
 
 def test_the_audit_trail_has_one_row_per_event_with_who_when_and_why(

@@ -7,8 +7,8 @@ from dsr_projections.audit import person_trail, verify
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.register import RegisterQuery, query_register
 from dsr_projections.runner import ProjectionRunner
-from tests import factories as f
-from tests.projections.case_history import EVENT_TYPES, play
+from tests.support import factories as f
+from tests.support.case_history import EVENT_TYPES, play
 
 TODAY = date(2025, 9, 30)
 

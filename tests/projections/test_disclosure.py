@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from dsr_projections.anonymity import age_band, k_anonymise, pseudonym
 from dsr_projections.disclosure import SUPPRESSED, Table, publish, publish_statistic
-from tests.projections.disclosure_checks import recoverable_cells
+from tests.support.disclosure_checks import recoverable_cells
 
 small_tables = st.dictionaries(
     st.sampled_from(["18-24", "25-34", "35-44", "45-54"]),

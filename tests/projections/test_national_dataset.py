@@ -16,9 +16,9 @@ from dsr_projections.disclosure import SUPPRESSED
 from dsr_projections.national_dataset import QUASI_IDENTIFIERS
 from dsr_projections.national_report import Dataset, build_dataset
 from dsr_projections.runner import ProjectionRunner
-from tests import factories as f
-from tests.projections.case_history import play
-from tests.projections.disclosure_checks import recoverable_cells
+from tests.support import factories as f
+from tests.support.case_history import play
+from tests.support.disclosure_checks import recoverable_cells
 
 SECRET = b"national-test-secret"
 

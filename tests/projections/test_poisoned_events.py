@@ -35,8 +35,8 @@ from dsr_projections.database import REPLACEMENT, Cursor
 from dsr_projections.projection import Event
 from dsr_projections.register import RegisterProjection
 from dsr_projections.runner import ProjectionRunner
-from tests import factories as f
 from tests.conftest import SettingsFactory
+from tests.support import factories as f
 from tests.system.test_projection_crash import start_worker, wait_until
 
 NUL = "\x00"

@@ -5,8 +5,8 @@ from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_projections.register import RegisterQuery, query_register
 from dsr_projections.runner import ProjectionRunner
-from tests import factories as f
-from tests.core.stages import accepted, admitted, referred
+from tests.support import factories as f
+from tests.support.stages import accepted, admitted, referred
 
 TODAY = date(2025, 9, 1)
 

@@ -23,9 +23,9 @@ from dsr_projections.access_log import Access, AccessLog
 from dsr_projections.anchors import Checkpoint
 from dsr_projections.audit import ChainBreak, take_checkpoint, verify
 from dsr_projections.runner import ProjectionRunner, RebuildRefusedError
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import referred
+from tests.support import factories as f
+from tests.support.stages import referred
 
 
 class EventStore:

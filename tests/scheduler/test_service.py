@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from dsr_core.application import Registers
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler.service import REMINDERS_JOB, SNAPSHOTS_JOB, Runtime, build_scheduler, job_store
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import admitted
+from tests.support import factories as f
+from tests.support.stages import admitted
 
 
 def stored_job_ids(runner: ProjectionRunner) -> set[str]:

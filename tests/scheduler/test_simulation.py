@@ -15,6 +15,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
+import pytest
+
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.cadences import due_reviews
@@ -22,8 +24,8 @@ from dsr_core.caller import Caller
 from dsr_core.errors import DsrError
 from dsr_core.reminders import ReminderPolicy, reminder_key
 from dsr_core.values import Status
-from tests import factories as f
-from tests.scheduler.books import reminder_counts
+from tests.support import factories as f
+from tests.support.books import reminder_counts
 
 START, WEEKS, PEOPLE = date(2025, 1, 6), 104, 200
 LEAD = ReminderPolicy().lead_days
@@ -74,6 +76,7 @@ def act(app: Registers, rng: random.Random, person_id: UUID, today: date) -> Non
         pass  # a refused step is simply not taken
 
 
+@pytest.mark.integration  # two simulated years: a minute of work, not a unit test
 def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
     clock = f.FakeClock()
     app = Registers({}, identity_key=b"s" * 32, clock=clock)

@@ -13,8 +13,8 @@ from dsr_core.caller import Caller
 from dsr_core.periods import Period
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots
-from tests import factories as f
-from tests.projections.case_history import play
+from tests.support import factories as f
+from tests.support.case_history import play
 
 SECRET = b"snapshot-test-secret"
 PROFILE = "nhs_england"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from dsr_core.application import Registers
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler.webhooks import WebhookDelivery, verify_signature
-from tests import factories as f
-from tests.core.stages import admitted
+from tests.support import factories as f
+from tests.support.stages import admitted
 
 SECRET = b"webhook-test-secret"
 URL = "http://receiver.invalid/hook"

@@ -11,9 +11,9 @@ from dsr_core.caller import Caller
 from dsr_core.domainmodel import Stamp
 from dsr_core.errors import DsrError
 from dsr_core.values import Views
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import accepted
+from tests.support import factories as f
+from tests.support.stages import accepted
 
 
 def views(text: str) -> cmd.RecordViews:

@@ -11,9 +11,9 @@ from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.caller import Caller
 from dsr_core.event_cache import EventCache
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import accepted
+from tests.support import factories as f
+from tests.support.stages import accepted
 
 
 @dataclass

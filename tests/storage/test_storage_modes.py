@@ -14,9 +14,9 @@ from dsr_core.bootstrap import IDENTITY_KEY_FILE, build_registers
 from dsr_core.caller import Caller
 from dsr_core.errors import ConcurrentWriteError, DuplicateReferralError, VersionMismatchError
 from dsr_core.settings import Settings
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import accepted
+from tests.support import factories as f
+from tests.support.stages import accepted
 
 CIPHER_KEY = "3q2+7wABAgMEBQYHCAkKCw=="  # 16 bytes, test only
 

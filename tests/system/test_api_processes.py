@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import SettingsFactory
-from tests.pgserver import free_port
+from tests.support.pgserver import free_port
 from tests.system.test_projection_crash import worker_env
 
 

@@ -14,9 +14,9 @@ from dsr_core.settings import Settings
 from dsr_core.values import Role
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app
-from tests import factories as f
 from tests.api.conftest import referral_body
-from tests.pgserver import ThrowawayPostgres, find_bindir
+from tests.support import factories as f
+from tests.support.pgserver import ThrowawayPostgres, find_bindir
 
 JWT = base64.b64encode(b"restart-test-jwt-secret-32-bytes").decode()
 

@@ -28,7 +28,7 @@ from dsr_http.config import HttpSettings
 from dsr_projections.runner import ProjectionRunner
 from tests.api.conftest import referral_body
 from tests.conftest import SettingsFactory
-from tests.pgserver import free_port
+from tests.support.pgserver import free_port
 from tests.system.test_projection_crash import wait_until, worker_env
 
 JWT = base64.b64encode(b"kill-test-jwt-secret-32-bytes-ok").decode()

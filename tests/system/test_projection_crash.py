@@ -14,9 +14,9 @@ from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.settings import Settings
 from dsr_projections.runner import ProjectionRunner
-from tests import factories as f
 from tests.conftest import SettingsFactory
-from tests.core.stages import admitted
+from tests.support import factories as f
+from tests.support.stages import admitted
 
 
 def worker_env(settings: Settings) -> dict[str, str]:

@@ -21,7 +21,7 @@ from dsr_http.config import HttpSettings
 from dsr_projections.runner import ProjectionRunner
 from tests.api.test_docs import examples, parse
 from tests.conftest import SettingsFactory
-from tests.pgserver import free_port
+from tests.support.pgserver import free_port
 from tests.system.test_projection_crash import worker_env
 
 JWT_SECRET = base64.b64encode(b"topology-test-jwt-secret-32-byte").decode()

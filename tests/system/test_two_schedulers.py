@@ -18,8 +18,8 @@ from dsr_core.reminders import reminder_key
 from dsr_core.settings import Settings
 from dsr_projections.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
-from tests.core.stages import admitted
-from tests.scheduler.books import reminder_counts
+from tests.support.books import reminder_counts
+from tests.support.stages import admitted
 from tests.system.test_projection_crash import wait_until, worker_env
 
 

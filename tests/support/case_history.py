@@ -15,7 +15,7 @@ from uuid import UUID
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
-from tests import factories as f
+from tests.support import factories as f
 
 Step = Callable[[Registers, UUID], object]
 

@@ -10,7 +10,7 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.values import Actor
-from tests import factories as f
+from tests.support import factories as f
 
 
 def referred(

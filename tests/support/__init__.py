@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: made-up people, journeys, a throwaway PostgreSQL."""
