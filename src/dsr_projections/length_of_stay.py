@@ -8,9 +8,12 @@ they Amber or Red beforehand, how long from referral to acceptance.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import singledispatchmethod
 from typing import Any, ClassVar
 
+from dsr_core import person_events as pe
 from dsr_core.domainmodel import Person
 from dsr_core.values import RatingLevel, Status, WardType
 from dsr_projections.database import Cursor, ViewDatabase
@@ -27,6 +30,22 @@ from dsr_projections.stays import Episode, Referral, Spell, metrics, overlap_day
 
 LOOKBACK_DAYS = 365
 """How far before an admission Amber/Red days are counted."""
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What an event's handler needs besides the event: where to write, the person after
+    the event, their status before it, and the day it took effect."""
+
+    cursor: Cursor
+    position: int
+    person: Person
+    status_before: Status | None
+    on: str
+
+    @property
+    def pid(self) -> str:
+        return str(self.person.id)
 
 
 class LengthOfStayProjection(Projection):
@@ -67,67 +86,88 @@ class LengthOfStayProjection(Projection):
             status_before = before.status if before is not None else None
             rating_before = before.rating if before is not None else None
             person = states.apply(event)
-            self._record(cursor, event, position, person, status_before)
+            change = _Change(cursor, position, person, status_before, _effective(event))
+            self._record(event, change)
             if person.rating != rating_before:
                 self._rating_spell(cursor, person, position, event)
         states.flush()
 
-    def _record(
-        self,
-        cursor: Cursor,
-        event: Event,
-        position: int,
-        person: Person,
-        status_before: Status | None,
-    ) -> None:
-        pid, on = str(person.id), _effective(event)
-        if isinstance(event, (Person.Referred, Person.ReReferred)):
-            cursor.execute(
-                f"INSERT INTO {self.t('los_referrals')} (person_id, period, area, referred_on) "
-                "VALUES (?, ?, ?, ?)",
-                (pid, person.period, person.area, on),
-            )
-        elif isinstance(event, Person.Accepted):
-            cursor.execute(
-                f"UPDATE {self.t('los_referrals')} SET accepted_on = ? "
-                "WHERE person_id = ? AND period = ?",
-                (on, pid, person.period),
-            )
-        elif isinstance(event, Person.Admitted):
-            stay = event.stay
-            cursor.execute(
-                f"INSERT INTO {self.t('los_episodes')} (episode_id, person_id, area, admitted_on, "
-                "secure, on_register_before, days_amber_red_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    position,
-                    pid,
-                    person.area,
-                    on,
-                    stay.ward_type == WardType.SECURE,
-                    status_before is Status.ON_REGISTER
-                    and person.accepted_on is not None
-                    and person.accepted_on < stay.admitted_on,
-                    self._amber_red_days(cursor, pid, stay.admitted_on),
-                ),
-            )
-        elif isinstance(event, Person.ReadyForDischarge):
-            self._update_open_episode(cursor, pid, "ready_on = ?", (on,))
-        elif isinstance(event, Person.DischargeDelayed):
-            self._update_open_episode(cursor, pid, "delay_reason = ?", (str(event.delay_reason),))
-        elif isinstance(event, Person.Discharged):
-            self._update_open_episode(
-                cursor, pid, "discharged_on = ?, destination = ?", (on, str(event.destination))
-            )
-        elif isinstance(event, Person.PlacementChanged):
-            cursor.execute(
-                f"UPDATE {self.t('los_placements')} SET ended_on = ? "
-                "WHERE person_id = ? AND ended_on IS NULL",
-                (on, pid),
-            )
-            cursor.execute(
-                f"INSERT INTO {self.t('los_placements')} VALUES (?, ?, ?, ?, NULL, ?)",
-                (position, pid, person.area, on, event.placement.out_of_area),
-            )
+    @singledispatchmethod
+    def _record(self, event: Event, change: _Change) -> None:
+        """One method per event type that changes a length-of-stay table; others pass."""
+
+    @_record.register(pe.Referred)
+    @_record.register(pe.ReReferred)
+    def _referred(self, _: Event, change: _Change) -> None:
+        person = change.person
+        change.cursor.execute(
+            f"INSERT INTO {self.t('los_referrals')} (person_id, period, area, referred_on) "
+            "VALUES (?, ?, ?, ?)",
+            (change.pid, person.period, person.area, change.on),
+        )
+
+    @_record.register
+    def _accepted(self, _: pe.Accepted, change: _Change) -> None:
+        change.cursor.execute(
+            f"UPDATE {self.t('los_referrals')} SET accepted_on = ? "
+            "WHERE person_id = ? AND period = ?",
+            (change.on, change.pid, change.person.period),
+        )
+
+    @_record.register
+    def _admitted(self, event: pe.Admitted, change: _Change) -> None:
+        stay, person = event.stay, change.person
+        change.cursor.execute(
+            f"INSERT INTO {self.t('los_episodes')} (episode_id, person_id, area, admitted_on, "
+            "secure, on_register_before, days_amber_red_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.position,
+                change.pid,
+                person.area,
+                change.on,
+                stay.ward_type == WardType.SECURE,
+                change.status_before is Status.ON_REGISTER
+                and person.accepted_on is not None
+                and person.accepted_on < stay.admitted_on,
+                self._amber_red_days(change.cursor, change.pid, stay.admitted_on),
+            ),
+        )
+
+    @_record.register
+    def _ready(self, _: pe.ReadyForDischarge, change: _Change) -> None:
+        self._update_open_episode(change.cursor, change.pid, "ready_on = ?", (change.on,))
+
+    @_record.register
+    def _delayed(self, event: pe.DischargeDelayed, change: _Change) -> None:
+        reason = str(event.delay_reason)
+        self._update_open_episode(change.cursor, change.pid, "delay_reason = ?", (reason,))
+
+    @_record.register
+    def _discharged(self, event: pe.Discharged, change: _Change) -> None:
+        self._update_open_episode(
+            change.cursor,
+            change.pid,
+            "discharged_on = ?, destination = ?",
+            (change.on, str(event.destination)),
+        )
+
+    @_record.register
+    def _placement(self, event: pe.PlacementChanged, change: _Change) -> None:
+        change.cursor.execute(
+            f"UPDATE {self.t('los_placements')} SET ended_on = ? "
+            "WHERE person_id = ? AND ended_on IS NULL",
+            (change.on, change.pid),
+        )
+        change.cursor.execute(
+            f"INSERT INTO {self.t('los_placements')} VALUES (?, ?, ?, ?, NULL, ?)",
+            (
+                change.position,
+                change.pid,
+                change.person.area,
+                change.on,
+                event.placement.out_of_area,
+            ),
+        )
 
     def _update_open_episode(
         self, cursor: Cursor, person_id: str, assignments: str, values: tuple[str, ...]

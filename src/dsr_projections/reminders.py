@@ -7,6 +7,7 @@ de-duplicate; rows are ordered by log position, which is the polling cursor.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import singledispatchmethod
 from typing import ClassVar
 
 from dsr_core.reminders import ReminderBook
@@ -28,34 +29,55 @@ class RemindersProjection(Projection):
     indexes: ClassVar[dict[str, str]] = {"reminders_by_area": "reminders (area, position)"}
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        books = self.t("reminder_books")
         for event, position in batch:
-            if isinstance(event, ReminderBook.Opened):
-                cursor.execute(
-                    f"INSERT INTO {books} VALUES (?, ?, ?)",
-                    (str(event.originator_id), str(event.person_id), event.area),
-                )
-            elif isinstance(event, (ReminderBook.Issued, ReminderBook.Escalated)):
-                cursor.execute(
-                    f"SELECT * FROM {books} WHERE book_id = ?", (str(event.originator_id),)
-                )
-                book = cursor.fetchone()
-                assert book is not None
-                stage = "issued" if isinstance(event, ReminderBook.Issued) else "escalated"
-                cursor.execute(
-                    f"INSERT INTO {self.t('reminders')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        position,
-                        f"{event.originator_id}:{event.key}:{stage}",
-                        book["person_id"],
-                        book["area"],
-                        event.key,
-                        event.kind,
-                        event.due_on.isoformat(),
-                        stage,
-                        event.effective_on.isoformat(),
-                    ),
-                )
+            self._project(event, cursor, position)
+
+    @singledispatchmethod
+    def _project(self, event: Event, cursor: Cursor, position: int) -> None:
+        """One method per reminder event; every other event passes."""
+
+    @_project.register
+    def _opened(self, event: ReminderBook.Opened, cursor: Cursor, position: int) -> None:
+        cursor.execute(
+            f"INSERT INTO {self.t('reminder_books')} VALUES (?, ?, ?)",
+            (str(event.originator_id), str(event.person_id), event.area),
+        )
+
+    @_project.register
+    def _issued(self, event: ReminderBook.Issued, cursor: Cursor, position: int) -> None:
+        self._reminder(event, "issued", cursor, position)
+
+    @_project.register
+    def _escalated(self, event: ReminderBook.Escalated, cursor: Cursor, position: int) -> None:
+        self._reminder(event, "escalated", cursor, position)
+
+    def _reminder(
+        self,
+        event: ReminderBook.Issued | ReminderBook.Escalated,
+        stage: str,
+        cursor: Cursor,
+        position: int,
+    ) -> None:
+        cursor.execute(
+            f"SELECT * FROM {self.t('reminder_books')} WHERE book_id = ?",
+            (str(event.originator_id),),
+        )
+        book = cursor.fetchone()
+        assert book is not None
+        cursor.execute(
+            f"INSERT INTO {self.t('reminders')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                f"{event.originator_id}:{event.key}:{stage}",
+                book["person_id"],
+                book["area"],
+                event.key,
+                event.kind,
+                event.due_on.isoformat(),
+                stage,
+                event.effective_on.isoformat(),
+            ),
+        )
 
 
 def reminders_after(db: ViewDatabase, areas: Sequence[str], after: int, limit: int) -> list[Row]:
