@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel, ConfigDict, Field
+
 SUPPRESSED = "*"
 Cell = int | str
-
-PROFILES = ("nhs_england", "phs_scotland")
 
 
 @dataclass(frozen=True)
@@ -56,59 +56,87 @@ def _with_totals(table: Table) -> dict[str, dict[str, int]]:
     return rows
 
 
+class DisclosureProfile(BaseModel):
+    """A disclosure rule as data: change a threshold by changing a value, not the code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    smallest_shown: int = Field(ge=1, description="Counts from 1 to this minus 1 show as '*'")
+    round_to: int | None = Field(default=None, ge=2, description="Other counts rounded to this")
+    secondary_suppression: bool = Field(
+        description="Suppress further cells until no hidden cell follows from the totals"
+    )
+    statistic_min_people: int = Field(ge=1, description="Means/medians need this many people")
+
+
+PROFILES: dict[str, DisclosureProfile] = {
+    profile.name: profile
+    for profile in (
+        DisclosureProfile(
+            name="nhs_england",
+            smallest_shown=8,
+            round_to=5,
+            secondary_suppression=False,
+            statistic_min_people=8,
+        ),
+        DisclosureProfile(
+            name="phs_scotland",
+            smallest_shown=5,
+            secondary_suppression=True,
+            statistic_min_people=5,
+        ),
+    )
+}
+
+
+def profile_named(name: str) -> DisclosureProfile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown disclosure profile {name!r}") from None
+
+
 def publish(table: Table, profile: str) -> Published:
-    if profile == "nhs_england":
-        return _round_and_suppress(table)
-    if profile == "phs_scotland":
-        return _suppress_and_protect(table)
-    raise ValueError(f"unknown disclosure profile {profile!r}")
+    """The table with its totals, under the profile: small counts hidden, the rest
+    rounded where the profile rounds, and secondary suppression where it protects."""
+    rule = profile_named(profile)
+    raw = _with_totals(table)
+    suppressed = {
+        (r, c) for r, cols in raw.items() for c, v in cols.items() if 1 <= v < rule.smallest_shown
+    }
+    primary = len(suppressed)
+    if rule.secondary_suppression:
+        protect(
+            raw,
+            suppressed,
+            rows_have_totals=table.row_totals,
+            columns_have_totals=table.column_totals,
+        )
+    published = Published(table.name, {}, primary=primary, secondary=len(suppressed) - primary)
+    for row, cols in raw.items():
+        published.cells[row] = {
+            c: SUPPRESSED if (row, c) in suppressed else _rounded(v, rule) for c, v in cols.items()
+        }
+    published.suppressed_positions = sorted(suppressed)
+    return published
 
 
 def publish_statistic(value: float | None, based_on: int, profile: str) -> float | str | None:
     """A mean or median: hidden when it describes too few people."""
-    threshold = 8 if profile == "nhs_england" else 5
     if value is None:
         return None
-    return SUPPRESSED if 0 < based_on < threshold else value
+    return SUPPRESSED if 0 < based_on < profile_named(profile).statistic_min_people else value
 
 
 def publish_count(value: int, profile: str) -> Cell:
     """One count standing alone (no total beside it), under the profile's small-count rule."""
-    threshold = 8 if profile == "nhs_england" else 5
-    if 0 < value < threshold:
-        return SUPPRESSED
-    return 5 * round(value / 5) if profile == "nhs_england" else value
+    rule = profile_named(profile)
+    return SUPPRESSED if 0 < value < rule.smallest_shown else _rounded(value, rule)
 
 
-def _round_and_suppress(table: Table) -> Published:
-    raw = _with_totals(table)
-    published = Published(table.name, {})
-    for row, cols in raw.items():
-        published.cells[row] = {}
-        for column, value in cols.items():
-            if 1 <= value <= 7:
-                published.cells[row][column] = SUPPRESSED
-                published.primary += 1
-                published.suppressed_positions.append((row, column))
-            else:
-                published.cells[row][column] = 5 * round(value / 5)
-    return published
-
-
-def _suppress_and_protect(table: Table) -> Published:
-    raw = _with_totals(table)
-    suppressed = {(r, c) for r, cols in raw.items() for c, v in cols.items() if 1 <= v <= 4}
-    primary = len(suppressed)
-    protect(
-        raw, suppressed, rows_have_totals=table.row_totals, columns_have_totals=table.column_totals
-    )
-    published = Published(table.name, {}, primary=primary, secondary=len(suppressed) - primary)
-    for row, cols in raw.items():
-        published.cells[row] = {
-            c: (SUPPRESSED if (row, c) in suppressed else v) for c, v in cols.items()
-        }
-    published.suppressed_positions = sorted(suppressed)
-    return published
+def _rounded(value: int, rule: DisclosureProfile) -> int:
+    return rule.round_to * round(value / rule.round_to) if rule.round_to else value
 
 
 def lines(
