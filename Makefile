@@ -16,15 +16,16 @@ install: $(VENV)/.installed
 run: install
 	$(VENV)/bin/dsr serve --demo --port $(PORT)
 
+# One test process per core (pytest-xdist): each starts its own throwaway PostgreSQL.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # The tiers (markers set in tests/conftest.py); `make test` runs them all.
 test-unit: install
 	$(PY) -m pytest -m unit
 
 test-integration: install
-	$(PY) -m pytest -m integration
+	$(PY) -m pytest -n auto -m integration
 
 test-system: install
 	$(PY) -m pytest -m system

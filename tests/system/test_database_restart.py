@@ -39,6 +39,7 @@ def test_the_api_answers_503_while_postgres_is_down_and_recovers_by_itself(
         database_url=server.url,
         identity_key=base64.b64encode(b"i" * 32).decode(),
         data_dir=tmp_path,
+        database_timeout_seconds=1,  # each refusal then takes seconds, not twenty
     )
     app = create_app(settings, HttpSettings(jwt_secret=JWT, embedded_workers=False))
     with TestClient(app) as client:
