@@ -9,16 +9,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from dsr_core.application import Registers
 from dsr_core.domainmodel import Person
 from dsr_core.errors import PersonNotFoundError
+from dsr_core.inputs import AreaCode
 from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
 from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
@@ -46,8 +48,8 @@ class Services:
         return self.runner.db
 
 
-# Both dependencies are async: they run on the event loop instead of costing each request
-# two hops through the thread pool. Only a JWKS lookup, which may call out, uses a thread.
+# Dependencies are async where they only read what the lifespan built: they run on the
+# event loop instead of costing each request hops through the thread pool.
 
 
 async def get_services(request: Request) -> Services:
@@ -56,6 +58,47 @@ async def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+"""For the operations routes and the middleware only; other routes take narrow ones."""
+
+
+async def get_registers(request: Request) -> Registers:
+    registers: Registers = request.app.state.services.registers
+    return registers
+
+
+async def get_views(request: Request) -> ViewDatabase:
+    views: ViewDatabase = request.app.state.services.runner.db
+    return views
+
+
+async def get_runner(request: Request) -> ProjectionRunner:
+    runner: ProjectionRunner = request.app.state.services.runner
+    return runner
+
+
+async def get_http_settings(request: Request) -> HttpSettings:
+    http: HttpSettings = request.app.state.services.http
+    return http
+
+
+RegistersDep = Annotated[Registers, Depends(get_registers)]
+ViewsDep = Annotated[ViewDatabase, Depends(get_views)]
+RunnerDep = Annotated[ProjectionRunner, Depends(get_runner)]
+
+
+async def get_access_log(request: Request) -> AccessLog:
+    access: AccessLog = request.app.state.services.access_log
+    return access
+
+
+async def get_national_secret(request: Request) -> bytes:
+    secret: bytes = request.app.state.services.national_secret
+    return secret
+
+
+AccessLogDep = Annotated[AccessLog, Depends(get_access_log)]
+NationalSecretDep = Annotated[bytes, Depends(get_national_secret)]
+HttpSettingsDep = Annotated[HttpSettings, Depends(get_http_settings)]
 
 
 BEARER = HTTPBearer(
@@ -99,6 +142,9 @@ NATIONAL = (Role.ANALYST, Role.LEAD)
 
 
 def require(principal: Principal, roles: tuple[Role, ...], area: str | None = None) -> None:
+    """Fail closed: the role must be listed, the token must name areas, and an area the
+    request addresses must be one of them. Used by the dependencies below, and directly
+    only where the area is in a request body."""
     if principal.role not in roles:
         raise ForbiddenError(f"The {principal.role.value} role cannot do this.")
     if not principal.areas:
@@ -107,35 +153,78 @@ def require(principal: Principal, roles: tuple[Role, ...], area: str | None = No
         raise ForbiddenError("This area is not one of yours.")
 
 
+def allowed(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency: the caller, if their role is one of `roles` and their token names areas."""
+
+    async def check(principal: CurrentUser) -> Principal:
+        require(principal, roles)
+        return principal
+
+    return check
+
+
+def allowed_in_area(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency: the caller, if allowed and the path's `{area}` is one of theirs."""
+
+    async def check(area: AreaPath, principal: CurrentUser) -> Principal:
+        require(principal, roles, area)
+        return principal
+
+    return check
+
+
+AreaPath = Annotated[AreaCode, Path(description="ONS GSS code of the area")]
+Practitioners = Annotated[Principal, Depends(allowed(*PRACTICE))]
+RecordReaders = Annotated[Principal, Depends(allowed(*RECORD_READERS))]
+Auditors = Annotated[Principal, Depends(allowed(*AUDITORS))]
+NationalReaders = Annotated[Principal, Depends(allowed(*NATIONAL))]
+AggregateReadersInArea = Annotated[Principal, Depends(allowed_in_area(*AGGREGATES))]
+NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*NATIONAL))]
+
+
+@dataclass(frozen=True)
+class Reads:
+    """Writes the access-log row for a read that returned person-level data (issue 10)."""
+
+    access_log: AccessLog
+    clock: Callable[[], datetime]
+    principal: Principal
+    request_id: str | None
+
+    def record(self, what: str, person_ids: Iterable[object], area: str | None = None) -> None:
+        self.access_log.record(
+            Access(
+                at=self.clock(),
+                actor_id=self.principal.sub,
+                actor_role=str(self.principal.role),
+                what=what,
+                person_ids=[str(p) for p in person_ids],
+                area=area,
+                request_id=self.request_id,
+            )
+        )
+
+
+async def get_reads(request: Request, principal: CurrentUser) -> Reads:
+    services: Services = request.app.state.services
+    return Reads(
+        services.access_log,
+        services.registers.now,
+        principal,
+        getattr(request.state, "request_id", None),
+    )
+
+
+ReadsDep = Annotated[Reads, Depends(get_reads)]
+
+
 def actor(principal: Principal, area: str | None) -> Actor:
     return Actor(user_id=principal.sub[:200], role=principal.role, area=area)
 
 
-def record_access(
-    request: Request,
-    services: Services,
-    principal: Principal,
-    what: str,
-    person_ids: Iterable[object],
-    area: str | None = None,
-) -> None:
-    """One access-log row for a read that returned these people's data (issue 10)."""
-    services.access_log.record(
-        Access(
-            at=services.registers.now(),
-            actor_id=principal.sub,
-            actor_role=str(principal.role),
-            what=what,
-            person_ids=[str(p) for p in person_ids],
-            area=area,
-            request_id=getattr(request.state, "request_id", None),
-        )
-    )
-
-
-def visible_person(services: Services, principal: Principal, person_id: UUID) -> Person:
+def visible_person(registers: Registers, principal: Principal, person_id: UUID) -> Person:
     """The person, if they are in one of the caller's areas; otherwise "not found"."""
-    person = services.registers.get_person(person_id)
+    person = registers.get_person(person_id)
     if person.area not in principal.areas:
         raise PersonNotFoundError(person_id)
     return person
@@ -154,7 +243,8 @@ def waits_for(*names: str) -> Callable[..., Awaitable[bool]]:
     """
 
     async def wait(
-        services: ServicesDep,
+        runner: RunnerDep,
+        http: HttpSettingsDep,
         wait_for: Annotated[
             int | None,
             Query(
@@ -166,11 +256,10 @@ def waits_for(*names: str) -> Callable[..., Awaitable[bool]]:
     ) -> bool:
         if wait_for is None:
             return True
-        runner = services.runner
         if wait_for > await run_in_threadpool(runner.head):
             return await run_in_threadpool(runner.reached, wait_for, names)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + services.http.max_wait_seconds
+        deadline = loop.time() + http.max_wait_seconds
         while not await run_in_threadpool(runner.reached, wait_for, names):
             if loop.time() >= deadline:
                 return False

@@ -2,20 +2,25 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from dsr_core.errors import InvalidInputError
-from dsr_core.inputs import AreaCode, Day
+from dsr_core.inputs import Day
 from dsr_core.periods import Period
 from dsr_core.values import Role
-from dsr_http.deps import AGGREGATES, NATIONAL, CurrentUser, ServicesDep, require
+from dsr_http.deps import (
+    AggregateReadersInArea,
+    AreaPath,
+    NationalReadersInArea,
+    NationalSecretDep,
+    RegistersDep,
+    ViewsDep,
+)
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.national_report import build_dataset
 
 router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)
-
-AreaPath = Annotated[AreaCode, Path(description="ONS GSS code of the area")]
 
 
 PeriodLabel = Annotated[
@@ -31,8 +36,9 @@ PeriodLabel = Annotated[
 @router.get("/{area}/length-of-stay", operation_id="getLengthOfStay")
 def length_of_stay(
     area: AreaPath,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: AggregateReadersInArea,
+    registers: RegistersDep,
+    views: ViewsDep,
     period: PeriodLabel | None = None,
     start: Day | None = None,
     end: Day | None = None,
@@ -43,7 +49,6 @@ def length_of_stay(
     date windows could be narrowed until they isolate one admission. Practitioners and
     leads, who may see the people anyway, may also choose start and end.
     """
-    require(principal, AGGREGATES, area)
     analyst = principal.role is Role.ANALYST
     if period is not None:
         if start is not None or end is not None:
@@ -60,8 +65,8 @@ def length_of_stay(
         raise InvalidInputError("Give a period, or both start and end.", field=missing)
     if end < start:
         raise InvalidInputError("end must not be before start.", field="end")
-    profile = services.registers.areas.policy(area).disclosure if analyst else None
-    return area_metrics(services.db, area, start, end, disclosure_profile=profile)
+    profile = registers.areas.policy(area).disclosure if analyst else None
+    return area_metrics(views, area, start, end, disclosure_profile=profile)
 
 
 @router.get(
@@ -79,8 +84,10 @@ def length_of_stay(
 )
 def national_dataset(
     area: AreaPath,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: NationalReadersInArea,
+    registers: RegistersDep,
+    views: ViewsDep,
+    secret: NationalSecretDep,
     period: PeriodLabel,
     format: Literal["json", "records-csv", "tables-csv"] = "json",
     k: Annotated[
@@ -89,22 +96,21 @@ def national_dataset(
     ] = None,
 ) -> Response:
     """The anonymised dataset for an area and period, with the area's disclosure profile."""
-    require(principal, NATIONAL, area)
     try:
         reporting_period = Period.parse(period)
     except ValueError as error:
         raise InvalidInputError(str(error), field="period") from None
-    policy = services.registers.areas.policy(area)
+    policy = registers.areas.policy(area)
     if k is not None and k < policy.k_anonymity:
         raise InvalidInputError(
             f"k cannot be below this area's configured floor of {policy.k_anonymity}.", field="k"
         )
     dataset = build_dataset(
-        services.db,
+        views,
         area,
         reporting_period,
         policy.disclosure,
-        services.national_secret,
+        secret,
         max(k or 0, policy.k_anonymity),
     )
     if format == "records-csv":

@@ -3,15 +3,15 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime
 
 from dsr_http.deps import (
-    AUDITORS,
-    CurrentUser,
-    ServicesDep,
-    record_access,
-    require,
+    AccessLogDep,
+    Auditors,
+    ReadsDep,
+    RegistersDep,
+    ViewsDep,
     visible_person,
     waits_for,
 )
@@ -24,41 +24,43 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=RESPONSES)
 @router.get("/persons/{person_id}", operation_id="getAuditTrail")
 def audit_trail(
     person_id: UUID,
-    request: Request,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: Auditors,
+    registers: RegistersDep,
+    views: ViewsDep,
+    reads: ReadsDep,
     _: Annotated[bool, Depends(waits_for("audit"))] = True,
 ) -> list[dict[str, Any]]:
     """The hash-chained audit rows for one person, in order."""
-    require(principal, AUDITORS)
-    person = visible_person(services, principal, person_id)
-    record_access(request, services, principal, "audit", [person_id], person.area)
-    return person_trail(services.db, person_id)
+    person = visible_person(registers, principal, person_id)
+    reads.record("audit", [person_id], person.area)
+    return person_trail(views, person_id)
 
 
 @router.get("/actors/{actor_id}", operation_id="getActorTrail")
 def actor_actions(
     actor_id: str,
-    request: Request,
     since: AwareDatetime,
     until: AwareDatetime,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: Auditors,
+    views: ViewsDep,
+    reads: ReadsDep,
 ) -> list[dict[str, Any]]:
     """What one user recorded in a time range, in your areas."""
-    require(principal, AUDITORS)
-    rows = actor_trail(services.db, actor_id, since, until, areas=sorted(principal.areas))
-    record_access(request, services, principal, "actor-trail", {r["person_id"] for r in rows})
+    rows = actor_trail(views, actor_id, since, until, areas=sorted(principal.areas))
+    reads.record("actor-trail", {r["person_id"] for r in rows})
     return rows
 
 
 @router.get("/persons/{person_id}/access", operation_id="getAccessLog")
 def access_log(
-    person_id: UUID, request: Request, principal: CurrentUser, services: ServicesDep
+    person_id: UUID,
+    principal: Auditors,
+    registers: RegistersDep,
+    access: AccessLogDep,
+    reads: ReadsDep,
 ) -> list[dict[str, Any]]:
     """Who viewed this person's record, and when."""
-    require(principal, AUDITORS)
-    person = visible_person(services, principal, person_id)
-    rows = services.access_log.for_person(person_id)
-    record_access(request, services, principal, "access-log", [person_id], person.area)
+    person = visible_person(registers, principal, person_id)
+    rows = access.for_person(person_id)
+    reads.record("access-log", [person_id], person.area)
     return rows

@@ -2,10 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from dsr_http.deps import ServicesDep
+from dsr_http.deps import HttpSettingsDep, RunnerDep
 
 router = APIRouter(tags=["operations"])
 
@@ -18,7 +18,8 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", operation_id="readyz")
 def readyz(
-    services: ServicesDep,
+    runner: RunnerDep,
+    http: HttpSettingsDep,
     response: Response,
     max_lag: Annotated[
         int | None,
@@ -28,16 +29,12 @@ def readyz(
     """The database answers, no projection is stopped at an event, and every one is within
     its lag limit; `failed` names a stopped projection and the log position it is stuck at."""
     try:
-        lags = services.runner.lag()
-        failures = services.runner.failures()
+        lags = runner.lag()
+        failures = runner.failures()
     except Exception:
         response.status_code = 503
         return {"status": "unavailable", "database": "unreachable"}
-    limit = (
-        services.http.ready_max_lag
-        if max_lag is None
-        else min(max_lag, services.http.ready_max_lag)
-    )
+    limit = http.ready_max_lag if max_lag is None else min(max_lag, http.ready_max_lag)
     behind = {lag.name: lag.behind for lag in lags}
     failed = {
         f.name: {"position": f.position, "error": f.error, "attempts": f.attempts, "since": f.since}
@@ -50,6 +47,8 @@ def readyz(
 
 
 @router.get("/metrics", operation_id="metrics", include_in_schema=False)
-def metrics(services: ServicesDep) -> Response:
+def metrics(request: Request) -> Response:
     """Prometheus text format: request counts and latency, projection positions and lag."""
-    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(
+        generate_latest(request.app.state.services.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )

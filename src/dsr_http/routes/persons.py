@@ -11,11 +11,11 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 
 from dsr_core import commands as cmd
-from dsr_core.application import CommandResult, Registers
+from dsr_core.application import CommandResult
 from dsr_core.caller import Caller
 from dsr_core.errors import InvalidInputError, PersonNotFoundError
 from dsr_core.idempotency import Claim
@@ -25,11 +25,12 @@ from dsr_http.bodies import StrictJsonRoute
 from dsr_http.deps import (
     LEAD_ONLY,
     PRACTICE,
-    RECORD_READERS,
-    CurrentUser,
-    ServicesDep,
+    Practitioners,
+    ReadsDep,
+    RecordReaders,
+    RegistersDep,
     actor,
-    record_access,
+    allowed,
     require,
     visible_person,
 )
@@ -98,18 +99,18 @@ def refer(
     body: cmd.Refer,
     request: Request,
     response: Response,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: Practitioners,
+    registers: RegistersDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResponse:
     """Refer a person to an area's register: creates their record."""
-    require(principal, PRACTICE, body.area)
+    require(principal, PRACTICE, body.area)  # the area is in the body, not the path
     caller = Caller.of(
         actor(principal, body.area),
         areas=principal.areas,
         claim=claim_for(request, principal, body, idempotency_key),
     )
-    return answer(response, services.registers.execute(None, body, caller), created=True)
+    return answer(response, registers.execute(None, body, caller), created=True)
 
 
 @dataclass(frozen=True)
@@ -249,18 +250,18 @@ COMMANDS = [
 
 def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
     model = spec.model
+    Authorised = Annotated[Principal, Depends(allowed(*spec.roles))]  # noqa: N806
 
     def endpoint(
         person_id: UUID,
         body: model,  # type: ignore[valid-type]
         request: Request,
         response: Response,
-        principal: CurrentUser,
-        services: ServicesDep,
+        principal: Authorised,
+        registers: RegistersDep,
         if_match: IfMatch = None,
         idempotency_key: IdempotencyKey = None,
     ) -> CommandResponse:
-        require(principal, spec.roles)
         if getattr(body, "to_area", None) not in (None, *principal.areas):
             raise ForbiddenError("You can only transfer to one of your areas.")
         # The application checks the person is in the caller's areas on the version it
@@ -271,7 +272,7 @@ def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
             expected_version=parse_if_match(if_match),
             claim=claim_for(request, principal, body, idempotency_key),
         )
-        return answer(response, services.registers.execute(person_id, body, caller))
+        return answer(response, registers.execute(person_id, body, caller))
 
     endpoint.__doc__ = spec.summary
     endpoint.__name__ = spec.operation_id
@@ -324,10 +325,10 @@ for _spec in COMMANDS:
 @router.get("/{person_id}", operation_id="getPerson", response_model=PersonPublic)
 def get_person(
     person_id: UUID,
-    request: Request,
     response: Response,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: RecordReaders,
+    registers: RegistersDep,
+    reads: ReadsDep,
     as_of: Annotated[date | None, Query(description="The record as it stood on this date")] = None,
     recorded_by: Annotated[
         AwareDatetime | None,
@@ -335,12 +336,10 @@ def get_person(
     ] = None,
 ) -> PersonPublic:
     """Read a person's record now, or as it stood on a date (and as known at a time)."""
-    require(principal, RECORD_READERS)
-    person = visible_person(services, principal, person_id)
-    registers: Registers = services.registers
+    person = visible_person(registers, principal, person_id)
     policy = registers.areas.policy(person.area).cadences
     today = registers.today()
-    record_access(request, services, principal, "record", [person_id], person.area)
+    reads.record("record", [person_id], person.area)
     response.headers["ETag"] = f'"{person.version}"'
     withhold = withholds_details(principal.role, person)
     if as_of is None and recorded_by is None:
@@ -359,14 +358,12 @@ def get_person(
     "/{person_id}/history", operation_id="getPersonHistory", response_model=list[HistoryItem]
 )
 def history(
-    person_id: UUID, request: Request, principal: CurrentUser, services: ServicesDep
+    person_id: UUID, principal: RecordReaders, registers: RegistersDep, reads: ReadsDep
 ) -> list[HistoryItem]:
     """Every event on the person's record, oldest first, with who recorded it and when."""
-    require(principal, RECORD_READERS)
-    person = visible_person(services, principal, person_id)
-    record_access(request, services, principal, "history", [person_id], person.area)
+    person = visible_person(registers, principal, person_id)
+    reads.record("history", [person_id], person.area)
     withhold = withholds_details(principal.role, person)
     return [
-        HistoryItem.of(entry, withhold_details=withhold)
-        for entry in services.registers.history(person_id)
+        HistoryItem.of(entry, withhold_details=withhold) for entry in registers.history(person_id)
     ]

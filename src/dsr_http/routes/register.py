@@ -4,10 +4,10 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from dsr_core.errors import InvalidInputError
-from dsr_http.deps import PRACTICE, CurrentUser, ServicesDep, record_access, require, waits_for
+from dsr_http.deps import Practitioners, ReadsDep, RegistersDep, ViewsDep, waits_for
 from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
 from dsr_http.schemas import Page
 from dsr_projections.register import RegisterQuery, query_register
@@ -22,9 +22,10 @@ router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES
     responses=csv_or_json("A page of the register (CSV with format=csv)"),
 )
 def list_register(
-    request: Request,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: Practitioners,
+    registers: RegistersDep,
+    views: ViewsDep,
+    reads: ReadsDep,
     area: Annotated[
         list[str] | None, Query(description="Area codes; default: all of yours")
     ] = None,
@@ -39,16 +40,15 @@ def list_register(
     caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> Page | Response:
     """The register for your areas, in a stable order, one page at a time."""
-    require(principal, PRACTICE)
     areas = sorted(principal.areas & set(area)) if area else sorted(principal.areas)
     if area and set(area) - principal.areas:
         raise ForbiddenError("One or more areas are not yours.")
     try:
         page = query_register(
-            services.db,
+            views,
             RegisterQuery(
                 areas=areas,
-                today=services.registers.today(),
+                today=registers.today(),
                 rating=rating,
                 setting=setting,
                 status=status,
@@ -60,13 +60,7 @@ def list_register(
         )
     except ValueError as error:
         raise InvalidInputError(str(error), field="cursor") from None
-    record_access(
-        request,
-        services,
-        principal,
-        f"register-{format}",
-        [item["person_id"] for item in page.items],
-    )
+    reads.record(f"register-{format}", [item["person_id"] for item in page.items])
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if format == "csv":
         out = io.StringIO()

@@ -2,17 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from dsr_http.deps import (
-    MAX_POSITION,
-    PRACTICE,
-    CurrentUser,
-    ServicesDep,
-    record_access,
-    require,
-)
+from dsr_http.deps import MAX_POSITION, Practitioners, ReadsDep, ViewsDep
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.reminders import reminders_after
 
@@ -26,9 +19,9 @@ class ReminderFeed(BaseModel):
 
 @router.get("", operation_id="listReminders", response_model=ReminderFeed)
 def list_reminders(
-    request: Request,
-    principal: CurrentUser,
-    services: ServicesDep,
+    principal: Practitioners,
+    views: ViewsDep,
+    reads: ReadsDep,
     area: Annotated[
         list[str] | None, Query(description="Area codes; default: all of yours")
     ] = None,
@@ -38,10 +31,9 @@ def list_reminders(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ReminderFeed:
     """Reminders issued or escalated after a position; each has a stable reminder_id."""
-    require(principal, PRACTICE)
     if area and set(area) - principal.areas:
         raise ForbiddenError("One or more areas are not yours.")
     areas = sorted(set(area) if area else principal.areas)
-    items = reminders_after(services.db, areas, after, limit)
-    record_access(request, services, principal, "reminders", {i["person_id"] for i in items})
+    items = reminders_after(views, areas, after, limit)
+    reads.record("reminders", {i["person_id"] for i in items})
     return ReminderFeed(items=items, next_after=items[-1]["position"] if items else after)

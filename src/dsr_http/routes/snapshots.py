@@ -4,10 +4,10 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Response
 
 from dsr_core.values import Role
-from dsr_http.deps import NATIONAL, CurrentUser, ServicesDep, record_access, require
+from dsr_http.deps import NationalReaders, ReadsDep, ViewsDep
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_scheduler import snapshots
 
@@ -15,10 +15,9 @@ router = APIRouter(prefix="/v1/snapshots", tags=["snapshots"], responses=RESPONS
 
 
 @router.get("", operation_id="listSnapshots")
-def list_snapshots(principal: CurrentUser, services: ServicesDep) -> list[dict[str, Any]]:
+def list_snapshots(principal: NationalReaders, views: ViewsDep) -> list[dict[str, Any]]:
     """Snapshots for your areas: register (monthly) for leads, national (quarterly) for both."""
-    require(principal, NATIONAL)
-    rows = snapshots.listing(services.db, sorted(principal.areas))
+    rows = snapshots.listing(views, sorted(principal.areas))
     return [r for r in rows if r["kind"] == "national" or principal.role is Role.LEAD]
 
 
@@ -30,18 +29,17 @@ def list_snapshots(principal: CurrentUser, services: ServicesDep) -> list[dict[s
     },
 )
 def get_snapshot(
-    snapshot_id: str, request: Request, principal: CurrentUser, services: ServicesDep
+    snapshot_id: str, principal: NationalReaders, views: ViewsDep, reads: ReadsDep
 ) -> Response:
     """Download an artefact; the Digest header carries its SHA-256."""
-    require(principal, NATIONAL)
-    row = snapshots.get(services.db, snapshot_id)
+    row = snapshots.get(views, snapshot_id)
     if row is None or row["area"] not in principal.areas:
         raise HTTPException(404, "No such snapshot in your areas")
     if row["kind"] == "register" and principal.role is not Role.LEAD:
         raise ForbiddenError("Register snapshots are for the area's lead.")
     if row["kind"] == "register":
         people = [r["person_id"] for r in csv.DictReader(io.StringIO(str(row["content"])))]
-        record_access(request, services, principal, "register-snapshot", people, row["area"])
+        reads.record("register-snapshot", people, row["area"])
     return Response(
         str(row["content"]),
         media_type=row["media_type"],
