@@ -23,7 +23,7 @@ from tests.support.pgserver import start_throwaway
 
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
-from dsr_http.demo import demo_registers_clock, generate
+from dsr_http.cli.demo import demo_registers_clock, generate
 from dsr_projections.bootstrap import build_runner
 
 

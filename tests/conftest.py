@@ -13,6 +13,7 @@ import pytest
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
+from dsr_http.runtime import create_tables
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.runner import ProjectionRunner
 from tests.support.factories import FakeClock
@@ -100,5 +101,6 @@ def app(make_settings: SettingsFactory, clock: FakeClock) -> Iterator[Registers]
 def runner(make_settings: SettingsFactory, app: Registers) -> Iterator[ProjectionRunner]:
     """The read side beside `app`, on the same backend; tests drive it with run_once/catch_up."""
     projections = build_runner(make_settings(), app)
+    create_tables(projections)
     yield projections
     projections.db.close()

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from dsr_core.application import Clock
-from dsr_core.bootstrap import build_registers, national_secret, system_clock
+from dsr_core.bootstrap import system_clock
 from dsr_core.logging import configure_logging
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
@@ -29,11 +29,8 @@ from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
 from dsr_http.request_log import RequestLog
 from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
+from dsr_http.runtime import opened, scheduler_for
 from dsr_projections.access_log import AccessLog
-from dsr_projections.bootstrap import build_runner
-from dsr_scheduler.config import SchedulerSettings
-from dsr_scheduler.service import Runtime, build_scheduler, job_store, webhook_from
-from dsr_scheduler.snapshots import ensure_table as ensure_snapshot_table
 
 log = structlog.get_logger("dsr.http")
 
@@ -52,57 +49,36 @@ def create_app(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        core = settings or Settings()
         http = http_settings or HttpSettings()
-        registers = build_registers(core, clock=clock)
-        runner = build_runner(core, registers)
-        services = Services(
-            settings=core,
-            http=http,
-            registers=registers,
-            runner=runner,
-            verifier=TokenVerifier(http, core.data_dir),
-            access_log=AccessLog(runner.db, registers.audit_key),
-            national_secret=national_secret(core),
-            metrics=HttpMetrics(runner),
-        )
-        app.state.services = services
-        ensure_snapshot_table(runner.db)
-        worker = runner.start() if http.embedded_workers else None
-        scheduler_settings = SchedulerSettings()
-        scheduler = (
-            build_scheduler(
-                Runtime(
-                    registers,
-                    runner.db,
-                    services.national_secret,
-                    webhook_from(scheduler_settings, runner.db),
-                    checkpoint_dir=core.checkpoint_dir,
-                ),
-                scheduler_settings.reminder_every_minutes,
-                job_store(core),
-                scheduler_settings.checkpoint_every_minutes,
+        with opened(settings, clock=clock) as runtime:
+            app.state.services = Services(
+                settings=runtime.settings,
+                http=http,
+                registers=runtime.registers,
+                runner=runtime.runner,
+                verifier=TokenVerifier(http, runtime.settings.data_dir),
+                access_log=AccessLog(runtime.db, runtime.registers.audit_key),
+                national_secret=runtime.national_secret,
+                metrics=HttpMetrics(runtime.runner),
             )
-            if http.embedded_workers
-            else None
-        )
-        if scheduler is not None:
-            scheduler.start()
-        log.info(
-            "api_started",
-            storage="postgresql" if core.uses_postgres else "sqlite",
-            embedded_workers=http.embedded_workers,
-        )
-        try:
-            yield
-        finally:
+            embedded = http.embedded_workers
+            worker = runtime.runner.start() if embedded else None
+            scheduler = scheduler_for(runtime) if embedded else None
             if scheduler is not None:
-                scheduler.shutdown(wait=True)
-            runner.stop()
-            if worker is not None:
-                worker.join(timeout=10)
-            runner.db.close()
-            registers.close()
+                scheduler.start()
+            log.info(
+                "api_started",
+                storage="postgresql" if runtime.settings.uses_postgres else "sqlite",
+                embedded_workers=embedded,
+            )
+            try:
+                yield
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=True)
+                runtime.runner.stop()
+                if worker is not None:
+                    worker.join(timeout=10)
 
     app = FastAPI(
         title="dsr",
@@ -149,15 +125,9 @@ def create_app(
 
 
 def prepare_storage(settings: Settings) -> None:
-    """Create every table once, before several API processes start at the same moment:
-    concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL's catalogue."""
-    registers = build_registers(settings)
-    runner = build_runner(settings, registers)
-    try:
-        ensure_snapshot_table(runner.db)
-    finally:
-        runner.db.close()
-        registers.close()
+    """Create every table once, before several API processes start at the same moment."""
+    with opened(settings):
+        pass
 
 
 def create_served_app() -> FastAPI:

@@ -50,7 +50,7 @@ def build_runner(
         dialect=db.dialect,
         national_secret=national_secret(settings),
     )
-    return ProjectionRunner(
+    runner = ProjectionRunner(
         context,
         db,
         projections,
@@ -58,3 +58,5 @@ def build_runner(
         log_name=registers.name,
         **options,  # type: ignore[arg-type]
     )
+    runner.setup()  # the read side's tables; dsr_http.runtime.create_tables adds the rest
+    return runner

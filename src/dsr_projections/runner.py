@@ -98,7 +98,6 @@ class ProjectionRunner:
             if db.dialect == "postgres"
             else None
         )
-        self.setup()
 
     # ------------------------------------------------------------ set-up
 

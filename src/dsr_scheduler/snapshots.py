@@ -196,7 +196,6 @@ def take_due_snapshots(registers: Registers, db: ViewDatabase, secret: bytes) ->
 
     Skipped (and retried at the next run) while the projections are behind the log.
     """
-    ensure_table(db)
     if not projections_caught_up(registers, db):
         log.info("snapshots_deferred_projections_behind")
         return 0

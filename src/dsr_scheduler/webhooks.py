@@ -66,6 +66,12 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return 0
 
 
+def ensure_table(db: ViewDatabase) -> None:
+    """The delivery cursors' table (created with every other table: dsr_http.runtime)."""
+    with db.transaction() as cursor:
+        cursor.execute(CURSOR_TABLE)
+
+
 @dataclass
 class Delivery:
     sent: int = 0
@@ -87,7 +93,6 @@ class WebhookDelivery:
         self.db, self.url, self.secret, self.name = db, url, secret, name
         self.attempts, self.backoff, self.post = attempts, backoff_seconds, post
         with db.transaction() as cursor:
-            cursor.execute(CURSOR_TABLE)
             cursor.execute(
                 "INSERT INTO webhook_cursor VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,)
             )

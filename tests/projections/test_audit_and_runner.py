@@ -69,7 +69,7 @@ def test_verify_reports_a_deleted_audit_row(app: Registers, runner: ProjectionRu
 def test_live_read_models_equal_a_full_rebuild_after_a_long_random_history(
     app: Registers, runner: ProjectionRunner, clock: f.FakeClock
 ) -> None:
-    from dsr_http.demo import generate
+    from dsr_http.cli.demo import generate
 
     clock.now = datetime(2025, 9, 30, 12, tzinfo=UTC)
     runner.batch_size = 97  # batches that do not line up with people's histories

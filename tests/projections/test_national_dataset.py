@@ -11,7 +11,7 @@ import pytest
 from dsr_core.application import Registers
 from dsr_core.domainmodel import Person
 from dsr_core.periods import Period
-from dsr_http.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
+from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
 from dsr_projections.disclosure import SUPPRESSED
 from dsr_projections.national_dataset import QUASI_IDENTIFIERS
 from dsr_projections.national_report import Dataset, build_dataset

@@ -7,7 +7,9 @@ generated, and dates are random.
 
 from __future__ import annotations
 
+import argparse
 import random
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -16,9 +18,11 @@ from uuid import UUID
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
+from dsr_core.bootstrap import build_registers
 from dsr_core.caller import Caller
 from dsr_core.errors import DsrError
 from dsr_core.identifiers import mod11_check_digit
+from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
 
 GIVEN = (
@@ -298,3 +302,34 @@ def generate(
 def demo_registers_clock(today: date) -> Clock:
     """A clock that says it is midday on `today`, so every demo date is in the past."""
     return Clock(datetime(today.year, today.month, today.day, 12, tzinfo=UTC))
+
+
+def load_demo(settings: Settings, people: int) -> bool:
+    """Load a synthetic register once, when the store is empty; False if it was not empty."""
+    registers = build_registers(settings)
+    try:
+        if (registers.recorder.max_notification_id() or 0) > 0:
+            return False
+
+        def progress(done: int, total: int) -> None:
+            width = 30
+            filled = width * done // total
+            bar = "#" * filled + "-" * (width - filled)
+            print(f"\rdemo data [{bar}] {done}/{total} people", end="", file=sys.stderr, flush=True)
+
+        summary = generate(registers, people, progress=progress, today=registers.today())
+        print(f"\ndemo data: {summary.people} people, {summary.events} events", file=sys.stderr)
+        return True
+    finally:
+        registers.close()
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Load a synthetic register (6 areas, fictional people) into an empty store."""
+    if not load_demo(Settings(), args.people):
+        print(
+            "The store already holds events; demo data is only loaded into an empty one.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

@@ -1,0 +1,93 @@
+"""The `dsr` command: one entry point for operators; each subcommand opens one runtime
+(dsr_http.runtime) and closes it when done."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from dsr_http.cli import demo, operate, processes, reports
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dsr", description="Dynamic Support Register service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    info = commands.add_parser("info", help="show the configured storage and its event count")
+    info.set_defaults(handler=operate.info)
+    keygen = commands.add_parser("keygen", help="print a new random base64 key")
+    keygen.add_argument("--bytes", type=int, choices=(16, 24, 32), default=32)
+    keygen.set_defaults(handler=operate.keygen)
+    project = commands.add_parser("project", help="run the projection worker")
+    project.add_argument("--batch-size", type=int, default=500)
+    project.set_defaults(handler=processes.project)
+    rebuild = commands.add_parser("rebuild", help="rebuild read models without downtime")
+    rebuild.add_argument("name", nargs="?", help="one read model (default: all)")
+    rebuild.set_defaults(handler=operate.rebuild)
+    audit = commands.add_parser("audit", help="audit trail tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_commands.add_parser(
+        "verify", help="verify chains, rows, snapshots and checkpoints"
+    )
+    audit_verify.set_defaults(handler=operate.audit_verify)
+    audit_checkpoint = audit_commands.add_parser(
+        "checkpoint", help="write a signed checkpoint of the chains' heads"
+    )
+    audit_checkpoint.add_argument(
+        "--dir", help="where to write it (default DSR_AUDIT_CHECKPOINT_DIR or DATA_DIR/checkpoints)"
+    )
+    audit_checkpoint.set_defaults(handler=operate.audit_checkpoint)
+    national = commands.add_parser("national-dataset", help="export an anonymised dataset")
+    national.add_argument("area", help="area code, e.g. S37000017")
+    national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")
+    national.add_argument("--format", choices=("json", "records-csv", "tables-csv"), default="json")
+    national.add_argument("--profile", choices=("nhs_england", "phs_scotland"))
+    national.add_argument("--k", type=int, default=None, help="raise k above the area's floor")
+    national.set_defaults(handler=reports.national_dataset)
+    serve = commands.add_parser("serve", help="run the HTTP API (embedded by default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--demo",
+        type=int,
+        nargs="?",
+        const=300,
+        default=0,
+        help="load N synthetic people first if the store is empty (default 300)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="API processes (default DSR_API_WORKERS or 1; above 1 needs PostgreSQL)",
+    )
+    serve.set_defaults(handler=processes.serve)
+    token = commands.add_parser("token", help="mint a local bearer token")
+    token.add_argument(
+        "--role", required=True, choices=["practitioner", "lead", "auditor", "analyst", "admin"]
+    )
+    token.add_argument("--area", action="append", default=[], help="repeat for several areas")
+    token.add_argument("--sub", default="local-user")
+    token.add_argument("--ttl", type=int, default=8 * 3600)
+    token.set_defaults(handler=operate.token)
+    schedule = commands.add_parser("schedule", help="run the scheduler (reminders)")
+    schedule.add_argument(
+        "--every-minutes",
+        type=int,
+        default=None,
+        help="reminder pass interval (default DSR_REMINDER_EVERY_MINUTES or 60)",
+    )
+    schedule.set_defaults(handler=processes.schedule)
+    demo_command = commands.add_parser("demo", help="load a synthetic register into an empty store")
+    demo_command.add_argument("--people", type=int, default=300)
+    demo_command.set_defaults(handler=demo.demo)
+    export = commands.add_parser("export", help="write register and national dataset CSVs")
+    export.add_argument("area", help="area code, e.g. E54000048")
+    export.add_argument("period", help="2025-Q3 or 2025-09")
+    export.add_argument("--out", default=".", help="directory for the files")
+    export.set_defaults(handler=reports.export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))

@@ -1,0 +1,129 @@
+"""Operators' commands: what is configured, keys, tokens, rebuilds and the audit."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import secrets
+import sys
+from pathlib import Path
+
+from dsr_core.logging import configure_logging
+from dsr_core.process import tune_garbage_collection
+from dsr_core.settings import Settings
+from dsr_core.values import Role
+from dsr_http.auth import KEY_FILE, TokenVerifier
+from dsr_http.config import HttpSettings
+from dsr_http.runtime import opened
+from dsr_projections.anchors import read_checkpoints, write_checkpoint
+from dsr_projections.audit import take_checkpoint, verify
+from dsr_projections.runner import RebuildRefusedError
+
+
+def info(_: argparse.Namespace) -> int:
+    """Say which storage mode is configured, whether it is reachable and what is encrypted;
+    never print secrets."""
+    settings = Settings()
+    with opened(settings) as runtime:
+        position = runtime.registers.recorder.max_notification_id() or 0
+    encrypted = settings.cipher_key is not None
+    report = {
+        "storage": "postgresql" if settings.uses_postgres else "sqlite",
+        "location": settings.database_schema if settings.uses_postgres else str(settings.data_dir),
+        # Only the event store's payloads are encrypted by DSR_CIPHER_KEY; the read models
+        # hold names, NHS/CHI numbers and dates of birth in clear (docs/operations.md).
+        "encrypted_at_rest": {
+            "events_and_snapshots": encrypted,
+            "read_models": False,
+            "audit_trail_and_access_log": False,
+        },
+        "in_clear": [
+            "read models: register (names, NHS/CHI numbers, dates of birth), length of stay, "
+            "national dataset state",
+            "audit trail (event data, free text) and access log",
+            *([] if encrypted else ["events and snapshots (no DSR_CIPHER_KEY)"]),
+        ],
+        "events": position,
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def keygen(args: argparse.Namespace) -> int:
+    """Print a new random key for DSR_IDENTITY_KEY, DSR_CIPHER_KEY or DSR_AUDIT_KEY."""
+    print(base64.b64encode(secrets.token_bytes(args.bytes)).decode())
+    return 0
+
+
+def rebuild(args: argparse.Namespace) -> int:
+    """Rebuild read models into shadow tables and swap them in; progress on stderr."""
+    configure_logging()
+    settings = Settings()
+    checkpoints = [c for _, c in read_checkpoints(settings.checkpoint_dir)]
+    with opened(settings) as runtime:
+        runner = runtime.runner
+        tune_garbage_collection()
+        for name in [args.name] if args.name else [p.name for p in runner.projections]:
+            before = runner.content_hash(name)
+
+            def progress(done: int, total: int, name: str = name) -> None:
+                print(f"\r{name}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+            try:
+                position = runner.rebuild(name, progress=progress, checkpoints=checkpoints)
+            except RebuildRefusedError as refused:
+                print(file=sys.stderr)
+                for problem in refused.problems:
+                    print(json.dumps({"projection": name, "refused": problem}))
+                print(
+                    f"dsr rebuild: {name} kept as it was: the rebuilt model disagrees with the "
+                    "trail or the checkpoints (run `dsr audit verify`).",
+                    file=sys.stderr,
+                )
+                return 1
+            print(file=sys.stderr)
+            changed = "changed" if runner.content_hash(name) != before else "unchanged"
+            print(json.dumps({"projection": name, "position": position, "content": changed}))
+    return 0
+
+
+def audit_verify(_: argparse.Namespace) -> int:
+    """Check every chain, row, snapshot and checkpoint (docs/operations.md, "Tamper
+    evidence"); one JSON line per break, exit 1 if there is any."""
+    settings = Settings()
+    checkpoints = [(path.name, c) for path, c in read_checkpoints(settings.checkpoint_dir)]
+    with opened(settings) as runtime:
+        runtime.runner.catch_up()
+        breaks = list(verify(runtime.db, runtime.registers, checkpoints))
+    for item in breaks:
+        print(json.dumps(vars(item)))
+    print(json.dumps({"breaks": len(breaks), "checkpoints": len(checkpoints)}))
+    return 1 if breaks else 0
+
+
+def audit_checkpoint(args: argparse.Namespace) -> int:
+    """Write a signed checkpoint of the audit chains' heads (keep a copy off the host)."""
+    settings = Settings()
+    with opened(settings) as runtime:
+        runtime.runner.catch_up()
+        registers = runtime.registers
+        checkpoint = take_checkpoint(runtime.db, registers.audit_key, registers.now())
+    path = write_checkpoint(Path(args.dir) if args.dir else settings.checkpoint_dir, checkpoint)
+    print(json.dumps({"checkpoint": str(path), "log_position": checkpoint.log_position}))
+    return 0
+
+
+def token(args: argparse.Namespace) -> int:
+    """Mint a bearer token signed with the local key (embedded mode and tests)."""
+    http, data_dir = HttpSettings(), Settings().data_dir
+    if http.jwt_secret is None and not (data_dir / KEY_FILE).exists():
+        # A new key signs tokens that a server using another data directory refuses.
+        print(
+            f"dsr token: created a new signing key at {data_dir / KEY_FILE}; a server with "
+            "another DSR_DATA_DIR will refuse this token (401, signature did not verify).",
+            file=sys.stderr,
+        )
+    verifier = TokenVerifier(http, data_dir)
+    print(verifier.mint(sub=args.sub, role=Role(args.role), areas=args.area, ttl_seconds=args.ttl))
+    return 0

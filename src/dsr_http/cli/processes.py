@@ -1,0 +1,96 @@
+"""The long-running processes: the API, the projection worker and the scheduler.
+
+With PostgreSQL each runs on its own (compose.yaml); embedded, `dsr serve` runs all three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+import structlog
+import uvicorn
+
+from dsr_core.logging import configure_logging
+from dsr_core.process import tune_garbage_collection
+from dsr_core.settings import Settings
+from dsr_http.cli.demo import load_demo
+from dsr_http.config import HttpSettings
+from dsr_http.main import create_app, prepare_storage
+from dsr_http.runtime import opened, scheduler_for
+from dsr_http.serving import serve_many
+from dsr_scheduler.config import SchedulerSettings
+
+log = structlog.get_logger(__name__)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the API; with no configuration, embedded (SQLite, projections in-process)."""
+    configure_logging()
+    settings = Settings()
+    http = HttpSettings()
+    workers = args.workers or http.api_workers
+    if workers > 1 and (not settings.uses_postgres or http.embedded_workers):
+        print(
+            "dsr serve: several API processes need PostgreSQL (DSR_DATABASE_URL) and "
+            "DSR_EMBEDDED_WORKERS=false, with `dsr project` and `dsr schedule` running apart.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.demo:
+        load_demo(settings, args.demo)
+    if workers == 1:
+        tune_garbage_collection()
+        uvicorn.run(
+            create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+        )
+    else:
+        prepare_storage(settings)
+        serve_many(args.host, args.port, workers)
+    return 0
+
+
+def project(args: argparse.Namespace) -> int:
+    """Run the projection worker until stopped (PostgreSQL mode runs it as its own process)."""
+    configure_logging()
+    with opened(Settings(), batch_size=args.batch_size) as runtime:
+        runner = runtime.runner
+
+        def stop(signum: int, _: FrameType | None) -> None:
+            log.info("projection_worker_stopping", signal=signum)
+            runner.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        tune_garbage_collection()
+        log.info("projection_worker_started", projections=[p.name for p in runner.projections])
+        runner.run_forever()
+    return 0
+
+
+def schedule(args: argparse.Namespace) -> int:
+    """Run the scheduler until stopped (PostgreSQL mode runs it as its own process)."""
+    configure_logging()
+    options = SchedulerSettings()
+    if args.every_minutes:
+        options = options.model_copy(update={"reminder_every_minutes": args.every_minutes})
+    with opened(Settings()) as runtime:
+        scheduler = scheduler_for(runtime, options)
+        stopped = threading.Event()
+
+        def stop(signum: int, _: FrameType | None) -> None:
+            log.info("scheduler_stopping", signal=signum)
+            stopped.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        tune_garbage_collection()
+        scheduler.start()
+        log.info("scheduler_started", every_minutes=options.reminder_every_minutes)
+        stopped.wait()
+        scheduler.shutdown(wait=True)
+        log.info("scheduler_stopped")
+    return 0

@@ -1,0 +1,85 @@
+"""One runtime per process: registers, read-model database, projection runner and secrets,
+opened and closed together, with every table created in one place.
+
+The API's lifespan, every `dsr` command and the worker and scheduler processes use
+`opened()`; nothing else builds storage or creates tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from dsr_core.application import Clock, Registers
+from dsr_core.bootstrap import build_registers, national_secret, system_clock
+from dsr_core.settings import Settings
+from dsr_projections.bootstrap import build_runner
+from dsr_projections.database import ViewDatabase
+from dsr_projections.runner import ProjectionRunner
+from dsr_scheduler import snapshots, webhooks
+from dsr_scheduler.config import SchedulerSettings
+from dsr_scheduler.service import Runtime as JobRuntime
+from dsr_scheduler.service import build_scheduler, job_store, webhook_from
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    registers: Registers
+    runner: ProjectionRunner
+    national_secret: bytes
+
+    @property
+    def db(self) -> ViewDatabase:
+        return self.runner.db
+
+
+def create_tables(runner: ProjectionRunner) -> None:
+    """Every table beside the event store: read models, their positions and failures and
+    the access log (`runner.setup`, which build_runner runs), reporting snapshots and the
+    webhook cursor. Idempotent; run once before several processes start at once
+    (concurrent CREATE TABLE can fail on PostgreSQL's catalogue)."""
+    runner.setup()
+    snapshots.ensure_table(runner.db)
+    webhooks.ensure_table(runner.db)
+
+
+@contextmanager
+def opened(
+    settings: Settings | None = None, *, clock: Clock = system_clock, batch_size: int = 500
+) -> Iterator[Runtime]:
+    """The process's runtime, closed (connections and pools) however the block ends."""
+    settings = settings or Settings()
+    registers = build_registers(settings, clock=clock)
+    try:
+        runner = build_runner(settings, registers, batch_size=batch_size)
+        try:
+            create_tables(runner)
+            yield Runtime(settings, registers, runner, national_secret(settings))
+        finally:
+            runner.db.close()
+    finally:
+        registers.close()
+
+
+def scheduler_for(
+    runtime: Runtime, options: SchedulerSettings | None = None
+) -> BackgroundScheduler:
+    """The scheduler's jobs over this runtime (embedded in the API, or `dsr schedule`)."""
+    options = options or SchedulerSettings()
+    jobs = JobRuntime(
+        runtime.registers,
+        runtime.db,
+        runtime.national_secret,
+        webhook_from(options, runtime.db),
+        checkpoint_dir=runtime.settings.checkpoint_dir,
+    )
+    return build_scheduler(
+        jobs,
+        options.reminder_every_minutes,
+        job_store(runtime.settings),
+        options.checkpoint_every_minutes,
+    )
