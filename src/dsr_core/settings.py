@@ -9,10 +9,15 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
-    """With nothing set, dsr runs embedded on a SQLite file under ./dsr-data."""
+class DsrSettings(BaseSettings):
+    """Every setting of every process is read the same way: DSR_<NAME> in the environment,
+    and an empty value means unset (compose passes unset variables as empty strings)."""
 
-    model_config = SettingsConfigDict(env_prefix="DSR_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DSR_", extra="ignore", env_ignore_empty=True)
+
+
+class Settings(DsrSettings):
+    """With nothing set, dsr runs embedded on a SQLite file under ./dsr-data."""
 
     data_dir: Path = Path("dsr-data")
     database_url: SecretStr | None = Field(
@@ -65,20 +70,6 @@ class Settings(BaseSettings):
     area_settings: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="JSON: per-area overrides, keyed by area code."
     )
-
-    @field_validator(
-        "database_url",
-        "cipher_key",
-        "identity_key",
-        "national_secret",
-        "audit_key",
-        "audit_checkpoint_dir",
-        mode="before",
-    )
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        """compose passes unset variables as empty strings; treat them as not given."""
-        return None if value == "" else value
 
     @field_validator("database_url")
     @classmethod

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr
+
+from dsr_core.settings import DsrSettings
 
 
-class HttpSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DSR_", extra="ignore")
-
+class HttpSettings(DsrSettings):
     jwt_secret: SecretStr | None = Field(
         default=None, description="HS256 key; generated under DSR_DATA_DIR when embedded."
     )
@@ -36,8 +35,3 @@ class HttpSettings(BaseSettings):
         description="API processes sharing the port; above 1 needs PostgreSQL and no embedded "
         "workers. One process serves on one core (the interpreter lock).",
     )
-
-    @field_validator("jwt_secret", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if value == "" else value

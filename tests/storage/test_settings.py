@@ -42,3 +42,16 @@ def test_a_non_postgres_database_url_is_refused(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("DSR_DATABASE_URL", "mysql://u:p@h/db")
     with pytest.raises(ValidationError, match="postgresql"):
         Settings()
+
+
+def test_every_process_reads_its_settings_by_one_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dsr_http.config import HttpSettings
+    from dsr_scheduler.config import SchedulerSettings
+
+    for name in ("DSR_JWT_SECRET", "DSR_WEBHOOK_URL", "DSR_WEBHOOK_SECRET", "DSR_MAX_WAIT_SECONDS"):
+        monkeypatch.setenv(name, "")
+    http, scheduler = HttpSettings(), SchedulerSettings()
+    assert http.jwt_secret is None and http.max_wait_seconds == 5.0
+    assert scheduler.webhook_url is None and scheduler.webhook_secret is None
+    monkeypatch.setenv("DSR_MAX_WAIT_SECONDS", "2")
+    assert HttpSettings().max_wait_seconds == 2.0
