@@ -7,6 +7,7 @@ The API's lifespan, every `dsr` command and the worker and scheduler processes u
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,13 +48,26 @@ def create_tables(runner: ProjectionRunner) -> None:
     webhooks.ensure_table(runner.db)
 
 
+def _build_registers(settings: Settings, clock: Clock) -> Registers:
+    """The library creates its tables on start; processes starting together can collide
+    on PostgreSQL's catalogue, so a failed start is tried again, twice, after a pause."""
+    for attempt in range(3):
+        try:
+            return build_registers(settings, clock=clock)
+        except Exception:
+            if attempt == 2 or not settings.uses_postgres:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def opened(
     settings: Settings | None = None, *, clock: Clock = system_clock, batch_size: int = 500
 ) -> Iterator[Runtime]:
     """The process's runtime, closed (connections and pools) however the block ends."""
     settings = settings or Settings()
-    registers = build_registers(settings, clock=clock)
+    registers = _build_registers(settings, clock)
     try:
         runner = build_runner(settings, registers, batch_size=batch_size)
         try:

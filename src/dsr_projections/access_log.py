@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from dsr_projections.anchors import GENESIS, link
-from dsr_projections.database import Cursor, Row, ViewDatabase, storable
+from dsr_projections.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase, storable
 
 TABLE = "access_trail"
 SUBJECTS = "access_subjects"
@@ -52,7 +52,7 @@ class Access:
 
 
 def create(db: ViewDatabase) -> None:
-    with db.transaction() as cursor:
+    with db.transaction(lock=SCHEMA_LOCK) as cursor:
         create_tables(cursor)
 
 

@@ -24,6 +24,11 @@ from dsr_core.files import private_file
 
 Row = dict[str, Any]
 
+SCHEMA_LOCK = "schema"
+"""Held while creating tables: processes starting together (the API, the worker, the
+scheduler) take turns, since concurrent CREATE TABLE IF NOT EXISTS can fail on
+PostgreSQL's catalogue."""
+
 REPLACEMENT = "\ufffd"
 
 

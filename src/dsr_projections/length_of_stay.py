@@ -24,7 +24,6 @@ from dsr_projections.projection import (
     PersonStates,
     Projection,
     effective_on,
-    person_events,
 )
 from dsr_projections.stays import Episode, Referral, Spell, metrics, overlap_days
 
@@ -78,9 +77,9 @@ class LengthOfStayProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        states = PersonStates(cursor, self.t("los_state"), self.context.mapper)
-        events = person_events(batch)
-        states.preload(e.originator_id for e, _ in events)
+        states, events = PersonStates.for_batch(
+            cursor, self.t("los_state"), self.context.mapper, batch
+        )
         for event, position in events:
             before = states.get(event.originator_id)
             status_before = before.status if before is not None else None

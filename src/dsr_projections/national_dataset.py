@@ -26,7 +26,6 @@ from dsr_projections.projection import (
     PersonStates,
     Projection,
     effective_on,
-    person_events,
 )
 
 log = structlog.get_logger(__name__)
@@ -92,9 +91,9 @@ class NationalDatasetProjection(Projection):
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         """Spells are read once per batch and written once at its end."""
-        events = person_events(batch)
-        states = PersonStates(cursor, self.t("national_state"), self.context.mapper)
-        states.preload(e.originator_id for e, _ in events)
+        states, events = PersonStates.for_batch(
+            cursor, self.t("national_state"), self.context.mapper, batch
+        )
         spells = _SpellChanges(
             cursor, self.t("national_spells"), {str(e.originator_id) for e, _ in events}
         )

@@ -107,6 +107,16 @@ class PersonStates:
         self.cache: dict[UUID, Person | None] = {}
         self.dirty: set[UUID] = set()
 
+    @classmethod
+    def for_batch(
+        cls, cursor: Cursor, table: str, mapper: Mapper[UUID], batch: Iterable[tuple[Event, int]]
+    ) -> tuple[PersonStates, list[tuple[PersonEvent, int]]]:
+        """The batch's person events, with the states of everyone they touch loaded."""
+        events = person_events(batch)
+        states = cls(cursor, table, mapper)
+        states.preload(e.originator_id for e, _ in events)
+        return states, events
+
     def preload(self, person_ids: Iterable[UUID]) -> None:
         """Load many people in one query per 500, instead of one query each."""
         wanted = [pid for pid in dict.fromkeys(person_ids) if pid not in self.cache]

@@ -19,7 +19,7 @@ from dsr_core.cadences import next_review
 from dsr_core.domainmodel import Person
 from dsr_core.values import ProfessionalRole, Setting, Status
 from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection, person_events
+from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection
 
 COLUMNS = (
     "person_id",
@@ -73,9 +73,9 @@ class RegisterProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        states = PersonStates(cursor, self.t("register_state"), self.context.mapper)
-        events = person_events(batch)
-        states.preload(e.originator_id for e, _ in events)
+        states, events = PersonStates.for_batch(
+            cursor, self.t("register_state"), self.context.mapper, batch
+        )
         touched = {}
         for event, _ in events:
             person = states.apply(event)

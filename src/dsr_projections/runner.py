@@ -28,7 +28,7 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder
 
 from dsr_projections import access_log
-from dsr_projections.database import Cursor, PostgresViews, ViewDatabase
+from dsr_projections.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
 
 log = structlog.get_logger(__name__)
@@ -102,7 +102,7 @@ class ProjectionRunner:
     # ------------------------------------------------------------ set-up
 
     def setup(self) -> None:
-        with self.db.transaction() as cursor:
+        with self.db.transaction(lock=SCHEMA_LOCK) as cursor:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {POSITIONS} "
                 "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"

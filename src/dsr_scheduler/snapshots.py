@@ -20,7 +20,7 @@ import structlog
 from dsr_core.application import Registers
 from dsr_core.periods import Period
 from dsr_core.values import Status
-from dsr_projections.database import Row, ViewDatabase
+from dsr_projections.database import SCHEMA_LOCK, Row, ViewDatabase
 from dsr_projections.queries import build_dataset, lowest_position, people_in_area_by
 
 log = structlog.get_logger(__name__)
@@ -68,7 +68,7 @@ class Artefact:
 
 
 def ensure_table(db: ViewDatabase) -> None:
-    with db.transaction() as cursor:
+    with db.transaction(lock=SCHEMA_LOCK) as cursor:
         cursor.execute(TABLE)
 
 

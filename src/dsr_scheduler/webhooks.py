@@ -21,7 +21,7 @@ from typing import Any
 
 import structlog
 
-from dsr_projections.database import ViewDatabase
+from dsr_projections.database import SCHEMA_LOCK, ViewDatabase
 
 log = structlog.get_logger(__name__)
 
@@ -68,7 +68,7 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 def ensure_table(db: ViewDatabase) -> None:
     """The delivery cursors' table (created with every other table: dsr_http.runtime)."""
-    with db.transaction() as cursor:
+    with db.transaction(lock=SCHEMA_LOCK) as cursor:
         cursor.execute(CURSOR_TABLE)
 
 

@@ -9,6 +9,7 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 import structlog
@@ -53,18 +54,24 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def stop_on_signals(stop: Callable[[], None], event: str) -> None:
+    """SIGTERM (compose, systemd) and SIGINT (a terminal) stop the process cleanly."""
+
+    def handle(signum: int, _: FrameType | None) -> None:
+        log.info(event, signal=signum)
+        stop()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
 def project(args: argparse.Namespace) -> int:
     """Run the projection worker until stopped (PostgreSQL mode runs it as its own process)."""
     configure_logging()
     with opened(Settings(), batch_size=args.batch_size) as runtime:
         runner = runtime.runner
 
-        def stop(signum: int, _: FrameType | None) -> None:
-            log.info("projection_worker_stopping", signal=signum)
-            runner.stop()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stop_on_signals(runner.stop, "projection_worker_stopping")
         tune_garbage_collection()
         log.info("projection_worker_started", projections=[p.name for p in runner.projections])
         runner.run_forever()
@@ -80,13 +87,7 @@ def schedule(args: argparse.Namespace) -> int:
     with opened(Settings()) as runtime:
         scheduler = scheduler_for(runtime, options)
         stopped = threading.Event()
-
-        def stop(signum: int, _: FrameType | None) -> None:
-            log.info("scheduler_stopping", signal=signum)
-            stopped.set()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stop_on_signals(stopped.set, "scheduler_stopping")
         tune_garbage_collection()
         scheduler.start()
         log.info("scheduler_started", every_minutes=options.reminder_every_minutes)
