@@ -1,9 +1,8 @@
-"""The Person aggregate: everything that happens to someone on a register, as events.
+"""The Person aggregate: one person's record on one area's register.
 
-Command methods check the rules (rules.py) and then trigger an event; each event's
-`apply` only changes state, so stored events replay even after a rule changes.
-Topics are explicit and carry no module path: classes can move without orphaning
-stored events. Shapes change through `class_version` and `upcast_vN_vM`.
+Its command methods take primitive values, check the named rules (rules.py) and trigger
+events (person_events.py), whose `apply` only changes state: stored events replay even
+after a rule changes. `Person.Referred` and the like name those event classes here.
 """
 
 from __future__ import annotations
