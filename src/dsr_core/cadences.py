@@ -6,11 +6,12 @@ no cadence number appears anywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from pydantic import Field
 
+from dsr_core.dates import add_days, add_months, birthday
 from dsr_core.domainmodel import Person
 from dsr_core.values import (
     ADULT_AGE,
@@ -24,13 +25,14 @@ from dsr_core.values import (
 
 
 class DueKind(StrEnum):
-    """What is due; each has one row in domain.md's cadence table."""
+    """What is due; each has one row in docs/scheduler.md's table."""
 
     REFERRAL_DECISION = "referral_decision"
     POST_ADMISSION_CETR = "post_admission_cetr"
     REPEAT_CETR = "repeat_cetr"
     OVERSIGHT_VISIT = "commissioner_oversight_visit"
     ACTION_PLAN_REVIEW = "action_plan_review"
+    ACTION = "action"
     RED_COMMUNITY_CETR = "red_community_cetr"
     CONSIDER_REMOVAL = "consider_removal"
     REGISTER_REVIEW = "register_review"
@@ -39,23 +41,43 @@ class DueKind(StrEnum):
     EIGHTEENTH_BIRTHDAY = "eighteenth_birthday"
 
 
+INPATIENT_DUTIES = frozenset(
+    {DueKind.POST_ADMISSION_CETR, DueKind.REPEAT_CETR, DueKind.OVERSIGHT_VISIT}
+)
+"""Owed to every inpatient the area commissions, whatever their register status."""
+
+
+class VisitScope(StrEnum):
+    OUT_OF_AREA = "out_of_area"
+    ALL_INPATIENTS = "all_inpatients"
+
+
 class CadencePolicy(ValueObject):
-    """Deadlines in days; defaults are domain.md's table (NHS England policy, seed 003)."""
+    """Deadlines: months are calendar months, weeks and days exact. Defaults follow the
+    domain rules' table (NHS England policy, seed 003); every one is a per-area setting."""
 
     referral_decision_days: int = Field(default=7, ge=1)
-    post_admission_cetr_adult_days: int = Field(default=28, ge=1)
+    post_admission_cetr_adult_days: int = Field(default=28, ge=1)  # 4 weeks
     post_admission_cetr_child_days: int = Field(default=14, ge=1)
-    repeat_cetr_adult_days: int = Field(default=182, ge=1)  # 6 months
-    repeat_cetr_secure_days: int = Field(default=365, ge=1)  # 12 months
-    repeat_cetr_child_days: int = Field(default=91, ge=1)  # 3 months
+    repeat_cetr_adult_months: int = Field(default=6, ge=1)
+    repeat_cetr_secure_months: int = Field(default=12, ge=1)
+    repeat_cetr_child_months: int = Field(default=3, ge=1)
     oversight_visit_adult_days: int = Field(default=56, ge=1)  # 8 weeks
     oversight_visit_child_days: int = Field(default=42, ge=1)  # 6 weeks
+    oversight_visits_for: VisitScope = Field(
+        default=VisitScope.OUT_OF_AREA,
+        description="Commissioner visits for out-of-area inpatients (NHS England's oversight "
+        "guidance) or for all inpatients",
+    )
     action_plan_review_days: int = Field(default=84, ge=1)  # 12 weeks
     red_community_cetr_days: int = Field(default=7, ge=0)  # "prompt": no number in sources
-    green_before_removal_days: int = Field(default=91, ge=1)  # 3 months
-    register_review_days: int = Field(default=30, ge=1)  # "e.g. monthly"
+    green_before_removal_months: int = Field(default=3, ge=1)
+    register_review_months: int = Field(default=1, ge=1)  # "e.g. monthly"
+    register_review_days: int | None = Field(
+        default=None, ge=1, description="An area that reviews every N days rather than monthly"
+    )
     mdt_discussion_days: int = Field(default=14, ge=1)  # Scotland, 2 weeks
-    consent_reconfirmation_days: int = Field(default=365, ge=1)  # yearly
+    consent_reconfirmation_months: int = Field(default=12, ge=1)  # yearly
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +86,14 @@ class DueReview:
     kind: DueKind
     since: date
     """The day the obligation started (admission, review, rating...): part of its key."""
+    ref: str = ""
+    """What it concerns when a kind can be due several times at once (an action's id)."""
+
+    @property
+    def key(self) -> str:
+        """Stable across runs: the reminder of this obligation is written once."""
+        base = f"{self.kind}:{self.since.isoformat()}"
+        return f"{base}:{self.ref}" if self.ref else base
 
 
 def _last_review(person: Person, kinds: tuple[ReviewKind, ...], since: date | None) -> date | None:
@@ -75,14 +105,56 @@ def _last_review(person: Person, kinds: tuple[ReviewKind, ...], since: date | No
     return max(held) if held else None
 
 
+def _child_on(person: Person, day: date) -> bool:
+    return person.details.age_on(day) < ADULT_AGE
+
+
+def inpatient_duties(person: Person, policy: CadencePolicy) -> list[DueReview]:
+    """C(E)TRs and commissioner visits, owed from admission to discharge whatever the
+    person's register status (NHS England C(E)TR policy; domain rules). The post-admission
+    C(E)TR uses the person's age on the admission day; a repeat C(E)TR or visit interval
+    uses their age on the day the last one was held, so adult cadences apply after 18."""
+    stay = person.admission
+    if stay is None:
+        return []
+    admitted = stay.admitted_on
+    due: list[DueReview] = []
+    last_cetr = _last_review(person, (ReviewKind.CETR,), admitted)
+    if last_cetr is None:
+        days = (
+            policy.post_admission_cetr_child_days
+            if _child_on(person, admitted)
+            else policy.post_admission_cetr_adult_days
+        )
+        due.append(DueReview(add_days(admitted, days), DueKind.POST_ADMISSION_CETR, admitted))
+    else:
+        if _child_on(person, last_cetr):
+            months = policy.repeat_cetr_child_months
+        elif stay.ward_type is WardType.SECURE:
+            months = policy.repeat_cetr_secure_months
+        else:
+            months = policy.repeat_cetr_adult_months
+        due.append(DueReview(add_months(last_cetr, months), DueKind.REPEAT_CETR, last_cetr))
+    if policy.oversight_visits_for is VisitScope.ALL_INPATIENTS or not stay.in_area:
+        start = (
+            _last_review(person, (ReviewKind.COMMISSIONER_OVERSIGHT_VISIT,), admitted) or admitted
+        )
+        days = (
+            policy.oversight_visit_child_days
+            if _child_on(person, start)
+            else policy.oversight_visit_adult_days
+        )
+        due.append(DueReview(add_days(start, days), DueKind.OVERSIGHT_VISIT, start))
+    return due
+
+
 def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
     """Everything due for this person now, earliest first (not yet filtered by today)."""
-    days = timedelta
-    due: list[DueReview] = []
+    due: list[DueReview] = inpatient_duties(person, policy)
     if person.status is Status.REFERRED:
         due.append(
             DueReview(
-                person.referred_on + days(policy.referral_decision_days),
+                add_days(person.referred_on, policy.referral_decision_days),
                 DueKind.REFERRAL_DECISION,
                 person.referred_on,
             )
@@ -91,48 +163,20 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         return sorted(due)
 
     accepted_on = person.accepted_on or person.referred_on
-    child = person.details.age_on(accepted_on) < ADULT_AGE
-    stay = person.admission
-    if stay is not None:
-        admitted = stay.admitted_on
-        child_at_admission = person.details.age_on(admitted) < ADULT_AGE
-        last_cetr = _last_review(person, (ReviewKind.CETR,), admitted)
-        if last_cetr is None:
-            window = (
-                policy.post_admission_cetr_child_days
-                if child_at_admission
-                else policy.post_admission_cetr_adult_days
-            )
-            due.append(DueReview(admitted + days(window), DueKind.POST_ADMISSION_CETR, admitted))
-        else:
-            if child_at_admission:
-                window = policy.repeat_cetr_child_days
-            elif stay.ward_type is WardType.SECURE:
-                window = policy.repeat_cetr_secure_days
-            else:
-                window = policy.repeat_cetr_adult_days
-            due.append(DueReview(last_cetr + days(window), DueKind.REPEAT_CETR, last_cetr))
-        last_visit = _last_review(person, (ReviewKind.COMMISSIONER_OVERSIGHT_VISIT,), admitted)
-        start = last_visit or admitted
-        window = (
-            policy.oversight_visit_child_days
-            if child_at_admission
-            else policy.oversight_visit_adult_days
-        )
-        due.append(DueReview(start + days(window), DueKind.OVERSIGHT_VISIT, start))
-
     last_cetr_any = _last_review(person, (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR), None)
     if (
         last_cetr_any is not None
-        and _last_review(person, (ReviewKind.ACTION_PLAN_REVIEW,), last_cetr_any + days(1)) is None
+        and _last_review(person, (ReviewKind.ACTION_PLAN_REVIEW,), add_days(last_cetr_any, 1))
+        is None
     ):
         due.append(
             DueReview(
-                last_cetr_any + days(policy.action_plan_review_days),
+                add_days(last_cetr_any, policy.action_plan_review_days),
                 DueKind.ACTION_PLAN_REVIEW,
                 last_cetr_any,
             )
         )
+    due += open_actions(person)
 
     rating, since = person.rating, person.rating_since
     if rating is not None and since is not None:
@@ -142,13 +186,17 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         ):
             due.append(
                 DueReview(
-                    since + days(policy.red_community_cetr_days), DueKind.RED_COMMUNITY_CETR, since
+                    add_days(since, policy.red_community_cetr_days),
+                    DueKind.RED_COMMUNITY_CETR,
+                    since,
                 )
             )
         if rating.level is RatingLevel.GREEN:
             due.append(
                 DueReview(
-                    since + days(policy.green_before_removal_days), DueKind.CONSIDER_REMOVAL, since
+                    add_months(since, policy.green_before_removal_months),
+                    DueKind.CONSIDER_REMOVAL,
+                    since,
                 )
             )
 
@@ -157,7 +205,9 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
     )
     due.append(
         DueReview(
-            last_register_review + days(policy.register_review_days),
+            add_days(last_register_review, policy.register_review_days)
+            if policy.register_review_days
+            else add_months(last_register_review, policy.register_review_months),
             DueKind.REGISTER_REVIEW,
             last_register_review,
         )
@@ -169,7 +219,9 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
     ):
         due.append(
             DueReview(
-                accepted_on + days(policy.mdt_discussion_days), DueKind.MDT_DISCUSSION, accepted_on
+                add_days(accepted_on, policy.mdt_discussion_days),
+                DueKind.MDT_DISCUSSION,
+                accepted_on,
             )
         )
 
@@ -177,20 +229,32 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         decided = person.consent.decided_on
         due.append(
             DueReview(
-                decided + days(policy.consent_reconfirmation_days),
+                add_months(decided, policy.consent_reconfirmation_months),
                 DueKind.CONSENT_RECONFIRMATION,
                 decided,
             )
         )
 
-    if child:
-        dob = person.details.date_of_birth
-        try:
-            birthday = dob.replace(year=dob.year + ADULT_AGE)
-        except ValueError:  # 29 February
-            birthday = date(dob.year + ADULT_AGE, 3, 1)
-        due.append(DueReview(birthday, DueKind.EIGHTEENTH_BIRTHDAY, dob))
+    if _child_on(person, accepted_on):
+        born = person.details.date_of_birth
+        due.append(DueReview(birthday(born, ADULT_AGE), DueKind.EIGHTEENTH_BIRTHDAY, born))
     return sorted(due)
+
+
+def open_actions(person: Person) -> list[DueReview]:
+    """Every action of a plan not yet done, due on its own date (domain rules: overdue
+    actions surface until completed)."""
+    held = {r.review_id: r.held_on for r in person.reviews}
+    return [
+        DueReview(
+            action.due_on,
+            DueKind.ACTION,
+            held.get(action_id.rsplit(".", 1)[0], action.due_on),
+            action_id,
+        )
+        for action_id, action in person.actions.items()
+        if action.completed_on is None
+    ]
 
 
 def next_review(person: Person, policy: CadencePolicy) -> DueReview | None:

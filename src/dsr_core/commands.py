@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dsr_core.inputs import AreaCode, Day, Flag, LongText, ShortText
 from dsr_core.values import (
+    Advocacy,
     DeclineReason,
     DelayReason,
     DischargeDestination,
@@ -24,6 +25,7 @@ from dsr_core.values import (
     Rating,
     ReferralCriterion,
     RemovalReason,
+    Representative,
     ReviewKind,
     RiskFactor,
     SecurityLevel,
@@ -86,6 +88,31 @@ class RecordConsent(Command):
     decided_by: ShortText = Field(
         description="Who gave consent or made the decision (e.g. 'the person', 'consultant').",
     )
+    note: LongText | None = None
+
+
+class RecordConsentRefusal(Command):
+    model_config = _example({"decided_on": "2025-01-11", "decided_by": "the person"})
+    decided_on: Day
+    decided_by: ShortText
+    note: LongText | None = None
+
+
+class RecordInvolvement(Command):
+    model_config = _example(
+        {
+            "recorded_on": "2025-01-12",
+            "person_involved": True,
+            "supporters_involved": True,
+            "advocacy": "offered_taken_up",
+            "representative": "welfare_guardian",
+        }
+    )
+    recorded_on: Day
+    person_involved: Flag
+    supporters_involved: Flag
+    advocacy: Advocacy
+    representative: Representative = Representative.NONE
     note: LongText | None = None
 
 

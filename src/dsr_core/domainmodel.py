@@ -26,6 +26,7 @@ from dsr_core.values import (
     DelayReason,
     DischargeDestination,
     HospitalStay,
+    Involvement,
     PersonDetails,
     Placement,
     Professional,
@@ -74,6 +75,7 @@ class Person(Aggregate):
         criteria: tuple[ReferralCriterion, ...]
         accepted_on: date | None
         consent: Consent | None
+        involvement: Involvement | None
         objects_to_national_sharing: bool
         rating: Rating | None
         rating_since: date | None
@@ -106,6 +108,8 @@ class Person(Aggregate):
             person.reviews = list(person.reviews)
             if not hasattr(person, "first_referred_on"):  # snapshots taken before it was kept
                 person.first_referred_on = person.referred_on
+            if not hasattr(person, "involvement"):
+                person.involvement = None
             return person
 
     # ----------------------------------------------------------------- events
@@ -115,6 +119,8 @@ class Person(Aggregate):
     ReferralDeclined = events.ReferralDeclined
     ConsentRecorded = events.ConsentRecorded
     ConsentWithdrawn = events.ConsentWithdrawn
+    ConsentRefused = events.ConsentRefused
+    InvolvementRecorded = events.InvolvementRecorded
     NationalDataObjectionRecorded = events.NationalDataObjectionRecorded
     Accepted = events.Accepted
     RatingChanged = events.RatingChanged
@@ -182,9 +188,25 @@ class Person(Aggregate):
         rules.check_lawful_basis_applies(consent, self.details, self.scheme)
         self._trigger(self.ConsentRecorded, by, consent.decided_on, consent=consent)
 
+    def refuse_consent(
+        self, *, decided_on: date, decided_by: str, note: str | None, by: Stamp
+    ) -> None:
+        """A refusal is an outcome to record (seed 002); the referral stays for the lead's
+        decision, and support does not depend on it."""
+        rules.check_status(self.status, (Status.REFERRED,), "record a refusal of consent")
+        rules.check_scheme_takes_consent(self.scheme)
+        self._check_effective(decided_on, by, "decided_on", after=self.referred_on, what="referral")
+        self._trigger(self.ConsentRefused, by, decided_on, decided_by=decided_by, note=note)
+
+    def record_involvement(self, *, involvement: Involvement, recorded_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(self.InvolvementRecorded, by, recorded_on, involvement=involvement)
+
     def withdraw_consent(self, *, withdrawn_on: date, reason: str | None, by: Stamp) -> None:
         """Consent can be withdrawn at any time, in hospital too; the person leaves (seed 002)."""
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "withdraw consent")
+        rules.check_scheme_takes_consent(self.scheme)
         self._check_effective(
             withdrawn_on, by, "withdrawn_on", after=self.referred_on, what="referral"
         )
@@ -208,10 +230,11 @@ class Person(Aggregate):
         self._check_effective(
             accepted_on, by, "accepted_on", after=self.referred_on, what="referral"
         )
-        consent = rules.check_has_lawful_basis(self.consent)
-        rules.check_not_before(
-            accepted_on, consent.decided_on, "accepted_on", "consent it relies on"
-        )
+        if self.scheme is Scheme.ENGLAND_RAG:  # Scotland records everyone in scope
+            consent = rules.check_has_lawful_basis(self.consent)
+            rules.check_not_before(
+                accepted_on, consent.decided_on, "accepted_on", "consent it relies on"
+            )
         self._check_rating(rating)
         self._trigger(self.Accepted, by, accepted_on, rating=rating, reason=reason)
 
@@ -257,7 +280,7 @@ class Person(Aggregate):
         self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
 
     def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
-        rules.check_is_active(self.status)
+        rules.check_active_or_in_hospital(self.status, self.admission)
         admission = rules.check_admitted(self.admission)
         self._check_effective(
             ready_on, by, "ready_on", after=admission.admitted_on, what="admission"
@@ -268,7 +291,7 @@ class Person(Aggregate):
         self, *, recorded_on: date, delay_reason: DelayReason, note: str | None, by: Stamp
     ) -> None:
         """A delay is a stay beyond the clinically-ready date, so that date comes first."""
-        rules.check_is_active(self.status)
+        rules.check_active_or_in_hospital(self.status, self.admission)
         admission = rules.check_admitted(self.admission)
         ready_on = rules.check_ready_for_discharge(admission)
         self._check_effective(
@@ -288,7 +311,7 @@ class Person(Aggregate):
 
         A death in hospital also closes the register period.
         """
-        rules.check_is_active(self.status)
+        rules.check_active_or_in_hospital(self.status, self.admission)
         admission = rules.check_admitted(self.admission)
         self._check_effective(
             discharged_on, by, "discharged_on", after=admission.admitted_on, what="admission"
@@ -297,7 +320,7 @@ class Person(Aggregate):
         died = destination is DischargeDestination.DIED
         rules.check_discharge_rating(rating, self.status, died, self.scheme, self.placement)
         self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
-        if died:
+        if died and self.status in (Status.REFERRED, Status.ON_REGISTER):
             self._trigger(
                 self.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None
             )
@@ -347,7 +370,7 @@ class Person(Aggregate):
 
         Actions are (description, owner, due date).
         """
-        rules.check_is_active(self.status)
+        rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(held_on, by, "held_on")
         review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
         review = ReviewRecord(

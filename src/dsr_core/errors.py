@@ -70,6 +70,11 @@ class LawfulBasisError(DomainRuleError):
     title = "Lawful basis does not apply"
 
 
+class ConsentNotInSchemeError(DomainRuleError):
+    slug = "consent-not-in-scheme"
+    title = "This area's register is not consent-based"
+
+
 class RatingSchemeError(DomainRuleError):
     slug = "rating-not-in-scheme"
     title = "Rating is not in this area's scheme"

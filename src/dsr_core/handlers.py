@@ -19,7 +19,15 @@ from dsr_core import commands as cmd
 from dsr_core.areas import AreaDirectory
 from dsr_core.domainmodel import Person, Stamp
 from dsr_core.identity_keys import IdentityKeys
-from dsr_core.values import Consent, HospitalStay, Placement, Professional, Status, Views
+from dsr_core.values import (
+    Consent,
+    HospitalStay,
+    Involvement,
+    Placement,
+    Professional,
+    Status,
+    Views,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,19 @@ def decline(person: Person, c: cmd.DeclineReferral, ctx: HandlerContext) -> None
 def record_consent(person: Person, c: cmd.RecordConsent, ctx: HandlerContext) -> None:
     consent = Consent(basis=c.basis, decided_on=c.decided_on, decided_by=c.decided_by, note=c.note)
     person.record_consent(consent=consent, by=ctx.stamp)
+
+
+@handles(cmd.RecordConsentRefusal)
+def refuse_consent(person: Person, c: cmd.RecordConsentRefusal, ctx: HandlerContext) -> None:
+    person.refuse_consent(
+        decided_on=c.decided_on, decided_by=c.decided_by, note=c.note, by=ctx.stamp
+    )
+
+
+@handles(cmd.RecordInvolvement)
+def record_involvement(person: Person, c: cmd.RecordInvolvement, ctx: HandlerContext) -> None:
+    involvement = Involvement(**c.model_dump(exclude={"recorded_on"}))
+    person.record_involvement(involvement=involvement, recorded_on=c.recorded_on, by=ctx.stamp)
 
 
 @handles(cmd.WithdrawConsent)

@@ -21,6 +21,7 @@ from dsr_core.values import (
     DelayReason,
     DischargeDestination,
     HospitalStay,
+    Involvement,
     PersonDetails,
     Placement,
     Professional,
@@ -77,6 +78,7 @@ class Referred(PersonCreated):
         person.placement = None
         person.views = None
         person.risk_factors = ()
+        person.involvement = None
         person.first_referred_on = self.effective_on
         _open_period(person, self.effective_on, self.criteria)
 
@@ -96,6 +98,25 @@ class ConsentRecorded(PersonEvent):
 
     def apply(self, person: Person) -> None:
         person.consent = self.consent
+
+
+class ConsentRefused(PersonEvent):
+    """The person (or whoever decides for them) said no: an outcome, recorded (seed 002)."""
+
+    TOPIC = f"{_TOPIC}.ConsentRefused"
+    decided_by: str
+    note: str | None
+
+    def apply(self, person: Person) -> None:
+        person.consent = None
+
+
+class InvolvementRecorded(PersonEvent):
+    TOPIC = f"{_TOPIC}.InvolvementRecorded"
+    involvement: Involvement
+
+    def apply(self, person: Person) -> None:
+        person.involvement = self.involvement
 
 
 class ConsentWithdrawn(PersonEvent):
@@ -317,6 +338,8 @@ def _close_period(person: Person, status: Status, on: date, reason: str) -> None
 
 
 EVENTS: tuple[type[PersonEvent], ...] = (
+    ConsentRefused,
+    InvolvementRecorded,
     Referred,
     ReferralDeclined,
     ConsentRecorded,

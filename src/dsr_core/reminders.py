@@ -23,7 +23,7 @@ from pydantic import Field
 
 from dsr_core.cadences import CadencePolicy, DueReview, due_reviews
 from dsr_core.domainmodel import Person
-from dsr_core.values import Status, ValueObject
+from dsr_core.values import ValueObject
 
 
 class ReminderPolicy(ValueObject):
@@ -33,7 +33,7 @@ class ReminderPolicy(ValueObject):
 
 
 def reminder_key(due: DueReview) -> str:
-    return f"{due.kind}:{due.since.isoformat()}"
+    return due.key
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,8 @@ def plan(
     issued: set[str],
     escalated: set[str],
 ) -> Plan:
-    """What to issue (due within the lead time) and escalate (overdue) today."""
-    if person.status not in (Status.REFERRED, Status.ON_REGISTER):
-        return Plan([], [])
+    """What to issue (due within the lead time) and escalate (overdue) today: for people
+    referred or on the register, and inpatient duties for anyone in hospital."""
     due = due_reviews(person, cadences)
     window = today + timedelta(days=policy.lead_days)
     return Plan(

@@ -14,6 +14,7 @@ from dsr_core.errors import (
     AlreadyAdmittedError,
     BeforeBirthError,
     BirthAfterRecordError,
+    ConsentNotInSchemeError,
     ConsentRequiredError,
     DateOrderError,
     DuplicateReferralError,
@@ -74,6 +75,15 @@ def check_is_active(status: Status) -> None:
         )
 
 
+def check_active_or_in_hospital(status: Status, admission: HospitalStay | None) -> None:
+    """C(E)TRs, visits, readiness, delays and the discharge are owed to every inpatient,
+    whatever their register status: someone removed after withdrawing consent is still in
+    hospital until discharged (NHS England C(E)TR policy; domain rules, "Inpatient duties
+    do not depend on register status"). Raises PersonNotActiveError otherwise."""
+    if admission is None:
+        check_is_active(status)
+
+
 def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> None:
     """A step only happens at the stages it belongs to. Raises WrongStatusError."""
     check_is_active(status)
@@ -81,7 +91,7 @@ def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> No
         raise WrongStatusError(f"Cannot {action} while the person is {status.value}.")
 
 
-def check_has_lawful_basis(consent: Consent | None) -> Consent:
+def check_has_lawful_basis(consent: Consent | None) -> Consent:  # England
     """Acceptance needs consent or a best-interests decision (seeds 002, 003).
 
     Raises ConsentRequiredError.
@@ -94,22 +104,41 @@ def check_has_lawful_basis(consent: Consent | None) -> Consent:
     return consent
 
 
-def check_lawful_basis_applies(consent: Consent, details: PersonDetails, scheme: Scheme) -> None:
-    """Parental responsibility is for children; Scotland's register is adults only (002).
+MCA_AGE = 16
+"""The Mental Capacity Act 2005 applies from 16: best-interests decisions start there."""
 
-    Raises LawfulBasisError.
-    """
-    if consent.basis is LawfulBasis.PARENTAL_RESPONSIBILITY:
-        if scheme is Scheme.SCOTLAND_COMING_HOME:
-            raise LawfulBasisError(
-                "Parental responsibility does not apply on Scotland's adult register.",
-                field="basis",
-            )
-        if details.age_on(consent.decided_on) >= ADULT_AGE:
-            raise LawfulBasisError(
-                "Parental responsibility applies only to a child or young person under 18.",
-                field="basis",
-            )
+
+def check_scheme_takes_consent(scheme: Scheme) -> None:
+    """England includes people with consent or another lawful basis; Scotland records
+    every adult in scope under the area's duty, without consent (seeds 000, 001; domain
+    rules, "Referral, consent and acceptance"). Raises ConsentNotInSchemeError."""
+    if scheme is Scheme.SCOTLAND_COMING_HOME:
+        raise ConsentNotInSchemeError(
+            "Scotland's register records every adult in scope without consent: record how "
+            "the person and their supporters were involved (involvement) instead.",
+            field="basis",
+        )
+
+
+def check_lawful_basis_applies(consent: Consent, details: PersonDetails, scheme: Scheme) -> None:
+    """England's lawful bases by age on the day of the decision (seed 002; NHS-1):
+    a best-interests decision under the Mental Capacity Act only from 16; parental
+    responsibility only for a child under 16 (from 16 the young person decides, or the
+    MCA applies). Raises ConsentNotInSchemeError or LawfulBasisError."""
+    check_scheme_takes_consent(scheme)
+    age = details.age_on(consent.decided_on)
+    if consent.basis is LawfulBasis.BEST_INTERESTS_DECISION and age < MCA_AGE:
+        raise LawfulBasisError(
+            "A best-interests decision under the Mental Capacity Act applies from 16; for a "
+            "younger child, record parental responsibility or the child's own consent.",
+            field="basis",
+        )
+    if consent.basis is LawfulBasis.PARENTAL_RESPONSIBILITY and age >= MCA_AGE:
+        raise LawfulBasisError(
+            "Parental responsibility is the basis for a child under 16; from 16, record the "
+            "young person's consent or a best-interests decision.",
+            field="basis",
+        )
 
 
 def check_rating_in_scheme(rating: Rating, scheme: Scheme) -> None:

@@ -139,6 +139,26 @@ class LawfulBasis(StrEnum):
     WELFARE_GUARDIAN_OR_DEPUTY = "welfare_guardian_or_deputy"
 
 
+class Advocacy(StrEnum):
+    """Independent advocacy: a right the person is told of (seed 001)."""
+
+    NOT_YET_OFFERED = "not_yet_offered"
+    OFFERED_TAKEN_UP = "offered_taken_up"
+    OFFERED_DECLINED = "offered_declined"
+    OFFERED_UNDECIDED = "offered_undecided"
+
+
+class Representative(StrEnum):
+    """Who may decide for an adult who lacks capacity, under the Adults with Incapacity
+    (Scotland) Act 2000 (or, in England, a Court of Protection deputy or an attorney)."""
+
+    NONE = "none"
+    WELFARE_GUARDIAN = "welfare_guardian"
+    WELFARE_ATTORNEY = "welfare_attorney"
+    INTERVENTION_ORDER = "intervention_order"
+    COURT_DEPUTY = "court_deputy"
+
+
 class DeclineReason(StrEnum):
     CRITERIA_NOT_MET = "criteria_not_met"
     NOT_THIS_AREAS_RESPONSIBILITY = "not_this_areas_responsibility"
@@ -338,6 +358,17 @@ class Placement(ValueObject):
     out_of_area: Flag
     chosen_by_person: Flag
     needs: PlacementNeeds = PlacementNeeds()
+
+
+class Involvement(ValueObject):
+    """How the person and the people supporting them were involved and informed: what
+    Scotland's register records instead of consent (seed 001; domain rules)."""
+
+    person_involved: Flag
+    supporters_involved: Flag
+    advocacy: Advocacy
+    representative: Representative = Representative.NONE
+    note: LongText | None = None
 
 
 class Views(ValueObject):

@@ -15,6 +15,7 @@ from dsr_core.history import HistoryEntry
 from dsr_core.values import (
     Consent,
     HospitalStay,
+    Involvement,
     PersonDetails,
     Placement,
     Professional,
@@ -72,6 +73,7 @@ class PersonPublic(BaseModel):
     referred_on: date
     accepted_on: date | None
     consent: Consent | None
+    involvement: Involvement | None = None
     objects_to_national_sharing: bool
     rating: Rating | None
     rating_since: date | None
@@ -103,6 +105,7 @@ class PersonPublic(BaseModel):
             referred_on=person.referred_on,
             accepted_on=person.accepted_on,
             consent=person.consent,
+            involvement=getattr(person, "involvement", None),
             objects_to_national_sharing=person.objects_to_national_sharing,
             rating=person.rating,
             rating_since=person.rating_since,

@@ -7,12 +7,14 @@ own against projection tables (an import contract in pyproject.toml holds them t
 from dsr_projections.national_dataset import census, people_in_area_by
 from dsr_projections.national_report import Dataset, build_dataset
 from dsr_projections.projection import lowest_position
-from dsr_projections.register import register_person_ids
+from dsr_projections.register import inpatient_ids, inpatients_not_on_register, register_person_ids
 
 __all__ = [
     "Dataset",
     "build_dataset",
     "census",
+    "inpatient_ids",
+    "inpatients_not_on_register",
     "lowest_position",
     "people_in_area_by",
     "register_person_ids",

@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
-from dsr_core.cadences import next_review
+from dsr_core.cadences import inpatient_duties, next_review
 from dsr_core.domainmodel import Person
-from dsr_core.values import ProfessionalRole, Setting, Status
+from dsr_core.values import ADULT_AGE, ProfessionalRole, Setting, Status
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection
 
@@ -65,11 +65,21 @@ class RegisterProjection(Projection):
             "next_review_kind TEXT, next_review_due TEXT, referred_on TEXT, accepted_on TEXT, "
             "version BIGINT NOT NULL"
         ),
+        # Inpatients who are not on the register (referred, or removed after consent was
+        # withdrawn): their C(E)TRs and visits are still owed, so commissioners see them
+        # here, with just what those duties need: no name, number or date of birth.
+        "inpatient_oversight": (
+            "person_id TEXT PRIMARY KEY, area TEXT NOT NULL, status TEXT NOT NULL, "
+            "admitted_on TEXT NOT NULL, hospital_area TEXT, in_area BOOLEAN NOT NULL, "
+            "ward_type TEXT NOT NULL, security_level TEXT, child_at_admission BOOLEAN NOT NULL, "
+            "next_duty_kind TEXT, next_duty_due TEXT, version BIGINT NOT NULL"
+        ),
         "register_state": STATE_COLUMNS,
     }
     indexes: ClassVar[dict[str, str]] = {
         "register_by_area": "register_entries (area, family_name, person_id)",
         "register_by_due": "register_entries (area, next_review_due)",
+        "inpatients_by_area": "inpatient_oversight (area, next_duty_due)",
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
@@ -93,12 +103,38 @@ class RegisterProjection(Projection):
             for p in touched.values()
             if p.status in (Status.REFERRED, Status.ON_REGISTER)
         ]
-        placeholders = ", ".join("?" for _ in COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
+        _upsert(cursor, table, COLUMNS, rows)
+        inpatients = self.t("inpatient_oversight")
         cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
-            f"ON CONFLICT (person_id) DO UPDATE SET {updates}",
-            rows,
+            f"DELETE FROM {inpatients} WHERE person_id = ?",
+            [(str(pid),) for pid, p in touched.items() if not _overseen_apart(p)],
+        )
+        _upsert(
+            cursor,
+            inpatients,
+            INPATIENT_COLUMNS,
+            [self.inpatient_row(p) for p in touched.values() if _overseen_apart(p)],
+        )
+
+    def inpatient_row(self, person: Person) -> tuple[Any, ...]:
+        stay = person.admission
+        assert stay is not None
+        policy = self.context.areas.policy(person.area).cadences
+        duties = inpatient_duties(person, policy)
+        first = min(duties) if duties else None
+        return (
+            str(person.id),
+            person.area,
+            str(person.status),
+            _d(stay.admitted_on),
+            stay.hospital_area,
+            stay.in_area,
+            str(stay.ward_type),
+            str(stay.security_level) if stay.security_level else None,
+            person.details.age_on(stay.admitted_on) < ADULT_AGE,
+            str(first.kind) if first else None,
+            _d(first.due_on) if first else None,
+            person.version,
         )
 
     def row(self, person: Person) -> tuple[Any, ...]:
@@ -138,6 +174,39 @@ class RegisterProjection(Projection):
             _d(person.accepted_on),
             person.version,
         )
+
+
+INPATIENT_COLUMNS = (
+    "person_id",
+    "area",
+    "status",
+    "admitted_on",
+    "hospital_area",
+    "in_area",
+    "ward_type",
+    "security_level",
+    "child_at_admission",
+    "next_duty_kind",
+    "next_duty_due",
+    "version",
+)
+
+
+def _overseen_apart(person: Person) -> bool:
+    """In hospital but not on the register: the inpatient view, not the register, shows them."""
+    return person.admission is not None and person.status is not Status.ON_REGISTER
+
+
+def _upsert(
+    cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    placeholders = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    cursor.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT (person_id) DO UPDATE SET {updates}",
+        rows,
+    )
 
 
 def setting_since(person: Person) -> date:
@@ -251,3 +320,29 @@ def register_person_ids(db: ViewDatabase) -> list[UUID]:
     with db.read() as cursor:
         cursor.execute("SELECT person_id FROM register_entries ORDER BY person_id")
         return [UUID(row["person_id"]) for row in cursor.fetchall()]
+
+
+def inpatient_ids(db: ViewDatabase) -> list[UUID]:
+    """Inpatients not on the register, whose inpatient duties are still owed."""
+    with db.read() as cursor:
+        cursor.execute("SELECT person_id FROM inpatient_oversight ORDER BY person_id")
+        return [UUID(row["person_id"]) for row in cursor.fetchall()]
+
+
+def inpatients_not_on_register(db: ViewDatabase, areas: Sequence[str], today: date) -> list[Row]:
+    """The inpatient oversight view of these areas, soonest duty first."""
+    if not areas:
+        return []
+    with db.read() as cursor:
+        cursor.execute(
+            f"SELECT * FROM inpatient_oversight WHERE area IN ({', '.join('?' for _ in areas)}) "
+            "ORDER BY COALESCE(next_duty_due, '9999-12-31'), person_id",
+            list(areas),
+        )
+        rows = cursor.fetchall()
+    for row in rows:
+        row["in_area"] = bool(row["in_area"])
+        row["child_at_admission"] = bool(row["child_at_admission"])
+        due = row["next_duty_due"]
+        row["overdue"] = bool(due and due < today.isoformat())
+    return rows

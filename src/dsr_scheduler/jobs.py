@@ -10,7 +10,7 @@ import structlog
 from dsr_core.application import Registers
 from dsr_core.errors import DsrError
 from dsr_projections.database import ViewDatabase
-from dsr_projections.queries import register_person_ids
+from dsr_projections.queries import inpatient_ids, register_person_ids
 
 log = structlog.get_logger(__name__)
 
@@ -24,8 +24,9 @@ class ReminderRun:
 
 
 def people_to_remind(db: ViewDatabase) -> list[UUID]:
-    """Everyone referred or on a register, from the register read model."""
-    return register_person_ids(db)
+    """Everyone referred or on a register, and every inpatient who is not (their C(E)TRs
+    and visits are owed all the same), from the register read model."""
+    return sorted(set(register_person_ids(db)) | set(inpatient_ids(db)))
 
 
 def remind_everyone(registers: Registers, db: ViewDatabase) -> ReminderRun:

@@ -29,6 +29,13 @@ BODIES: dict[str, dict[str, Any]] = {
         "decided_on": "2025-01-11",
         "decided_by": "the person",
     },
+    "consent-refusals": {"decided_on": "2025-01-11", "decided_by": "the person"},
+    "involvement": {
+        "recorded_on": "2025-01-11",
+        "person_involved": True,
+        "supporters_involved": True,
+        "advocacy": "offered_declined",
+    },
     "consent-withdrawals": {"withdrawn_on": "2025-09-01"},
     "data-sharing-objections": {"objects": True, "recorded_on": "2025-02-01"},
     "acceptances": {"accepted_on": "2025-01-14", "rating": {"level": "amber"}},
@@ -69,6 +76,8 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 ROLES_OF = {
     "consents": PRACTICE,
+    "consent-refusals": PRACTICE,
+    "involvement": PRACTICE,
     "consent-withdrawals": PRACTICE,
     "data-sharing-objections": PRACTICE,
     "acceptances": LEAD_ONLY,

@@ -1,6 +1,8 @@
 """Cadence rules against dates worked out by hand from domain.md's table."""
 
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
@@ -21,10 +23,17 @@ def test_a_referral_needs_a_decision_within_7_days(app: Registers) -> None:
     assert due(app, referred(app)) == {"referral_decision": date(2025, 1, 17)}
 
 
+def out_of_area(app: Registers, **kwargs: Any) -> UUID:
+    """Accepted, then admitted on 10 February 2025 to a hospital outside the area."""
+    person_id = accepted(app, **kwargs)
+    app.execute(person_id, f.admission(in_area=False), Caller.of(f.LEAD))
+    return person_id
+
+
 def test_an_adult_admission_cetr_in_28_days_and_visits_every_8_weeks(
     app: Registers,
 ) -> None:
-    items = due(app, admitted(app))  # admitted 10 February 2025
+    items = due(app, out_of_area(app))  # admitted 10 February 2025
     assert items["post_admission_cetr"] == date(2025, 3, 10)
     assert items["commissioner_oversight_visit"] == date(2025, 4, 7)
 
@@ -32,7 +41,7 @@ def test_an_adult_admission_cetr_in_28_days_and_visits_every_8_weeks(
 def test_a_childs_admission_cetr_in_14_days_and_visits_every_6_weeks(
     app: Registers,
 ) -> None:
-    items = due(app, admitted(app, date_of_birth=date(2012, 6, 1)))
+    items = due(app, out_of_area(app, date_of_birth=date(2012, 6, 1)))
     assert items["post_admission_cetr"] == date(2025, 2, 24)
     assert items["commissioner_oversight_visit"] == date(2025, 3, 24)
     assert items["eighteenth_birthday"] == date(2030, 6, 1)
@@ -45,8 +54,8 @@ def test_after_a_cetr_the_repeat_is_6_months_or_12_in_a_secure_ward(app: Registe
     secure = accepted(app, seed=2)
     app.execute(secure, f.admission(ward_type="secure", security_level="low"), Caller.of(f.LEAD))
     app.execute(secure, review, Caller.of(f.LEAD))
-    assert due(app, ordinary)["repeat_cetr"] == date(2025, 8, 30)  # 1 March + 182 days
-    assert due(app, secure)["repeat_cetr"] == date(2026, 3, 1)  # + 365 days
+    assert due(app, ordinary)["repeat_cetr"] == date(2025, 9, 1)  # 1 March + 6 months
+    assert due(app, secure)["repeat_cetr"] == date(2026, 3, 1)  # + 12 months
     assert due(app, ordinary)["action_plan_review"] == date(2025, 5, 24)  # + 12 weeks
 
 
@@ -56,7 +65,7 @@ def test_red_prompts_a_community_cetr_and_green_suggests_removal(
     red = accepted(app, seed=1, level="red")
     green = accepted(app, seed=2, level="green")
     assert due(app, red)["red_community_cetr"] == date(2025, 1, 21)  # 14 January + 7
-    assert due(app, green)["consider_removal"] == date(2025, 4, 15)  # + 91 days
+    assert due(app, green)["consider_removal"] == date(2025, 4, 14)  # + 3 months
     assert due(app, green)["consent_reconfirmation"] == date(2026, 1, 11)
 
 

@@ -12,8 +12,8 @@ from dsr_core.caller import Caller
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted
 
-# Accepted on 14 January: the monthly register review is due on 13 February.
-REGISTER_REVIEW_DUE = date(2025, 2, 13)
+# Accepted on 14 January: the monthly register review is due a calendar month later.
+REGISTER_REVIEW_DUE = date(2025, 2, 14)
 
 
 def on(clock: f.FakeClock, day: date) -> None:
@@ -71,7 +71,9 @@ def test_a_scheduler_that_was_down_for_weeks_catches_up_once(
     app: Registers, clock: f.FakeClock
 ) -> None:
     on(clock, date(2025, 2, 12))
-    person_id = admitted(app)  # admitted 10 Feb: C(E)TR due 10 Mar, oversight visit 7 Apr
+    person_id = accepted(app)
+    # Admitted out of area on 10 Feb: C(E)TR due 10 Mar, commissioner's visit 7 Apr.
+    app.execute(person_id, f.admission(in_area=False), Caller.of(f.LEAD))
     on(clock, date(2025, 5, 1))  # nothing ran since
     written = app.remind(person_id)
     for key in ("post_admission_cetr:2025-02-10", "commissioner_oversight_visit:2025-02-10"):

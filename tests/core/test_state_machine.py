@@ -94,8 +94,9 @@ class PersonJourney(RuleBasedStateMachine):
     @rule(wait=days)
     def record_consent(self, wait: int) -> None:
         self.clock.advance(days=wait)
+        england = self.model.scheme is Scheme.ENGLAND_RAG  # Scotland takes no consent
         if self.attempt(
-            self.model.status in ACTIVE,
+            self.model.status in ACTIVE and england,
             lambda: self.app.execute(self.person_id, f.consent(self.today), Caller.of(f.LEAD)),
         ):
             self.model.consent = True
@@ -104,7 +105,7 @@ class PersonJourney(RuleBasedStateMachine):
     def withdraw_consent(self, wait: int) -> None:
         self.clock.advance(days=wait)
         if self.attempt(
-            self.model.status in ACTIVE,
+            self.model.status in ACTIVE and self.model.scheme is Scheme.ENGLAND_RAG,
             lambda: self.app.execute(
                 self.person_id, cmd.WithdrawConsent(withdrawn_on=self.today), Caller.of(f.LEAD)
             ),
@@ -117,7 +118,7 @@ class PersonJourney(RuleBasedStateMachine):
         m = self.model
         allowed = (
             m.status is Status.REFERRED
-            and m.consent
+            and (m.consent or m.scheme is Scheme.SCOTLAND_COMING_HOME)
             and m.rating_allowed(rating, in_hospital=m.admitted)
         )
         if self.attempt(
@@ -160,8 +161,8 @@ class PersonJourney(RuleBasedStateMachine):
     def ready_for_discharge(self, wait: int) -> None:
         self.clock.advance(days=wait)
         m = self.model
-        if self.attempt(
-            m.status in ACTIVE and m.admitted,
+        if self.attempt(  # inpatient duties go on whatever the register status
+            m.admitted,
             lambda: self.app.execute(
                 self.person_id, cmd.MarkReadyForDischarge(ready_on=self.today), Caller.of(f.LEAD)
             ),
@@ -173,7 +174,7 @@ class PersonJourney(RuleBasedStateMachine):
         self.clock.advance(days=wait)
         m = self.model
         self.attempt(
-            m.status in ACTIVE and m.admitted and m.ready,
+            m.admitted and m.ready,
             lambda: self.app.execute(
                 self.person_id,
                 cmd.RecordDischargeDelay(recorded_on=self.today, delay_reason="awaiting_housing"),
@@ -191,7 +192,7 @@ class PersonJourney(RuleBasedStateMachine):
             rating_ok = rating is None
         destination = "died" if died else "family_home"
         if self.attempt(
-            m.status in ACTIVE and m.admitted and rating_ok,
+            m.admitted and rating_ok,
             lambda: self.app.execute(
                 self.person_id,
                 cmd.Discharge(discharged_on=self.today, destination=destination, rating=rating),
@@ -199,7 +200,7 @@ class PersonJourney(RuleBasedStateMachine):
             ),
         ):
             m.admitted = False
-            if died:
+            if died and m.status in ACTIVE:
                 m.status = Status.REMOVED
 
     @rule(wait=days, out_of_area=st.booleans(), chosen=st.booleans())
@@ -280,7 +281,9 @@ class PersonJourney(RuleBasedStateMachine):
     def inpatient_rating_if_and_only_if_admitted_while_on_register(self) -> None:
         person = self.app.get_person(self.person_id)
         if person.status is Status.ON_REGISTER:
-            assert person.rating is not None and person.consent is not None
+            assert person.rating is not None
+            # England includes people with a lawful basis; Scotland records all in scope.
+            assert person.consent is not None or person.scheme is Scheme.SCOTLAND_COMING_HOME
             assert person.rating.scheme is person.scheme
             assert person.rating.is_inpatient == (person.admission is not None)
         else:

@@ -38,12 +38,12 @@ def test_the_register_while_the_discharge_is_delayed(
         "awaiting_housing",
     )
     assert (row["last_review_kind"], row["last_review_on"]) == ("cetr", "2025-03-01")
-    # Due then: register review 13 Feb (14 Jan + 30 days), oversight visit 7 Apr
-    # (10 Feb + 8 weeks), action-plan review 24 May (1 Mar + 12 weeks), repeat C(E)TR
-    # 30 Aug (1 Mar + 182 days). The earliest is shown, and is overdue by 30 September.
+    # Due then: register review 14 Feb (14 Jan + 1 month), action-plan review 24 May
+    # (1 Mar + 12 weeks), repeat C(E)TR 1 Sep (1 Mar + 6 months); no commissioner's visit,
+    # the hospital being in area. The earliest is shown, overdue by 30 September.
     assert (row["next_review_kind"], row["next_review_due"], row["overdue"]) == (
         "register_review",
-        "2025-02-13",
+        "2025-02-14",
         True,
     )
 

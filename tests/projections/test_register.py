@@ -28,8 +28,8 @@ def test_an_admitted_person_shows_blue_in_hospital_with_the_next_review(
         "in_hospital",
         "2025-02-10",
     )
-    # the monthly register review (accepted 14 January + 30 days) is the earliest due item
-    assert (row["next_review_kind"], row["next_review_due"]) == ("register_review", "2025-02-13")
+    # the monthly register review (accepted 14 January + 1 month) is the earliest due item
+    assert (row["next_review_kind"], row["next_review_due"]) == ("register_review", "2025-02-14")
     assert row["overdue"] is True
     assert row["days_in_setting"] == (TODAY - date(2025, 2, 10)).days
 

@@ -38,21 +38,25 @@ def at(clock: f.FakeClock, day: date) -> None:
 
 def act(app: Registers, rng: random.Random, person_id: UUID, today: date) -> None:
     person = app.get_person(person_id)
-    if person.status is not Status.ON_REGISTER:
-        return
+    in_hospital = person.admission is not None
+    if person.status not in (Status.REFERRED, Status.ON_REGISTER) and not in_hospital:
+        return  # removed and at home: nothing more is owed
     choice = rng.random()
     try:
-        if person.admission is None and choice < 0.06:
-            app.execute(person_id, f.admission(admitted_on=today), Caller.of(f.LEAD))
-        elif person.admission is not None and choice < 0.10:
+        if not in_hospital and person.status is not Status.REMOVED and choice < 0.06:
+            admission = f.admission(admitted_on=today, in_area=rng.random() < 0.5)
+            app.execute(person_id, admission, Caller.of(f.LEAD))
+        elif in_hospital and choice < 0.10:
+            rating = f.rating("amber") if person.status is Status.ON_REGISTER else None
             app.execute(
                 person_id,
-                cmd.Discharge(
-                    discharged_on=today, destination="family_home", rating=f.rating("amber")
-                ),
+                cmd.Discharge(discharged_on=today, destination="family_home", rating=rating),
                 Caller.of(f.LEAD),
             )
-        elif person.admission is None and choice < 0.16:
+        elif in_hospital and person.consent is not None and choice < 0.115:
+            # consent withdrawn mid-admission: off the register, duties still owed
+            app.execute(person_id, cmd.WithdrawConsent(withdrawn_on=today), Caller.of(f.LEAD))
+        elif not in_hospital and person.status is Status.ON_REGISTER and choice < 0.16:
             level = rng.choice(["red", "amber", "green"])
             app.execute(
                 person_id,
@@ -68,7 +72,7 @@ def act(app: Registers, rng: random.Random, person_id: UUID, today: date) -> Non
                 cmd.RecordReview(kind=kind, held_on=today, outcome="held"),
                 Caller.of(f.LEAD),
             )
-        elif person.admission is None and choice < 0.305:
+        elif not in_hospital and person.status is Status.ON_REGISTER and choice < 0.305:
             app.execute(
                 person_id, cmd.Remove(removed_on=today, reason_code="stable"), Caller.of(f.LEAD)
             )
@@ -84,13 +88,15 @@ def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
     at(clock, START)
     people = []
     for seed in range(PEOPLE):
-        person_id = app.execute(
-            None, f.referral(referred_on=START, seed=seed + 1), Caller.of(f.LEAD)
-        ).person_id
+        # One in five is 17 and turns 18 during the two years; one in five stays referred
+        # (and may be admitted while referred).
+        born = date(2007, 6, 1) + timedelta(days=seed) if seed % 5 == 1 else date(1990, 4, 2)
+        referral = f.referral(referred_on=START, seed=seed + 1, date_of_birth=born)
+        person_id = app.execute(None, referral, Caller.of(f.LEAD)).person_id
         app.execute(person_id, f.consent(START), Caller.of(f.LEAD))
-        app.execute(
-            person_id, cmd.Accept(accepted_on=START, rating=f.rating("amber")), Caller.of(f.LEAD)
-        )
+        if seed % 5 != 2:
+            accept = cmd.Accept(accepted_on=START, rating=f.rating("amber"))
+            app.execute(person_id, accept, Caller.of(f.LEAD))
         people.append(person_id)
 
     expected_issued: set[tuple[UUID, str]] = set()
@@ -102,12 +108,11 @@ def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
             act(app, rng, person_id, today)
         for person_id in people:
             person = app.get_person(person_id)
-            if person.status in (Status.REFERRED, Status.ON_REGISTER):
-                for item in due_reviews(person, app.areas.policy(person.area).cadences):
-                    if item.due_on <= today + timedelta(days=LEAD):
-                        expected_issued.add((person_id, reminder_key(item)))
-                    if item.due_on < today:
-                        expected_escalated.add((person_id, reminder_key(item)))
+            for item in due_reviews(person, app.areas.policy(person.area).cadences):
+                if item.due_on <= today + timedelta(days=LEAD):
+                    expected_issued.add((person_id, reminder_key(item)))
+                if item.due_on < today:
+                    expected_escalated.add((person_id, reminder_key(item)))
             app.remind(person_id)
         if week % 13 == 0:
             for person_id in people[:20]:
@@ -120,8 +125,24 @@ def test_two_years_of_weekly_passes_write_every_reminder_exactly_once() -> None:
     kinds = Counter(key.split(":")[0] for _, key in issued)
     assert {
         "post_admission_cetr",
+        "repeat_cetr",
         "commissioner_oversight_visit",
         "register_review",
         "consent_reconfirmation",
+        "referral_decision",
+        "eighteenth_birthday",
     } <= set(kinds)
+    # the journeys this simulation must include did happen
+    final = [app.get_person(p) for p in people]
+    history = [app.history(p) for p in people]
+    assert any(
+        p.status is Status.REMOVED
+        and any(h.event_type == "ConsentWithdrawn" for h in events)
+        and any(h.event_type == "Admitted" for h in events)
+        for p, events in zip(final, history, strict=True)
+    )
+    assert any(
+        any(h.event_type == "Admitted" for h in events) and p.status is Status.REFERRED
+        for p, events in zip(final, history, strict=True)
+    )
     app.close()

@@ -99,6 +99,15 @@ def consent(
     return cmd.RecordConsent(basis=basis, decided_on=decided_on, decided_by="the person")
 
 
+def involvement(recorded_on: date = date(2025, 1, 11)) -> cmd.RecordInvolvement:
+    return cmd.RecordInvolvement(
+        recorded_on=recorded_on,
+        person_involved=True,
+        supporters_involved=True,
+        advocacy="offered_taken_up",
+    )
+
+
 def admission(admitted_on: date = date(2025, 2, 10), **overrides: Any) -> cmd.Admit:
     values: dict[str, Any] = {
         "admitted_on": admitted_on,

@@ -27,7 +27,12 @@ def referred(
 
 
 def consented(app: Registers, **kwargs: Any) -> UUID:
+    """England: consent recorded. Scotland records everyone in scope without consent, so
+    there the person is only referred (their involvement is recorded instead)."""
     person_id = referred(app, **kwargs)
+    if str(kwargs.get("area", f.ENGLISH_AREA)).startswith("S"):
+        app.execute(person_id, f.involvement(), Caller.of(f.LEAD))
+        return person_id
     app.execute(person_id, f.consent(), Caller.of(f.LEAD))
     return person_id
 

@@ -165,15 +165,24 @@ class Journey:
         rng = self.rng
         if (day := self.later(0, 10)) is None:
             return
-        basis = (
-            "parental_responsibility"
-            if (day - dob).days < 18 * 365
-            else rng.choice(["informed_consent", "informed_consent", "best_interests_decision"])
-        )
-        if not self.do(
-            cmd.RecordConsent(basis=basis, decided_on=day, decided_by="demo"),
-        ):
-            return
+        if self.scottish:  # Scotland records everyone in scope: involvement, not consent
+            involved = cmd.RecordInvolvement(
+                recorded_on=day,
+                person_involved=rng.random() < 0.9,
+                supporters_involved=rng.random() < 0.8,
+                advocacy=rng.choice(["offered_taken_up", "offered_declined", "offered_undecided"]),
+            )
+            if not self.do(involved):
+                return
+        else:
+            age = (day - dob).days / 365.25
+            basis = (
+                "parental_responsibility"
+                if age < 16
+                else rng.choice(["informed_consent", "informed_consent", "best_interests_decision"])
+            )
+            if not self.do(cmd.RecordConsent(basis=basis, decided_on=day, decided_by="demo")):
+                return
         if rng.random() < 0.1:
             self.do(
                 cmd.RecordNationalDataObjection(objects=True, recorded_on=day),

@@ -133,6 +133,19 @@ COMMANDS = [
         "Record consent, a best-interests decision or another lawful basis.",
     ),
     CommandSpec(
+        "consent-refusals",
+        cmd.RecordConsentRefusal,
+        "recordConsentRefusal",
+        "Record that consent was refused (England): an outcome, kept with the referral.",
+    ),
+    CommandSpec(
+        "involvement",
+        cmd.RecordInvolvement,
+        "recordInvolvement",
+        "Record how the person and their supporters were involved, advocacy and any "
+        "guardian or attorney (what Scotland records instead of consent).",
+    ),
+    CommandSpec(
         "consent-withdrawals",
         cmd.WithdrawConsent,
         "withdrawConsent",
