@@ -281,6 +281,7 @@ class Role(StrEnum):
     LEAD = "lead"
     AUDITOR = "auditor"
     ANALYST = "analyst"
+    COMMISSIONER = "commissioner"
     ADMIN = "admin"
     SYSTEM = "system"
 

@@ -139,6 +139,7 @@ RECORD_READERS = (Role.PRACTITIONER, Role.LEAD, Role.AUDITOR)
 AUDITORS = (Role.AUDITOR,)
 AGGREGATES = (Role.ANALYST, Role.LEAD, Role.PRACTITIONER)
 NATIONAL = (Role.ANALYST, Role.LEAD)
+OVERSIGHT = (Role.LEAD, Role.COMMISSIONER)
 
 
 def require(principal: Principal, roles: tuple[Role, ...], area: str | None = None) -> None:
@@ -178,6 +179,7 @@ Practitioners = Annotated[Principal, Depends(allowed(*PRACTICE))]
 RecordReaders = Annotated[Principal, Depends(allowed(*RECORD_READERS))]
 Auditors = Annotated[Principal, Depends(allowed(*AUDITORS))]
 NationalReaders = Annotated[Principal, Depends(allowed(*NATIONAL))]
+Overseers = Annotated[Principal, Depends(allowed(*OVERSIGHT))]
 AggregateReadersInArea = Annotated[Principal, Depends(allowed_in_area(*AGGREGATES))]
 NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*NATIONAL))]
 

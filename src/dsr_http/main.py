@@ -28,7 +28,16 @@ from dsr_http.deps import Services
 from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
 from dsr_http.request_log import RequestLog
-from dsr_http.routes import areas, audit, health, persons, register, reminders, snapshots
+from dsr_http.routes import (
+    areas,
+    audit,
+    health,
+    inpatients,
+    persons,
+    register,
+    reminders,
+    snapshots,
+)
 from dsr_http.runtime import opened, scheduler_for
 from dsr_projections.access_log import AccessLog
 
@@ -90,6 +99,10 @@ def create_app(
         openapi_tags=[
             {"name": "persons", "description": "Referral, commands and a person's record"},
             {"name": "register", "description": "The current register"},
+            {
+                "name": "inpatients",
+                "description": "Inpatients not on the register: duties owed all the same",
+            },
             {"name": "reminders", "description": "Review reminders to poll"},
             {"name": "snapshots", "description": "Immutable reporting snapshots"},
             {"name": "areas", "description": "Aggregates and the national dataset"},
@@ -110,7 +123,7 @@ def create_app(
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
 
-    for module in (persons, register, reminders, areas, snapshots, audit, health):
+    for module in (persons, register, inpatients, reminders, areas, snapshots, audit, health):
         app.include_router(module.router)
 
     limits = http_settings or HttpSettings()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from dsr_core.values import Role
 from dsr_http.cli import demo, operate, processes, reports
 
 
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=processes.serve)
     token = commands.add_parser("token", help="mint a local bearer token")
     token.add_argument(
-        "--role", required=True, choices=["practitioner", "lead", "auditor", "analyst", "admin"]
+        "--role", required=True, choices=[str(r) for r in Role if r is not Role.SYSTEM]
     )
     token.add_argument("--area", action="append", default=[], help="repeat for several areas")
     token.add_argument("--sub", default="local-user")
