@@ -15,9 +15,11 @@ from dsr_core.dates import add_days, add_months, birthday
 from dsr_core.domainmodel import Person
 from dsr_core.values import (
     ADULT_AGE,
+    KEYWORKER_MAX_AGE,
     RatingLevel,
     ReviewKind,
     Scheme,
+    Service,
     Status,
     ValueObject,
     WardType,
@@ -34,6 +36,8 @@ class DueKind(StrEnum):
     ACTION_PLAN_REVIEW = "action_plan_review"
     ACTION = "action"
     RED_COMMUNITY_CETR = "red_community_cetr"
+    AMBER_MEETING_OR_CETR = "amber_meeting_or_cetr"
+    KEYWORKER_REFERRAL = "keyworker_referral"
     CONSIDER_REMOVAL = "consider_removal"
     REGISTER_REVIEW = "register_review"
     MDT_DISCUSSION = "mdt_discussion"
@@ -71,6 +75,8 @@ class CadencePolicy(ValueObject):
     )
     action_plan_review_days: int = Field(default=84, ge=1)  # 12 weeks
     red_community_cetr_days: int = Field(default=7, ge=0)  # "prompt": no number in sources
+    amber_response_days: int = Field(default=7, ge=0)  # "prompt": likewise our choice
+    keyworker_referral_days: int = Field(default=7, ge=0)  # "on entering the level"
     green_before_removal_months: int = Field(default=3, ge=1)
     register_review_months: int = Field(default=1, ge=1)  # "e.g. monthly"
     register_review_days: int | None = Field(
@@ -105,6 +111,25 @@ def _last_review(person: Person, kinds: tuple[ReviewKind, ...], since: date | No
     return max(held) if held else None
 
 
+def _last_cetr(person: Person, since: date) -> date | None:
+    """The last C(E)TR held, or offered and declined (a decline meets that cycle's duty)."""
+    declined = [d for d in person.cetr_declined if d >= since]
+    held = _last_review(person, (ReviewKind.CETR,), since)
+    return max([*declined, *([held] if held else [])], default=None)
+
+
+def keyworker_eligible(person: Person, on: date) -> bool:
+    """England: Red, Amber or Blue, aged up to 25 (NHS-1)."""
+    rating = person.rating
+    return (
+        person.scheme is Scheme.ENGLAND_RAG
+        and person.status is Status.ON_REGISTER
+        and rating is not None
+        and rating.level in (RatingLevel.RED, RatingLevel.AMBER, RatingLevel.BLUE)
+        and person.details.age_on(on) <= KEYWORKER_MAX_AGE
+    )
+
+
 def _child_on(person: Person, day: date) -> bool:
     return person.details.age_on(day) < ADULT_AGE
 
@@ -119,7 +144,7 @@ def inpatient_duties(person: Person, policy: CadencePolicy) -> list[DueReview]:
         return []
     admitted = stay.admitted_on
     due: list[DueReview] = []
-    last_cetr = _last_review(person, (ReviewKind.CETR,), admitted)
+    last_cetr = _last_cetr(person, admitted)
     if last_cetr is None:
         days = (
             policy.post_admission_cetr_child_days
@@ -183,11 +208,28 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         if (
             rating.level is RatingLevel.RED
             and _last_review(person, (ReviewKind.COMMUNITY_CETR, ReviewKind.LAEP), since) is None
+            and not [d for d in person.cetr_declined if d >= since]
         ):
             due.append(
                 DueReview(
                     add_days(since, policy.red_community_cetr_days),
                     DueKind.RED_COMMUNITY_CETR,
+                    since,
+                )
+            )
+        if rating.level is RatingLevel.AMBER and not _amber_answered(person, since):
+            due.append(
+                DueReview(
+                    add_days(since, policy.amber_response_days),
+                    DueKind.AMBER_MEETING_OR_CETR,
+                    since,
+                )
+            )
+        if keyworker_eligible(person, since) and str(Service.KEYWORKER) not in person.services:
+            due.append(
+                DueReview(
+                    add_days(since, policy.keyworker_referral_days),
+                    DueKind.KEYWORKER_REFERRAL,
                     since,
                 )
             )
@@ -239,6 +281,15 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         born = person.details.date_of_birth
         due.append(DueReview(birthday(born, ADULT_AGE), DueKind.EIGHTEENTH_BIRTHDAY, born))
     return sorted(due)
+
+
+def _amber_answered(person: Person, since: date) -> bool:
+    """Amber calls for a multi-agency meeting and/or a C(E)TR offer (NHS-1)."""
+    kinds = (ReviewKind.MDT, ReviewKind.CETR, ReviewKind.COMMUNITY_CETR)
+    offered = person.cetr_offered_on
+    return _last_review(person, kinds, since) is not None or (
+        offered is not None and offered >= since
+    )
 
 
 def open_actions(person: Person) -> list[DueReview]:

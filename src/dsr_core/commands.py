@@ -6,7 +6,7 @@ thing happened (the effective date), which may be in the past but never in the f
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -29,6 +29,7 @@ from dsr_core.values import (
     ReviewKind,
     RiskFactor,
     SecurityLevel,
+    Service,
     WardType,
 )
 
@@ -114,6 +115,30 @@ class RecordInvolvement(Command):
     advocacy: Advocacy
     representative: Representative = Representative.NONE
     note: LongText | None = None
+
+
+class OfferCetr(Command):
+    model_config = _example({"offered_on": "2025-02-12", "kind": "cetr"})
+    offered_on: Day
+    kind: Literal[ReviewKind.CETR, ReviewKind.COMMUNITY_CETR]
+
+
+class DeclineCetr(Command):
+    model_config = _example({"declined_on": "2025-02-14"})
+    declined_on: Day
+    note: LongText | None = None
+
+
+class ReferToService(Command):
+    model_config = _example({"service": "keyworker", "requested_on": "2025-02-01"})
+    service: Service
+    requested_on: Day
+
+
+class StartService(Command):
+    model_config = _example({"service": "keyworker", "started_on": "2025-03-01"})
+    service: Service
+    started_on: Day
 
 
 class WithdrawConsent(Command):

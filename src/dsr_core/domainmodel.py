@@ -39,6 +39,7 @@ from dsr_core.values import (
     ReviewRecord,
     RiskFactor,
     Scheme,
+    Service,
     Setting,
     Status,
     UrgentReason,
@@ -76,6 +77,9 @@ class Person(Aggregate):
         accepted_on: date | None
         consent: Consent | None
         involvement: Involvement | None
+        cetr_offered_on: date | None
+        cetr_declined: tuple[date, ...]
+        services: dict[str, tuple[date, date | None]]
         objects_to_national_sharing: bool
         rating: Rating | None
         rating_since: date | None
@@ -108,8 +112,26 @@ class Person(Aggregate):
             person.reviews = list(person.reviews)
             if not hasattr(person, "first_referred_on"):  # snapshots taken before it was kept
                 person.first_referred_on = person.referred_on
-            if not hasattr(person, "involvement"):
-                person.involvement = None
+            for name, empty in (
+                ("involvement", None),
+                ("cetr_offered_on", None),
+                ("cetr_declined", ()),
+                ("services", {}),
+            ):
+                if not hasattr(person, name):  # snapshots taken before it was kept
+                    setattr(person, name, empty)
+            person.cetr_declined = tuple(person.cetr_declined)
+            person.services = {
+                k: (
+                    v[0] if isinstance(v[0], date) else date.fromisoformat(v[0]),
+                    None
+                    if v[1] is None
+                    else v[1]
+                    if isinstance(v[1], date)
+                    else date.fromisoformat(v[1]),
+                )
+                for k, v in person.services.items()
+            }
             return person
 
     # ----------------------------------------------------------------- events
@@ -121,6 +143,10 @@ class Person(Aggregate):
     ConsentWithdrawn = events.ConsentWithdrawn
     ConsentRefused = events.ConsentRefused
     InvolvementRecorded = events.InvolvementRecorded
+    CetrOffered = events.CetrOffered
+    CetrDeclined = events.CetrDeclined
+    ServiceReferred = events.ServiceReferred
+    ServiceStarted = events.ServiceStarted
     NationalDataObjectionRecorded = events.NationalDataObjectionRecorded
     Accepted = events.Accepted
     RatingChanged = events.RatingChanged
@@ -202,6 +228,35 @@ class Person(Aggregate):
         rules.check_is_active(self.status)
         self._check_effective(recorded_on, by, "recorded_on")
         self._trigger(self.InvolvementRecorded, by, recorded_on, involvement=involvement)
+
+    def offer_cetr(self, *, offered_on: date, kind: ReviewKind, by: Stamp) -> None:
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        self._check_effective(offered_on, by, "offered_on")
+        self._trigger(self.CetrOffered, by, offered_on, kind=kind)
+
+    def decline_cetr(self, *, declined_on: date, note: str | None, by: Stamp) -> None:
+        """A declined C(E)TR meets that cycle's duty; the next cycle is due as usual."""
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        settled = max((*self.cetr_declined, *self._cetrs_held()), default=None)
+        offered = rules.check_offer_to_decline(self.cetr_offered_on, settled)
+        self._check_effective(declined_on, by, "declined_on", after=offered, what="offer")
+        self._trigger(self.CetrDeclined, by, declined_on, note=note)
+
+    def refer_to_service(self, *, service: Service, requested_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(requested_on, by, "requested_on")
+        rules.check_service_eligibility(service, self.scheme, self.details, requested_on)
+        self._trigger(self.ServiceReferred, by, requested_on, service=service)
+
+    def start_service(self, *, service: Service, started_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        requested = self.services.get(str(service), (None, None))[0]
+        self._check_effective(started_on, by, "started_on", after=requested, what="referral")
+        self._trigger(self.ServiceStarted, by, started_on, service=service)
+
+    def _cetrs_held(self) -> list[date]:
+        kinds = (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR)
+        return [r.held_on for r in self.reviews if r.kind in kinds]
 
     def withdraw_consent(self, *, withdrawn_on: date, reason: str | None, by: Stamp) -> None:
         """Consent can be withdrawn at any time, in hospital too; the person leaves (seed 002)."""

@@ -75,6 +75,16 @@ class ConsentNotInSchemeError(DomainRuleError):
     title = "This area's register is not consent-based"
 
 
+class NoOpenOfferError(DomainRuleError):
+    slug = "no-open-offer"
+    title = "No C(E)TR offer to decline"
+
+
+class ServiceEligibilityError(DomainRuleError):
+    slug = "service-not-available"
+    title = "The service is not for this person"
+
+
 class RatingSchemeError(DomainRuleError):
     slug = "rating-not-in-scheme"
     title = "Rating is not in this area's scheme"

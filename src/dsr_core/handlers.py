@@ -90,6 +90,26 @@ def record_involvement(person: Person, c: cmd.RecordInvolvement, ctx: HandlerCon
     person.record_involvement(involvement=involvement, recorded_on=c.recorded_on, by=ctx.stamp)
 
 
+@handles(cmd.OfferCetr)
+def offer_cetr(person: Person, c: cmd.OfferCetr, ctx: HandlerContext) -> None:
+    person.offer_cetr(offered_on=c.offered_on, kind=c.kind, by=ctx.stamp)
+
+
+@handles(cmd.DeclineCetr)
+def decline_cetr(person: Person, c: cmd.DeclineCetr, ctx: HandlerContext) -> None:
+    person.decline_cetr(declined_on=c.declined_on, note=c.note, by=ctx.stamp)
+
+
+@handles(cmd.ReferToService)
+def refer_to_service(person: Person, c: cmd.ReferToService, ctx: HandlerContext) -> None:
+    person.refer_to_service(service=c.service, requested_on=c.requested_on, by=ctx.stamp)
+
+
+@handles(cmd.StartService)
+def start_service(person: Person, c: cmd.StartService, ctx: HandlerContext) -> None:
+    person.start_service(service=c.service, started_on=c.started_on, by=ctx.stamp)
+
+
 @handles(cmd.WithdrawConsent)
 def withdraw_consent(person: Person, c: cmd.WithdrawConsent, ctx: HandlerContext) -> None:
     person.withdraw_consent(withdrawn_on=c.withdrawn_on, reason=c.reason, by=ctx.stamp)

@@ -29,9 +29,11 @@ from dsr_core.values import (
     ReferralCriterion,
     RemovalReason,
     ReviewAction,
+    ReviewKind,
     ReviewRecord,
     RiskFactor,
     Scheme,
+    Service,
     Status,
     Views,
 )
@@ -79,6 +81,9 @@ class Referred(PersonCreated):
         person.views = None
         person.risk_factors = ()
         person.involvement = None
+        person.cetr_offered_on = None
+        person.cetr_declined = ()
+        person.services = {}
         person.first_referred_on = self.effective_on
         _open_period(person, self.effective_on, self.criteria)
 
@@ -117,6 +122,43 @@ class InvolvementRecorded(PersonEvent):
 
     def apply(self, person: Person) -> None:
         person.involvement = self.involvement
+
+
+class CetrOffered(PersonEvent):
+    TOPIC = f"{_TOPIC}.CetrOffered"
+    kind: ReviewKind
+
+    def apply(self, person: Person) -> None:
+        person.cetr_offered_on = self.effective_on
+
+
+class CetrDeclined(PersonEvent):
+    """The person declined the offered C(E)TR: that cycle's duty is met (NHS-1)."""
+
+    TOPIC = f"{_TOPIC}.CetrDeclined"
+    note: str | None
+
+    def apply(self, person: Person) -> None:
+        person.cetr_declined = (*person.cetr_declined, self.effective_on)
+
+
+class ServiceReferred(PersonEvent):
+    TOPIC = f"{_TOPIC}.ServiceReferred"
+    service: Service
+
+    def apply(self, person: Person) -> None:
+        person.services = {**person.services, str(self.service): (self.effective_on, None)}
+
+
+class ServiceStarted(PersonEvent):
+    """The referral was taken up: a keyworker allocated, the service started."""
+
+    TOPIC = f"{_TOPIC}.ServiceStarted"
+    service: Service
+
+    def apply(self, person: Person) -> None:
+        requested, _ = person.services.get(str(self.service), (self.effective_on, None))
+        person.services = {**person.services, str(self.service): (requested, self.effective_on)}
 
 
 class ConsentWithdrawn(PersonEvent):
@@ -338,6 +380,10 @@ def _close_period(person: Person, status: Status, on: date, reason: str) -> None
 
 
 EVENTS: tuple[type[PersonEvent], ...] = (
+    CetrOffered,
+    CetrDeclined,
+    ServiceReferred,
+    ServiceStarted,
     ConsentRefused,
     InvolvementRecorded,
     Referred,

@@ -22,11 +22,13 @@ from dsr_core.errors import (
     InpatientRatingError,
     LawfulBasisError,
     NationalNumberRemovedError,
+    NoOpenOfferError,
     NotAdmittedError,
     NotReadyForDischargeError,
     PersonNotActiveError,
     PlacementRuleError,
     RatingSchemeError,
+    ServiceEligibilityError,
     TransferError,
     UnknownActionError,
     VersionMismatchError,
@@ -34,6 +36,7 @@ from dsr_core.errors import (
 )
 from dsr_core.values import (
     ADULT_AGE,
+    KEYWORKER_MAX_AGE,
     Consent,
     HospitalStay,
     LawfulBasis,
@@ -44,6 +47,7 @@ from dsr_core.values import (
     RemovalReason,
     ReviewAction,
     Scheme,
+    Service,
     Status,
     UrgentReason,
 )
@@ -328,3 +332,30 @@ def check_number_free(holder: UUID | None, person_id: UUID | None, holder_active
     DuplicateReferralError, pointing at the holder."""
     if holder is not None and holder != person_id:
         raise DuplicateReferralError(holder, on_register=holder_active)
+
+
+def check_offer_to_decline(offered_on: date | None, settled_on: date | None) -> date:
+    """A C(E)TR is declined only once it was offered, and only while that offer is open
+    (not already held or declined since). Raises NoOpenOfferError."""
+    if offered_on is None or (settled_on is not None and settled_on >= offered_on):
+        raise NoOpenOfferError(
+            "Record the C(E)TR offer before recording that it was declined.", field="declined_on"
+        )
+    return offered_on
+
+
+def check_service_eligibility(
+    service: Service, scheme: Scheme, details: PersonDetails, on: date
+) -> None:
+    """The keyworker service is England's, for children and young people up to 25 (NHS-1).
+    Raises ServiceEligibilityError."""
+    if service is Service.KEYWORKER:
+        if scheme is not Scheme.ENGLAND_RAG:
+            raise ServiceEligibilityError(
+                "The keyworker service is NHS England's.", field="service"
+            )
+        if details.age_on(on) > KEYWORKER_MAX_AGE:
+            raise ServiceEligibilityError(
+                "The keyworker service is for children and young people up to 25.",
+                field="service",
+            )

@@ -268,6 +268,18 @@ class ReviewKind(StrEnum):
     REGISTER_REVIEW = "register_review"
 
 
+class Service(StrEnum):
+    """Services a person is referred to, whose waits commissioners plan from (seed 004)."""
+
+    KEYWORKER = "keyworker"
+    INTENSIVE_SUPPORT = "intensive_support"
+    FORENSIC_OUTREACH = "forensic_outreach"
+
+
+KEYWORKER_MAX_AGE = 25
+"""Children and young people up to 25 who are Red, Amber or Blue (England: NHS-1)."""
+
+
 class RemovalReason(StrEnum):
     STABLE = "stable"
     CONSENT_WITHDRAWN = "consent_withdrawn"

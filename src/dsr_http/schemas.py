@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from dsr_core.application import CommandResult
-from dsr_core.cadences import due_reviews
+from dsr_core.cadences import due_reviews, keyworker_eligible
 from dsr_core.domainmodel import Person
 from dsr_core.history import HistoryEntry
 from dsr_core.values import (
@@ -74,6 +74,8 @@ class PersonPublic(BaseModel):
     accepted_on: date | None
     consent: Consent | None
     involvement: Involvement | None = None
+    keyworker_eligible: bool = False
+    services: dict[str, dict[str, date | None]] = Field(default_factory=dict)
     objects_to_national_sharing: bool
     rating: Rating | None
     rating_since: date | None
@@ -106,6 +108,10 @@ class PersonPublic(BaseModel):
             accepted_on=person.accepted_on,
             consent=person.consent,
             involvement=getattr(person, "involvement", None),
+            services={
+                name: {"requested_on": requested, "started_on": started}
+                for name, (requested, started) in getattr(person, "services", {}).items()
+            },
             objects_to_national_sharing=person.objects_to_national_sharing,
             rating=person.rating,
             rating_since=person.rating_since,
@@ -132,6 +138,7 @@ def with_due_reviews(
         DueReviewPublic(kind=str(d.kind), due_on=d.due_on, overdue=d.due_on < today)
         for d in due_reviews(person, policy)
     ]
+    public.keyworker_eligible = keyworker_eligible(person, today)
     return public
 
 

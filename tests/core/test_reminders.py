@@ -36,7 +36,9 @@ def test_a_reminder_is_issued_14_days_before_the_due_date_and_only_once(
     assert "Issued:register_review:2025-01-14" in app.remind(person_id)
     assert app.remind(person_id) == []
     issued, escalated = keys(app, person_id)
-    assert "register_review:2025-01-14" in issued and not escalated
+    # (Amber's own prompt, due 21 January, is overdue by now: escalated on its own key.)
+    assert "register_review:2025-01-14" in issued
+    assert "register_review:2025-01-14" not in escalated
 
 
 def test_an_overdue_item_is_escalated_once(app: Registers, clock: f.FakeClock) -> None:

@@ -146,6 +146,30 @@ COMMANDS = [
         "guardian or attorney (what Scotland records instead of consent).",
     ),
     CommandSpec(
+        "cetr-offers",
+        cmd.OfferCetr,
+        "offerCetr",
+        "Record that a C(E)TR (or community C(E)TR) was offered.",
+    ),
+    CommandSpec(
+        "cetr-declines",
+        cmd.DeclineCetr,
+        "declineCetr",
+        "Record that the person declined the offered C(E)TR: that cycle's duty is met.",
+    ),
+    CommandSpec(
+        "service-referrals",
+        cmd.ReferToService,
+        "referToService",
+        "Refer to a service: keyworker (England, up to 25), intensive support, forensic outreach.",
+    ),
+    CommandSpec(
+        "service-starts",
+        cmd.StartService,
+        "startService",
+        "Record that a referred service started (a keyworker allocated).",
+    ),
+    CommandSpec(
         "consent-withdrawals",
         cmd.WithdrawConsent,
         "withdrawConsent",

@@ -1,0 +1,73 @@
+"""Each level's duties (issue 12): Red and Amber prompts, keyworker eligibility and the
+service referrals that answer it, a C(E)TR offered and declined."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.cadences import CadencePolicy, DueKind, due_reviews, keyworker_eligible
+from dsr_core.caller import Caller
+from dsr_core.errors import NoOpenOfferError, ServiceEligibilityError
+from dsr_core.values import Service
+from tests.support import factories as f
+from tests.support.stages import accepted
+
+BY = Caller.of(f.LEAD)
+
+
+def duties(app: Registers, person_id: object) -> dict[DueKind, date]:
+    person = app.get_person(person_id)  # type: ignore[arg-type]
+    return {d.kind: d.due_on for d in due_reviews(person, CadencePolicy())}
+
+
+def test_amber_calls_for_a_meeting_or_a_cetr_offer(app: Registers) -> None:
+    person_id = accepted(app, level="amber")  # Amber since 14 January
+    assert duties(app, person_id)[DueKind.AMBER_MEETING_OR_CETR] == date(2025, 1, 21)
+    app.execute(person_id, cmd.OfferCetr(offered_on=date(2025, 1, 16), kind="cetr"), BY)
+    assert DueKind.AMBER_MEETING_OR_CETR not in duties(app, person_id)
+
+
+def test_a_young_person_up_to_25_who_is_amber_is_eligible_for_a_keyworker(
+    app: Registers,
+) -> None:
+    young = accepted(app, seed=1, level="amber", date_of_birth=date(2003, 5, 1))  # 21
+    older = accepted(app, seed=2, level="amber", date_of_birth=date(1990, 4, 2))  # 34
+    assert keyworker_eligible(app.get_person(young), date(2025, 2, 1))
+    assert not keyworker_eligible(app.get_person(older), date(2025, 2, 1))
+    assert duties(app, young)[DueKind.KEYWORKER_REFERRAL] == date(2025, 1, 21)
+    app.execute(young, cmd.ReferToService(service="keyworker", requested_on=date(2025, 1, 20)), BY)
+    assert DueKind.KEYWORKER_REFERRAL not in duties(app, young)
+    app.execute(young, cmd.StartService(service="keyworker", started_on=date(2025, 2, 3)), BY)
+    assert app.get_person(young).services[str(Service.KEYWORKER)] == (
+        date(2025, 1, 20),
+        date(2025, 2, 3),
+    )
+    with pytest.raises(ServiceEligibilityError) as refused:
+        app.execute(
+            older, cmd.ReferToService(service="keyworker", requested_on=date(2025, 1, 20)), BY
+        )
+    assert refused.value.field == "service"
+    # adults are referred to intensive support or forensic outreach, whatever their age
+    app.execute(
+        older,
+        cmd.ReferToService(service="intensive_support", requested_on=date(2025, 1, 20)),
+        BY,
+    )
+
+
+def test_a_declined_cetr_meets_that_cycle_and_the_next_is_due_as_usual(app: Registers) -> None:
+    person_id = accepted(app)
+    app.execute(person_id, f.admission(), BY)  # 10 February
+    with pytest.raises(NoOpenOfferError):
+        app.execute(person_id, cmd.DeclineCetr(declined_on=date(2025, 2, 20)), BY)
+    app.execute(person_id, cmd.OfferCetr(offered_on=date(2025, 2, 18), kind="cetr"), BY)
+    app.execute(person_id, cmd.DeclineCetr(declined_on=date(2025, 2, 20)), BY)
+    found = duties(app, person_id)
+    assert DueKind.POST_ADMISSION_CETR not in found
+    assert found[DueKind.REPEAT_CETR] == date(2025, 8, 20)  # 20 Feb + 6 months
+    with pytest.raises(NoOpenOfferError):  # that offer is settled
+        app.execute(person_id, cmd.DeclineCetr(declined_on=date(2025, 2, 21)), BY)
