@@ -118,6 +118,15 @@ def _last_cetr(person: Person, since: date) -> date | None:
     return max([*declined, *([held] if held else [])], default=None)
 
 
+def review_name(person: Person, kind: DueKind, on: date) -> str | None:
+    """What a C(E)TR is called for this person: a CETR for a child (and, in England, a
+    young person up to 25 with an EHC plan, once plans are recorded: issue 13), a CTR for
+    an adult (NHS-1)."""
+    if kind not in (DueKind.POST_ADMISSION_CETR, DueKind.REPEAT_CETR, DueKind.RED_COMMUNITY_CETR):
+        return None
+    return "CETR" if _child_on(person, on) else "CTR"
+
+
 def keyworker_eligible(person: Person, on: date) -> bool:
     """England: Red, Amber or Blue, aged up to 25 (NHS-1)."""
     rating = person.rating

@@ -18,6 +18,7 @@ from dsr_core.values import (
     DischargeDestination,
     LawfulBasis,
     LegalStatus,
+    PanelRole,
     PersonDetails,
     PlacementNeeds,
     PlacementType,
@@ -308,6 +309,9 @@ class RecordReview(Command):
     held_on: Day
     outcome: LongText
     attendees: list[ShortText] = Field(default_factory=list)
+    panel: list[PanelRole] = Field(
+        default_factory=list, description="C(E)TR panel roles present (chair, experts)"
+    )
     actions: list[NewAction] = Field(default_factory=list)
 
 

@@ -27,6 +27,7 @@ from dsr_core.values import (
     DischargeDestination,
     HospitalStay,
     Involvement,
+    PanelRole,
     PersonDetails,
     Placement,
     Professional,
@@ -420,6 +421,7 @@ class Person(Aggregate):
         attendees: Sequence[str],
         actions: Sequence[tuple[str, str, date]],
         by: Stamp,
+        panel: Sequence[PanelRole] = (),
     ) -> str:
         """Record a review and its action plan; returns the review id.
 
@@ -434,6 +436,7 @@ class Person(Aggregate):
             held_on=held_on,
             outcome=outcome,
             attendees=tuple(attendees),
+            panel=tuple(panel),
         )
         review_actions = []
         for number, (description, owner, due_on) in enumerate(actions, start=1):

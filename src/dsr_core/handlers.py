@@ -206,6 +206,7 @@ def record_review(person: Person, c: cmd.RecordReview, ctx: HandlerContext) -> O
         attendees=c.attendees,
         actions=[(a.description, a.owner, a.due_on) for a in c.actions],
         by=ctx.stamp,
+        panel=c.panel,
     )
     return Outcome(extra={"review_id": review_id})
 

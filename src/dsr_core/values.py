@@ -406,9 +406,20 @@ class ReviewAction(ValueObject):
     completed_on: Day | None = None
 
 
+class PanelRole(StrEnum):
+    """The independent panel of a C(E)TR (NHS-1): the chair (the commissioner), an expert
+    by experience and a clinical expert."""
+
+    CHAIR = "chair"
+    EXPERT_BY_EXPERIENCE = "expert_by_experience"
+    CLINICAL_EXPERT = "clinical_expert"
+
+
 class ReviewRecord(ValueObject):
     review_id: str
     kind: ReviewKind
     held_on: Day
     outcome: LongText
     attendees: tuple[ShortText, ...] = ()
+    panel: tuple[PanelRole, ...] = ()
+    """Panel roles present (C(E)TRs); reviews stored before this field read back with none."""

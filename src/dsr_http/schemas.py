@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from dsr_core.application import CommandResult
-from dsr_core.cadences import due_reviews, keyworker_eligible
+from dsr_core.cadences import due_reviews, keyworker_eligible, review_name
 from dsr_core.domainmodel import Person
 from dsr_core.history import HistoryEntry
 from dsr_core.values import (
@@ -57,6 +57,8 @@ class DueReviewPublic(BaseModel):
     kind: str
     due_on: date
     overdue: bool
+    name: str | None = Field(default=None, description="CETR or CTR, for a C(E)TR due")
+    ref: str | None = Field(default=None, description="The action's id, for an action due")
 
 
 class PersonPublic(BaseModel):
@@ -135,7 +137,13 @@ def with_due_reviews(
     public: PersonPublic, person: Person, policy: Any, today: date
 ) -> PersonPublic:
     public.due_reviews = [
-        DueReviewPublic(kind=str(d.kind), due_on=d.due_on, overdue=d.due_on < today)
+        DueReviewPublic(
+            kind=str(d.kind),
+            due_on=d.due_on,
+            overdue=d.due_on < today,
+            name=review_name(person, d.kind, d.due_on),
+            ref=d.ref or None,
+        )
         for d in due_reviews(person, policy)
     ]
     public.keyworker_eligible = keyworker_eligible(person, today)

@@ -71,3 +71,31 @@ def test_a_declined_cetr_meets_that_cycle_and_the_next_is_due_as_usual(app: Regi
     assert found[DueKind.REPEAT_CETR] == date(2025, 8, 20)  # 20 Feb + 6 months
     with pytest.raises(NoOpenOfferError):  # that offer is settled
         app.execute(person_id, cmd.DeclineCetr(declined_on=date(2025, 2, 21)), BY)
+
+
+def test_a_cetr_records_its_panel_and_is_named_by_age(app: Registers) -> None:
+    from dsr_core.cadences import review_name
+    from dsr_core.values import PanelRole
+
+    child = accepted(app, seed=1, date_of_birth=date(2012, 6, 1))
+    adult = accepted(app, seed=2)
+    for person_id in (child, adult):
+        app.execute(person_id, f.admission(), BY)
+    app.execute(
+        adult,
+        cmd.RecordReview(
+            kind="cetr",
+            held_on=date(2025, 2, 20),
+            outcome="held",
+            panel=["chair", "expert_by_experience", "clinical_expert"],
+        ),
+        BY,
+    )
+    assert app.get_person(adult).reviews[0].panel == (
+        PanelRole.CHAIR,
+        PanelRole.EXPERT_BY_EXPERIENCE,
+        PanelRole.CLINICAL_EXPERT,
+    )
+    on = date(2025, 3, 1)
+    assert review_name(app.get_person(child), DueKind.POST_ADMISSION_CETR, on) == "CETR"
+    assert review_name(app.get_person(adult), DueKind.REPEAT_CETR, on) == "CTR"
