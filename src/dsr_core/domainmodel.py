@@ -429,6 +429,7 @@ class Person(Aggregate):
         """
         rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(held_on, by, "held_on")
+        rules.check_review_within_stay(kind, held_on, self.admission)
         review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
         review = ReviewRecord(
             review_id=review_id,

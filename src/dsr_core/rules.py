@@ -46,6 +46,7 @@ from dsr_core.values import (
     RatingLevel,
     RemovalReason,
     ReviewAction,
+    ReviewKind,
     Scheme,
     Service,
     Status,
@@ -332,6 +333,16 @@ def check_number_free(holder: UUID | None, person_id: UUID | None, holder_active
     DuplicateReferralError, pointing at the holder."""
     if holder is not None and holder != person_id:
         raise DuplicateReferralError(holder, on_register=holder_active)
+
+
+def check_review_within_stay(
+    kind: ReviewKind, held_on: date, admission: HospitalStay | None
+) -> None:
+    """An inpatient C(E)TR or a commissioner's visit closes a duty of the current stay, so
+    it cannot be dated before the admission it belongs to. Raises DateOrderError."""
+    inpatient_kinds = (ReviewKind.CETR, ReviewKind.COMMISSIONER_OVERSIGHT_VISIT)
+    if admission is not None and kind in inpatient_kinds:
+        check_not_before(held_on, admission.admitted_on, "held_on", "admission it belongs to")
 
 
 def check_offer_to_decline(offered_on: date | None, settled_on: date | None) -> date:

@@ -53,3 +53,18 @@ def test_visits_are_for_out_of_area_inpatients_unless_the_area_says_all(app: Reg
     assert DueKind.OVERSIGHT_VISIT not in duties(app, person_id)
     every = CadencePolicy(oversight_visits_for=VisitScope.ALL_INPATIENTS)
     assert duties(app, person_id, every)[DueKind.OVERSIGHT_VISIT] == date(2025, 4, 7)
+
+
+def test_a_cetr_dated_before_the_admission_cannot_close_its_duty(app: Registers) -> None:
+    import pytest
+
+    from dsr_core.errors import DateOrderError
+
+    person_id = accepted(app)
+    app.execute(person_id, f.admission(), BY)  # 10 February
+    with pytest.raises(DateOrderError) as refused:
+        app.execute(
+            person_id, cmd.RecordReview(kind="cetr", held_on=date(2025, 2, 1), outcome="x"), BY
+        )
+    assert refused.value.field == "held_on"
+    assert DueKind.POST_ADMISSION_CETR in duties(app, person_id)
