@@ -220,6 +220,16 @@ async def get_reads(request: Request, principal: CurrentUser) -> Reads:
 ReadsDep = Annotated[Reads, Depends(get_reads)]
 
 
+AreaFilter = Annotated[list[str] | None, Query(description="Area codes; default: all of yours")]
+
+
+def areas_asked(principal: Principal, area: list[str] | None) -> list[str]:
+    """The areas a listing is for: those asked, every one the caller's; default all theirs."""
+    if area and set(area) - principal.areas:
+        raise ForbiddenError("One or more areas are not yours.")
+    return sorted(set(area) if area else principal.areas)
+
+
 def actor(principal: Principal, area: str | None) -> Actor:
     return Actor(user_id=principal.sub[:200], role=principal.role, area=area)
 

@@ -7,12 +7,12 @@ commissioners see them here, with only what the duties need: no name, number or 
 birth.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from dsr_http.deps import Overseers, ReadsDep, RegistersDep, ViewsDep
-from dsr_http.problems import RESPONSES, ForbiddenError
+from dsr_http.deps import AreaFilter, Overseers, ReadsDep, RegistersDep, ViewsDep, areas_asked
+from dsr_http.problems import RESPONSES
 from dsr_projections.queries import inpatients_not_on_register
 
 router = APIRouter(prefix="/v1/inpatients", tags=["inpatients"], responses=RESPONSES)
@@ -24,14 +24,10 @@ def list_inpatients(
     registers: RegistersDep,
     views: ViewsDep,
     reads: ReadsDep,
-    area: Annotated[
-        list[str] | None, Query(description="Area codes; default: all of yours")
-    ] = None,
+    area: AreaFilter = None,
 ) -> list[dict[str, Any]]:
     """Inpatients not on the register, soonest duty first, with the duty and its date."""
-    if area and set(area) - principal.areas:
-        raise ForbiddenError("One or more areas are not yours.")
-    areas = sorted(set(area) if area else principal.areas)
+    areas = areas_asked(principal, area)
     rows = inpatients_not_on_register(views, areas, registers.today())
     reads.record("inpatient-oversight", [row["person_id"] for row in rows])
     return rows

@@ -7,8 +7,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from dsr_core.errors import InvalidInputError
-from dsr_http.deps import Practitioners, ReadsDep, RegistersDep, ViewsDep, waits_for
-from dsr_http.problems import RESPONSES, ForbiddenError, csv_or_json
+from dsr_http.deps import (
+    AreaFilter,
+    Practitioners,
+    ReadsDep,
+    RegistersDep,
+    ViewsDep,
+    areas_asked,
+    waits_for,
+)
+from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
 from dsr_projections.register import RegisterQuery, query_register
 
@@ -26,9 +34,7 @@ def list_register(
     registers: RegistersDep,
     views: ViewsDep,
     reads: ReadsDep,
-    area: Annotated[
-        list[str] | None, Query(description="Area codes; default: all of yours")
-    ] = None,
+    area: AreaFilter = None,
     rating: str | None = None,
     setting: Literal["in_hospital", "out_of_area_placement", "community_at_risk"] | None = None,
     status: Literal["referred", "on_register"] | None = None,
@@ -40,9 +46,7 @@ def list_register(
     caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> Page | Response:
     """The register for your areas, in a stable order, one page at a time."""
-    areas = sorted(principal.areas & set(area)) if area else sorted(principal.areas)
-    if area and set(area) - principal.areas:
-        raise ForbiddenError("One or more areas are not yours.")
+    areas = areas_asked(principal, area)
     try:
         page = query_register(
             views,

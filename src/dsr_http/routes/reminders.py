@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from dsr_http.deps import MAX_POSITION, Practitioners, ReadsDep, ViewsDep
-from dsr_http.problems import RESPONSES, ForbiddenError
+from dsr_http.deps import MAX_POSITION, AreaFilter, Practitioners, ReadsDep, ViewsDep, areas_asked
+from dsr_http.problems import RESPONSES
 from dsr_projections.reminders import reminders_after
 
 router = APIRouter(prefix="/v1/reminders", tags=["reminders"], responses=RESPONSES)
@@ -22,18 +22,14 @@ def list_reminders(
     principal: Practitioners,
     views: ViewsDep,
     reads: ReadsDep,
-    area: Annotated[
-        list[str] | None, Query(description="Area codes; default: all of yours")
-    ] = None,
+    area: AreaFilter = None,
     after: Annotated[
         int, Query(ge=0, le=MAX_POSITION, description="The next_after of your last poll")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ReminderFeed:
     """Reminders issued or escalated after a position; each has a stable reminder_id."""
-    if area and set(area) - principal.areas:
-        raise ForbiddenError("One or more areas are not yours.")
-    areas = sorted(set(area) if area else principal.areas)
+    areas = areas_asked(principal, area)
     items = reminders_after(views, areas, after, limit)
     reads.record("reminders", {i["person_id"] for i in items})
     return ReminderFeed(items=items, next_after=items[-1]["position"] if items else after)
