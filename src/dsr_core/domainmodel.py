@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from uuid import NAMESPACE_URL, uuid4, uuid5
+from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
@@ -19,15 +19,14 @@ from eventsourcing.utils import register_topic
 
 from dsr_core import person_events as events
 from dsr_core import rules
+from dsr_core.person_care import CareCommands
+from dsr_core.person_hospital import HospitalCommands
 from dsr_core.values import (
     Actor,
     Consent,
     DeclineReason,
-    DelayReason,
-    DischargeDestination,
     HospitalStay,
     Involvement,
-    PanelRole,
     PersonDetails,
     Placement,
     Professional,
@@ -36,11 +35,9 @@ from dsr_core.values import (
     ReferralCriterion,
     RemovalReason,
     ReviewAction,
-    ReviewKind,
     ReviewRecord,
     RiskFactor,
     Scheme,
-    Service,
     Setting,
     Status,
     UrgentReason,
@@ -59,7 +56,7 @@ class Stamp:
     today: date
 
 
-class Person(Aggregate):
+class Person(CareCommands, HospitalCommands, Aggregate):
     """One person's record on one area's register, across all their periods on it."""
 
     TOPIC = f"{_TOPIC}.Person"
@@ -122,17 +119,7 @@ class Person(Aggregate):
                 if not hasattr(person, name):  # snapshots taken before it was kept
                     setattr(person, name, empty)
             person.cetr_declined = tuple(person.cetr_declined)
-            person.services = {
-                k: (
-                    v[0] if isinstance(v[0], date) else date.fromisoformat(v[0]),
-                    None
-                    if v[1] is None
-                    else v[1]
-                    if isinstance(v[1], date)
-                    else date.fromisoformat(v[1]),
-                )
-                for k, v in person.services.items()
-            }
+            person.services = {k: (v[0], v[1]) for k, v in person.services.items()}
             return person
 
     # ----------------------------------------------------------------- events
@@ -215,50 +202,6 @@ class Person(Aggregate):
         rules.check_lawful_basis_applies(consent, self.details, self.scheme)
         self._trigger(self.ConsentRecorded, by, consent.decided_on, consent=consent)
 
-    def refuse_consent(
-        self, *, decided_on: date, decided_by: str, note: str | None, by: Stamp
-    ) -> None:
-        """A refusal is an outcome to record (seed 002); the referral stays for the lead's
-        decision, and support does not depend on it."""
-        rules.check_status(self.status, (Status.REFERRED,), "record a refusal of consent")
-        rules.check_scheme_takes_consent(self.scheme)
-        self._check_effective(decided_on, by, "decided_on", after=self.referred_on, what="referral")
-        self._trigger(self.ConsentRefused, by, decided_on, decided_by=decided_by, note=note)
-
-    def record_involvement(self, *, involvement: Involvement, recorded_on: date, by: Stamp) -> None:
-        rules.check_is_active(self.status)
-        self._check_effective(recorded_on, by, "recorded_on")
-        self._trigger(self.InvolvementRecorded, by, recorded_on, involvement=involvement)
-
-    def offer_cetr(self, *, offered_on: date, kind: ReviewKind, by: Stamp) -> None:
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        self._check_effective(offered_on, by, "offered_on")
-        self._trigger(self.CetrOffered, by, offered_on, kind=kind)
-
-    def decline_cetr(self, *, declined_on: date, note: str | None, by: Stamp) -> None:
-        """A declined C(E)TR meets that cycle's duty; the next cycle is due as usual."""
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        settled = max((*self.cetr_declined, *self._cetrs_held()), default=None)
-        offered = rules.check_offer_to_decline(self.cetr_offered_on, settled)
-        self._check_effective(declined_on, by, "declined_on", after=offered, what="offer")
-        self._trigger(self.CetrDeclined, by, declined_on, note=note)
-
-    def refer_to_service(self, *, service: Service, requested_on: date, by: Stamp) -> None:
-        rules.check_is_active(self.status)
-        self._check_effective(requested_on, by, "requested_on")
-        rules.check_service_eligibility(service, self.scheme, self.details, requested_on)
-        self._trigger(self.ServiceReferred, by, requested_on, service=service)
-
-    def start_service(self, *, service: Service, started_on: date, by: Stamp) -> None:
-        rules.check_is_active(self.status)
-        requested = self.services.get(str(service), (None, None))[0]
-        self._check_effective(started_on, by, "started_on", after=requested, what="referral")
-        self._trigger(self.ServiceStarted, by, started_on, service=service)
-
-    def _cetrs_held(self) -> list[date]:
-        kinds = (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR)
-        return [r.held_on for r in self.reviews if r.kind in kinds]
-
     def withdraw_consent(self, *, withdrawn_on: date, reason: str | None, by: Stamp) -> None:
         """Consent can be withdrawn at any time, in hospital too; the person leaves (seed 002)."""
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "withdraw consent")
@@ -318,69 +261,6 @@ class Person(Aggregate):
             risk_factors=tuple(risk_factors) or self.risk_factors,
         )
 
-    def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
-        """Admission sets the inpatient rating for people on the register (seed 003)."""
-        rules.check_status(
-            self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission"
-        )
-        rules.check_not_admitted(self.admission)
-        self._check_effective(
-            stay.admitted_on,
-            by,
-            "admitted_on",
-            after=self.last_discharged_on,
-            what="last discharge",
-        )
-        rules.check_not_before(stay.admitted_on, self.referred_on, "admitted_on", "referral")
-        rating = self.inpatient_rating() if self.status is Status.ON_REGISTER else None
-        self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
-
-    def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
-        self._check_effective(
-            ready_on, by, "ready_on", after=admission.admitted_on, what="admission"
-        )
-        self._trigger(self.ReadyForDischarge, by, ready_on)
-
-    def record_discharge_delay(
-        self, *, recorded_on: date, delay_reason: DelayReason, note: str | None, by: Stamp
-    ) -> None:
-        """A delay is a stay beyond the clinically-ready date, so that date comes first."""
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
-        ready_on = rules.check_ready_for_discharge(admission)
-        self._check_effective(
-            recorded_on, by, "recorded_on", after=ready_on, what="ready-for-discharge date"
-        )
-        self._trigger(self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note)
-
-    def discharge(
-        self,
-        *,
-        discharged_on: date,
-        destination: DischargeDestination,
-        rating: Rating | None,
-        by: Stamp,
-    ) -> None:
-        """Discharge must set a non-inpatient rating for people on the register (seed 003).
-
-        A death in hospital also closes the register period.
-        """
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
-        self._check_effective(
-            discharged_on, by, "discharged_on", after=admission.admitted_on, what="admission"
-        )
-        rules.check_not_before(discharged_on, self.referred_on, "discharged_on", "referral")
-        died = destination is DischargeDestination.DIED
-        rules.check_discharge_rating(rating, self.status, died, self.scheme, self.placement)
-        self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
-        if died and self.status in (Status.REFERRED, Status.ON_REGISTER):
-            self._trigger(
-                self.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None
-            )
-
     def change_placement(self, *, placement: Placement, by: Stamp) -> None:
         rules.check_is_active(self.status)
         self._check_effective(placement.started_on, by, "started_on")
@@ -411,56 +291,6 @@ class Person(Aggregate):
         rules.check_is_active(self.status)
         self._check_effective(assigned_on, by, "assigned_on")
         self._trigger(self.ProfessionalAssigned, by, assigned_on, professional=professional)
-
-    def record_review(
-        self,
-        *,
-        kind: ReviewKind,
-        held_on: date,
-        outcome: str,
-        attendees: Sequence[str],
-        actions: Sequence[tuple[str, str, date]],
-        by: Stamp,
-        panel: Sequence[PanelRole] = (),
-    ) -> str:
-        """Record a review and its action plan; returns the review id.
-
-        Actions are (description, owner, due date).
-        """
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        self._check_effective(held_on, by, "held_on")
-        rules.check_review_within_stay(kind, held_on, self.admission)
-        review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
-        review = ReviewRecord(
-            review_id=review_id,
-            kind=kind,
-            held_on=held_on,
-            outcome=outcome,
-            attendees=tuple(attendees),
-            panel=tuple(panel),
-        )
-        review_actions = []
-        for number, (description, owner, due_on) in enumerate(actions, start=1):
-            rules.check_not_before(due_on, held_on, f"actions[{number - 1}].due_on", "review")
-            review_actions.append(
-                ReviewAction(
-                    action_id=f"{review_id}.{number}",
-                    description=description,
-                    owner=owner,
-                    due_on=due_on,
-                )
-            )
-        self._trigger(self.ReviewHeld, by, held_on, review=review, actions=tuple(review_actions))
-        return review_id
-
-    def complete_action(
-        self, *, action_id: str, completed_on: date, note: str | None, by: Stamp
-    ) -> None:
-        rules.check_is_active(self.status)
-        rules.check_open_action(self.actions.get(action_id))
-        held_on = next(r.held_on for r in self.reviews if action_id.startswith(r.review_id))
-        self._check_effective(completed_on, by, "completed_on", after=held_on, what="review")
-        self._trigger(self.ActionCompleted, by, completed_on, action_id=action_id, note=note)
 
     def correct_details(
         self, *, details: PersonDetails, corrected_on: date, reason: str, by: Stamp
