@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, uuid5
 
 from dsr_core import person_events as events
 from dsr_core import rules
+from dsr_core.person_base import PersonCommandsBase
 from dsr_core.values import (
     HospitalStay,
     Involvement,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from dsr_core.domainmodel import Stamp
 
 
-class CareCommands:
+class CareCommands(PersonCommandsBase):
     if TYPE_CHECKING:  # provided by Person
         id: UUID
         version: int
@@ -55,24 +56,6 @@ class CareCommands:
         ServiceStarted: type[events.ServiceStarted]
         ReviewHeld: type[events.ReviewHeld]
         ActionCompleted: type[events.ActionCompleted]
-
-        def _check_effective(
-            self,
-            day: date,
-            by: Stamp,
-            field: str,
-            *,
-            after: date | None = None,
-            what: str = "",
-        ) -> None: ...
-
-        def _trigger(
-            self,
-            event_class: type[events.PersonEvent],
-            by: Stamp,
-            effective_on: date,
-            **kwargs: Any,
-        ) -> None: ...
 
     def refuse_consent(
         self, *, decided_on: date, decided_by: str, note: str | None, by: Stamp

@@ -8,10 +8,11 @@ register status (NHS-1; rules.check_active_or_in_hospital).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dsr_core import person_events as events
 from dsr_core import rules
+from dsr_core.person_base import PersonCommandsBase
 from dsr_core.values import (
     DelayReason,
     DischargeDestination,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from dsr_core.domainmodel import Stamp
 
 
-class HospitalCommands:
+class HospitalCommands(PersonCommandsBase):
     if TYPE_CHECKING:  # provided by Person
         status: Status
         scheme: Scheme
@@ -42,24 +43,6 @@ class HospitalCommands:
         Removed: type[events.Removed]
 
         def inpatient_rating(self) -> Rating: ...
-
-        def _check_effective(
-            self,
-            day: date,
-            by: Stamp,
-            field: str,
-            *,
-            after: date | None = None,
-            what: str = "",
-        ) -> None: ...
-
-        def _trigger(
-            self,
-            event_class: type[events.PersonEvent],
-            by: Stamp,
-            effective_on: date,
-            **kwargs: Any,
-        ) -> None: ...
 
     def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
         """Admission sets the inpatient rating for people on the register (seed 003)."""

@@ -1,0 +1,34 @@
+"""What the Person's command mixins (person_hospital.py, person_care.py) may rely on:
+the two helpers every command uses, provided by `Person` (domainmodel.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dsr_core import person_events as events
+
+if TYPE_CHECKING:
+    from dsr_core.domainmodel import Stamp
+
+
+class PersonCommandsBase:
+    if TYPE_CHECKING:
+
+        def _check_effective(
+            self,
+            day: date,
+            by: Stamp,
+            field: str,
+            *,
+            after: date | None = None,
+            what: str = "",
+        ) -> None: ...
+
+        def _trigger(
+            self,
+            event_class: type[events.PersonEvent],
+            by: Stamp,
+            effective_on: date,
+            **kwargs: Any,
+        ) -> None: ...
