@@ -119,12 +119,12 @@ def _last_cetr(person: Person, since: date) -> date | None:
 
 
 def review_name(person: Person, kind: DueKind, on: date) -> str | None:
-    """What a C(E)TR is called for this person: a CETR for a child (and, in England, a
-    young person up to 25 with an EHC plan, once plans are recorded: issue 13), a CTR for
-    an adult (NHS-1)."""
+    """What a C(E)TR is called for this person: a CETR for a child or a young person up to
+    25 with an EHC plan, a CTR for an adult (NHS-1)."""
     if kind not in (DueKind.POST_ADMISSION_CETR, DueKind.REPEAT_CETR, DueKind.RED_COMMUNITY_CETR):
         return None
-    return "CETR" if _child_on(person, on) else "CTR"
+    young_with_plan = person.ehc_plan and person.details.age_on(on) <= KEYWORKER_MAX_AGE
+    return "CETR" if _child_on(person, on) or young_with_plan else "CTR"
 
 
 def keyworker_eligible(person: Person, on: date) -> bool:
@@ -242,7 +242,7 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
                     since,
                 )
             )
-        if rating.level is RatingLevel.GREEN:
+        if rating.level is RatingLevel.GREEN and not _risk_since(person, since):
             due.append(
                 DueReview(
                     add_months(since, policy.green_before_removal_months),
@@ -290,6 +290,14 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         born = person.details.date_of_birth
         due.append(DueReview(birthday(born, ADULT_AGE), DueKind.EIGHTEENTH_BIRTHDAY, born))
     return sorted(due)
+
+
+def _risk_since(person: Person, since: date) -> bool:
+    """A risk factor named since Green began, outside a rating review, is not yet judged
+    managed: removal is not considered until the rating is reviewed (NHS-1: "no unmanaged
+    risk")."""
+    recorded = person.risk_recorded_on
+    return recorded is not None and recorded >= since
 
 
 def _amber_answered(person: Person, since: date) -> bool:

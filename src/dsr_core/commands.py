@@ -142,6 +142,12 @@ class StartService(Command):
     started_on: Day
 
 
+class RecordEhcPlan(Command):
+    model_config = _example({"has_plan": True, "recorded_on": "2025-01-20"})
+    has_plan: Flag
+    recorded_on: Day
+
+
 class WithdrawConsent(Command):
     model_config = _example({"withdrawn_on": "2025-06-01"})
     withdrawn_on: Day

@@ -78,6 +78,8 @@ class Person(CareCommands, HospitalCommands, Aggregate):
         cetr_offered_on: date | None
         cetr_declined: tuple[date, ...]
         services: dict[str, tuple[date, date | None]]
+        ehc_plan: bool
+        risk_recorded_on: date | None
         objects_to_national_sharing: bool
         rating: Rating | None
         rating_since: date | None
@@ -115,6 +117,8 @@ class Person(CareCommands, HospitalCommands, Aggregate):
                 ("cetr_offered_on", None),
                 ("cetr_declined", ()),
                 ("services", {}),
+                ("ehc_plan", False),
+                ("risk_recorded_on", None),
             ):
                 if not hasattr(person, name):  # snapshots taken before it was kept
                     setattr(person, name, empty)
@@ -135,6 +139,7 @@ class Person(CareCommands, HospitalCommands, Aggregate):
     CetrDeclined = events.CetrDeclined
     ServiceReferred = events.ServiceReferred
     ServiceStarted = events.ServiceStarted
+    EhcPlanRecorded = events.EhcPlanRecorded
     NationalDataObjectionRecorded = events.NationalDataObjectionRecorded
     Accepted = events.Accepted
     RatingChanged = events.RatingChanged

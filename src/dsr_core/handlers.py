@@ -110,6 +110,11 @@ def start_service(person: Person, c: cmd.StartService, ctx: HandlerContext) -> N
     person.start_service(service=c.service, started_on=c.started_on, by=ctx.stamp)
 
 
+@handles(cmd.RecordEhcPlan)
+def record_ehc_plan(person: Person, c: cmd.RecordEhcPlan, ctx: HandlerContext) -> None:
+    person.record_ehc_plan(has_plan=c.has_plan, recorded_on=c.recorded_on, by=ctx.stamp)
+
+
 @handles(cmd.WithdrawConsent)
 def withdraw_consent(person: Person, c: cmd.WithdrawConsent, ctx: HandlerContext) -> None:
     person.withdraw_consent(withdrawn_on=c.withdrawn_on, reason=c.reason, by=ctx.stamp)

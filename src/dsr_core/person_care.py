@@ -54,6 +54,7 @@ class CareCommands(PersonCommandsBase):
         CetrDeclined: type[events.CetrDeclined]
         ServiceReferred: type[events.ServiceReferred]
         ServiceStarted: type[events.ServiceStarted]
+        EhcPlanRecorded: type[events.EhcPlanRecorded]
         ReviewHeld: type[events.ReviewHeld]
         ActionCompleted: type[events.ActionCompleted]
 
@@ -150,3 +151,10 @@ class CareCommands(PersonCommandsBase):
         held_on = next(r.held_on for r in self.reviews if action_id.startswith(r.review_id))
         self._check_effective(completed_on, by, "completed_on", after=held_on, what="review")
         self._trigger(self.ActionCompleted, by, completed_on, action_id=action_id, note=note)
+
+    def record_ehc_plan(self, *, has_plan: bool, recorded_on: date, by: Stamp) -> None:
+        """An EHC plan makes a young person's C(E)TR a CETR up to 25 (NHS-1)."""
+        rules.check_is_active(self.status)
+        rules.check_scheme_has_ehc_plans(self.scheme)
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(self.EhcPlanRecorded, by, recorded_on, has_plan=has_plan)

@@ -84,6 +84,8 @@ class Referred(PersonCreated):
         person.cetr_offered_on = None
         person.cetr_declined = ()
         person.services = {}
+        person.ehc_plan = False
+        person.risk_recorded_on = None
         person.first_referred_on = self.effective_on
         _open_period(person, self.effective_on, self.criteria)
 
@@ -159,6 +161,16 @@ class ServiceStarted(PersonEvent):
     def apply(self, person: Person) -> None:
         requested, _ = person.services.get(str(self.service), (self.effective_on, None))
         person.services = {**person.services, str(self.service): (requested, self.effective_on)}
+
+
+class EhcPlanRecorded(PersonEvent):
+    """Whether the young person has an Education, Health and Care plan (England)."""
+
+    TOPIC = f"{_TOPIC}.EhcPlanRecorded"
+    has_plan: bool
+
+    def apply(self, person: Person) -> None:
+        person.ehc_plan = self.has_plan
 
 
 class ConsentWithdrawn(PersonEvent):
@@ -275,6 +287,8 @@ class RiskFactorsRecorded(PersonEvent):
 
     def apply(self, person: Person) -> None:
         person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
+        if self.risk_factors:  # a risk named outside a rating review: not yet judged managed
+            person.risk_recorded_on = self.effective_on
 
 
 class ProfessionalAssigned(PersonEvent):
@@ -380,6 +394,7 @@ def _close_period(person: Person, status: Status, on: date, reason: str) -> None
 
 
 EVENTS: tuple[type[PersonEvent], ...] = (
+    EhcPlanRecorded,
     CetrOffered,
     CetrDeclined,
     ServiceReferred,

@@ -370,3 +370,12 @@ def check_service_eligibility(
                 "The keyworker service is for children and young people up to 25.",
                 field="service",
             )
+
+
+def check_scheme_has_ehc_plans(scheme: Scheme) -> None:
+    """Education, Health and Care plans are England's (Children and Families Act 2014).
+    Raises ServiceEligibilityError."""
+    if scheme is not Scheme.ENGLAND_RAG:
+        raise ServiceEligibilityError(
+            "Education, Health and Care plans are England's.", field="has_plan"
+        )

@@ -92,17 +92,9 @@ class RegisterProjection(Projection):
             touched[person.id] = person
         states.flush()
         table = self.t("register_entries")
-        gone = [
-            (str(pid),)
-            for pid, p in touched.items()
-            if p.status not in (Status.REFERRED, Status.ON_REGISTER)
-        ]
+        gone = [(str(pid),) for pid, p in touched.items() if not _on_register_list(p)]
         cursor.executemany(f"DELETE FROM {table} WHERE person_id = ?", gone)
-        rows = [
-            self.row(p)
-            for p in touched.values()
-            if p.status in (Status.REFERRED, Status.ON_REGISTER)
-        ]
+        rows = [self.row(p) for p in touched.values() if _on_register_list(p)]
         _upsert(cursor, table, COLUMNS, rows)
         inpatients = self.t("inpatient_oversight")
         cursor.executemany(
@@ -190,6 +182,15 @@ INPATIENT_COLUMNS = (
     "next_duty_due",
     "version",
 )
+
+
+def _on_register_list(person: Person) -> bool:
+    """On the register, or a referral awaiting its decision while at home. An inpatient not
+    on the register is shown in the inpatient view instead, never on the register list or
+    its exports (issue 12)."""
+    if person.status is Status.ON_REGISTER:
+        return True
+    return person.status is Status.REFERRED and person.admission is None
 
 
 def _overseen_apart(person: Person) -> bool:

@@ -50,5 +50,8 @@ def test_inpatients_off_the_register_are_shown_to_leads_and_commissioners_withou
             "2025-03-10",
         )
         assert "Testperson" not in response.text and f.nhs_number(1) not in response.text
+    # ...and never on the register list or its export
+    register = client.get("/v1/register", params={"format": "csv"}, headers=lead)
+    assert person_id not in register.text
     assert client.get("/v1/inpatients", headers=auth("practitioner")).status_code == 403
     assert client.get("/v1/inpatients", headers=auth("analyst")).status_code == 403

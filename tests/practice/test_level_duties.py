@@ -99,3 +99,43 @@ def test_a_cetr_records_its_panel_and_is_named_by_age(app: Registers) -> None:
     on = date(2025, 3, 1)
     assert review_name(app.get_person(child), DueKind.POST_ADMISSION_CETR, on) == "CETR"
     assert review_name(app.get_person(adult), DueKind.REPEAT_CETR, on) == "CTR"
+
+
+def test_a_young_person_with_an_ehc_plan_has_a_cetr_up_to_25(app: Registers) -> None:
+    from dsr_core.cadences import review_name
+
+    person_id = accepted(app, date_of_birth=date(2004, 3, 1))  # 20 in 2025
+    on = date(2025, 3, 1)
+    assert review_name(app.get_person(person_id), DueKind.REPEAT_CETR, on) == "CTR"
+    app.execute(person_id, cmd.RecordEhcPlan(has_plan=True, recorded_on=date(2025, 1, 20)), BY)
+    assert review_name(app.get_person(person_id), DueKind.REPEAT_CETR, on) == "CETR"
+    assert review_name(app.get_person(person_id), DueKind.REPEAT_CETR, date(2030, 3, 1)) == "CTR"
+
+
+def test_an_ehc_plan_is_englands(app: Registers) -> None:
+    from tests.support.stages import referred
+
+    person_id = referred(app, area=f.SCOTTISH_AREA)
+    with pytest.raises(ServiceEligibilityError):
+        app.execute(
+            person_id,
+            cmd.RecordEhcPlan(has_plan=True, recorded_on=date(2025, 1, 20)),
+            Caller.of(f.SCOTTISH_LEAD),
+        )
+
+
+def test_removal_is_not_considered_while_a_new_risk_is_unreviewed(app: Registers) -> None:
+    person_id = accepted(app, level="green")  # Green since 14 January
+    assert DueKind.CONSIDER_REMOVAL in duties(app, person_id)
+    app.execute(
+        person_id,
+        cmd.RecordRiskFactors(recorded_on=date(2025, 2, 1), risk_factors=["carer_health"]),
+        BY,
+    )
+    assert DueKind.CONSIDER_REMOVAL not in duties(app, person_id)
+    app.execute(  # the rating reviewed with the risk in view: Green again
+        person_id,
+        cmd.ChangeRating(changed_on=date(2025, 2, 10), rating=f.rating("green"), reason="ok"),
+        BY,
+    )
+    assert duties(app, person_id)[DueKind.CONSIDER_REMOVAL] == date(2025, 5, 10)

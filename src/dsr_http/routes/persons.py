@@ -170,6 +170,12 @@ COMMANDS = [
         "Record that a referred service started (a keyworker allocated).",
     ),
     CommandSpec(
+        "ehc-plans",
+        cmd.RecordEhcPlan,
+        "recordEhcPlan",
+        "Record whether the young person has an EHC plan (England).",
+    ),
+    CommandSpec(
         "consent-withdrawals",
         cmd.WithdrawConsent,
         "withdrawConsent",
