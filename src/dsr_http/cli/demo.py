@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import structlog
+
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
@@ -57,6 +59,8 @@ FAMILY = (
 )
 ENGLISH_AREAS = ("E54000048", "E54000050", "E54000057")
 SCOTTISH_AREAS = ("S37000017", "S37000032", "S37000034")
+
+log = structlog.get_logger(__name__)
 
 
 def _number(rng: random.Random, prefix: str) -> str:
@@ -326,8 +330,17 @@ def load_demo(settings: Settings, people: int) -> bool:
             bar = "#" * filled + "-" * (width - filled)
             print(f"\rdemo data [{bar}] {done}/{total} people", end="", file=sys.stderr, flush=True)
 
-        summary = generate(registers, people, progress=progress, today=registers.today())
-        print(f"\ndemo data: {summary.people} people, {summary.events} events", file=sys.stderr)
+        # A bar for a person at a terminal; otherwise (a service's log) JSON lines only.
+        interactive = sys.stderr.isatty()
+        summary = generate(
+            registers,
+            people,
+            progress=progress if interactive else None,
+            today=registers.today(),
+        )
+        if interactive:
+            print(file=sys.stderr)
+        log.info("demo_loaded", people=summary.people, events=summary.events)
         return True
     finally:
         registers.close()
