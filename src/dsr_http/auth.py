@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
+from starlette.concurrency import run_in_threadpool
 
 from dsr_core.files import private_dir
 from dsr_core.inputs import text_problem
@@ -104,6 +105,13 @@ class TokenVerifier:
         except ValueError:
             raise AuthenticationError("The token's role is not one dsr knows.") from None
         return Principal(sub=sub, role=role, areas=frozenset(areas))
+
+    async def verify_async(self, token: str) -> Principal:
+        """`verify` from the event loop: a JWKS lookup may call out, so it runs in a thread;
+        a local key is checked in place, without the thread pool's hop."""
+        if self.fetches_keys:
+            return await run_in_threadpool(self.verify, token)
+        return self.verify(token)
 
     def mint(self, *, sub: str, role: Role, areas: list[str], ttl_seconds: int = 8 * 3600) -> str:
         """A token signed with the local key (embedded mode, tests, `dsr token`)."""

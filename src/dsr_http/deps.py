@@ -121,12 +121,7 @@ async def current_principal(
         return known
     if credentials is None:
         raise AuthenticationError("The Authorization header must be 'Bearer <token>'.")
-    token = credentials.credentials
-    verifier = services.verifier
-    if verifier.fetches_keys:
-        principal = await run_in_threadpool(verifier.verify, token)
-    else:
-        principal = verifier.verify(token)
+    principal = await services.verifier.verify_async(credentials.credentials)
     request.state.principal = principal
     return principal
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -92,13 +91,8 @@ class RequestLimits:
             None,
         )
         try:
-            token = bearer_token(authorization)
-            verifier = services.verifier
-            if verifier.fetches_keys:
-                return await run_in_threadpool(verifier.verify, token)
-            return verifier.verify(token)
-        except AuthenticationError as error:
-            scope.setdefault("state", {})["authentication_error"] = str(error)
+            return await services.verifier.verify_async(bearer_token(authorization))
+        except AuthenticationError:
             return None
 
     async def _with_counted_body(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -109,10 +109,10 @@ class PersonPublic(BaseModel):
             referred_on=person.referred_on,
             accepted_on=person.accepted_on,
             consent=person.consent,
-            involvement=getattr(person, "involvement", None),
+            involvement=person.involvement,
             services={
                 name: {"requested_on": requested, "started_on": started}
-                for name, (requested, started) in getattr(person, "services", {}).items()
+                for name, (requested, started) in person.services.items()
             },
             objects_to_national_sharing=person.objects_to_national_sharing,
             rating=person.rating,

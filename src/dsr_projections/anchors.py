@@ -64,12 +64,21 @@ def write_checkpoint(directory: Path, checkpoint: Checkpoint) -> Path:
     return path
 
 
-def read_checkpoints(directory: Path) -> list[tuple[Path, Checkpoint | None]]:
+def latest_checkpoint(directory: Path) -> Checkpoint | None:
+    """The newest checkpoint (file names sort by log position, then time), or None."""
+    found = read_checkpoints(directory, only_latest=True)
+    return found[-1][1] if found else None
+
+
+def read_checkpoints(
+    directory: Path, *, only_latest: bool = False
+) -> list[tuple[Path, Checkpoint | None]]:
     """Every checkpoint file, oldest first; None for a file that cannot be read as one."""
     if not directory.is_dir():
         return []
     found: list[tuple[Path, Checkpoint | None]] = []
-    for path in sorted(directory.glob("checkpoint-*.json")):
+    paths = sorted(directory.glob("checkpoint-*.json"))
+    for path in paths[-1:] if only_latest else paths:
         try:
             found.append((path, Checkpoint(**json.loads(path.read_text()))))
         except (ValueError, TypeError):

@@ -18,7 +18,6 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from dsr_core.application import Registers
-from dsr_core.domainmodel import Person
 from dsr_core.history import describe
 from dsr_core.person_events import PersonEvent
 from dsr_projections import access_log
@@ -223,8 +222,9 @@ def verify(
         links = cursor.fetchall()
     yield from _person_chains(rows, key)
     yield from _log_chain(rows, links, key)
-    yield from _compare_with_events(rows, registers)
-    yield from _compare_snapshots(registers)
+    people: set[UUID] = set()  # filled by the one pass over the log below
+    yield from _compare_with_events(rows, registers, people)
+    yield from _compare_snapshots(registers, sorted(people))
     for item in access_log.verify_access(db, key):
         yield ChainBreak("access-log", item.seq, item.problem)
     yield from _compare_with_checkpoints(db, links, key, checkpoints)
@@ -314,11 +314,11 @@ def take_checkpoint(db: ViewDatabase, key: bytes, at: datetime) -> Checkpoint:
     ).signed(key)
 
 
-def _compare_snapshots(registers: Registers) -> Iterator[ChainBreak]:
+def _compare_snapshots(registers: Registers, person_ids: Sequence[UUID]) -> Iterator[ChainBreak]:
     """A snapshot is a shortcut the application reads instead of events: one that differs
     from its events would show and decide on a record the history does not hold."""
     transcoder = registers.mapper.transcoder
-    for person_id in _person_ids(registers):
+    for person_id in person_ids:
         for snapshot in registers.snapshots.get(person_id) if registers.snapshots else ():
             events = list(registers.events.get(person_id, lte=snapshot.originator_version))
             replayed: Any = None
@@ -336,18 +336,9 @@ def _compare_snapshots(registers: Registers) -> Iterator[ChainBreak]:
                 )
 
 
-def _person_ids(registers: Registers) -> list[UUID]:
-    ids: dict[UUID, None] = {}
-    start = 1
-    while notifications := registers.recorder.select_notifications(start, 1000):
-        for notification in notifications:
-            if notification.topic == Person.Referred.TOPIC:
-                ids[UUID(str(notification.originator_id))] = None
-        start = notifications[-1].id + 1
-    return list(ids)
-
-
-def _compare_with_events(rows: list[Row], registers: Registers) -> Iterator[ChainBreak]:
+def _compare_with_events(
+    rows: list[Row], registers: Registers, people: set[UUID]
+) -> Iterator[ChainBreak]:
     by_key = {(r["person_id"], r["version"]): r for r in rows}
     seen = set()
     start = 1
@@ -359,6 +350,7 @@ def _compare_with_events(rows: list[Row], registers: Registers) -> Iterator[Chai
             event = registers.mapper.to_domain_event(notification)
             if not isinstance(event, PersonEvent):
                 continue
+            people.add(UUID(str(event.originator_id)))
             record = audit_record(event)
             key = (record["person_id"], record["version"])
             seen.add(key)

@@ -22,7 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.application import Registers
 from dsr_core.settings import Settings
-from dsr_projections.anchors import read_checkpoints, write_checkpoint
+from dsr_projections.anchors import latest_checkpoint, write_checkpoint
 from dsr_projections.audit import take_checkpoint
 from dsr_projections.database import ViewDatabase
 from dsr_scheduler.config import SchedulerSettings
@@ -83,8 +83,8 @@ def take_checkpoint_if_moved(
     (so restarts and several schedulers add no copies); the audit model is caught up to
     the log head first, as far as the worker has got."""
     checkpoint = take_checkpoint(db, registers.audit_key, registers.now())
-    earlier = [c for _, c in read_checkpoints(directory) if c is not None]
-    if earlier and (earlier[-1].log_position, earlier[-1].access_seq) == (
+    earlier = latest_checkpoint(directory)
+    if earlier is not None and (earlier.log_position, earlier.access_seq) == (
         checkpoint.log_position,
         checkpoint.access_seq,
     ):
