@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pydantic import Field
 
 from dsr_core.cadences import CadencePolicy
+from dsr_core.code_lists import code_list
 from dsr_core.errors import UnknownAreaError
 from dsr_core.reminders import ReminderPolicy
 from dsr_core.values import Rating, Scheme, ValueObject
@@ -31,6 +32,17 @@ class AreaPolicy(ValueObject):
     cadences: CadencePolicy = CadencePolicy()
     reminders: ReminderPolicy = ReminderPolicy()
     disclosure_profile: str = Field(default="", description="Empty: by nation.")
+    discharge_plan_items: dict[str, str] = Field(
+        default_factory=lambda: dict(code_list("discharge_plan_item").codes),
+        min_length=1,
+        description="The discharge plan's items, code to label (default: dsr's 12 items, "
+        "modelled on Humber's 12-point plan)",
+    )
+    local_authorities: tuple[str, ...] = Field(
+        default=(),
+        description="Local authority codes the area covers, where dsr's geography table has "
+        "none (docs/domain.md, Geography)",
+    )
     k_anonymity: int = Field(
         default=5,
         ge=2,
@@ -59,6 +71,10 @@ class AreaDirectory:
         for code, values in (overrides or {}).items():
             merged = {"code": code, "scheme": default_scheme_for(code), **values}
             self._policies[code] = AreaPolicy.model_validate(merged)
+
+    def local_authorities(self) -> dict[str, tuple[str, ...]]:
+        """Configured local authorities of areas, for the geography (geography.locate)."""
+        return {c: p.local_authorities for c, p in self._policies.items() if p.local_authorities}
 
     def policy(self, code: str) -> AreaPolicy:
         try:

@@ -22,7 +22,6 @@ from dsr_core.values import (
     Service,
     Status,
     ValueObject,
-    WardType,
 )
 
 
@@ -164,7 +163,7 @@ def inpatient_duties(person: Person, policy: CadencePolicy) -> list[DueReview]:
     else:
         if _child_on(person, last_cetr):
             months = policy.repeat_cetr_child_months
-        elif stay.ward_type is WardType.SECURE:
+        elif stay.secure:
             months = policy.repeat_cetr_secure_months
         else:
             months = policy.repeat_cetr_adult_months
@@ -317,11 +316,11 @@ def open_actions(person: Person) -> list[DueReview]:
         DueReview(
             action.due_on,
             DueKind.ACTION,
-            held.get(action_id.rsplit(".", 1)[0], action.due_on),
+            action.raised_on or held.get(action_id.rsplit(".", 1)[0], action.due_on),
             action_id,
         )
         for action_id, action in person.actions.items()
-        if action.completed_on is None
+        if action.open
     ]
 
 

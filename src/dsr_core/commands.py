@@ -6,18 +6,23 @@ thing happened (the effective date), which may be in the past but never in the f
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from dsr_core.inputs import AreaCode, Day, Flag, LongText, ShortText
+from dsr_core.code_lists import MitigationCategory
+from dsr_core.inputs import AreaCode, Day, Flag, LongText, PlaceCode, ShortText
 from dsr_core.values import (
+    ActionStatus,
+    AdmissionType,
     Advocacy,
     DeclineReason,
-    DelayReason,
     DischargeDestination,
     LawfulBasis,
     LegalStatus,
+    Location,
+    MitigationKind,
+    Need,
     PanelRole,
     PersonDetails,
     PlacementNeeds,
@@ -31,6 +36,8 @@ from dsr_core.values import (
     RiskFactor,
     SecurityLevel,
     Service,
+    ServiceHorizon,
+    SupporterView,
     WardType,
 )
 
@@ -189,31 +196,155 @@ class Admit(Command):
             "admitted_on": "2025-02-10",
             "hospital": "Example Hospital",
             "ward_type": "learning_disability",
+            "security_level": "general",
             "in_area": True,
             "legal_status": "detained",
-            "detained_under": "Mental Health Act 1983 s3",
+            "detained_under": "03",
         }
     )
     admitted_on: Day
     hospital: ShortText
     hospital_area: AreaCode | None = None
-    ward_type: WardType
-    security_level: SecurityLevel | None = None
+    hospital_location: Location | None = None
+    ward_type: Literal[WardType.MENTAL_HEALTH, WardType.LEARNING_DISABILITY]
+    security_level: SecurityLevel = SecurityLevel.GENERAL
     in_area: Flag
+    legal_status: LegalStatus
+    detained_under: ShortText | None = Field(
+        default=None,
+        description="Detained: the section (England, MHA 1983 code, e.g. '03') or order "
+        "(Scotland, e.g. 'mhcta-s64'); GET /v1/code-lists",
+    )
+    admission_type: AdmissionType | None = Field(
+        default=None,
+        description="Worked out from the record; give it only for a transfer or readmission "
+        "from a stay the record does not hold",
+    )
+    stay_started_on: Day | None = Field(
+        default=None,
+        description="A transfer from a bed not on this record: when the continuous stay began",
+    )
+
+
+class ChangeLegalStatus(Command):
+    model_config = _example(
+        {"changed_on": "2025-03-01", "legal_status": "detained", "detained_under": "03"}
+    )
+    changed_on: Day
     legal_status: LegalStatus
     detained_under: ShortText | None = None
 
-    @model_validator(mode="after")
-    def _secure_and_detained_details(self) -> Self:
-        if self.ward_type is WardType.SECURE and self.security_level is None:
-            raise ValueError("security_level is required for a secure ward")
-        if self.ward_type is not WardType.SECURE and self.security_level is not None:
-            raise ValueError("security_level is only given for a secure ward")
-        if self.legal_status is LegalStatus.DETAINED and not self.detained_under:
-            raise ValueError("detained_under (act and section) is required when detained")
-        if self.legal_status is LegalStatus.INFORMAL and self.detained_under:
-            raise ValueError("detained_under is only given when detained")
-        return self
+
+class SetPlannedDischargeDate(Command):
+    model_config = _example(
+        {"recorded_on": "2025-03-01", "planned_on": "2025-06-30", "reason": "Housing ready"}
+    )
+    recorded_on: Day
+    planned_on: Day | None = Field(description="null withdraws the planned date")
+    reason: LongText | None = Field(default=None, description="Required to move or withdraw")
+
+
+class ScoreDischargePlan(Command):
+    model_config = _example(
+        {"recorded_on": "2025-03-01", "scores": {"housing_identified": 2, "funding_agreed": 1}}
+    )
+    recorded_on: Day
+    scores: dict[str, Annotated[int, Field(ge=0, le=2)]] = Field(
+        min_length=1,
+        description="Item code to score: 0 not started, 1 in progress, 2 in place; items are "
+        "the area's (GET /v1/areas/{area}/discharge-plan-items)",
+    )
+    note: LongText | None = None
+
+
+class RecordDischargeBarriers(Command):
+    model_config = _example({"recorded_on": "2025-03-01", "barriers": ["J2", "B1"]})
+    recorded_on: Day
+    barriers: list[ShortText] = Field(
+        max_length=20, description="Codes of the nation's delay list; [] when none remain"
+    )
+    note: LongText | None = None
+
+
+class MarkNoLongerReady(Command):
+    model_config = _example({"no_longer_ready_on": "2025-04-20", "reason": "Relapse"})
+    no_longer_ready_on: Day
+    reason: LongText
+
+
+class RecordMitigation(Command):
+    model_config = _example(
+        {
+            "recorded_on": "2025-01-20",
+            "kind": "tried",
+            "category": "positive_behaviour_support",
+            "description": "PBS plan since 2024; fewer incidents at home.",
+        }
+    )
+    recorded_on: Day
+    kind: MitigationKind
+    category: MitigationCategory
+    description: LongText
+
+
+class AddAction(Command):
+    model_config = _example(
+        {
+            "raised_on": "2025-01-20",
+            "description": "Find a provider able to support at home",
+            "owner": "Social worker",
+            "due_on": "2025-03-01",
+        }
+    )
+    raised_on: Day
+    description: LongText
+    owner: ShortText
+    due_on: Day
+
+
+class ChangeActionStatus(Command):
+    model_config = _example({"action_id": "…", "changed_on": "2025-02-01", "status": "in_progress"})
+    action_id: ShortText
+    changed_on: Day
+    status: Literal[ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.DROPPED]
+    note: LongText | None = None
+
+
+class RecordRecommendation(Command):
+    model_config = _example(
+        {
+            "recorded_on": "2025-01-20",
+            "horizon": "future",
+            "service": "Supported living provider",
+            "text": "Staff trained in autism and PBS before the move.",
+        }
+    )
+    recorded_on: Day
+    horizon: ServiceHorizon
+    service: ShortText
+    text: LongText
+
+
+class EndInvolvement(Command):
+    model_config = _example({"involvement_id": "…", "ended_on": "2025-06-01", "reason": "Moved"})
+    involvement_id: ShortText
+    ended_on: Day
+    reason: LongText | None = None
+
+
+class RecordNeeds(Command):
+    model_config = _example(
+        {
+            "recorded_on": "2025-01-20",
+            "needs": [
+                {"code": "housing:bespoke", "horizon": "now"},
+                {"code": "funding:joint", "horizon": "future"},
+            ],
+        }
+    )
+    recorded_on: Day
+    needs: list[Need] = Field(max_length=50, description="The whole current set; [] for none")
+    note: LongText | None = None
 
 
 class MarkReadyForDischarge(Command):
@@ -222,9 +353,12 @@ class MarkReadyForDischarge(Command):
 
 
 class RecordDischargeDelay(Command):
-    model_config = _example({"recorded_on": "2025-04-15", "delay_reason": "awaiting_housing"})
+    model_config = _example({"recorded_on": "2025-04-15", "delay_reason": "J2"})
     recorded_on: Day
-    delay_reason: DelayReason
+    delay_reason: ShortText = Field(
+        description="England: MHSDS code (e.g. 'J2'); Scotland: PHS code (e.g. '25F', "
+        "'9/51X'); GET /v1/code-lists"
+    )
     note: LongText | None = None
 
 
@@ -249,7 +383,7 @@ class ChangePlacement(Command):
         {
             "placement_type": "supported_living",
             "provider": "Example Care Ltd",
-            "placement_area": "S37000017",
+            "placement_area": "S12000018",
             "started_on": "2025-05-20",
             "chosen_by_person": True,
         }
@@ -257,9 +391,15 @@ class ChangePlacement(Command):
     placement_type: PlacementType
     provider: ShortText | None = None
     local_authority: ShortText | None = None
-    placement_area: AreaCode
+    placement_area: PlaceCode = Field(
+        description="Local authority (S12, E06-E10, W06, N09) or register area (S37, E54) of "
+        "the placement; out of area is decided at the register area's level"
+    )
     started_on: Day
     chosen_by_person: Flag
+    concerns: LongText | None = Field(
+        default=None, description="Concerns about the placement: with any, it is not appropriate"
+    )
     needs: PlacementNeeds = PlacementNeeds()
 
 
@@ -270,6 +410,7 @@ class RecordViews(Command):
     recorded_on: Day
     person: LongText | None = None
     family: LongText | None = None
+    supporters: list[SupporterView] = Field(default_factory=list, max_length=20)
 
 
 class RecordRiskFactors(Command):

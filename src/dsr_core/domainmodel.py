@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
+from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
@@ -21,17 +21,23 @@ from dsr_core import person_events as events
 from dsr_core import rules
 from dsr_core.person_care import CareCommands
 from dsr_core.person_hospital import HospitalCommands
+from dsr_core.person_record import RecordCommands
 from dsr_core.values import (
     Actor,
     Consent,
     DeclineReason,
+    DischargeDestination,
     HospitalStay,
     Involvement,
+    Mitigation,
+    Need,
     PersonDetails,
     Placement,
     Professional,
+    ProfessionalRole,
     Rating,
     RatingLevel,
+    Recommendation,
     ReferralCriterion,
     RemovalReason,
     ReviewAction,
@@ -40,7 +46,10 @@ from dsr_core.values import (
     Scheme,
     Setting,
     Status,
+    SupporterView,
+    TeamMember,
     UrgentReason,
+    ViewEntry,
     Views,
 )
 
@@ -56,7 +65,7 @@ class Stamp:
     today: date
 
 
-class Person(CareCommands, HospitalCommands, Aggregate):
+class Person(RecordCommands, CareCommands, HospitalCommands, Aggregate):
     """One person's record on one area's register, across all their periods on it."""
 
     TOPIC = f"{_TOPIC}.Person"
@@ -88,7 +97,14 @@ class Person(CareCommands, HospitalCommands, Aggregate):
         placement: Placement | None
         views: Views | None
         risk_factors: tuple[RiskFactor, ...]
-        professionals: dict[str, Professional]
+        team: dict[str, TeamMember]
+        view_history: tuple[ViewEntry, ...]
+        mitigations: tuple[Mitigation, ...]
+        recommendations: tuple[Recommendation, ...]
+        needs: tuple[Need, ...]
+        needs_note: str | None
+        last_discharge_destination: DischargeDestination | None
+        last_stay_started_on: date | None
         reviews: list[ReviewRecord]
         actions: dict[str, ReviewAction]
         closed_on: date | None
@@ -124,6 +140,7 @@ class Person(CareCommands, HospitalCommands, Aggregate):
                     setattr(person, name, empty)
             person.cetr_declined = tuple(person.cetr_declined)
             person.services = {k: (v[0], v[1]) for k, v in person.services.items()}
+            _restore_care_record(person)
             return person
 
     # ----------------------------------------------------------------- events
@@ -153,6 +170,17 @@ class Person(CareCommands, HospitalCommands, Aggregate):
     ProfessionalAssigned = events.ProfessionalAssigned
     ReviewHeld = events.ReviewHeld
     ActionCompleted = events.ActionCompleted
+    NoLongerReadyForDischarge = events.NoLongerReadyForDischarge
+    DischargeBarriersRecorded = events.DischargeBarriersRecorded
+    PlannedDischargeDateSet = events.PlannedDischargeDateSet
+    DischargePlanScored = events.DischargePlanScored
+    LegalStatusChanged = events.LegalStatusChanged
+    ProfessionalInvolvementEnded = events.ProfessionalInvolvementEnded
+    MitigationRecorded = events.MitigationRecorded
+    ActionAdded = events.ActionAdded
+    ActionStatusChanged = events.ActionStatusChanged
+    RecommendationRecorded = events.RecommendationRecorded
+    NeedsRecorded = events.NeedsRecorded
     DetailsCorrected = events.DetailsCorrected
     Transferred = events.Transferred
     Removed = events.Removed
@@ -271,10 +299,21 @@ class Person(CareCommands, HospitalCommands, Aggregate):
         self._check_effective(placement.started_on, by, "started_on")
         self._trigger(self.PlacementChanged, by, placement.started_on, placement=placement)
 
-    def record_views(self, *, views: Views, recorded_on: date, by: Stamp) -> None:
+    def record_views(
+        self,
+        *,
+        views: Views,
+        recorded_on: date,
+        by: Stamp,
+        supporters: Sequence[SupporterView] = (),
+    ) -> None:
+        """Views join a history: a later view never overwrites an earlier one (seed 001)."""
         rules.check_is_active(self.status)
         self._check_effective(recorded_on, by, "recorded_on")
-        self._trigger(self.ViewsRecorded, by, recorded_on, views=views)
+        rules.check_some_view(views, supporters)
+        self._trigger(
+            self.ViewsRecorded, by, recorded_on, views=views, supporters=tuple(supporters)
+        )
 
     def record_risk_factors(
         self,
@@ -292,10 +331,19 @@ class Person(CareCommands, HospitalCommands, Aggregate):
 
     def assign_professional(
         self, *, professional: Professional, assigned_on: date, by: Stamp
-    ) -> None:
-        rules.check_is_active(self.status)
+    ) -> str:
+        """Adds an involvement; others in the same role go on until ended. Returns its id."""
+        rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(assigned_on, by, "assigned_on")
-        self._trigger(self.ProfessionalAssigned, by, assigned_on, professional=professional)
+        involvement_id = self._new_id()
+        self._trigger(
+            self.ProfessionalAssigned,
+            by,
+            assigned_on,
+            professional=professional,
+            involvement_id=involvement_id,
+        )
+        return involvement_id
 
     def correct_details(
         self, *, details: PersonDetails, corrected_on: date, reason: str, by: Stamp
@@ -365,6 +413,15 @@ class Person(CareCommands, HospitalCommands, Aggregate):
             return Setting.OUT_OF_AREA_PLACEMENT
         return Setting.COMMUNITY_AT_RISK
 
+    def current_team(self) -> list[TeamMember]:
+        return [m for m in self.team.values() if m.ended_on is None]
+
+    @property
+    def lead_professional(self) -> TeamMember | None:
+        """The lead professional whose involvement started last and has not ended."""
+        leads = [m for m in self.current_team() if m.role is ProfessionalRole.LEAD_PROFESSIONAL]
+        return max(leads, key=lambda m: m.started_on or date.min, default=None)
+
     def inpatient_rating(self) -> Rating:
         if self.scheme is Scheme.ENGLAND_RAG:
             return Rating(level=RatingLevel.BLUE)
@@ -389,6 +446,10 @@ class Person(CareCommands, HospitalCommands, Aggregate):
         _check_effective(day, self.details, by, field)
         rules.check_not_before(day, after, field, what)
 
+    def _new_id(self) -> str:
+        """An id for something recorded on this person, stable under replay."""
+        return str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
+
     def _trigger(
         self, event_class: type[events.PersonEvent], by: Stamp, effective_on: date, **kwargs: Any
     ) -> None:
@@ -399,6 +460,26 @@ class Person(CareCommands, HospitalCommands, Aggregate):
             effective_on=effective_on,
             **kwargs,
         )
+
+
+def _restore_care_record(person: Person) -> None:
+    """Snapshots taken before issue 13 hold `professionals` by role and none of the care
+    record: read them back as the same state a replay builds."""
+    legacy = person.__dict__.pop("professionals", None)
+    for name, empty in events.CARE_RECORD_DEFAULTS:
+        if not hasattr(person, name):
+            setattr(person, name, empty() if callable(empty) else empty)
+    if legacy and not person.team:
+        person.team = {
+            f"legacy-{role}": TeamMember.from_stored(
+                involvement_id=f"legacy-{role}", **p.model_dump()
+            )
+            for role, p in legacy.items()
+        }
+    for name in ("view_history", "mitigations", "recommendations", "needs"):
+        setattr(person, name, tuple(getattr(person, name)))
+    if person.last_discharge_destination is not None:
+        person.last_discharge_destination = DischargeDestination(person.last_discharge_destination)
 
 
 def _check_effective(day: date, details: PersonDetails, by: Stamp, field: str) -> None:

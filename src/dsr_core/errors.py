@@ -135,6 +135,11 @@ class UnknownActionError(DomainRuleError):
     title = "No such action"
 
 
+class UnknownInvolvementError(DomainRuleError):
+    slug = "unknown-involvement"
+    title = "No such involvement"
+
+
 class TransferError(DomainRuleError):
     slug = "transfer-invalid"
     title = "Transfer not possible"

@@ -18,12 +18,15 @@ from eventsourcing.domain import Aggregate
 from dsr_core import commands as cmd
 from dsr_core.areas import AreaDirectory
 from dsr_core.domainmodel import Person, Stamp
+from dsr_core.geography import locate
 from dsr_core.identity_keys import IdentityKeys
 from dsr_core.values import (
     Consent,
+    DischargeDestination,
     HospitalStay,
     Involvement,
     Placement,
+    PlacementLocation,
     Professional,
     Status,
     Views,
@@ -166,7 +169,8 @@ def record_delay(person: Person, c: cmd.RecordDischargeDelay, ctx: HandlerContex
 def discharge(person: Person, c: cmd.Discharge, ctx: HandlerContext) -> None:
     """An area may set the rating given on discharge when none is entered (domain rules)."""
     rating = c.rating
-    if rating is None and person.status is Status.ON_REGISTER:
+    transfer = c.destination is DischargeDestination.ANOTHER_MH_LD_BED
+    if rating is None and person.status is Status.ON_REGISTER and not transfer:
         rating = ctx.areas.policy(person.area).post_discharge_rating
     person.discharge(
         discharged_on=c.discharged_on, destination=c.destination, rating=rating, by=ctx.stamp
@@ -175,10 +179,13 @@ def discharge(person: Person, c: cmd.Discharge, ctx: HandlerContext) -> None:
 
 @handles(cmd.ChangePlacement)
 def change_placement(person: Person, c: cmd.ChangePlacement, ctx: HandlerContext) -> None:
+    """Out of area is decided at the register area's geography (geography.py)."""
+    location = locate(person.area, c.placement_area, ctx.areas.local_authorities())
     placement = Placement(
         **c.model_dump(exclude={"needs"}),
         needs=c.needs,
-        out_of_area=c.placement_area != person.area,
+        out_of_area=location is not PlacementLocation.IN_AREA,
+        location=location,
     )
     person.change_placement(placement=placement, by=ctx.stamp)
 
@@ -186,7 +193,9 @@ def change_placement(person: Person, c: cmd.ChangePlacement, ctx: HandlerContext
 @handles(cmd.RecordViews)
 def record_views(person: Person, c: cmd.RecordViews, ctx: HandlerContext) -> None:
     views = Views(person=c.person, family=c.family)
-    person.record_views(views=views, recorded_on=c.recorded_on, by=ctx.stamp)
+    person.record_views(
+        views=views, recorded_on=c.recorded_on, supporters=c.supporters, by=ctx.stamp
+    )
 
 
 @handles(cmd.RecordRiskFactors)
@@ -197,9 +206,112 @@ def record_risk_factors(person: Person, c: cmd.RecordRiskFactors, ctx: HandlerCo
 
 
 @handles(cmd.AssignProfessional)
-def assign_professional(person: Person, c: cmd.AssignProfessional, ctx: HandlerContext) -> None:
+def assign_professional(person: Person, c: cmd.AssignProfessional, ctx: HandlerContext) -> Outcome:
     professional = Professional(**c.model_dump(exclude={"assigned_on"}))
-    person.assign_professional(professional=professional, assigned_on=c.assigned_on, by=ctx.stamp)
+    involvement_id = person.assign_professional(
+        professional=professional, assigned_on=c.assigned_on, by=ctx.stamp
+    )
+    return Outcome(extra={"involvement_id": involvement_id})
+
+
+@handles(cmd.EndInvolvement)
+def end_involvement(person: Person, c: cmd.EndInvolvement, ctx: HandlerContext) -> None:
+    person.end_involvement(
+        involvement_id=c.involvement_id, ended_on=c.ended_on, reason=c.reason, by=ctx.stamp
+    )
+
+
+@handles(cmd.ChangeActionStatus)
+def change_action_status(person: Person, c: cmd.ChangeActionStatus, ctx: HandlerContext) -> None:
+    person.change_action_status(
+        action_id=c.action_id, status=c.status, changed_on=c.changed_on, note=c.note, by=ctx.stamp
+    )
+
+
+@handles(cmd.ChangeLegalStatus)
+def change_legal_status(person: Person, c: cmd.ChangeLegalStatus, ctx: HandlerContext) -> None:
+    person.change_legal_status(
+        changed_on=c.changed_on,
+        legal_status=c.legal_status,
+        detained_under=c.detained_under,
+        by=ctx.stamp,
+    )
+
+
+@handles(cmd.SetPlannedDischargeDate)
+def set_planned_discharge_date(
+    person: Person, c: cmd.SetPlannedDischargeDate, ctx: HandlerContext
+) -> None:
+    person.set_planned_discharge_date(
+        planned_on=c.planned_on, recorded_on=c.recorded_on, reason=c.reason, by=ctx.stamp
+    )
+
+
+@handles(cmd.ScoreDischargePlan)
+def score_discharge_plan(person: Person, c: cmd.ScoreDischargePlan, ctx: HandlerContext) -> None:
+    """The item list is the area's setting (default: docs/domain.md's 12 items)."""
+    person.score_discharge_plan(
+        scores=c.scores,
+        items=ctx.areas.policy(person.area).discharge_plan_items,
+        recorded_on=c.recorded_on,
+        note=c.note,
+        by=ctx.stamp,
+    )
+
+
+@handles(cmd.RecordDischargeBarriers)
+def record_barriers(person: Person, c: cmd.RecordDischargeBarriers, ctx: HandlerContext) -> None:
+    person.record_discharge_barriers(
+        barriers=c.barriers, recorded_on=c.recorded_on, note=c.note, by=ctx.stamp
+    )
+
+
+@handles(cmd.MarkNoLongerReady)
+def mark_no_longer_ready(person: Person, c: cmd.MarkNoLongerReady, ctx: HandlerContext) -> None:
+    person.mark_no_longer_ready(on=c.no_longer_ready_on, reason=c.reason, by=ctx.stamp)
+
+
+@handles(cmd.RecordMitigation)
+def record_mitigation(person: Person, c: cmd.RecordMitigation, ctx: HandlerContext) -> Outcome:
+    mitigation_id = person.record_mitigation(
+        kind=c.kind,
+        category=c.category,
+        description=c.description,
+        recorded_on=c.recorded_on,
+        by=ctx.stamp,
+    )
+    return Outcome(extra={"mitigation_id": mitigation_id})
+
+
+@handles(cmd.AddAction)
+def add_action(person: Person, c: cmd.AddAction, ctx: HandlerContext) -> Outcome:
+    action_id = person.add_action(
+        description=c.description,
+        owner=c.owner,
+        due_on=c.due_on,
+        raised_on=c.raised_on,
+        by=ctx.stamp,
+    )
+    return Outcome(extra={"action_id": action_id})
+
+
+@handles(cmd.RecordRecommendation)
+def record_recommendation(
+    person: Person, c: cmd.RecordRecommendation, ctx: HandlerContext
+) -> Outcome:
+    recommendation_id = person.record_recommendation(
+        horizon=c.horizon,
+        service=c.service,
+        text=c.text,
+        recorded_on=c.recorded_on,
+        by=ctx.stamp,
+    )
+    return Outcome(extra={"recommendation_id": recommendation_id})
+
+
+@handles(cmd.RecordNeeds)
+def record_needs(person: Person, c: cmd.RecordNeeds, ctx: HandlerContext) -> None:
+    person.record_needs(needs=c.needs, recorded_on=c.recorded_on, note=c.note, by=ctx.stamp)
 
 
 @handles(cmd.RecordReview)

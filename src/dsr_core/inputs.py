@@ -35,6 +35,31 @@ AreaCode = Annotated[
 ]
 """An area that keeps a register, as the ONS GSS code people already use."""
 
+_PLACE_CODE = re.compile(r"^(S37|S12|E54|E06|E07|E08|E09|E10|W06|N09)[0-9]{6}$")
+
+
+def _check_place_code(code: str) -> str:
+    if not _PLACE_CODE.match(code):
+        raise ValueError(
+            "must be an ONS GSS code of a register area (S37…, E54…) or a local authority "
+            "(Scotland S12…, England E06… to E10…, Wales W06…, Northern Ireland N09…)"
+        )
+    return code
+
+
+PlaceCode = Annotated[
+    str,
+    Field(examples=["S12000036", "E08000003", "W06000015"], pattern=_PLACE_CODE.pattern),
+    AfterValidator(_check_place_code),
+]
+"""Where a placement is: a register area or a local authority of any UK nation."""
+
+PostcodeDistrict = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{1,2}[0-9][A-Z0-9]?$", examples=["EH1", "M14", "SW1A"]),
+]
+"""The outward half of a postcode: precise enough for distance bands, not an address."""
+
 
 def _check_nhs_number(number: str) -> str:
     digits = normalise(number)

@@ -25,6 +25,8 @@ class PersonCommandsBase:
             what: str = "",
         ) -> None: ...
 
+        def _new_id(self) -> str: ...
+
         def _trigger(
             self,
             event_class: type[events.PersonEvent],

@@ -146,10 +146,12 @@ class CareCommands(PersonCommandsBase):
     def complete_action(
         self, *, action_id: str, completed_on: date, note: str | None, by: Stamp
     ) -> None:
-        rules.check_is_active(self.status)
-        rules.check_open_action(self.actions.get(action_id))
-        held_on = next(r.held_on for r in self.reviews if action_id.startswith(r.review_id))
-        self._check_effective(completed_on, by, "completed_on", after=held_on, what="review")
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        action = rules.check_open_action(self.actions.get(action_id))
+        raised = action.raised_on or next(
+            (r.held_on for r in self.reviews if action_id.startswith(r.review_id)), None
+        )
+        self._check_effective(completed_on, by, "completed_on", after=raised, what="action")
         self._trigger(self.ActionCompleted, by, completed_on, action_id=action_id, note=note)
 
     def record_ehc_plan(self, *, has_plan: bool, recorded_on: date, by: Stamp) -> None:

@@ -14,18 +14,25 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from dsr_core.discharge import admission_type
 from dsr_core.values import (
+    ActionStatus,
     Actor,
+    AdmissionType,
     Consent,
     DeclineReason,
-    DelayReason,
+    DelayMark,
     DischargeDestination,
     HospitalStay,
     Involvement,
+    LegalStatus,
+    Mitigation,
+    Need,
     PersonDetails,
     Placement,
     Professional,
     Rating,
+    Recommendation,
     ReferralCriterion,
     RemovalReason,
     ReviewAction,
@@ -35,6 +42,10 @@ from dsr_core.values import (
     Scheme,
     Service,
     Status,
+    SupporterView,
+    TeamMember,
+    ViewEntry,
+    ViewHolder,
     Views,
 )
 
@@ -72,7 +83,6 @@ class Referred(PersonCreated):
         person.details = self.details
         person.period = 1
         person.objects_to_national_sharing = False
-        person.professionals = {}
         person.reviews = []
         person.actions = {}
         person.admission = None
@@ -87,6 +97,7 @@ class Referred(PersonCreated):
         person.ehc_plan = False
         person.risk_recorded_on = None
         person.first_referred_on = self.effective_on
+        _care_record_defaults(person)
         _open_period(person, self.effective_on, self.criteria)
 
 
@@ -218,7 +229,14 @@ class Admitted(PersonEvent):
     rating: Rating | None
 
     def apply(self, person: Person) -> None:
-        person.admission = self.stay
+        stay = self.stay
+        if stay.admission_type is None:  # recorded before issue 13: derive as it would be now
+            kind = admission_type(
+                stay.admitted_on, person.last_discharged_on, person.last_discharge_destination
+            )
+            started = person.last_stay_started_on if kind is AdmissionType.TRANSFER else None
+            stay = stay.model_copy(update={"admission_type": kind, "stay_started_on": started})
+        person.admission = stay
         if self.rating is not None:
             _set_rating(person, self.rating, self.effective_on)
 
@@ -227,21 +245,113 @@ class ReadyForDischarge(PersonEvent):
     TOPIC = f"{_TOPIC}.ReadyForDischarge"
 
     def apply(self, person: Person) -> None:
-        if person.admission is not None:
-            person.admission = person.admission.model_copy(
-                update={"ready_for_discharge_on": self.effective_on}
+        stay = person.admission
+        if stay is not None:
+            person.admission = stay.model_copy(
+                update={
+                    "ready_for_discharge_on": self.effective_on,
+                    "delay_marks": (*stay.delay_marks, DelayMark(on=self.effective_on, ready=True)),
+                }
+            )
+
+
+class NoLongerReadyForDischarge(PersonEvent):
+    """Clinically ready no more: the delay stops, and its reason with it."""
+
+    TOPIC = f"{_TOPIC}.NoLongerReadyForDischarge"
+    reason: str
+
+    def apply(self, person: Person) -> None:
+        stay = person.admission
+        if stay is not None:
+            person.admission = stay.model_copy(
+                update={
+                    "ready_for_discharge_on": None,
+                    "delay_reason": None,
+                    "delay_marks": (
+                        *stay.delay_marks,
+                        DelayMark(on=self.effective_on, ready=False),
+                    ),
+                }
             )
 
 
 class DischargeDelayed(PersonEvent):
+    """The reason a ready person is still in hospital, in force from `effective_on`: a code
+    of the nation's list (issue 13), or one of dsr's earlier reasons in older events."""
+
     TOPIC = f"{_TOPIC}.DischargeDelayed"
-    delay_reason: DelayReason
+    delay_reason: str
+    note: str | None
+
+    def apply(self, person: Person) -> None:
+        stay = person.admission
+        if stay is not None:
+            mark = DelayMark(on=self.effective_on, reason=str(self.delay_reason))
+            person.admission = stay.model_copy(
+                update={
+                    "delay_reason": str(self.delay_reason),
+                    "delay_marks": (*stay.delay_marks, mark),
+                }
+            )
+
+
+class DischargeBarriersRecorded(PersonEvent):
+    """What stands in the way of discharge, coded with the nation's delay list; may be
+    recorded before the person is ready, and replaces the earlier set."""
+
+    TOPIC = f"{_TOPIC}.DischargeBarriersRecorded"
+    barriers: tuple[str, ...]
     note: str | None
 
     def apply(self, person: Person) -> None:
         if person.admission is not None:
             person.admission = person.admission.model_copy(
-                update={"delay_reason": DelayReason(self.delay_reason)}
+                update={"barriers": tuple(self.barriers)}
+            )
+
+
+class PlannedDischargeDateSet(PersonEvent):
+    """A planned discharge date set, moved (with why), or withdrawn (None)."""
+
+    TOPIC = f"{_TOPIC}.PlannedDischargeDateSet"
+    planned_on: date | None
+    reason: str | None
+
+    def apply(self, person: Person) -> None:
+        if person.admission is not None:
+            person.admission = person.admission.model_copy(
+                update={"planned_discharge_on": self.planned_on}
+            )
+
+
+class DischargePlanScored(PersonEvent):
+    """The discharge plan scored item by item (0 not started, 1 in progress, 2 in place)."""
+
+    TOPIC = f"{_TOPIC}.DischargePlanScored"
+    scores: dict[str, int]
+    note: str | None
+
+    def apply(self, person: Person) -> None:
+        if person.admission is not None:
+            merged = {**person.admission.plan_scores, **self.scores}
+            person.admission = person.admission.model_copy(update={"plan_scores": merged})
+
+
+class LegalStatusChanged(PersonEvent):
+    """Detention starts, ends or changes section during a stay."""
+
+    TOPIC = f"{_TOPIC}.LegalStatusChanged"
+    legal_status: LegalStatus
+    detained_under: str | None
+
+    def apply(self, person: Person) -> None:
+        if person.admission is not None:
+            person.admission = person.admission.model_copy(
+                update={
+                    "legal_status": LegalStatus(self.legal_status),
+                    "detained_under": self.detained_under,
+                }
             )
 
 
@@ -251,8 +361,11 @@ class Discharged(PersonEvent):
     rating: Rating | None
 
     def apply(self, person: Person) -> None:
+        if person.admission is not None:
+            person.last_stay_started_on = person.admission.total_stay_started_on
         person.admission = None
         person.last_discharged_on = self.effective_on
+        person.last_discharge_destination = DischargeDestination(self.destination)
         if self.rating is not None:
             _set_rating(person, self.rating, self.effective_on)
 
@@ -266,11 +379,47 @@ class PlacementChanged(PersonEvent):
 
 
 class ViewsRecorded(PersonEvent):
+    """Version 2 added each supporter's view by name; every view joins the history."""
+
     TOPIC = f"{_TOPIC}.ViewsRecorded"
+    class_version = 2
     views: Views
+    supporters: tuple[SupporterView, ...]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["supporters"] = ()
 
     def apply(self, person: Person) -> None:
         person.views = self.views
+        on = self.effective_on
+        entries = []
+        if self.views.person:
+            entries.append(
+                ViewEntry.from_stored(
+                    recorded_on=on, holder=ViewHolder.PERSON, view=self.views.person
+                )
+            )
+        if self.views.family:
+            entries.append(
+                ViewEntry.from_stored(
+                    recorded_on=on,
+                    holder=ViewHolder.SUPPORTER,
+                    view=self.views.family,
+                    relationship="family",
+                )
+            )
+        entries += [
+            ViewEntry.from_stored(
+                recorded_on=on,
+                holder=ViewHolder.SUPPORTER,
+                view=s.view,
+                name=s.name,
+                relationship=s.relationship,
+            )
+            for s in self.supporters
+        ]
+        person.view_history = (*person.view_history, *entries)
 
 
 class RiskFactorsRecorded(PersonEvent):
@@ -292,14 +441,104 @@ class RiskFactorsRecorded(PersonEvent):
 
 
 class ProfessionalAssigned(PersonEvent):
+    """Version 2 (issue 13) gives each involvement an id, so several professionals can
+    share a role. A version 1 event replaced whoever held the role, and still does."""
+
     TOPIC = f"{_TOPIC}.ProfessionalAssigned"
+    class_version = 2
     professional: Professional
+    involvement_id: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["involvement_id"] = None
 
     def apply(self, person: Person) -> None:
-        person.professionals = {
-            **person.professionals,
-            str(self.professional.role): self.professional,
-        }
+        team = dict(person.team)
+        role = self.professional.role
+        involvement_id = self.involvement_id
+        if involvement_id is None:
+            involvement_id = f"legacy-{self.originator_version}"
+            for key, member in team.items():
+                if member.role == role and member.ended_on is None:
+                    team[key] = member.model_copy(update={"ended_on": self.effective_on})
+        team[involvement_id] = TeamMember.from_stored(
+            involvement_id=involvement_id,
+            **self.professional.model_dump(),
+            started_on=self.effective_on,
+        )
+        person.team = team
+
+
+class ProfessionalInvolvementEnded(PersonEvent):
+    TOPIC = f"{_TOPIC}.ProfessionalInvolvementEnded"
+    involvement_id: str
+    reason: str | None
+
+    def apply(self, person: Person) -> None:
+        member = person.team.get(self.involvement_id)
+        if member is not None:
+            ended = member.model_copy(update={"ended_on": self.effective_on})
+            person.team = {**person.team, self.involvement_id: ended}
+
+
+class MitigationRecorded(PersonEvent):
+    """Something tried to mitigate risk, or something that could help further (seed 002)."""
+
+    TOPIC = f"{_TOPIC}.MitigationRecorded"
+    mitigation: Mitigation
+
+    def apply(self, person: Person) -> None:
+        person.mitigations = (*person.mitigations, self.mitigation)
+
+
+class ActionAdded(PersonEvent):
+    """An action on the standing action plan, apart from any review (seed 002)."""
+
+    TOPIC = f"{_TOPIC}.ActionAdded"
+    action: ReviewAction
+
+    def apply(self, person: Person) -> None:
+        person.actions = {**person.actions, self.action.action_id: self.action}
+
+
+class ActionStatusChanged(PersonEvent):
+    TOPIC = f"{_TOPIC}.ActionStatusChanged"
+    action_id: str
+    status: ActionStatus
+    note: str | None
+
+    def apply(self, person: Person) -> None:
+        action = person.actions.get(self.action_id)
+        if action is not None:
+            status = ActionStatus(self.status)
+            completed = self.effective_on if status is ActionStatus.DONE else None
+            person.actions = {
+                **person.actions,
+                self.action_id: action.model_copy(
+                    update={"status": status, "completed_on": completed}
+                ),
+            }
+
+
+class RecommendationRecorded(PersonEvent):
+    TOPIC = f"{_TOPIC}.RecommendationRecorded"
+    recommendation: Recommendation
+
+    def apply(self, person: Person) -> None:
+        person.recommendations = (*person.recommendations, self.recommendation)
+
+
+class NeedsRecorded(PersonEvent):
+    """What the person needs to move home, coded; replaces the earlier set (seeds 001, 004)."""
+
+    TOPIC = f"{_TOPIC}.NeedsRecorded"
+    needs: tuple[Need, ...]
+    note: str | None
+
+    def apply(self, person: Person) -> None:
+        person.needs = tuple(self.needs)
+        person.needs_note = self.note
 
 
 class ReviewHeld(PersonEvent):
@@ -368,6 +607,24 @@ class ReReferred(PersonEvent):
         _open_period(person, self.effective_on, self.criteria)
 
 
+def _care_record_defaults(person: Person) -> None:
+    """State added by issue 13; the Snapshot restores the same defaults for old snapshots."""
+    for name, empty in CARE_RECORD_DEFAULTS:
+        setattr(person, name, empty() if callable(empty) else empty)
+
+
+CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
+    ("team", dict),
+    ("view_history", ()),
+    ("mitigations", ()),
+    ("recommendations", ()),
+    ("needs", ()),
+    ("needs_note", None),
+    ("last_discharge_destination", None),
+    ("last_stay_started_on", None),
+)
+
+
 def _set_rating(person: Person, rating: Rating, since: date) -> None:
     person.rating = rating
     person.rating_since = since
@@ -394,6 +651,17 @@ def _close_period(person: Person, status: Status, on: date, reason: str) -> None
 
 
 EVENTS: tuple[type[PersonEvent], ...] = (
+    NoLongerReadyForDischarge,
+    DischargeBarriersRecorded,
+    PlannedDischargeDateSet,
+    DischargePlanScored,
+    LegalStatusChanged,
+    ProfessionalInvolvementEnded,
+    MitigationRecorded,
+    ActionAdded,
+    ActionStatusChanged,
+    RecommendationRecorded,
+    NeedsRecorded,
     EhcPlanRecorded,
     CetrOffered,
     CetrDeclined,

@@ -7,16 +7,19 @@ register status (NHS-1; rules.check_active_or_in_hospital).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from dsr_core import person_events as events
 from dsr_core import rules
+from dsr_core.discharge import admission_type
 from dsr_core.person_base import PersonCommandsBase
 from dsr_core.values import (
-    DelayReason,
+    AdmissionType,
     DischargeDestination,
     HospitalStay,
+    LegalStatus,
     Placement,
     Rating,
     RemovalReason,
@@ -35,17 +38,30 @@ class HospitalCommands(PersonCommandsBase):
         referred_on: date
         admission: HospitalStay | None
         last_discharged_on: date | None
+        last_discharge_destination: DischargeDestination | None
+        last_stay_started_on: date | None
         placement: Placement | None
+        rating: Rating | None
         Admitted: type[events.Admitted]
         ReadyForDischarge: type[events.ReadyForDischarge]
+        NoLongerReadyForDischarge: type[events.NoLongerReadyForDischarge]
         DischargeDelayed: type[events.DischargeDelayed]
+        DischargeBarriersRecorded: type[events.DischargeBarriersRecorded]
+        PlannedDischargeDateSet: type[events.PlannedDischargeDateSet]
+        DischargePlanScored: type[events.DischargePlanScored]
+        LegalStatusChanged: type[events.LegalStatusChanged]
         Discharged: type[events.Discharged]
         Removed: type[events.Removed]
 
         def inpatient_rating(self) -> Rating: ...
 
     def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
-        """Admission sets the inpatient rating for people on the register (seed 003)."""
+        """Admission sets the inpatient rating for people on the register (seed 003).
+
+        The admission type is worked out from the record (a transfer keeps the stay's
+        start, so length of stay runs across transfers); `stay.admission_type` and
+        `stay.stay_started_on` may add what the record cannot know (rules.check_admission_type).
+        """
         rules.check_status(
             self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission"
         )
@@ -58,8 +74,96 @@ class HospitalCommands(PersonCommandsBase):
             what="last discharge",
         )
         rules.check_not_before(stay.admitted_on, self.referred_on, "admitted_on", "referral")
-        rating = self.inpatient_rating() if self.status is Status.ON_REGISTER else None
+        rules.check_detention(stay.legal_status, stay.detained_under, self.scheme)
+        derived = admission_type(
+            stay.admitted_on, self.last_discharged_on, self.last_discharge_destination
+        )
+        kind = rules.check_admission_type(
+            stay.admission_type, derived, stay.stay_started_on, stay.admitted_on
+        )
+        started = stay.stay_started_on
+        if kind is AdmissionType.TRANSFER and derived is AdmissionType.TRANSFER:
+            started = self.last_stay_started_on or self.last_discharged_on
+        stay = stay.model_copy(update={"admission_type": kind, "stay_started_on": started})
+        rating = None
+        if self.status is Status.ON_REGISTER and self.rating != self.inpatient_rating():
+            rating = self.inpatient_rating()  # unchanged across a transfer, and its date too
         self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
+
+    def change_legal_status(
+        self, *, changed_on: date, legal_status: LegalStatus, detained_under: str | None, by: Stamp
+    ) -> None:
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        admission = rules.check_admitted(self.admission)
+        self._check_effective(
+            changed_on, by, "changed_on", after=admission.admitted_on, what="admission"
+        )
+        rules.check_detention(legal_status, detained_under, self.scheme)
+        self._trigger(
+            self.LegalStatusChanged,
+            by,
+            changed_on,
+            legal_status=legal_status,
+            detained_under=detained_under,
+        )
+
+    def set_planned_discharge_date(
+        self, *, planned_on: date | None, recorded_on: date, reason: str | None, by: Stamp
+    ) -> None:
+        """Set, move (with a reason) or withdraw the planned date; it may lie in the future,
+        never before the admission (domain.md, "Discharge planning")."""
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        admission = rules.check_admitted(self.admission)
+        self._check_effective(
+            recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
+        )
+        if planned_on is not None:
+            rules.check_not_before(planned_on, admission.admitted_on, "planned_on", "admission")
+        rules.check_reason_to_move(admission.planned_discharge_on, reason)
+        self._trigger(
+            self.PlannedDischargeDateSet, by, recorded_on, planned_on=planned_on, reason=reason
+        )
+
+    def score_discharge_plan(
+        self,
+        *,
+        scores: Mapping[str, int],
+        items: Mapping[str, str],
+        recorded_on: date,
+        note: str | None,
+        by: Stamp,
+    ) -> None:
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        admission = rules.check_admitted(self.admission)
+        self._check_effective(
+            recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
+        )
+        rules.check_plan_items(scores, items)
+        self._trigger(self.DischargePlanScored, by, recorded_on, scores=dict(scores), note=note)
+
+    def record_discharge_barriers(
+        self, *, barriers: Sequence[str], recorded_on: date, note: str | None, by: Stamp
+    ) -> None:
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        admission = rules.check_admitted(self.admission)
+        self._check_effective(
+            recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
+        )
+        for index, code in enumerate(barriers):
+            rules.check_delay_code(code, self.scheme, f"barriers[{index}]")
+        self._trigger(
+            self.DischargeBarriersRecorded, by, recorded_on, barriers=tuple(barriers), note=note
+        )
+
+    def mark_no_longer_ready(self, *, on: date, reason: str, by: Stamp) -> None:
+        """The delay stops: the person needs hospital care again (domain.md)."""
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        admission = rules.check_admitted(self.admission)
+        ready_on = rules.check_ready_for_discharge(admission, field="no_longer_ready_on")
+        self._check_effective(
+            on, by, "no_longer_ready_on", after=ready_on, what="ready-for-discharge date"
+        )
+        self._trigger(self.NoLongerReadyForDischarge, by, on, reason=reason)
 
     def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
@@ -70,15 +174,17 @@ class HospitalCommands(PersonCommandsBase):
         self._trigger(self.ReadyForDischarge, by, ready_on)
 
     def record_discharge_delay(
-        self, *, recorded_on: date, delay_reason: DelayReason, note: str | None, by: Stamp
+        self, *, recorded_on: date, delay_reason: str, note: str | None, by: Stamp
     ) -> None:
-        """A delay is a stay beyond the clinically-ready date, so that date comes first."""
+        """A delay is a stay beyond the clinically-ready date, so that date comes first. The
+        reason, coded with the nation's list, is in force from `recorded_on` until the next."""
         rules.check_active_or_in_hospital(self.status, self.admission)
         admission = rules.check_admitted(self.admission)
         ready_on = rules.check_ready_for_discharge(admission)
         self._check_effective(
             recorded_on, by, "recorded_on", after=ready_on, what="ready-for-discharge date"
         )
+        rules.check_delay_code(delay_reason, self.scheme, "delay_reason")
         self._trigger(self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note)
 
     def discharge(
@@ -100,7 +206,10 @@ class HospitalCommands(PersonCommandsBase):
         )
         rules.check_not_before(discharged_on, self.referred_on, "discharged_on", "referral")
         died = destination is DischargeDestination.DIED
-        rules.check_discharge_rating(rating, self.status, died, self.scheme, self.placement)
+        transfer = destination is DischargeDestination.ANOTHER_MH_LD_BED
+        rules.check_discharge_rating(
+            rating, self.status, died, self.scheme, self.placement, transfer=transfer
+        )
         self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
         if died and self.status in (Status.REFERRED, Status.ON_REGISTER):
             self._trigger(

@@ -6,9 +6,11 @@ Each check raises the domain error named in its docstring, citing the source in
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from uuid import UUID
 
+from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, check_code
 from dsr_core.errors import (
     AgeRuleError,
     AlreadyAdmittedError,
@@ -20,6 +22,7 @@ from dsr_core.errors import (
     DuplicateReferralError,
     FutureDateError,
     InpatientRatingError,
+    InvalidInputError,
     LawfulBasisError,
     NationalNumberRemovedError,
     NoOpenOfferError,
@@ -31,15 +34,18 @@ from dsr_core.errors import (
     ServiceEligibilityError,
     TransferError,
     UnknownActionError,
+    UnknownInvolvementError,
     VersionMismatchError,
     WrongStatusError,
 )
 from dsr_core.values import (
     ADULT_AGE,
     KEYWORKER_MAX_AGE,
+    AdmissionType,
     Consent,
     HospitalStay,
     LawfulBasis,
+    LegalStatus,
     PersonDetails,
     Placement,
     Rating,
@@ -50,7 +56,10 @@ from dsr_core.values import (
     Scheme,
     Service,
     Status,
+    SupporterView,
+    TeamMember,
     UrgentReason,
+    Views,
 )
 
 
@@ -182,11 +191,11 @@ def check_rating_fits_placement(rating: Rating, placement: Placement | None) -> 
     Raises PlacementRuleError.
     """
     out_of_area = placement is not None and placement.out_of_area
-    chosen = placement is not None and placement.chosen_by_person
-    if rating.level is RatingLevel.APPROPRIATE_OUT_OF_AREA and not (out_of_area and chosen):
+    appropriate = placement is not None and placement.appropriate
+    if rating.level is RatingLevel.APPROPRIATE_OUT_OF_AREA and not (out_of_area and appropriate):
         raise PlacementRuleError(
             "Appropriate out-of-area needs a current out-of-area placement that the "
-            "person and family chose.",
+            "person and family chose, with no concerns recorded about it.",
             field="rating",
         )
     if rating.urgent_reason is UrgentReason.INAPPROPRIATE_OUT_OF_AREA and not out_of_area:
@@ -218,7 +227,7 @@ def check_scheme_accepts_age(details: PersonDetails, on: date, scheme: Scheme) -
         )
 
 
-def check_ready_for_discharge(stay: HospitalStay) -> date:
+def check_ready_for_discharge(stay: HospitalStay, *, field: str = "recorded_on") -> date:
     """A delay is a stay beyond the clinically-ready date, so that date comes first.
 
     Raises NotReadyForDischargeError.
@@ -226,7 +235,7 @@ def check_ready_for_discharge(stay: HospitalStay) -> date:
     if stay.ready_for_discharge_on is None:
         raise NotReadyForDischargeError(
             "Record the date the person was clinically ready for discharge first.",
-            field="recorded_on",
+            field=field,
         )
     return stay.ready_for_discharge_on
 
@@ -256,13 +265,28 @@ def check_national_numbers_kept(before: PersonDetails, after: PersonDetails) -> 
 
 
 def check_discharge_rating(
-    rating: Rating | None, status: Status, died: bool, scheme: Scheme, placement: Placement | None
+    rating: Rating | None,
+    status: Status,
+    died: bool,
+    scheme: Scheme,
+    placement: Placement | None,
+    *,
+    transfer: bool = False,
 ) -> None:
     """Discharge must set a non-inpatient rating for people on the register (seed 003);
-    a rating is given only to people on the register who are discharged alive.
+    a rating is given only to people on the register who are discharged alive. A transfer
+    to another MH/LD bed keeps the inpatient rating: the stay goes on (domain.md).
 
     Raises InpatientRatingError or WrongStatusError.
     """
+    if transfer:
+        if rating is not None:
+            raise InpatientRatingError(
+                "A transfer to another MH/LD bed keeps the inpatient rating; record the "
+                "admission to the new bed next.",
+                field="rating",
+            )
+        return
     if status is Status.ON_REGISTER and not died:
         if rating is None:
             raise InpatientRatingError(
@@ -283,7 +307,7 @@ def check_open_action(action: ReviewAction | None) -> ReviewAction:
 
     Raises UnknownActionError.
     """
-    if action is None or action.completed_on is not None:
+    if action is None or not action.open:
         raise UnknownActionError(
             "No open action with this id on the person's record.", field="action_id"
         )
@@ -378,4 +402,98 @@ def check_scheme_has_ehc_plans(scheme: Scheme) -> None:
     if scheme is not Scheme.ENGLAND_RAG:
         raise ServiceEligibilityError(
             "Education, Health and Care plans are England's.", field="has_plan"
+        )
+
+
+def check_some_view(views: Views, supporters: Sequence[SupporterView]) -> None:
+    """A record of views holds at least one view. Raises InvalidInputError."""
+    if not (views.person or views.family or supporters):
+        raise InvalidInputError(
+            "Give the person's view, the family's or a supporter's.", field="person"
+        )
+
+
+def check_current_involvement(member: TeamMember | None, ended_on: date) -> TeamMember:
+    """Only a current involvement can end, and not before it started (seed 002).
+
+    Raises UnknownInvolvementError or DateOrderError.
+    """
+    if member is None or member.ended_on is not None:
+        raise UnknownInvolvementError(
+            "No current involvement with this id on the person's record.",
+            field="involvement_id",
+        )
+    check_not_before(ended_on, member.started_on, "ended_on", "start of the involvement")
+    return member
+
+
+def check_detention(legal_status: LegalStatus, detained_under: str | None, scheme: Scheme) -> None:
+    """Detention is coded with the nation's act (MHA 1983 in England, MHCTA 2003 and the
+    Criminal Procedure (Scotland) Act 1995 in Scotland); informal has no section (domain.md).
+
+    Raises InvalidInputError.
+    """
+    if legal_status is LegalStatus.DETAINED:
+        if not detained_under:
+            raise InvalidInputError(
+                "detained_under (the section or order) is required when detained.",
+                field="detained_under",
+            )
+        check_code(LEGAL_STATUSES[scheme], detained_under, "detained_under")
+    elif detained_under:
+        raise InvalidInputError(
+            "detained_under is only given when detained.", field="detained_under"
+        )
+
+
+def check_delay_code(code: str, scheme: Scheme, field: str) -> str:
+    """England codes delays with MHSDS's list, Scotland with PHS's (domain.md).
+
+    Raises InvalidInputError.
+    """
+    return check_code(DELAY_REASONS[scheme], code, field)
+
+
+def check_plan_items(scores: Mapping[str, int], items: Mapping[str, str]) -> None:
+    """Scores are for the area's discharge plan items only. Raises InvalidInputError."""
+    for item in scores:
+        if item not in items:
+            raise InvalidInputError(
+                f"{item!r} is not an item of this area's discharge plan ({', '.join(items)}).",
+                field=f"scores.{item}",
+            )
+
+
+def check_admission_type(
+    given: AdmissionType | None,
+    derived: AdmissionType,
+    stay_started_on: date | None,
+    admitted_on: date,
+) -> AdmissionType:
+    """What the record shows wins: a transfer or readmission it can see cannot be entered
+    as something else; with no earlier stay on record the user may say it was a transfer or
+    a readmission (from a bed or a discharge elsewhere). A transfer's earlier start is not
+    after this admission. Raises InvalidInputError."""
+    kind = given or derived
+    if derived is not AdmissionType.FIRST and given not in (None, derived):
+        raise InvalidInputError(
+            f"The record shows this admission is a {derived.value.replace('_', ' ')}.",
+            field="admission_type",
+        )
+    if stay_started_on is not None:
+        if kind is not AdmissionType.TRANSFER:
+            raise InvalidInputError(
+                "stay_started_on is only given for a transfer from another MH/LD bed.",
+                field="stay_started_on",
+            )
+        check_not_before(admitted_on, stay_started_on, "admitted_on", "stay_started_on")
+    return kind
+
+
+def check_reason_to_move(planned_on: date | None, reason: str | None) -> None:
+    """A planned discharge date is moved or withdrawn with a reason, so the slippage can be
+    read later (domain.md, "Discharge planning"). Raises InvalidInputError."""
+    if planned_on is not None and not reason:
+        raise InvalidInputError(
+            "Moving or withdrawing a planned discharge date needs a reason.", field="reason"
         )

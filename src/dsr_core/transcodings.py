@@ -16,12 +16,18 @@ from dsr_core.values import (
     Consent,
     HospitalStay,
     Involvement,
+    Mitigation,
+    Need,
     PersonDetails,
     Placement,
     Professional,
     Rating,
+    Recommendation,
     ReviewAction,
     ReviewRecord,
+    SupporterView,
+    TeamMember,
+    ViewEntry,
     Views,
 )
 
@@ -66,6 +72,12 @@ VALUE_OBJECT_NAMES: dict[type[BaseModel], str] = {
     ReviewAction: "dsr.review_action",
     ReviewRecord: "dsr.review_record",
     Views: "dsr.views",
+    Mitigation: "dsr.mitigation",
+    Need: "dsr.need",
+    Recommendation: "dsr.recommendation",
+    SupporterView: "dsr.supporter_view",
+    TeamMember: "dsr.team_member",
+    ViewEntry: "dsr.view_entry",
 }
 
 

@@ -13,9 +13,11 @@ from typing import Self
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     model_validator,
 )
 
+from dsr_core.code_lists import EthnicCategory, GenderIdentity, MitigationCategory, MoveHomeNeed
 from dsr_core.identifiers import chi_matches_date_of_birth
 from dsr_core.inputs import (
     AreaCode,
@@ -25,6 +27,8 @@ from dsr_core.inputs import (
     Flag,
     LongText,
     NhsNumber,
+    PlaceCode,
+    PostcodeDistrict,
     ShortText,
 )
 
@@ -36,6 +40,12 @@ class ValueObject(BaseModel):
     """Immutable, strictly shaped: unknown fields are refused rather than dropped."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def from_stored(cls, **fields: object) -> Self:
+        """Built from what an event already holds: input rules that came later do not apply
+        (inputs.from_store), so replaying an old event never fails."""
+        return cls.model_validate(fields, context={"stored": True})
 
 
 class Scheme(StrEnum):
@@ -166,15 +176,33 @@ class DeclineReason(StrEnum):
 
 
 class WardType(StrEnum):
+    """Mental-health or learning-disability ward (Assuring Transformation). `secure` is only
+    read back from admissions recorded before security level was kept apart (issue 13)."""
+
     MENTAL_HEALTH = "mental_health"
     LEARNING_DISABILITY = "learning_disability"
     SECURE = "secure"
 
 
 class SecurityLevel(StrEnum):
+    """The ward's security, apart from its type: low, medium and high are secure settings."""
+
+    GENERAL = "general"
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+
+
+class AdmissionType(StrEnum):
+    """How Assuring Transformation counts an admission (domain.md, "Hospital episodes")."""
+
+    FIRST = "first"
+    READMISSION_WITHIN_12_MONTHS = "readmission_within_12_months"
+    TRANSFER = "transfer"
+
+
+READMISSION_MONTHS = 12
+"""An admission within 12 calendar months of a discharge is a readmission."""
 
 
 class LegalStatus(StrEnum):
@@ -199,21 +227,6 @@ class DischargeDestination(StrEnum):
     TEMPORARY_RESIDENCE = "temporary_residence"
     NO_LONGER_IN_SCOPE = "no_longer_in_scope"
     DIED = "died"
-    OTHER = "other"
-
-
-class DelayReason(StrEnum):
-    """Reasons a clinically ready person is still in hospital (domain.md, "Delayed discharge")."""
-
-    AWAITING_CARE_COORDINATOR = "awaiting_care_coordinator"
-    AWAITING_PSYCHIATRIST = "awaiting_psychiatrist"
-    AWAITING_SOCIAL_WORKER = "awaiting_social_worker"
-    NO_AGREED_HEALTH_FUNDING = "no_agreed_health_funding"
-    NO_AGREED_SOCIAL_CARE_FUNDING = "no_agreed_social_care_funding"
-    AWAITING_HOUSING = "awaiting_housing"
-    AWAITING_CARE_PROVIDER = "awaiting_care_provider"
-    AWAITING_COMMUNITY_SERVICE = "awaiting_community_service"
-    LEGAL = "legal"
     OTHER = "other"
 
 
@@ -274,6 +287,45 @@ class Service(StrEnum):
     KEYWORKER = "keyworker"
     INTENSIVE_SUPPORT = "intensive_support"
     FORENSIC_OUTREACH = "forensic_outreach"
+    HOUSING = "housing"
+    CARE_PROVIDER = "care_provider"
+
+
+class PlacementLocation(StrEnum):
+    """Where a placement is, decided at one geography (domain.md, "Placements")."""
+
+    IN_AREA = "in_area"
+    OUT_OF_AREA = "out_of_area"
+    OUTSIDE_NATION = "outside_nation"
+
+
+class MitigationKind(StrEnum):
+    TRIED = "tried"
+    COULD_HELP = "could_help"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ServiceHorizon(StrEnum):
+    """Recommendations are for the services the person has now or will need (seed 002)."""
+
+    CURRENT = "current"
+    FUTURE = "future"
+
+
+class NeedHorizon(StrEnum):
+    NOW = "now"
+    FUTURE = "future"
+
+
+class ViewHolder(StrEnum):
+    PERSON = "person"
+    SUPPORTER = "supporter"
 
 
 KEYWORKER_MAX_AGE = 25
@@ -306,8 +358,26 @@ class Actor(ValueObject):
     area: AreaCode | None = None
 
 
+class Location(ValueObject):
+    """Where a home or hospital is: precise enough for distance bands, never shown to
+    analysts (only the band is). A postcode district, coordinates, or both."""
+
+    postcode_district: PostcodeDistrict | None = None
+    latitude: float | None = Field(default=None, ge=49.0, le=61.0)
+    longitude: float | None = Field(default=None, ge=-9.0, le=2.5)
+
+    @model_validator(mode="after")
+    def _something_given(self) -> Self:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude are given together")
+        if self.postcode_district is None and self.latitude is None:
+            raise ValueError("give a postcode_district or latitude and longitude")
+        return self
+
+
 class PersonDetails(ValueObject):
-    """The identifying details held about a person: the minimum of seed 002."""
+    """The identifying details held about a person: the minimum of seed 002, with the
+    coded items the national tables break down by (issue 13)."""
 
     given_name: ShortText
     family_name: ShortText
@@ -317,6 +387,10 @@ class PersonDetails(ValueObject):
     nhs_number: NhsNumber | None = None
     chi_number: ChiNumber | None = None
     residence: ShortText | None = None
+    ethnic_category: EthnicCategory | None = None
+    gender_identity: GenderIdentity | None = None
+    diagnosed_on: Day | None = None
+    home_location: Location | None = None
 
     @model_validator(mode="after")
     def _chi_starts_with_date_of_birth(self) -> Self:
@@ -338,8 +412,19 @@ class Consent(ValueObject):
     note: LongText | None = None
 
 
+class DelayMark(ValueObject):
+    """One change in a stay's readiness: ready from a day, no longer ready from a day, or
+    a delay reason in force from a day. Delayed days are counted from these (dates.py)."""
+
+    on: Day
+    ready: bool | None = None
+    reason: str | None = None
+
+
 class HospitalStay(ValueObject):
-    """An open hospital episode: what the national inpatient collection asks about an admission."""
+    """An open hospital episode: what the national inpatient collection asks about an
+    admission, and its discharge planning. Fields after `delay_reason` came with issue 13;
+    admissions stored before read back with their defaults."""
 
     admitted_on: Day
     hospital: ShortText
@@ -350,7 +435,26 @@ class HospitalStay(ValueObject):
     legal_status: LegalStatus
     detained_under: ShortText | None = None
     ready_for_discharge_on: Day | None = None
-    delay_reason: DelayReason | None = None
+    delay_reason: str | None = None
+    admission_type: AdmissionType | None = None
+    stay_started_on: Day | None = None
+    hospital_location: Location | None = None
+    planned_discharge_on: Day | None = None
+    delay_marks: tuple[DelayMark, ...] = ()
+    barriers: tuple[str, ...] = ()
+    plan_scores: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def secure(self) -> bool:
+        """Low, medium or high security (or a legacy `secure` ward)."""
+        if self.ward_type is WardType.SECURE:
+            return True
+        return self.security_level not in (None, SecurityLevel.GENERAL)
+
+    @property
+    def total_stay_started_on(self) -> date:
+        """Where length of stay starts: a transfer does not restart it (domain.md)."""
+        return self.stay_started_on or self.admitted_on
 
 
 class PlacementNeeds(ValueObject):
@@ -363,14 +467,24 @@ class PlacementNeeds(ValueObject):
 
 
 class Placement(ValueObject):
+    """Where the person lives. `location` (issue 13) is decided by the geography table;
+    placements stored before it read back with `out_of_area` alone."""
+
     placement_type: PlacementType
     provider: ShortText | None = None
     local_authority: ShortText | None = None
-    placement_area: AreaCode
+    placement_area: PlaceCode
     started_on: Day
     out_of_area: Flag
     chosen_by_person: Flag
     needs: PlacementNeeds = PlacementNeeds()
+    concerns: LongText | None = None
+    location: PlacementLocation | None = None
+
+    @property
+    def appropriate(self) -> bool:
+        """Chosen by the person and family, with no concerns recorded (domain.md)."""
+        return self.chosen_by_person and self.concerns is None
 
 
 class Involvement(ValueObject):
@@ -391,6 +505,22 @@ class Views(ValueObject):
     family: LongText | None = None
 
 
+class ViewEntry(ValueObject):
+    """One view recorded: the person's, or one supporter's. Kept as a history (seed 001)."""
+
+    recorded_on: Day
+    holder: ViewHolder
+    view: LongText
+    name: ShortText | None = None
+    relationship: ShortText | None = None
+
+
+class SupporterView(ValueObject):
+    name: ShortText
+    relationship: ShortText
+    view: LongText
+
+
 class Professional(ValueObject):
     role: ProfessionalRole
     name: ShortText
@@ -398,12 +528,70 @@ class Professional(ValueObject):
     contact: ShortText | None = None
 
 
+class TeamMember(ValueObject):
+    """A professional's involvement: several per role, each with its start and end (002)."""
+
+    involvement_id: str
+    role: ProfessionalRole
+    name: ShortText
+    organisation: ShortText | None = None
+    contact: ShortText | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
+
+
+class Mitigation(ValueObject):
+    """What has been tried to mitigate risk, or what could help further (seed 002)."""
+
+    mitigation_id: str
+    kind: MitigationKind
+    category: MitigationCategory
+    description: LongText
+    recorded_on: Day
+
+
+class Recommendation(ValueObject):
+    """A recommendation for current or future services, part of the action plan (002)."""
+
+    recommendation_id: str
+    horizon: ServiceHorizon
+    service: ShortText
+    text: LongText
+    recorded_on: Day
+
+
+class Need(ValueObject):
+    """A coded need to move home: housing, support or funding, now or in future (001, 004)."""
+
+    code: MoveHomeNeed
+    horizon: NeedHorizon = NeedHorizon.NOW
+
+    @property
+    def kind(self) -> str:
+        return self.code.split(":", 1)[0]
+
+
 class ReviewAction(ValueObject):
+    """An action of the plan: raised at a review, or on the standing action plan (issue 13:
+    `raised_on` and `status`; review actions stored before read back without them)."""
+
     action_id: str
     description: LongText
     owner: ShortText
     due_on: Day
     completed_on: Day | None = None
+    raised_on: Day | None = None
+    status: ActionStatus | None = None
+
+    @property
+    def current_status(self) -> ActionStatus:
+        if self.completed_on is not None:
+            return ActionStatus.DONE
+        return self.status or ActionStatus.OPEN
+
+    @property
+    def open(self) -> bool:
+        return self.current_status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 class PanelRole(StrEnum):

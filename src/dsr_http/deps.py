@@ -135,6 +135,8 @@ AUDITORS = (Role.AUDITOR,)
 AGGREGATES = (Role.ANALYST, Role.LEAD, Role.PRACTITIONER)
 NATIONAL = (Role.ANALYST, Role.LEAD)
 OVERSIGHT = (Role.LEAD, Role.COMMISSIONER)
+PLANNERS = (Role.PRACTITIONER, Role.LEAD, Role.COMMISSIONER)
+EVERYONE = tuple(Role)
 
 
 def require(principal: Principal, roles: tuple[Role, ...], area: str | None = None) -> None:
@@ -177,6 +179,8 @@ NationalReaders = Annotated[Principal, Depends(allowed(*NATIONAL))]
 Overseers = Annotated[Principal, Depends(allowed(*OVERSIGHT))]
 AggregateReadersInArea = Annotated[Principal, Depends(allowed_in_area(*AGGREGATES))]
 NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*NATIONAL))]
+PlannersInArea = Annotated[Principal, Depends(allowed_in_area(*PLANNERS))]
+AnyRole = Annotated[Principal, Depends(allowed(*EVERYONE))]
 
 
 @dataclass(frozen=True)

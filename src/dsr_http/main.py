@@ -31,6 +31,7 @@ from dsr_http.request_log import RequestLog
 from dsr_http.routes import (
     areas,
     audit,
+    code_lists,
     health,
     inpatients,
     persons,
@@ -123,7 +124,8 @@ def create_app(
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
 
-    for module in (persons, register, inpatients, reminders, areas, snapshots, audit, health):
+    routers = (persons, register, inpatients, reminders, areas, code_lists, snapshots, audit)
+    for module in (*routers, health):
         app.include_router(module.router)
 
     limits = http_settings or HttpSettings()

@@ -9,21 +9,27 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from dsr_core.application import CommandResult
+from dsr_core.areas import AreaPolicy
 from dsr_core.cadences import due_reviews, keyworker_eligible, review_name
+from dsr_core.discharge import delayed_days_by_reason
 from dsr_core.domainmodel import Person
 from dsr_core.history import HistoryEntry
 from dsr_core.values import (
     Consent,
     HospitalStay,
     Involvement,
+    Mitigation,
+    Need,
     PersonDetails,
     Placement,
-    Professional,
     Rating,
+    Recommendation,
     ReviewAction,
     ReviewRecord,
     Role,
     Status,
+    TeamMember,
+    ViewEntry,
     Views,
 )
 
@@ -41,15 +47,20 @@ class CommandResponse(BaseModel):
     position: int
     events: list[str]
     review_id: str | None = None
+    involvement_id: str | None = None
+    action_id: str | None = None
+    mitigation_id: str | None = None
+    recommendation_id: str | None = None
 
     @classmethod
     def of(cls, result: CommandResult) -> CommandResponse:
+        ids = ("review_id", "involvement_id", "action_id", "mitigation_id", "recommendation_id")
         return cls(
             person_id=result.person_id,
             version=result.version,
             position=result.position,
             events=list(result.events),
-            review_id=result.extra.get("review_id"),
+            **{name: result.extra.get(name) for name in ids},
         )
 
 
@@ -59,6 +70,44 @@ class DueReviewPublic(BaseModel):
     overdue: bool
     name: str | None = Field(default=None, description="CETR or CTR, for a C(E)TR due")
     ref: str | None = Field(default=None, description="The action's id, for an action due")
+
+
+class DischargePlanning(BaseModel):
+    """The open stay's discharge planning as of today (domain.md, "Discharge planning")."""
+
+    admission_type: str | None
+    stay_started_on: date
+    total_stay_days: int = Field(description="Across transfers: a transfer does not restart it")
+    planned_discharge_on: date | None
+    days_to_planned_discharge: int | None = Field(description="Negative when overdue")
+    planned_discharge_overdue: bool
+    ready_for_discharge_on: date | None
+    delayed: bool = Field(description="Clinically ready before today and still in hospital")
+    delayed_days_by_reason: dict[str, int]
+    barriers: list[str]
+    plan_items_in_place: int
+    plan_items_total: int
+    plan_scores: dict[str, int]
+
+    @classmethod
+    def of(cls, stay: HospitalStay, today: date, items: dict[str, str]) -> DischargePlanning:
+        planned = stay.planned_discharge_on
+        ready = stay.ready_for_discharge_on
+        return cls(
+            admission_type=str(stay.admission_type) if stay.admission_type else None,
+            stay_started_on=stay.total_stay_started_on,
+            total_stay_days=(today - stay.total_stay_started_on).days,
+            planned_discharge_on=planned,
+            days_to_planned_discharge=(planned - today).days if planned else None,
+            planned_discharge_overdue=bool(planned and planned < today),
+            ready_for_discharge_on=ready,
+            delayed=bool(ready and ready < today),
+            delayed_days_by_reason=delayed_days_by_reason(stay.delay_marks, today),
+            barriers=list(stay.barriers),
+            plan_items_in_place=sum(1 for i in items if stay.plan_scores.get(i) == 2),
+            plan_items_total=len(items),
+            plan_scores=dict(stay.plan_scores),
+        )
 
 
 class PersonPublic(BaseModel):
@@ -86,8 +135,15 @@ class PersonPublic(BaseModel):
     last_discharged_on: date | None
     placement: Placement | None
     views: Views | None
+    view_history: list[ViewEntry] = Field(default_factory=list)
     risk_factors: list[str]
-    professionals: list[Professional]
+    professionals: list[TeamMember] = Field(description="Current involvements")
+    team_history: list[TeamMember] = Field(default_factory=list, description="Every involvement")
+    mitigations: list[Mitigation] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    needs: list[Need] = Field(default_factory=list)
+    needs_note: str | None = None
+    discharge_planning: DischargePlanning | None = None
     reviews: list[ReviewRecord]
     actions: list[ReviewAction]
     closed_on: date | None
@@ -122,8 +178,14 @@ class PersonPublic(BaseModel):
             last_discharged_on=person.last_discharged_on,
             placement=person.placement,
             views=person.views,
+            view_history=list(person.view_history),
             risk_factors=[str(r) for r in person.risk_factors],
-            professionals=list(person.professionals.values()),
+            professionals=person.current_team(),
+            team_history=list(person.team.values()),
+            mitigations=list(person.mitigations),
+            recommendations=list(person.recommendations),
+            needs=list(person.needs),
+            needs_note=person.needs_note,
             reviews=list(person.reviews),
             actions=list(person.actions.values()),
             closed_on=person.closed_on,
@@ -134,7 +196,7 @@ class PersonPublic(BaseModel):
 
 
 def with_due_reviews(
-    public: PersonPublic, person: Person, policy: Any, today: date
+    public: PersonPublic, person: Person, policy: AreaPolicy, today: date
 ) -> PersonPublic:
     public.due_reviews = [
         DueReviewPublic(
@@ -144,9 +206,18 @@ def with_due_reviews(
             name=review_name(person, d.kind, d.due_on),
             ref=d.ref or None,
         )
-        for d in due_reviews(person, policy)
+        for d in due_reviews(person, policy.cadences)
     ]
     public.keyworker_eligible = keyworker_eligible(person, today)
+    return with_discharge_planning(public, person, policy, today)
+
+
+def with_discharge_planning(
+    public: PersonPublic, person: Person, policy: AreaPolicy, today: date
+) -> PersonPublic:
+    if person.admission is not None:
+        planning = DischargePlanning.of(person.admission, today, policy.discharge_plan_items)
+        public.discharge_planning = planning
     return public
 
 

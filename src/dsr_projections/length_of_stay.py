@@ -7,6 +7,7 @@ they Amber or Red beforehand, how long from referral to acceptance.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 
 from dsr_core import person_events as pe
 from dsr_core.domainmodel import Person
-from dsr_core.values import RatingLevel, Status, WardType
+from dsr_core.values import DelayMark, RatingLevel, Status
 from dsr_projections.database import Cursor, ViewDatabase
 from dsr_projections.disclosure import Table, publish, publish_count, publish_statistic
 from dsr_projections.projection import (
@@ -54,7 +55,8 @@ class LengthOfStayProjection(Projection):
             "episode_id BIGINT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL, "
             "admitted_on TEXT NOT NULL, discharged_on TEXT, secure BOOLEAN NOT NULL, "
             "ready_on TEXT, delay_reason TEXT, destination TEXT, "
-            "on_register_before BOOLEAN NOT NULL, days_amber_red_before INTEGER NOT NULL"
+            "on_register_before BOOLEAN NOT NULL, days_amber_red_before INTEGER NOT NULL, "
+            "admission_type TEXT, stay_started_on TEXT, delay_marks TEXT"
         ),
         "los_placements": (
             "spell_id BIGINT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL, "
@@ -116,30 +118,45 @@ class LengthOfStayProjection(Projection):
     @_record.register
     def _admitted(self, event: pe.Admitted, change: _Change) -> None:
         stay, person = event.stay, change.person
+        admitted = person.admission  # with the admission type the aggregate worked out
         change.cursor.execute(
             f"INSERT INTO {self.t('los_episodes')} (episode_id, person_id, area, admitted_on, "
-            "secure, on_register_before, days_amber_red_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "secure, on_register_before, days_amber_red_before, admission_type, "
+            "stay_started_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 change.position,
                 change.pid,
                 person.area,
                 change.on,
-                stay.ward_type == WardType.SECURE,
+                stay.secure,
                 change.status_before is Status.ON_REGISTER
                 and person.accepted_on is not None
                 and person.accepted_on < stay.admitted_on,
                 self._amber_red_days(change.cursor, change.pid, stay.admitted_on),
+                str(admitted.admission_type) if admitted and admitted.admission_type else None,
+                (admitted or stay).total_stay_started_on.isoformat(),
             ),
         )
 
-    @_record.register
-    def _ready(self, _: pe.ReadyForDischarge, change: _Change) -> None:
-        self._update_open_episode(change.cursor, change.pid, "ready_on = ?", (change.on,))
-
-    @_record.register
-    def _delayed(self, event: pe.DischargeDelayed, change: _Change) -> None:
-        reason = str(event.delay_reason)
-        self._update_open_episode(change.cursor, change.pid, "delay_reason = ?", (reason,))
+    @_record.register(pe.ReadyForDischarge)
+    @_record.register(pe.NoLongerReadyForDischarge)
+    @_record.register(pe.DischargeDelayed)
+    def _readiness(self, _: Event, change: _Change) -> None:
+        """The stay's readiness marks, so delayed days fall to the reason of each day."""
+        stay = change.person.admission
+        if stay is None:
+            return
+        ready = stay.ready_for_discharge_on
+        self._update_open_episode(
+            change.cursor,
+            change.pid,
+            "ready_on = ?, delay_reason = ?, delay_marks = ?",
+            (
+                ready.isoformat() if ready else None,
+                stay.delay_reason,
+                json.dumps([m.model_dump(mode="json") for m in stay.delay_marks]),
+            ),
+        )
 
     @_record.register
     def _discharged(self, event: pe.Discharged, change: _Change) -> None:
@@ -169,7 +186,7 @@ class LengthOfStayProjection(Projection):
         )
 
     def _update_open_episode(
-        self, cursor: Cursor, person_id: str, assignments: str, values: tuple[str, ...]
+        self, cursor: Cursor, person_id: str, assignments: str, values: tuple[str | None, ...]
     ) -> None:
         cursor.execute(
             f"UPDATE {self.t('los_episodes')} SET {assignments} "
@@ -245,6 +262,11 @@ def area_metrics(
                 destination=r["destination"],
                 on_register_before=bool(r["on_register_before"]),
                 days_amber_red_before=int(r["days_amber_red_before"]),
+                admission_type=r["admission_type"],
+                stay_started_on=_date(r["stay_started_on"]),
+                delay_marks=tuple(
+                    DelayMark.model_validate(m) for m in json.loads(r["delay_marks"] or "[]")
+                ),
             )
             for r in cursor.fetchall()
         ]

@@ -18,7 +18,7 @@ from uuid import UUID
 import structlog
 
 from dsr_core.domainmodel import Person
-from dsr_core.values import Setting, Status, WardType
+from dsr_core.values import Setting, Status
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import (
     STATE_COLUMNS,
@@ -59,11 +59,11 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         str(rating.urgent_reason) if rating and rating.urgent_reason else None,
         str(person.setting),
         person.setting is Setting.OUT_OF_AREA_PLACEMENT,
-        bool(placement and placement.chosen_by_person),
+        bool(placement and placement.appropriate),
         stay.admitted_on.isoformat() if stay else None,
         stay.ready_for_discharge_on.isoformat() if stay and stay.ready_for_discharge_on else None,
         str(stay.delay_reason) if stay and stay.delay_reason else None,
-        bool(stay and stay.ward_type is WardType.SECURE),
+        bool(stay and stay.secure),
         str(person.details.sex),
         person.details.date_of_birth.isoformat(),
         str(person.details.diagnosis_group),

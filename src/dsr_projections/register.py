@@ -17,7 +17,8 @@ from uuid import UUID
 
 from dsr_core.cadences import inpatient_duties, next_review
 from dsr_core.domainmodel import Person
-from dsr_core.values import ADULT_AGE, ProfessionalRole, Setting, Status
+from dsr_core.values import ADULT_AGE, Setting, Status
+from dsr_projections import service_gaps
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection
 
@@ -48,6 +49,17 @@ COLUMNS = (
     "next_review_due",
     "referred_on",
     "accepted_on",
+    "admission_type",
+    "stay_started_on",
+    "ward_type",
+    "security_level",
+    "detained_under",
+    "planned_discharge_on",
+    "placement_location",
+    "placement_appropriate",
+    "waiting_services",
+    "waiting_since",
+    "needs",
     "version",
 )
 
@@ -63,7 +75,10 @@ class RegisterProjection(Projection):
             "hospital TEXT, admitted_on TEXT, ready_for_discharge_on TEXT, delay_reason TEXT, "
             "lead_professional TEXT, last_review_on TEXT, last_review_kind TEXT, "
             "next_review_kind TEXT, next_review_due TEXT, referred_on TEXT, accepted_on TEXT, "
-            "version BIGINT NOT NULL"
+            "admission_type TEXT, stay_started_on TEXT, ward_type TEXT, security_level TEXT, "
+            "detained_under TEXT, planned_discharge_on TEXT, placement_location TEXT, "
+            "placement_appropriate BOOLEAN, waiting_services TEXT, waiting_since TEXT, "
+            "needs TEXT, version BIGINT NOT NULL"
         ),
         # Inpatients who are not on the register (referred, or removed after consent was
         # withdrawn): their C(E)TRs and visits are still owed, so commissioners see them
@@ -72,14 +87,18 @@ class RegisterProjection(Projection):
             "person_id TEXT PRIMARY KEY, area TEXT NOT NULL, status TEXT NOT NULL, "
             "admitted_on TEXT NOT NULL, hospital_area TEXT, in_area BOOLEAN NOT NULL, "
             "ward_type TEXT NOT NULL, security_level TEXT, child_at_admission BOOLEAN NOT NULL, "
-            "next_duty_kind TEXT, next_duty_due TEXT, version BIGINT NOT NULL"
+            "next_duty_kind TEXT, next_duty_due TEXT, admission_type TEXT, stay_started_on TEXT, "
+            "planned_discharge_on TEXT, ready_for_discharge_on TEXT, delay_reason TEXT, "
+            "version BIGINT NOT NULL"
         ),
+        **service_gaps.TABLES,
         "register_state": STATE_COLUMNS,
     }
     indexes: ClassVar[dict[str, str]] = {
         "register_by_area": "register_entries (area, family_name, person_id)",
         "register_by_due": "register_entries (area, next_review_due)",
         "inpatients_by_area": "inpatient_oversight (area, next_duty_due)",
+        **service_gaps.INDEXES,
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
@@ -107,6 +126,14 @@ class RegisterProjection(Projection):
             INPATIENT_COLUMNS,
             [self.inpatient_row(p) for p in touched.values() if _overseen_apart(p)],
         )
+        people = list(touched.values())
+        service_gaps.write(
+            cursor,
+            self.t("service_referrals"),
+            self.t("person_needs"),
+            people,
+            [_on_register_list(p) or _overseen_apart(p) for p in people],
+        )
 
     def inpatient_row(self, person: Person) -> tuple[Any, ...]:
         stay = person.admission
@@ -126,6 +153,11 @@ class RegisterProjection(Projection):
             person.details.age_on(stay.admitted_on) < ADULT_AGE,
             str(first.kind) if first else None,
             _d(first.due_on) if first else None,
+            str(stay.admission_type) if stay.admission_type else None,
+            _d(stay.total_stay_started_on),
+            _d(stay.planned_discharge_on),
+            _d(stay.ready_for_discharge_on),
+            stay.delay_reason,
             person.version,
         )
 
@@ -134,8 +166,10 @@ class RegisterProjection(Projection):
         due = next_review(person, policy.cadences)
         stay = person.admission
         last = max(person.reviews, key=lambda r: r.held_on) if person.reviews else None
-        lead = person.professionals.get(ProfessionalRole.LEAD_PROFESSIONAL)
+        lead = person.lead_professional
         rating = person.rating
+        placement = person.placement
+        waiting = waiting_services(person)
         details = person.details
         return (
             str(person.id),
@@ -164,6 +198,17 @@ class RegisterProjection(Projection):
             _d(due.due_on) if due else None,
             _d(person.referred_on),
             _d(person.accepted_on),
+            str(stay.admission_type) if stay and stay.admission_type else None,
+            _d(stay.total_stay_started_on) if stay else None,
+            str(stay.ward_type) if stay else None,
+            str(stay.security_level) if stay and stay.security_level else None,
+            stay.detained_under if stay else None,
+            _d(stay.planned_discharge_on) if stay else None,
+            str(placement.location) if placement and placement.location else None,
+            placement.appropriate if placement else None,
+            ",".join(sorted(waiting)) or None,
+            _d(min(waiting.values())) if waiting else None,
+            ",".join(sorted({n.code for n in person.needs})) or None,
             person.version,
         )
 
@@ -180,6 +225,11 @@ INPATIENT_COLUMNS = (
     "child_at_admission",
     "next_duty_kind",
     "next_duty_due",
+    "admission_type",
+    "stay_started_on",
+    "planned_discharge_on",
+    "ready_for_discharge_on",
+    "delay_reason",
     "version",
 )
 
@@ -191,6 +241,15 @@ def _on_register_list(person: Person) -> bool:
     if person.status is Status.ON_REGISTER:
         return True
     return person.status is Status.REFERRED and person.admission is None
+
+
+def waiting_services(person: Person) -> dict[str, date]:
+    """Services requested and not yet started, with the day each was requested (seed 004)."""
+    return {
+        service: requested
+        for service, (requested, started) in person.services.items()
+        if started is None
+    }
 
 
 def _overseen_apart(person: Person) -> bool:
@@ -243,6 +302,9 @@ class RegisterQuery:
     setting: str | None = None
     status: str | None = None
     overdue: bool | None = None
+    planned_discharge_overdue: bool | None = None
+    delayed: bool | None = None
+    waiting_for: str | None = None
     sort: SortKey = "name"
     limit: int = 50
     cursor: str | None = None
@@ -273,6 +335,26 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
             else "(next_review_due IS NULL OR next_review_due >= ?)"
         )
         params.append(query.today.isoformat())
+    today = query.today.isoformat()
+    if query.planned_discharge_overdue is not None:
+        where.append(
+            "(planned_discharge_on IS NOT NULL AND planned_discharge_on < ?)"
+            if query.planned_discharge_overdue
+            else "(planned_discharge_on IS NULL OR planned_discharge_on >= ?)"
+        )
+        params.append(today)
+    if query.delayed is not None:
+        where.append(
+            "(ready_for_discharge_on IS NOT NULL AND ready_for_discharge_on < ?)"
+            if query.delayed
+            else "(ready_for_discharge_on IS NULL OR ready_for_discharge_on >= ?)"
+        )
+        params.append(today)
+    if query.waiting_for == "any":
+        where.append("waiting_services IS NOT NULL")
+    elif query.waiting_for is not None:
+        where.append("(',' || waiting_services || ',') LIKE ?")
+        params.append(f"%,{query.waiting_for},%")
     if query.cursor:
         after_key, after_id = _decode_cursor(query.cursor)
         where.append(f"({sort} > ? OR ({sort} = ? AND person_id > ?))")
@@ -297,6 +379,19 @@ def present(row: Row, today: date) -> Row:
     """Add what depends on today; drop internal columns."""
     item = {k: v for k, v in row.items() if k != "sort_key"}
     item["out_of_area"] = bool(item["out_of_area"])
+    if item.get("placement_appropriate") is not None:
+        item["placement_appropriate"] = bool(item["placement_appropriate"])
+    planned = item.get("planned_discharge_on")
+    item["days_to_planned_discharge"] = (
+        (date.fromisoformat(planned) - today).days if planned else None
+    )
+    item["planned_discharge_overdue"] = bool(planned and planned < today.isoformat())
+    ready = item.get("ready_for_discharge_on")
+    item["delayed"] = bool(ready and ready < today.isoformat())
+    waiting_since = item.get("waiting_since")
+    item["days_waiting"] = (
+        (today - date.fromisoformat(waiting_since)).days if waiting_since else None
+    )
     due = item.get("next_review_due")
     item["overdue"] = bool(due and due < today.isoformat())
     since = item.get("setting_since")
@@ -346,4 +441,11 @@ def inpatients_not_on_register(db: ViewDatabase, areas: Sequence[str], today: da
         row["child_at_admission"] = bool(row["child_at_admission"])
         due = row["next_duty_due"]
         row["overdue"] = bool(due and due < today.isoformat())
+        planned = row["planned_discharge_on"]
+        row["days_to_planned_discharge"] = (
+            (date.fromisoformat(planned) - today).days if planned else None
+        )
+        row["planned_discharge_overdue"] = bool(planned and planned < today.isoformat())
+        ready = row["ready_for_discharge_on"]
+        row["delayed"] = bool(ready and ready < today.isoformat())
     return rows

@@ -10,6 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dsr_core.discharge import delayed_days_by_reason
+from dsr_core.values import DelayMark
+
 BANDS: tuple[tuple[str, int | None], ...] = (
     ("0-3 months", 91),
     ("3-6 months", 182),
@@ -19,6 +22,11 @@ BANDS: tuple[tuple[str, int | None], ...] = (
     ("5-10 years", 3652),
     ("10 years and over", None),
 )
+
+
+TWO_YEARS = 730
+TEN_YEARS = 3652
+"""Total stay (across transfers) beyond which an inpatient counts as over 2 / over 10 years."""
 
 
 def los_band(days: int) -> str:
@@ -47,14 +55,33 @@ class Episode:
     destination: str | None
     on_register_before: bool
     days_amber_red_before: int
+    admission_type: str | None = None
+    stay_started_on: date | None = None
+    delay_marks: tuple[DelayMark, ...] = ()
 
     def length(self, as_at: date) -> int:
-        """Days in hospital as known on `as_at` (a later discharge does not count yet)."""
+        """Total days in hospital as known on `as_at`, across transfers (a transfer does not
+        restart the stay; a later discharge does not count yet)."""
         end = self.discharged_on if self.discharged_on and self.discharged_on <= as_at else as_at
-        return (end - self.admitted_on).days
+        return (end - (self.stay_started_on or self.admitted_on)).days
+
+    def delayed_days(self, start: date, end: date) -> dict[str, int]:
+        """Delayed days within the inclusive period, by the reason in force each day."""
+        stop = min(self.discharged_on or end + timedelta(days=1), end + timedelta(days=1))
+        marks = self.delay_marks or _single_reason_marks(self)
+        upto_end = delayed_days_by_reason(marks, stop)
+        before = delayed_days_by_reason(marks, start) if start < stop else upto_end
+        return {k: v - before.get(k, 0) for k, v in upto_end.items() if v - before.get(k, 0) > 0}
 
     def open_on(self, day: date) -> bool:
         return self.admitted_on <= day and (self.discharged_on is None or self.discharged_on > day)
+
+
+def _single_reason_marks(episode: Episode) -> tuple[DelayMark, ...]:
+    """Episodes projected before delay marks were kept: one ready date, one reason."""
+    if episode.ready_on is None:
+        return ()
+    return (DelayMark(on=episode.ready_on, ready=True, reason=episode.delay_reason),)
 
 
 @dataclass(frozen=True)
@@ -101,11 +128,7 @@ def metrics(
         bands[los_band(episode.length(period_end))] += 1
     delayed_days: dict[str, int] = {}
     for episode in episodes:
-        if episode.ready_on is None:
-            continue
-        days = overlap_days(episode.ready_on, episode.discharged_on, period_start, period_end)
-        if days:
-            reason = episode.delay_reason or "not_recorded"
+        for reason, days in episode.delayed_days(period_start, period_end).items():
             delayed_days[reason] = delayed_days.get(reason, 0) + days
     out_of_area = [
         s
@@ -126,6 +149,12 @@ def metrics(
             **_summary([e.length(period_end) for e in inpatients]),
             "bands": bands,
             "secure": sum(1 for e in inpatients if e.secure),
+            "over_2_years": sum(1 for e in inpatients if e.length(period_end) > TWO_YEARS),
+            "over_10_years": sum(1 for e in inpatients if e.length(period_end) > TEN_YEARS),
+        },
+        "admissions_by_type": {
+            kind: sum(1 for e in admitted if (e.admission_type or "first") == kind)
+            for kind in ("first", "readmission_within_12_months", "transfer")
         },
         "bed_days": sum(
             overlap_days(e.admitted_on, e.discharged_on, period_start, period_end) for e in episodes

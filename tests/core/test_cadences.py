@@ -52,7 +52,9 @@ def test_after_a_cetr_the_repeat_is_6_months_or_12_in_a_secure_ward(app: Registe
     ordinary = admitted(app, seed=1)
     app.execute(ordinary, review, Caller.of(f.LEAD))
     secure = accepted(app, seed=2)
-    app.execute(secure, f.admission(ward_type="secure", security_level="low"), Caller.of(f.LEAD))
+    app.execute(
+        secure, f.admission(ward_type="mental_health", security_level="low"), Caller.of(f.LEAD)
+    )
     app.execute(secure, review, Caller.of(f.LEAD))
     assert due(app, ordinary)["repeat_cetr"] == date(2025, 9, 1)  # 1 March + 6 months
     assert due(app, secure)["repeat_cetr"] == date(2026, 3, 1)  # + 12 months

@@ -11,11 +11,12 @@ from dsr_core.errors import (
     AlreadyAdmittedError,
     DateOrderError,
     InpatientRatingError,
+    InvalidInputError,
     NotAdmittedError,
     NotReadyForDischargeError,
     WrongStatusError,
 )
-from dsr_core.values import DelayReason, RatingLevel, Setting, Status, UrgentReason
+from dsr_core.values import RatingLevel, Setting, Status, UrgentReason
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 
@@ -82,15 +83,28 @@ def test_a_non_blue_rating_during_an_admission_is_refused(app: Registers) -> Non
         )
 
 
-def test_a_secure_ward_needs_its_security_level() -> None:
-    with pytest.raises(ValidationError, match="security_level"):
+def test_ward_type_and_security_level_are_separate() -> None:
+    with pytest.raises(ValidationError, match="ward_type"):
         f.admission(ward_type="secure")
-    assert f.admission(ward_type="secure", security_level="medium").security_level == "medium"
+    stay = f.admission(ward_type="mental_health", security_level="medium")
+    assert (stay.ward_type, stay.security_level) == ("mental_health", "medium")
+    assert f.admission().security_level == "general"
 
 
-def test_a_detention_needs_the_act_and_section() -> None:
-    with pytest.raises(ValidationError, match="detained_under"):
-        f.admission(detained_under=None)
+def test_a_detention_needs_the_nations_coded_section(app: Registers) -> None:
+    person_id = accepted(app)
+    for detained_under in (None, "Mental Health Act 1983 s3", "mhcta-s64"):
+        with pytest.raises(InvalidInputError, match="detained_under"):
+            app.execute(
+                person_id,
+                f.admission(legal_status="detained", detained_under=detained_under),
+                Caller.of(f.LEAD),
+            )
+    app.execute(
+        person_id, f.admission(legal_status="detained", detained_under="03"), Caller.of(f.LEAD)
+    )
+    stay = app.get_person(person_id).admission
+    assert stay is not None and stay.detained_under == "03"
 
 
 def test_discharge_without_an_admission_is_refused(app: Registers) -> None:
@@ -169,19 +183,19 @@ def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> No
     with pytest.raises(NotReadyForDischargeError, match="clinically ready"):
         app.execute(
             person_id,
-            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="awaiting_housing"),
+            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="J2"),
             Caller.of(f.LEAD),
         )
     app.execute(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), Caller.of(f.LEAD))
     app.execute(
         person_id,
-        cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="awaiting_housing"),
+        cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="J2"),
         Caller.of(f.LEAD),
     )
     stay = app.get_person(person_id).admission
     assert stay is not None
     assert stay.ready_for_discharge_on == date(2025, 4, 1)
-    assert stay.delay_reason is DelayReason.AWAITING_HOUSING
+    assert stay.delay_reason == "J2"
 
 
 def test_ready_for_discharge_cannot_predate_admission(app: Registers) -> None:

@@ -17,7 +17,7 @@ from dsr_core.errors import (
     UnknownActionError,
     WrongStatusError,
 )
-from dsr_core.values import Actor, ProfessionalRole, ReviewKind, Role, Status
+from dsr_core.values import Actor, ReviewKind, Role, Status
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 
@@ -86,7 +86,8 @@ def test_views_risk_factors_and_professionals_are_recorded(app: Registers) -> No
     person = app.get_person(person_id)
     assert person.views is not None and person.views.person == "Near my sister"
     assert [str(r) for r in person.risk_factors] == ["awaiting_diagnosis"]
-    assert person.professionals[ProfessionalRole.LEAD_PROFESSIONAL].name == "Pat Imaginary"
+    assert person.lead_professional is not None
+    assert person.lead_professional.name == "Pat Imaginary"
 
 
 def test_a_correction_is_a_new_event_and_the_old_details_stay_in_history(app: Registers) -> None:

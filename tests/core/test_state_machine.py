@@ -169,6 +169,11 @@ class PersonJourney(RuleBasedStateMachine):
         ):
             m.ready = True
 
+    @property
+    def delay_code(self) -> str:
+        """Each nation's own delay list (MHSDS in England, PHS in Scotland)."""
+        return "9/51X" if self.area == f.SCOTTISH_AREA else "J2"
+
     @rule(wait=days)
     def delay(self, wait: int) -> None:
         self.clock.advance(days=wait)
@@ -177,7 +182,10 @@ class PersonJourney(RuleBasedStateMachine):
             m.admitted and m.ready,
             lambda: self.app.execute(
                 self.person_id,
-                cmd.RecordDischargeDelay(recorded_on=self.today, delay_reason="awaiting_housing"),
+                cmd.RecordDischargeDelay(
+                    recorded_on=self.today,
+                    delay_reason="9/51X" if self.area == f.SCOTTISH_AREA else "J2",
+                ),
                 Caller.of(f.LEAD),
             ),
         )

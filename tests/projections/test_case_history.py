@@ -35,7 +35,7 @@ def test_the_register_while_the_discharge_is_delayed(
     )
     assert (row["ready_for_discharge_on"], row["delay_reason"]) == (
         "2025-04-01",
-        "awaiting_housing",
+        "J2",
     )
     assert (row["last_review_kind"], row["last_review_on"]) == ("cetr", "2025-03-01")
     # Due then: register review 14 Feb (14 Jan + 1 month), action-plan review 24 May
@@ -93,7 +93,7 @@ def test_length_of_stay_for_the_first_half_of_2025(
     # ready 1 April, discharged 20 May: 30 April days + 19 May days
     assert m["delayed_discharge"] == {
         "people_delayed_at_end": 0,
-        "bed_days_by_reason": {"awaiting_housing": 49},
+        "bed_days_by_reason": {"J2": 49},
     }
     assert m["proactivity"] == {
         "admissions_on_register_before": 1,

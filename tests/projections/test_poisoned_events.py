@@ -22,12 +22,14 @@ from dsr_core.values import (
     Actor,
     Consent,
     HospitalStay,
+    Mitigation,
     PersonDetails,
     Placement,
     Professional,
     Rating,
     ReviewAction,
     ReviewRecord,
+    SupporterView,
     Views,
 )
 from dsr_projections.audit import AuditProjection, verify
@@ -113,18 +115,34 @@ def poisoned_person(app: Registers, clock: f.FakeClock) -> UUID:
     )
     action = stored(ReviewAction, action_id="r1.1", description=BAD, owner=BAD, due_on="2025-03-01")
     person._trigger(Person.ReviewHeld, by, date(2025, 1, 22), review=review, actions=(action,))
-    person.admit(
-        stay=stored(
-            HospitalStay,
-            admitted_on="2025-02-10",
-            hospital=BAD,
-            ward_type="learning_disability",
-            in_area=True,
-            legal_status="detained",
-            detained_under=BAD,
-        ),
-        by=by,
+    stay = stored(
+        HospitalStay,
+        admitted_on="2025-02-10",
+        hospital=BAD,
+        ward_type="learning_disability",
+        in_area=True,
+        legal_status="detained",
+        detained_under=BAD,
     )
+    person._trigger(Person.Admitted, by, date(2025, 2, 10), stay=stay, rating=None)
+    mitigation = stored(
+        Mitigation,
+        mitigation_id="m1",
+        kind="tried",
+        category="other",
+        description=BAD,
+        recorded_on="2025-02-11",
+    )
+    person._trigger(Person.MitigationRecorded, by, date(2025, 2, 11), mitigation=mitigation)
+    supporter = stored(SupporterView, name=BAD, relationship=BAD, view=BAD)
+    person._trigger(
+        Person.ViewsRecorded,
+        by,
+        date(2025, 2, 11),
+        views=stored(Views, person=BAD),
+        supporters=(supporter,),
+    )
+    person._trigger(Person.DischargeDelayed, by, date(2025, 2, 12), delay_reason=BAD, note=BAD)
     app.save(person)
     return person.id
 

@@ -114,8 +114,7 @@ def admission(admitted_on: date = date(2025, 2, 10), **overrides: Any) -> cmd.Ad
         "hospital": "Imaginary General",
         "ward_type": "learning_disability",
         "in_area": True,
-        "legal_status": "detained",
-        "detained_under": "Mental Health Act 1983 s3",
+        "legal_status": "informal",
     }
     values.update(overrides)
     return cmd.Admit.model_validate(values)

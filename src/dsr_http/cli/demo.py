@@ -22,6 +22,7 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.caller import Caller
+from dsr_core.code_lists import code_list
 from dsr_core.errors import DsrError
 from dsr_core.identifiers import mod11_check_digit
 from dsr_core.settings import Settings
@@ -59,6 +60,33 @@ FAMILY = (
 )
 ENGLISH_AREAS = ("E54000048", "E54000050", "E54000057")
 SCOTTISH_AREAS = ("S37000017", "S37000032", "S37000034")
+CENTRES = {
+    "E54000048": (53.80, -2.70),
+    "E54000050": (54.97, -1.61),
+    "E54000057": (53.48, -2.24),
+    "S37000017": (55.95, -4.76),
+    "S37000032": (56.20, -3.15),
+    "S37000034": (55.86, -4.25),
+}
+"""Rough centres of the demo areas: homes and hospitals are scattered around them."""
+PLACES = {
+    "E54000048": ("E06000009", "E07000121", "E07000123"),
+    "E54000050": ("E06000047", "E08000021", "E06000057"),
+    "E54000057": ("E08000003", "E08000001", "E08000009"),
+    "S37000017": ("S12000018",),
+    "S37000032": ("S12000047",),
+    "S37000034": ("S12000049",),
+}
+"""Local authorities in each demo area (a subset of dsr's geography table)."""
+OUTSIDE = ("W06000015", "N09000003")
+ETHNIC = ("A", "A", "A", "A", "B", "C", "D", "H", "J", "M", "N", "R", "Z", "99")
+SECTIONS = {True: ("mhcta-s36", "mhcta-s44", "mhcta-s64", "cpsa-s57a"), False: ("02", "03", "37")}
+DELAYS = {
+    True: ("25F", "9/25X", "9/51X", "23C", "11A"),
+    False: ("J2", "B1", "E1", "I2", "N1", "T2", "S1"),
+}
+
+PLAN_ITEMS = list(code_list("discharge_plan_item").codes)
 
 log = structlog.get_logger(__name__)
 
@@ -142,6 +170,17 @@ class Journey:
                 ]
             ),
         }
+        lat, lon = CENTRES.get(self.area, (54.0, -2.0))
+        details["ethnic_category"] = rng.choice(ETHNIC)
+        details["gender_identity"] = rng.choice(["1", "2", "1", "2", "3", "Z"])
+        details["home_location"] = {
+            "latitude": round(lat + rng.uniform(-0.15, 0.15), 3),
+            "longitude": round(lon + rng.uniform(-0.2, 0.2), 3),
+        }
+        if rng.random() < 0.7:
+            details["diagnosed_on"] = dob + timedelta(days=rng.randint(700, 9000))
+            if details["diagnosed_on"] >= self.day:
+                del details["diagnosed_on"]
         if self.scottish:
             details["chi_number"] = _number(rng, dob.strftime("%d%m%y"))
         else:
@@ -203,8 +242,13 @@ class Journey:
             cmd.Accept(accepted_on=day, rating=self.rating())
         ):
             return
+        self.care_record(day, dob)
         if rng.random() < 0.3 and (day := self.later(5, 60)) is not None:
-            placement_area = rng.choice(ENGLISH_AREAS if not self.scottish else SCOTTISH_AREAS)
+            home = PLACES[self.area]
+            others = [la for area, las in PLACES.items() if area != self.area for la in las]
+            placement_area = rng.choice(
+                [rng.choice(home), rng.choice(others), rng.choice(others), rng.choice(OUTSIDE)]
+            )
             self.do(
                 cmd.ChangePlacement(
                     placement_type=rng.choice(
@@ -213,6 +257,9 @@ class Journey:
                     placement_area=placement_area,
                     started_on=day,
                     chosen_by_person=rng.random() < 0.5,
+                    concerns="Staff turnover; family visits are hard"
+                    if rng.random() < 0.3
+                    else None,
                 ),
             )
         for _ in range(rng.randint(0, 3)):
@@ -241,17 +288,94 @@ class Journey:
                 ),
             )
 
+    def care_record(self, day: date, dob: date) -> None:
+        """What seed 002 asks a DSR to hold: tried, could help, plan, team, views, needs."""
+        rng = self.rng
+        self.do(
+            cmd.RecordMitigation(
+                recorded_on=day,
+                kind="tried",
+                category=rng.choice(["positive_behaviour_support", "short_breaks", "crisis_plan"]),
+                description="Demo: tried for six months",
+            )
+        )
+        self.do(
+            cmd.RecordMitigation(
+                recorded_on=day,
+                kind="could_help",
+                category=rng.choice(["intensive_support_team", "housing_change", "keyworker"]),
+                description="Demo: would help",
+            )
+        )
+        for name in rng.sample(["Sam Caseworker", "Alex Socialworker", "Jo Nurse"], 2):
+            self.do(
+                cmd.AssignProfessional(
+                    assigned_on=day,
+                    role=rng.choice(["social_worker", "lead_professional", "nurse"]),
+                    name=name,
+                )
+            )
+        self.do(
+            cmd.RecordViews(
+                recorded_on=day,
+                person="Demo: I want to live near my family.",
+                supporters=[
+                    {"name": "Demo Parent", "relationship": "parent", "view": "Demo: worried."}
+                ],
+            )
+        )
+        self.do(
+            cmd.RecordNeeds(
+                recorded_on=day,
+                needs=[
+                    {"code": rng.choice(["housing:bespoke", "housing:supported_living"])},
+                    {"code": rng.choice(["support:specialist_provider", "support:staffing_24h"])},
+                    {"code": rng.choice(["funding:joint", "funding:health"]), "horizon": "future"},
+                ],
+            )
+        )
+        self.do(
+            cmd.AddAction(
+                raised_on=day,
+                description="Demo: find a provider",
+                owner="Social worker",
+                due_on=day + timedelta(days=rng.randint(14, 90)),
+            )
+        )
+        self.do(
+            cmd.RecordRecommendation(
+                recorded_on=day,
+                horizon=rng.choice(["current", "future"]),
+                service="Supported living provider",
+                text="Demo: staff trained in PBS before the move",
+            )
+        )
+        young = (day - dob).days < 25 * 365
+        services = ["intensive_support", "housing", "care_provider"] + (
+            ["keyworker"] if young and not self.scottish else []
+        )
+        for service in rng.sample(services, rng.randint(0, 2)):
+            referred = self.do(cmd.ReferToService(service=service, requested_on=day))
+            if referred and rng.random() < 0.4 and (started := self.later(10, 120)) is not None:
+                self.do(cmd.StartService(service=service, started_on=started))
+
     def episode(self) -> None:
         rng = self.rng
-        ward = rng.choice(["mental_health", "learning_disability", "secure"])
+        detained = rng.random() < 0.7
+        lat, lon = CENTRES.get(self.area, (54.0, -2.0))
+        far = rng.random() < 0.3
         admit = cmd.Admit(
             admitted_on=self.day,
             hospital="Imaginary Hospital",
-            ward_type=ward,
-            security_level="medium" if ward == "secure" else None,
-            in_area=rng.random() < 0.6,
-            legal_status="detained",
-            detained_under="Mental Health Act 1983 s3",
+            hospital_location={
+                "latitude": round(lat + rng.uniform(-1.0, 1.0) * (2.5 if far else 0.2), 3),
+                "longitude": round(lon + rng.uniform(-0.3, 0.3), 3),
+            },
+            ward_type=rng.choice(["mental_health", "learning_disability"]),
+            security_level=rng.choice(["general", "general", "low", "medium"]),
+            in_area=not far,
+            legal_status="detained" if detained else "informal",
+            detained_under=rng.choice(SECTIONS[self.scottish]) if detained else None,
         )
         if not self.do(admit):
             return
@@ -259,21 +383,25 @@ class Journey:
             self.do(
                 cmd.RecordReview(kind="cetr", held_on=held, outcome="Demo review"),
             )
+            self.do(
+                cmd.SetPlannedDischargeDate(
+                    recorded_on=held, planned_on=held + timedelta(days=rng.randint(30, 240))
+                )
+            )
+            scores = {item: rng.randint(0, 2) for item in rng.sample(PLAN_ITEMS, 8)}
+            self.do(cmd.ScoreDischargePlan(recorded_on=held, scores=scores))
+            self.do(
+                cmd.RecordDischargeBarriers(
+                    recorded_on=held, barriers=rng.sample(DELAYS[self.scottish], 2)
+                )
+            )
         if rng.random() < 0.5 and (ready := self.later(10, 200)) is not None:
             self.do(cmd.MarkReadyForDischarge(ready_on=ready))
-            if rng.random() < 0.6:
-                self.do(
-                    cmd.RecordDischargeDelay(
-                        recorded_on=ready,
-                        delay_reason=rng.choice(
-                            [
-                                "awaiting_housing",
-                                "no_agreed_social_care_funding",
-                                "awaiting_care_provider",
-                            ]
-                        ),
-                    ),
-                )
+            if rng.random() < 0.8:
+                first, second = rng.sample(DELAYS[self.scottish], 2)
+                self.do(cmd.RecordDischargeDelay(recorded_on=ready, delay_reason=first))
+                if (moved := self.later(10, 60)) is not None:
+                    self.do(cmd.RecordDischargeDelay(recorded_on=moved, delay_reason=second))
         if rng.random() < 0.7 and (discharged := self.later(5, 300)) is not None:
             self.do(
                 cmd.Discharge(

@@ -13,12 +13,14 @@ from dsr_http.deps import (
     AreaPath,
     NationalReadersInArea,
     NationalSecretDep,
+    PlannersInArea,
     RegistersDep,
     ViewsDep,
 )
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.national_report import build_dataset
+from dsr_projections.service_gaps import report as service_gap_report
 
 router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)
 
@@ -118,3 +120,20 @@ def national_dataset(
     if format == "tables-csv":
         return Response(dataset.tables_csv(), media_type="text/csv")
     return Response(dataset.to_json(), media_type="application/json")
+
+
+@router.get("/{area}/service-gaps", operation_id="getServiceGaps")
+def service_gaps(
+    area: AreaPath, principal: PlannersInArea, registers: RegistersDep, views: ViewsDep
+) -> dict[str, Any]:
+    """People waiting for each service and for how long, and the coded needs to move home
+    the area does not yet meet: the gaps commissioners plan from (seed 004). Counts only."""
+    return service_gap_report(views, area, registers.today())
+
+
+@router.get("/{area}/discharge-plan-items", operation_id="getDischargePlanItems")
+def discharge_plan_items(
+    area: AreaPath, principal: PlannersInArea, registers: RegistersDep
+) -> dict[str, str]:
+    """The items this area scores discharge plans by (a setting; default: 12 items)."""
+    return registers.areas.policy(area).discharge_plan_items

@@ -39,6 +39,7 @@ from dsr_http.schemas import (
     CommandResponse,
     HistoryItem,
     PersonPublic,
+    with_discharge_planning,
     with_due_reviews,
     withholds_details,
 )
@@ -161,7 +162,8 @@ COMMANDS = [
         "service-referrals",
         cmd.ReferToService,
         "referToService",
-        "Refer to a service: keyworker (England, up to 25), intensive support, forensic outreach.",
+        "Refer to a service: keyworker (England, up to 25), intensive support, forensic "
+        "outreach, housing, a care provider.",
     ),
     CommandSpec(
         "service-starts",
@@ -236,7 +238,7 @@ COMMANDS = [
         "views",
         cmd.RecordViews,
         "recordViews",
-        "Record the person's and their family's views.",
+        "Record the views of the person, their family and named supporters (a history).",
     ),
     CommandSpec(
         "risk-factors",
@@ -248,7 +250,7 @@ COMMANDS = [
         "professionals",
         cmd.AssignProfessional,
         "assignProfessional",
-        "Assign a key professional.",
+        "Add a key professional's involvement (several per role; returns involvement_id).",
     ),
     CommandSpec(
         "reviews",
@@ -261,6 +263,72 @@ COMMANDS = [
         cmd.CompleteAction,
         "completeAction",
         "Record that an action from a review is done.",
+    ),
+    CommandSpec(
+        "legal-status",
+        cmd.ChangeLegalStatus,
+        "changeLegalStatus",
+        "Record a change of legal status during a stay (coded section or order).",
+    ),
+    CommandSpec(
+        "planned-discharge-dates",
+        cmd.SetPlannedDischargeDate,
+        "setPlannedDischargeDate",
+        "Set, move (with a reason) or withdraw the planned discharge date.",
+    ),
+    CommandSpec(
+        "discharge-plan-scores",
+        cmd.ScoreDischargePlan,
+        "scoreDischargePlan",
+        "Score the discharge plan item by item (the area's item list).",
+    ),
+    CommandSpec(
+        "discharge-barriers",
+        cmd.RecordDischargeBarriers,
+        "recordDischargeBarriers",
+        "Record the coded barriers to discharge (the nation's delay codes).",
+    ),
+    CommandSpec(
+        "discharge-unreadiness",
+        cmd.MarkNoLongerReady,
+        "markNoLongerReady",
+        "Record that the person is no longer clinically ready: the delay stops.",
+    ),
+    CommandSpec(
+        "mitigations",
+        cmd.RecordMitigation,
+        "recordMitigation",
+        "Record what has been tried to mitigate risk, or what could help further.",
+    ),
+    CommandSpec(
+        "actions",
+        cmd.AddAction,
+        "addAction",
+        "Add an action to the standing action plan, with its owner and due date.",
+    ),
+    CommandSpec(
+        "action-statuses",
+        cmd.ChangeActionStatus,
+        "changeActionStatus",
+        "Mark an action of any plan in progress, done or dropped.",
+    ),
+    CommandSpec(
+        "recommendations",
+        cmd.RecordRecommendation,
+        "recordRecommendation",
+        "Record a recommendation for current or future services.",
+    ),
+    CommandSpec(
+        "professional-endings",
+        cmd.EndInvolvement,
+        "endInvolvement",
+        "End a professional's involvement (others in the same role go on).",
+    ),
+    CommandSpec(
+        "needs",
+        cmd.RecordNeeds,
+        "recordNeeds",
+        "Record the coded needs to move home: housing, support, funding, now or in future.",
     ),
     CommandSpec(
         "corrections",
@@ -380,7 +448,7 @@ def get_person(
 ) -> PersonPublic:
     """Read a person's record now, or as it stood on a date (and as known at a time)."""
     person = visible_person(registers, principal, person_id)
-    policy = registers.areas.policy(person.area).cadences
+    policy = registers.areas.policy(person.area)
     today = registers.today()
     reads.record("record", [person_id], person.area)
     response.headers["ETag"] = f'"{person.version}"'
@@ -392,6 +460,7 @@ def get_person(
         if then is None:
             raise PersonNotFoundError(person_id)
         public = PersonPublic.of(then, as_of=as_of, as_recorded_by=recorded_by)
+        public = with_discharge_planning(public, then, policy, min(as_of or today, today))
     if withhold:
         public = public.model_copy(update={"details": None, "details_withheld": True})
     return public

@@ -20,6 +20,10 @@ from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
 from dsr_projections.register import RegisterQuery, query_register
 
+WaitingFor = Literal[
+    "any", "keyworker", "intensive_support", "forensic_outreach", "housing", "care_provider"
+]
+
 router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES)
 
 
@@ -39,6 +43,13 @@ def list_register(
     setting: Literal["in_hospital", "out_of_area_placement", "community_at_risk"] | None = None,
     status: Literal["referred", "on_register"] | None = None,
     overdue: bool | None = None,
+    planned_discharge_overdue: bool | None = None,
+    delayed: Annotated[
+        bool | None, Query(description="Clinically ready before today, still in hospital")
+    ] = None,
+    waiting_for: Annotated[
+        WaitingFor | None, Query(description="Waiting for this service (or any) to start")
+    ] = None,
     sort: Literal["name", "next_review_due", "rating_since", "admitted_on"] = "name",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
@@ -57,6 +68,9 @@ def list_register(
                 setting=setting,
                 status=status,
                 overdue=overdue,
+                planned_discharge_overdue=planned_discharge_overdue,
+                delayed=delayed,
+                waiting_for=waiting_for,
                 sort=sort,
                 limit=limit,
                 cursor=cursor,
