@@ -52,7 +52,7 @@ def check_code(list_name: str, code: str, field: str) -> str:
     """A code from the named list. Raises InvalidInputError naming the field."""
     if code not in code_list(list_name).codes:
         raise InvalidInputError(
-            f"{field}: {code!r} is not a code of the {code_list(list_name).title!r} list "
+            f"{field} is not a code of the {code_list(list_name).title!r} list "
             f"({code_list(list_name).source.split(':')[0]}); see GET /v1/code-lists/{list_name}.",
             field=field,
         )
