@@ -1,6 +1,7 @@
 """Stored events outlive the code that wrote them: topics and upcasting."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
@@ -12,7 +13,7 @@ from dsr_core.domainmodel import Person
 from dsr_core.idempotency import IdempotencyRecord
 from dsr_core.identity_keys import IdentityKey
 from dsr_core.reminders import ReminderBook
-from dsr_core.values import RiskFactor
+from dsr_core.values import Professional, ProfessionalRole, RiskFactor, Views
 from tests.support import factories as f
 from tests.support.stages import accepted
 
@@ -92,3 +93,71 @@ def test_every_topic_resolves_in_a_fresh_process() -> None:
         [sys.executable, "-c", script, *sorted(registered_topics())], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr[-500:]
+
+
+def _store_as_version_1(app: Registers, event: object, drop: tuple[str, ...]) -> None:
+    stored = app.mapper.to_stored_event(event)  # type: ignore[arg-type]
+    state = app.mapper.transcoder.decode(stored.state)
+    for name in (*drop, "class_version"):
+        del state[name]
+    app.recorder.insert_events(
+        [
+            StoredEvent(
+                stored.originator_id,
+                stored.originator_version,
+                stored.topic,
+                app.mapper.transcoder.encode(state),
+            )
+        ]
+    )
+
+
+def test_professionals_assigned_before_issue_13_still_replace_their_role(app: Registers) -> None:
+    """A version-1 assignment meant "this is now the social worker": it still ends the
+    earlier one, while version-2 assignments add involvements side by side."""
+    person_id = accepted(app)
+    app.execute(
+        person_id,
+        cmd.AssignProfessional(assigned_on=date(2025, 2, 1), role="social_worker", name="First"),
+        Caller.of(f.LEAD),
+    )
+    version = app.get_person(person_id).version
+    old = Person.ProfessionalAssigned(  # type: ignore[call-arg]
+        originator_id=person_id,
+        originator_version=version + 1,
+        timestamp=f.FakeClock().now,
+        actor=f.LEAD,
+        effective_on=date(2025, 3, 1),
+        professional=Professional(role=ProfessionalRole.SOCIAL_WORKER, name="Second"),
+        involvement_id=None,
+    )
+    _store_as_version_1(app, old, ("involvement_id",))
+    person = app.get_person(person_id)
+    assert [m.name for m in person.current_team()] == ["Second"]
+    assert {m.name: m.ended_on for m in person.team.values()} == {
+        "First": date(2025, 3, 1),
+        "Second": None,
+    }
+    app.execute(
+        person_id,
+        cmd.AssignProfessional(assigned_on=date(2025, 4, 1), role="social_worker", name="Third"),
+        Caller.of(f.LEAD),
+    )
+    assert sorted(m.name for m in app.get_person(person_id).current_team()) == ["Second", "Third"]
+
+
+def test_views_recorded_before_issue_13_join_the_history(app: Registers) -> None:
+    person_id = accepted(app)
+    version = app.get_person(person_id).version
+    old = Person.ViewsRecorded(  # type: ignore[call-arg]
+        originator_id=person_id,
+        originator_version=version + 1,
+        timestamp=f.FakeClock().now,
+        actor=f.LEAD,
+        effective_on=date(2025, 2, 1),
+        views=Views(person="Home", family="Near us"),
+        supporters=(),
+    )
+    _store_as_version_1(app, old, ("supporters",))
+    history = app.get_person(person_id).view_history
+    assert [(v.holder, v.view) for v in history] == [("person", "Home"), ("supporter", "Near us")]
