@@ -13,8 +13,8 @@ from tests.support import factories as f
 ENGLAND = f.ENGLISH_AREA  # E54000048, Lancashire and South Cumbria ICB
 
 
-def post(client: TestClient, headers: Headers | dict[str, str], path: str, body: Any) -> Any:
-    return client.post(path, json=body, headers=headers)  # type: ignore[arg-type]
+def post(client: TestClient, headers: dict[str, str], path: str, body: Any) -> Any:
+    return client.post(path, json=body, headers=headers)
 
 
 def on_register(client: TestClient, lead: dict[str, str], seed: int = 1, **details: Any) -> str:
