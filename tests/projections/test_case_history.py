@@ -90,10 +90,12 @@ def test_length_of_stay_for_the_first_half_of_2025(
     # 10 Feb to 20 May: 18 + 31 + 30 + 20 = 99 days
     assert m["discharges"] == {"count": 1, "median_days": 99, "mean_days": 99.0}
     assert m["bed_days"] == 99
-    # ready 1 April, discharged 20 May: 30 April days + 19 May days
+    # ready 1 April, discharged 20 May: 30 April days + 19 May days = 49 delayed days; the
+    # reason J2 was recorded from 15 April, so each day goes to the reason in force that
+    # day (issue 13): 1-14 April none recorded (14), 15 April-19 May J2 (16 + 19 = 35)
     assert m["delayed_discharge"] == {
         "people_delayed_at_end": 0,
-        "bed_days_by_reason": {"J2": 49},
+        "bed_days_by_reason": {"J2": 35, "not_recorded": 14},
     }
     assert m["proactivity"] == {
         "admissions_on_register_before": 1,
