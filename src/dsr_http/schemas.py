@@ -144,6 +144,11 @@ class PersonPublic(BaseModel):
     needs: list[Need] = Field(default_factory=list)
     needs_note: str | None = None
     discharge_planning: DischargePlanning | None = None
+    diagnosed_after_admission: bool | None = Field(
+        default=None,
+        description="Diagnosed after the current stay began (across transfers); null when "
+        "not in hospital or no diagnosis date is recorded",
+    )
     reviews: list[ReviewRecord]
     actions: list[ReviewAction]
     closed_on: date | None
@@ -186,6 +191,7 @@ class PersonPublic(BaseModel):
             recommendations=list(person.recommendations),
             needs=list(person.needs),
             needs_note=person.needs_note,
+            diagnosed_after_admission=diagnosed_after_admission(person),
             reviews=list(person.reviews),
             actions=list(person.actions.values()),
             closed_on=person.closed_on,
@@ -193,6 +199,14 @@ class PersonPublic(BaseModel):
             due_reviews=[],
             **as_at,
         )
+
+
+def diagnosed_after_admission(person: Person) -> bool | None:
+    """The national inpatient tables ask whether the diagnosis came after admission."""
+    diagnosed, stay = person.details.diagnosed_on, person.admission
+    if diagnosed is None or stay is None:
+        return None
+    return diagnosed > stay.total_stay_started_on
 
 
 def with_due_reviews(

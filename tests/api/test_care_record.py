@@ -3,6 +3,7 @@ coded items, geography and service gaps, where users look for them."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -397,3 +398,69 @@ def test_service_gaps_count_who_waits_and_what_is_needed(client: TestClient, aut
     assert (
         client.get(f"/v1/areas/{ENGLAND}/service-gaps", headers=auth("analyst")).status_code == 403
     )
+
+
+def test_a_transfer_readiness_and_legal_status_over_http_and_in_the_audit_trail(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    pid = on_register(client, lead, diagnosed_on="2025-03-01")
+    command(client, lead, pid, "admissions", f.admission(date(2025, 1, 20)).model_dump(mode="json"))
+    command(
+        client,
+        lead,
+        pid,
+        "discharges",
+        {"discharged_on": "2025-02-10", "destination": "another_mh_ld_bed"},
+    )
+    command(client, lead, pid, "admissions", f.admission(date(2025, 2, 10)).model_dump(mode="json"))
+    command(
+        client,
+        lead,
+        pid,
+        "legal-status",
+        {"changed_on": "2025-02-12", "legal_status": "detained", "detained_under": "02"},
+    )
+    command(client, lead, pid, "discharge-readiness", {"ready_on": "2025-06-01"})
+    command(
+        client, lead, pid, "discharge-delays", {"recorded_on": "2025-06-01", "delay_reason": "E1"}
+    )
+    last = command(
+        client,
+        lead,
+        pid,
+        "discharge-unreadiness",
+        {"no_longer_ready_on": "2025-06-11", "reason": "Unwell again"},
+    )
+    record = client.get(f"/v1/persons/{pid}", headers=lead).json()
+    assert record["admission"]["admission_type"] == "transfer"
+    assert record["admission"]["detained_under"] == "02"
+    assert record["rating"]["level"] == "blue" and record["rating_since"] == "2025-01-20"
+    assert record["diagnosed_after_admission"] is True  # diagnosed 1 Mar, stay from 20 Jan
+    planning = record["discharge_planning"]
+    assert (planning["stay_started_on"], planning["total_stay_days"]) == ("2025-01-20", 224)
+    assert planning["delayed"] is False and planning["delayed_days_by_reason"] == {"E1": 10}
+    audit = client.get(
+        f"/v1/audit/persons/{pid}", params={"wait_for": last["position"]}, headers=auth("auditor")
+    ).json()
+    kinds = [row["event_type"] for row in audit]
+    assert {"LegalStatusChanged", "NoLongerReadyForDischarge", "DischargeDelayed"} <= set(kinds)
+
+
+def test_the_inpatient_view_shows_time_to_the_planned_discharge(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    pid = client.post("/v1/persons", json=referral_body(seed=8), headers=lead).json()["person_id"]
+    command(client, lead, pid, "admissions", f.admission(in_area=False).model_dump(mode="json"))
+    last = command(
+        client,
+        lead,
+        pid,
+        "planned-discharge-dates",
+        {"recorded_on": "2025-03-01", "planned_on": "2025-09-11"},
+    )
+    client.get("/v1/register", params={"wait_for": last["position"]}, headers=lead)
+    [row] = client.get("/v1/inpatients", headers=auth("commissioner")).json()
+    assert (row["planned_discharge_on"], row["days_to_planned_discharge"]) == ("2025-09-11", 10)
+    assert row["planned_discharge_overdue"] is False and row["admission_type"] == "first"
