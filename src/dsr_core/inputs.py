@@ -16,41 +16,45 @@ from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, Validat
 
 from dsr_core.identifiers import is_valid_chi_number, is_valid_nhs_number, normalise
 
-_AREA_CODE = re.compile(r"^(S37|E54|E06|E07|E08|E09|E10)[0-9]{6}$")
+_AREA_PREFIXES = "S37|E54|E06|E07|E08|E09|E10"
+_PLACE_PREFIXES = "S37|S12|E54|E06|E07|E08|E09|E10|W06|N09"
 
 
-def _check_area_code(code: str) -> str:
-    if not _AREA_CODE.match(code):
-        raise ValueError(
-            "must be an ONS GSS code of a Scottish Integration Authority (S37…) "
-            "or an English ICB or local area (E54…, E06… to E10…)"
-        )
-    return code
+def _gss_pattern(prefixes: str) -> str:
+    return rf"^({prefixes})[0-9]{{6}}$"
+
+
+def _gss_check(prefixes: str, meaning: str) -> AfterValidator:
+    """An ONS GSS code with one of `prefixes`, refused in words that say what it should be."""
+    pattern = re.compile(_gss_pattern(prefixes))
+
+    def check(code: str) -> str:
+        if not pattern.match(code):
+            raise ValueError(f"must be an ONS GSS code of {meaning}")
+        return code
+
+    return AfterValidator(check)
 
 
 AreaCode = Annotated[
     str,
-    Field(examples=["S37000017", "E54000048"], pattern=_AREA_CODE.pattern),
-    AfterValidator(_check_area_code),
+    Field(examples=["S37000017", "E54000048"], pattern=_gss_pattern(_AREA_PREFIXES)),
+    _gss_check(
+        _AREA_PREFIXES,
+        "a Scottish Integration Authority (S37…) or an English ICB or local area "
+        "(E54…, E06… to E10…)",
+    ),
 ]
 """An area that keeps a register, as the ONS GSS code people already use."""
 
-_PLACE_CODE = re.compile(r"^(S37|S12|E54|E06|E07|E08|E09|E10|W06|N09)[0-9]{6}$")
-
-
-def _check_place_code(code: str) -> str:
-    if not _PLACE_CODE.match(code):
-        raise ValueError(
-            "must be an ONS GSS code of a register area (S37…, E54…) or a local authority "
-            "(Scotland S12…, England E06… to E10…, Wales W06…, Northern Ireland N09…)"
-        )
-    return code
-
-
 PlaceCode = Annotated[
     str,
-    Field(examples=["S12000036", "E08000003", "W06000015"], pattern=_PLACE_CODE.pattern),
-    AfterValidator(_check_place_code),
+    Field(examples=["S12000036", "E08000003", "W06000015"], pattern=_gss_pattern(_PLACE_PREFIXES)),
+    _gss_check(
+        _PLACE_PREFIXES,
+        "a register area (S37…, E54…) or a local authority (Scotland S12…, England E06… to "
+        "E10…, Wales W06…, Northern Ireland N09…)",
+    ),
 ]
 """Where a placement is: a register area or a local authority of any UK nation."""
 

@@ -53,19 +53,7 @@ def test_an_event_stored_under_version_1_is_read_back_upcast(app: Registers) -> 
         risk_factors=(RiskFactor.CARER_HEALTH,),
         note="placeholder",
     )
-    stored = app.mapper.to_stored_event(old_event)
-    state = app.mapper.transcoder.decode(stored.state)
-    del state["note"], state["class_version"]
-    app.recorder.insert_events(
-        [
-            StoredEvent(
-                stored.originator_id,
-                stored.originator_version,
-                stored.topic,
-                app.mapper.transcoder.encode(state),
-            )
-        ]
-    )
+    _store_as_version_1(app, old_event, ("note",))
     history = app.history(person_id)
     assert history[-1].event_type == "RiskFactorsRecorded"
     assert history[-1].data["note"] is None
