@@ -346,6 +346,9 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ANALYST = "analyst"
     COMMISSIONER = "commissioner"
+    NATIONAL = "national"
+    """A national body (PHS, NHS England): its token names its nation's code, S92000003
+    or E92000001; it reads its nation's returns and builds publications (issue 14)."""
     ADMIN = "admin"
     SYSTEM = "system"
 

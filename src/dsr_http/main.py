@@ -34,6 +34,7 @@ from dsr_http.routes import (
     code_lists,
     health,
     inpatients,
+    national,
     persons,
     register,
     reminders,
@@ -124,8 +125,8 @@ def create_app(
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
 
-    routers = (persons, register, inpatients, reminders, areas, code_lists, snapshots, audit)
-    for module in (*routers, health):
+    routers = [persons, register, inpatients, reminders, areas, code_lists, national, snapshots]
+    for module in (*routers, audit, health):
         app.include_router(module.router)
 
     limits = http_settings or HttpSettings()

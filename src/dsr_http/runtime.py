@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from dsr_core.application import Clock, Registers
 from dsr_core.bootstrap import build_registers, national_secret, system_clock
 from dsr_core.settings import Settings
+from dsr_projections import national_returns
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.database import ViewDatabase
 from dsr_projections.runner import ProjectionRunner
@@ -46,6 +47,7 @@ def create_tables(runner: ProjectionRunner) -> None:
     runner.setup()
     snapshots.ensure_table(runner.db)
     webhooks.ensure_table(runner.db)
+    national_returns.ensure_tables(runner.db)
 
 
 def _build_registers(settings: Settings, clock: Clock) -> Registers:

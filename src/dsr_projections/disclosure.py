@@ -1,6 +1,9 @@
 """Statistical disclosure control for the national dataset: named profiles, pure functions.
 
-Profiles (domain.md, "National reporting"):
+Profiles (domain.md, "National reporting"; publications use release.py, which audits the
+whole release):
+- `nhs_england_lda`: the learning-disability publication's rule: every count under 5,
+  zero included, is "*"; every other count is rounded to the nearest 5, at every level.
 - `nhs_england`: below national level, counts 1-7 are shown as "*" and other counts are
   rounded to the nearest 5; means and medians based on 1-7 people are not shown.
 - `phs_scotland`: counts 1-4 are suppressed ("*"), then secondary suppression so that no
@@ -68,6 +71,15 @@ class DisclosureProfile(BaseModel):
         description="Suppress further cells until no hidden cell follows from the totals"
     )
     statistic_min_people: int = Field(ge=1, description="Means/medians need this many people")
+    zero_suppressed: bool = Field(
+        default=False, description="Zero counts are shown as '*' too (NHS England's LDA rule)"
+    )
+    protection_level: int = Field(
+        default=3,
+        ge=1,
+        description="A suppressed cell must stay uncertain over at least this width, given "
+        "every table and total of the release (release.audit)",
+    )
 
 
 PROFILES: dict[str, DisclosureProfile] = {
@@ -84,6 +96,14 @@ PROFILES: dict[str, DisclosureProfile] = {
             name="phs_scotland",
             smallest_shown=5,
             secondary_suppression=True,
+            statistic_min_people=5,
+        ),
+        DisclosureProfile(
+            name="nhs_england_lda",
+            smallest_shown=5,
+            zero_suppressed=True,
+            round_to=5,
+            secondary_suppression=False,
             statistic_min_people=5,
         ),
     )

@@ -46,6 +46,7 @@ SPELL_FIELDS = (
     "date_of_birth",
     "diagnosis_group",
     "objects",
+    "stay_started_on",
 )
 QUASI_IDENTIFIERS = ("age_band", "sex", "diagnosis_group")
 
@@ -68,6 +69,7 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         person.details.date_of_birth.isoformat(),
         str(person.details.diagnosis_group),
         person.objects_to_national_sharing,
+        stay.total_stay_started_on.isoformat() if stay else None,
     )
 
 
@@ -80,7 +82,7 @@ class NationalDatasetProjection(Projection):
             "urgent_reason TEXT, setting TEXT NOT NULL, out_of_area BOOLEAN NOT NULL, "
             "chosen BOOLEAN NOT NULL, admitted_on TEXT, ready_on TEXT, delay_reason TEXT, "
             "secure BOOLEAN NOT NULL, sex TEXT NOT NULL, date_of_birth TEXT NOT NULL, "
-            "diagnosis_group TEXT NOT NULL, objects BOOLEAN NOT NULL"
+            "diagnosis_group TEXT NOT NULL, objects BOOLEAN NOT NULL, stay_started_on TEXT"
         ),
         "national_state": STATE_COLUMNS,
     }

@@ -1,0 +1,181 @@
+"""National returns and publications (issue 14; docs/national.md).
+
+An area's return is unsuppressed: only the area's lead and its nation's national body see
+it. A publication is built by the national body from all its nation's returns, with the
+nation's disclosure profile and an audit over the whole release; analysts read
+publications only, for published periods only, with no date windows or filters.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response
+
+from dsr_core.areas import default_scheme_for
+from dsr_core.errors import InvalidInputError
+from dsr_core.inputs import AreaCode
+from dsr_core.periods import Period
+from dsr_core.values import Role
+from dsr_http.auth import Principal
+from dsr_http.deps import CurrentUser, NationalSecretDep, RegistersDep, ViewsDep
+from dsr_http.problems import RESPONSES, ForbiddenError
+from dsr_projections import national_returns as returns
+from dsr_projections.national_collections import COLLECTIONS, Collection
+
+router = APIRouter(tags=["national"], responses=RESPONSES)
+
+CollectionPath = Annotated[
+    str, Path(description="phs_coming_home (Scotland) or nhs_england_lda (England)")
+]
+PeriodPath = Annotated[
+    str, Path(description="A period of the collection: 2024-Q1 (PHS) or 2024-03 (England)")
+]
+
+
+def _collection(name: str) -> Collection:
+    try:
+        return COLLECTIONS[name]
+    except KeyError:
+        raise InvalidInputError(
+            f"No collection {name!r}; there are {', '.join(COLLECTIONS)}.", field="collection"
+        ) from None
+
+
+def _period(collection: Collection, label: str) -> Period:
+    try:
+        return collection.period(label)
+    except ValueError as error:
+        raise InvalidInputError(str(error), field="period") from None
+
+
+def _national(principal: Principal, collection: Collection) -> bool:
+    """The national body of this collection's nation."""
+    return principal.role is Role.NATIONAL and collection.national_code in principal.areas
+
+
+def _may_see_return(principal: Principal, collection: Collection, area: str) -> None:
+    if _national(principal, collection):
+        return
+    if principal.role is Role.LEAD and area in principal.areas:
+        return
+    raise ForbiddenError("A return is seen by the area's lead and its nation's national body.")
+
+
+def _area_of(collection: Collection, area: str) -> str:
+    if str(default_scheme_for(area)) != collection.nation or not area.startswith(("S37", "E54")):
+        raise InvalidInputError(
+            f"{area} is not a register area of {collection.name}'s nation.", field="area"
+        )
+    return area
+
+
+@router.post(
+    "/v1/returns/{collection}/{area}/{period}", operation_id="submitReturn", status_code=201
+)
+def submit_return(
+    collection: CollectionPath,
+    area: Annotated[AreaCode, Path()],
+    period: PeriodPath,
+    principal: CurrentUser,
+    registers: RegistersDep,
+    views: ViewsDep,
+    secret: NationalSecretDep,
+    response: Response,
+) -> dict[str, Any]:
+    """Build the area's return for the period and store it: a new revision when it differs
+    from the last (a back-dated correction), the same revision otherwise (200)."""
+    spec = _collection(collection)
+    _area_of(spec, area)
+    _may_see_return(principal, spec, area)
+    reporting = _period(spec, period)
+    if reporting.end >= registers.today():
+        raise InvalidInputError("The period has not ended yet.", field="period")
+    k = registers.areas.policy(area).k_anonymity
+    stored = returns.submit_return(views, spec, area, reporting, secret, k)
+    if not stored["new"]:
+        response.status_code = 200
+    return {"collection": spec.name, "area": area, "period": reporting.label, **stored}
+
+
+@router.get("/v1/returns/{collection}/{area}/{period}", operation_id="getReturn")
+def get_return(
+    collection: CollectionPath,
+    area: Annotated[AreaCode, Path()],
+    period: PeriodPath,
+    principal: CurrentUser,
+    views: ViewsDep,
+    revision: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """A stored return (the latest revision unless one is named)."""
+    spec = _collection(collection)
+    _area_of(spec, area)
+    _may_see_return(principal, spec, area)
+    key = {"collection": spec.name, "area": area, "period": _period(spec, period).label}
+    found = returns.read(views, "national_returns", key, revision)
+    if found is None:
+        raise HTTPException(404, "No such return.")
+    return found
+
+
+@router.post(
+    "/v1/publications/{collection}/{period}",
+    operation_id="buildPublication",
+    status_code=201,
+)
+def build_publication(
+    collection: CollectionPath,
+    period: PeriodPath,
+    principal: CurrentUser,
+    views: ViewsDep,
+    response: Response,
+) -> dict[str, Any]:
+    """The national body publishes from all its nation's latest returns (409 when the
+    audit cannot protect every suppressed cell, or there are no returns)."""
+    spec = _collection(collection)
+    if not _national(principal, spec):
+        raise ForbiddenError("Only the national body of this nation publishes it.")
+    reporting = _period(spec, period)
+    try:
+        stored = returns.publish(views, spec, reporting)
+    except returns.ReleaseRefusedError as error:
+        raise HTTPException(409, str(error)) from None
+    if not stored["new"]:
+        response.status_code = 200
+    return {"collection": spec.name, "period": reporting.label, **stored}
+
+
+@router.get("/v1/publications/{collection}", operation_id="listPublications")
+def list_publications(
+    collection: CollectionPath, principal: CurrentUser, views: ViewsDep
+) -> list[dict[str, Any]]:
+    spec = _collection(collection)
+    _may_read_publications(principal, spec)
+    return returns.published_periods(views, spec.name)
+
+
+@router.get("/v1/publications/{collection}/{period}", operation_id="getPublication")
+def get_publication(
+    collection: CollectionPath,
+    period: PeriodPath,
+    principal: CurrentUser,
+    views: ViewsDep,
+    revision: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """A published period's tables (the latest revision unless one is named), marked
+    revised with the cells that changed."""
+    spec = _collection(collection)
+    _may_read_publications(principal, spec)
+    key = {"collection": spec.name, "period": _period(spec, period).label}
+    found = returns.read(views, "national_publications", key, revision)
+    if found is None:
+        raise HTTPException(404, "This period is not published.")
+    return found
+
+
+def _may_read_publications(principal: Principal, collection: Collection) -> None:
+    if principal.role in (Role.ANALYST, Role.LEAD, Role.COMMISSIONER) or _national(
+        principal, collection
+    ):
+        return
+    raise ForbiddenError(
+        "Publications are read by analysts, leads, commissioners and national bodies."
+    )

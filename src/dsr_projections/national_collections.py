@@ -1,0 +1,199 @@
+"""The national collections as data: census rule, population, definitions, breakdowns and
+bands (domain.md, "National reporting"; docs/national.md). A change of definition is a
+change here, not in the code that counts.
+
+Every published table is a sum over *atoms*: counts of one area's people with one value of
+each of a family's dimensions. A return holds an area's atoms, unsuppressed, so returns
+add up to the national table exactly; a publication's disclosure audit solves over the
+same atoms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dsr_core.periods import Period
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One published table: a row per area and one for the nation (or the nation's row
+    only), a column per value of `column`, a column per named `group` of those values and a
+    total, counting the family's people whose `where` dimensions take the listed values."""
+
+    name: str
+    column: str
+    where: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    national_only: bool = False
+
+
+@dataclass(frozen=True)
+class Family:
+    """People counted together (one population), the dimensions they are broken down by,
+    and the tables published from them."""
+
+    name: str
+    dimensions: dict[str, tuple[str, ...]]
+    tables: tuple[TableSpec, ...]
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    nation: str
+    """The rating scheme whose areas make returns (values.Scheme)."""
+    national_code: str
+    frequency: str
+    census_rule: str
+    min_age: int | None
+    profile: str
+    source: str
+    families: tuple[Family, ...]
+
+    def period(self, label: str) -> Period:
+        """A period of this collection (PHS: quarters; England: months). Raises ValueError."""
+        period = Period.parse(label)
+        quarterly = "-Q" in label
+        if quarterly != (self.frequency == "quarter"):
+            raise ValueError(
+                f"{self.name} is collected by {self.frequency}: "
+                + ("e.g. 2024-Q1" if self.frequency == "quarter" else "e.g. 2024-03")
+            )
+        return period
+
+    def census_date(self, period: Period) -> date:
+        if self.census_rule == "last_thursday":
+            day = period.end
+            while day.weekday() != 3:  # Thursday
+                day -= timedelta(days=1)
+            return day
+        return period.end  # midnight at the end of the month's last day
+
+    def family(self, name: str) -> Family:
+        return next(f for f in self.families if f.name == name)
+
+
+SEXES = ("female", "male", "other_or_not_known")
+PHS_CATEGORIES = (
+    "urgent_in_hospital_delayed",
+    "urgent_in_hospital_not_delayed",
+    "urgent_inappropriate_out_of_area",
+    "urgent_at_risk",
+    "enhanced_monitoring",
+    "appropriate_out_of_area",
+)
+"""Exclusive: each person on a Coming Home register is in exactly one (PHS)."""
+_URGENT = PHS_CATEGORIES[:4]
+
+PHS = Collection(
+    name="phs_coming_home",
+    nation="scotland_coming_home",
+    national_code="S92000003",
+    frequency="quarter",
+    census_rule="last_thursday",
+    min_age=18,
+    profile="phs_scotland",
+    source="Public Health Scotland, Coming Home: Dynamic Support Register quarterly census "
+    "(last Thursday of the quarter's last month; adults on the register; by HSCP, and for "
+    "Scotland by sex)",
+    families=(
+        Family(
+            "register",
+            {"category": PHS_CATEGORIES, "sex": SEXES},
+            (
+                TableSpec(
+                    "register_by_category",
+                    "category",
+                    groups={"urgent": _URGENT, "urgent_in_hospital": _URGENT[:2]},
+                ),
+                TableSpec("on_register_by_sex", "sex", national_only=True),
+                TableSpec("urgent_by_sex", "sex", {"category": _URGENT}, national_only=True),
+            ),
+        ),
+    ),
+)
+"""The headline table per HSCP and Scotland: on register (the total), urgent (in hospital,
+of which delayed; inappropriately out of area; at risk of breakdown), enhanced monitoring,
+appropriate out of area; by sex for Scotland."""
+
+AGE_BANDS = ("under_18", "18-24", "25-34", "35-44", "45-54", "55-64", "65_and_over")
+"""MHSDS learning-disability publication age bands."""
+LOS_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("0-3_days", 3),
+    ("4-7_days", 7),
+    ("1-2_weeks", 14),
+    ("2-4_weeks", 28),
+    ("1-3_months", 91),
+    ("3-6_months", 182),
+    ("6-12_months", 365),
+    ("1-2_years", 730),
+    ("2-5_years", 1826),
+    ("5-10_years", 3652),
+    ("10_years_and_over", None),
+)
+"""MHSDS total length of stay bands, upper bounds inclusive (0-3 d, ..., 1-3 m = 29-91 d)."""
+OVER_2_YEARS = ("2-5_years", "5-10_years", "10_years_and_over")
+ADMISSION_TYPES = ("first", "readmission_within_12_months", "transfer")
+DESTINATION_GROUPS = ("community", "hospital", "died", "other")
+
+ENGLAND = Collection(
+    name="nhs_england_lda",
+    nation="england_rag",
+    national_code="E92000001",
+    frequency="month",
+    census_rule="month_end",
+    min_age=None,
+    profile="nhs_england_lda",
+    source="NHS England, Learning Disability and Autism statistics (MHSDS / Assuring "
+    "Transformation): inpatients at midnight on the month's last day, admissions and "
+    "discharges in the month",
+    families=(
+        Family(
+            "inpatients",
+            {
+                "sex": SEXES,
+                "age_band": AGE_BANDS,
+                "los_band": tuple(label for label, _ in LOS_BANDS),
+                "secure": ("secure", "not_secure"),
+            },
+            (
+                TableSpec("inpatients", "sex"),
+                TableSpec("inpatients_by_age_band", "age_band"),
+                TableSpec("inpatients_by_total_length_of_stay", "los_band"),
+                TableSpec("inpatients_over_2_years", "sex", {"los_band": OVER_2_YEARS}),
+                TableSpec("inpatients_over_10_years", "sex", {"los_band": ("10_years_and_over",)}),
+                TableSpec("inpatients_in_secure_wards", "sex", {"secure": ("secure",)}),
+            ),
+        ),
+        Family(
+            "admissions",
+            {"admission_type": ADMISSION_TYPES},
+            (TableSpec("admissions_by_type", "admission_type"),),
+        ),
+        Family(
+            "discharges",
+            {"destination_group": DESTINATION_GROUPS},
+            (TableSpec("discharges_by_destination_group", "destination_group"),),
+        ),
+    ),
+)
+
+COLLECTIONS = {c.name: c for c in (PHS, ENGLAND)}
+
+
+def los_band(days: int) -> str:
+    for label, upper in LOS_BANDS:
+        if upper is None or days <= upper:
+            return label
+    raise AssertionError("unreachable")
+
+
+def age_band(age: int) -> str:
+    if age < 18:
+        return "under_18"
+    for label, upper in (("18-24", 24), ("25-34", 34), ("35-44", 44), ("45-54", 54)):
+        if age <= upper:
+            return label
+    return "55-64" if age <= 64 else "65_and_over"

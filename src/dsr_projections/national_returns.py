@@ -1,0 +1,384 @@
+"""An area's return for a collection's period, and the store of returns and publications.
+
+A return is unsuppressed (domain.md, "National reporting", step 1): the area's atoms (see
+national_collections.py), so that a nation's returns add up to its national table exactly,
+and pseudonymised records (a national pseudonym and banded attributes; no identifiers, no
+free text, objectors left out; k-anonymous). Returns and publications are stored per
+period and revision; building a period again after back-dated corrections stores a new
+revision beside the earlier ones with the cells that changed (cells, never people).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dsr_core.periods import Period
+from dsr_core.values import RatingLevel, Setting, UrgentReason
+from dsr_projections.anonymity import age, k_anonymise, pseudonym
+from dsr_projections.database import SCHEMA_LOCK, Row, ViewDatabase
+from dsr_projections.disclosure import profile_named
+from dsr_projections.national_collections import (
+    ENGLAND,
+    PHS,
+    Collection,
+    age_band,
+    los_band,
+)
+from dsr_projections.release import AtomCounts, build, check
+
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS national_returns (collection TEXT NOT NULL, area TEXT NOT NULL, "
+    "period TEXT NOT NULL, revision INTEGER NOT NULL, built_at TEXT NOT NULL, "
+    "digest TEXT NOT NULL, content TEXT NOT NULL, changes TEXT NOT NULL, "
+    "PRIMARY KEY (collection, area, period, revision))",
+    "CREATE TABLE IF NOT EXISTS national_publications (collection TEXT NOT NULL, "
+    "period TEXT NOT NULL, revision INTEGER NOT NULL, built_at TEXT NOT NULL, "
+    "digest TEXT NOT NULL, content TEXT NOT NULL, changes TEXT NOT NULL, "
+    "PRIMARY KEY (collection, period, revision))",
+)
+RECORD_QUASI_IDENTIFIERS = ("age_band", "sex", "diagnosis_group", "setting", "category", "los_band")
+"""Every banded attribute a return's records carry: k-anonymity holds over all of them."""
+
+
+def ensure_tables(db: ViewDatabase) -> None:
+    with db.transaction(lock=SCHEMA_LOCK) as cursor:
+        for statement in TABLES:
+            cursor.execute(statement)
+
+
+def _sex(value: str) -> str:
+    return value if value in ("female", "male") else "other_or_not_known"
+
+
+def _phs_category(row: Row, census: date) -> str | None:
+    level, reason = row["rating"], row["urgent_reason"]
+    if level == RatingLevel.URGENT:
+        if reason == UrgentReason.IN_HOSPITAL:
+            ready = row["ready_on"]
+            delayed = bool(ready and ready < census.isoformat())  # ready *before* the census
+            return "urgent_in_hospital_delayed" if delayed else "urgent_in_hospital_not_delayed"
+        if reason == UrgentReason.INAPPROPRIATE_OUT_OF_AREA:
+            return "urgent_inappropriate_out_of_area"
+        return "urgent_at_risk"
+    if level in (RatingLevel.ENHANCED_MONITORING, RatingLevel.APPROPRIATE_OUT_OF_AREA):
+        return str(level)
+    return None
+
+
+def _valid_on(cursor: Any, area: str, on: date, extra: str, params: tuple[Any, ...]) -> list[Row]:
+    cursor.execute(
+        "SELECT * FROM national_spells WHERE area = ? AND valid_from <= ? "
+        f"AND (valid_to IS NULL OR valid_to > ?) {extra} ORDER BY spell_id",
+        (area, on.isoformat(), on.isoformat(), *params),
+    )
+    rows: list[Row] = cursor.fetchall()
+    return rows
+
+
+DESTINATION_GROUPS = {
+    "community": (
+        "independent_living",
+        "supported_housing",
+        "family_home",
+        "care_home_with_nursing",
+        "care_home_without_nursing",
+        "residential_school_or_college",
+        "foster_care",
+        "temporary_residence",
+    ),
+    "hospital": ("acute_physical_bed", "another_mh_ld_bed"),
+    "died": ("died",),
+}
+
+
+def _destination_group(destination: str | None) -> str:
+    for group, destinations in DESTINATION_GROUPS.items():
+        if destination in destinations:
+            return group
+    return "other"
+
+
+@dataclass
+class AreaReturn:
+    collection: str
+    area: str
+    period: str
+    census_date: date
+    atoms: AtomCounts
+    records: list[dict[str, Any]]
+    controls: dict[str, int]
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "collection": self.collection,
+            "area": self.area,
+            "period": self.period,
+            "census_date": self.census_date.isoformat(),
+            "atoms": {
+                family: [[*combo, count] for combo, count in sorted(counts.items())]
+                for family, counts in sorted(self.atoms.items())
+            },
+            "records": self.records,
+            "controls": self.controls,
+        }
+
+
+def atoms_from_content(content: Mapping[str, Any]) -> AtomCounts:
+    return {
+        family: {tuple(entry[:-1]): int(entry[-1]) for entry in entries}
+        for family, entries in content["atoms"].items()
+    }
+
+
+def build_return(
+    db: ViewDatabase, collection: Collection, area: str, period: Period, secret: bytes, k: int
+) -> AreaReturn:
+    """The area's unsuppressed counts and pseudonymised records at the collection's census."""
+    census = collection.census_date(period)
+    people: list[tuple[Row, dict[str, str]]] = []
+    atoms: dict[str, Counter[tuple[str, ...]]] = {f.name: Counter() for f in collection.families}
+    with db.read() as cursor:
+        if collection.name == PHS.name:
+            for row in _valid_on(cursor, area, census, "AND status = ?", ("on_register",)):
+                years = age(date.fromisoformat(row["date_of_birth"]), census)
+                category = _phs_category(row, census)
+                if category is None or (collection.min_age and years < collection.min_age):
+                    continue
+                attributes = {"category": category, "sex": _sex(row["sex"])}
+                atoms["register"][(category, attributes["sex"])] += 1
+                people.append((row, attributes))
+        elif collection.name == ENGLAND.name:
+            for row in _valid_on(cursor, area, census, "AND setting = ?", (Setting.IN_HOSPITAL,)):
+                started = date.fromisoformat(row["stay_started_on"] or row["admitted_on"])
+                attributes = {
+                    "sex": _sex(row["sex"]),
+                    "age_band": age_band(age(date.fromisoformat(row["date_of_birth"]), census)),
+                    "los_band": los_band((census - started).days),
+                    "secure": "secure" if row["secure"] else "not_secure",
+                }
+                atoms["inpatients"][tuple(attributes.values())] += 1
+                people.append((row, attributes))
+            cursor.execute(
+                "SELECT admission_type FROM los_episodes WHERE area = ? AND admitted_on BETWEEN ? "
+                "AND ?",
+                (area, period.start.isoformat(), period.end.isoformat()),
+            )
+            for row in cursor.fetchall():
+                atoms["admissions"][(row["admission_type"] or "first",)] += 1
+            cursor.execute(
+                "SELECT destination FROM los_episodes WHERE area = ? AND discharged_on BETWEEN ? "
+                "AND ?",
+                (area, period.start.isoformat(), period.end.isoformat()),
+            )
+            for row in cursor.fetchall():
+                atoms["discharges"][(_destination_group(row["destination"]),)] += 1
+    records = [
+        {
+            "pseudonym": pseudonym(secret, row["person_id"]),
+            "age_band": age_band(age(date.fromisoformat(row["date_of_birth"]), census)),
+            "sex": _sex(row["sex"]),
+            "diagnosis_group": row["diagnosis_group"],
+            "setting": row["setting"],
+            "category": attributes.get("category", ""),
+            "los_band": attributes.get("los_band", ""),
+        }
+        for row, attributes in people
+        if not row["objects"]
+    ]
+    anonymised = k_anonymise(records, RECORD_QUASI_IDENTIFIERS, k)
+    return AreaReturn(
+        collection.name,
+        area,
+        period.label,
+        census,
+        {family: dict(counts) for family, counts in atoms.items()},
+        anonymised.records,
+        {
+            "records_objected": len(people) - len(records),
+            "records_generalised": anonymised.generalised,
+            "records_suppressed": anonymised.suppressed,
+        },
+    )
+
+
+def _digest(content: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def cell_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Which cells of a table-shaped content changed between revisions (never who)."""
+    changed = []
+    for table in sorted(set(before) | set(after)):
+        rows_before, rows_after = before.get(table, {}), after.get(table, {})
+        for row in sorted(set(rows_before) | set(rows_after)):
+            cols_before, cols_after = rows_before.get(row, {}), rows_after.get(row, {})
+            for column in sorted(set(cols_before) | set(cols_after)):
+                old, new = cols_before.get(column), cols_after.get(column)
+                if old != new:
+                    changed.append(
+                        {"table": table, "row": row, "column": column, "was": old, "now": new}
+                    )
+    return changed
+
+
+def store(
+    db: ViewDatabase,
+    table: str,
+    key: Mapping[str, str],
+    content: dict[str, Any],
+    tables_of: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+) -> tuple[int, bool]:
+    """Store `content` as the next revision unless it equals the latest. Returns the revision
+    and whether it was new. Earlier revisions are never changed."""
+    digest = _digest(content)
+    where = " AND ".join(f"{column} = ?" for column in key)
+    with db.transaction(lock=f"{table}:{':'.join(key.values())}") as cursor:
+        cursor.execute(
+            f"SELECT revision, digest, content FROM {table} WHERE {where} "
+            "ORDER BY revision DESC LIMIT 1",
+            tuple(key.values()),
+        )
+        latest = cursor.fetchone()
+        if latest is not None and latest["digest"] == digest:
+            return int(latest["revision"]), False
+        revision = 1 if latest is None else int(latest["revision"]) + 1
+        changes = (
+            []
+            if latest is None
+            else cell_changes(tables_of(json.loads(latest["content"])), tables_of(content))
+        )
+        columns = [*key, "revision", "built_at", "digest", "content", "changes"]
+        placeholders = ", ".join("?" for _ in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
+            (
+                *key.values(),
+                revision,
+                datetime.now(UTC).isoformat(),
+                digest,
+                json.dumps(content, sort_keys=True),
+                json.dumps(changes),
+            ),
+        )
+    return revision, True
+
+
+def read(
+    db: ViewDatabase, table: str, key: Mapping[str, str], revision: int | None = None
+) -> dict[str, Any] | None:
+    """One stored revision (the latest unless named), with its metadata; None if none."""
+    where = " AND ".join(f"{column} = ?" for column in key)
+    params: tuple[Any, ...] = tuple(key.values())
+    if revision is not None:
+        where += " AND revision = ?"
+        params += (revision,)
+    with db.read() as cursor:
+        cursor.execute(
+            f"SELECT * FROM {table} WHERE {where} ORDER BY revision DESC LIMIT 1", params
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(
+            f"SELECT COUNT(*) AS n FROM {table} WHERE "
+            + " AND ".join(f"{column} = ?" for column in key),
+            tuple(key.values()),
+        )
+        count = cursor.fetchone()
+    return {
+        "revision": int(row["revision"]),
+        "revisions": int(count["n"]) if count else 1,
+        "revised": int(row["revision"]) > 1,
+        "built_at": row["built_at"],
+        "digest": row["digest"],
+        "changes": json.loads(row["changes"]),
+        **json.loads(row["content"]),
+    }
+
+
+def latest_returns(db: ViewDatabase, collection: str, period: str) -> dict[str, dict[str, Any]]:
+    """Each area's latest return for the period."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT area, content, revision FROM national_returns r WHERE collection = ? AND "
+            "period = ? AND revision = (SELECT MAX(revision) FROM national_returns x WHERE "
+            "x.collection = r.collection AND x.area = r.area AND x.period = r.period)",
+            (collection, period),
+        )
+        return {row["area"]: json.loads(row["content"]) for row in cursor.fetchall()}
+
+
+def return_tables(content: Mapping[str, Any]) -> dict[str, Any]:
+    """A return's cells, for its revisions' changes: atoms by family."""
+    return {
+        family: {"|".join(map(str, entry[:-1])): {"count": entry[-1]} for entry in entries}
+        for family, entries in content["atoms"].items()
+    }
+
+
+class ReleaseRefusedError(Exception):
+    """The audit still pins a suppressed cell, or there is nothing to publish."""
+
+
+def submit_return(
+    db: ViewDatabase, collection: Collection, area: str, period: Period, secret: bytes, k: int
+) -> dict[str, Any]:
+    """Build the area's return and store it as a revision (a new one only if it changed)."""
+    built = build_return(db, collection, area, period, secret, k)
+    key = {"collection": collection.name, "area": area, "period": period.label}
+    revision, new = store(db, "national_returns", key, built.content(), return_tables)
+    return {"revision": revision, "new": new}
+
+
+def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[str, Any]:
+    """The publication from every area's latest return, audited; stored as a revision."""
+    returns = latest_returns(db, collection.name, period.label)
+    if not returns:
+        raise ReleaseRefusedError(
+            f"No area has made a {collection.name} return for {period.label}."
+        )
+    release = build(collection, {area: atoms_from_content(c) for area, c in returns.items()})
+    profile = profile_named(collection.profile)
+    pinned = check(release, profile)
+    if pinned:
+        raise ReleaseRefusedError(
+            f"{len(pinned)} suppressed cells could still be worked out from the release."
+        )
+    content = {
+        "collection": collection.name,
+        "period": period.label,
+        "census_date": collection.census_date(period).isoformat(),
+        "disclosure_profile": profile.name,
+        "areas": release.areas,
+        "tables": release.tables(),
+        "controls": {
+            "cells": len(release.cells),
+            "suppressed_primary": len(release.suppressed_primary),
+            "suppressed_secondary": len(release.suppressed_secondary),
+            "audit_rounds": release.rounds,
+            "protection_level": profile.protection_level,
+            "narrowest_suppressed_interval": release.narrowest,
+        },
+    }
+    key = {"collection": collection.name, "period": period.label}
+    revision, new = store(db, "national_publications", key, content, lambda c: c["tables"])
+    return {"revision": revision, "new": new}
+
+
+def published_periods(db: ViewDatabase, collection: str) -> list[dict[str, Any]]:
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT period, MAX(revision) AS revisions FROM national_publications "
+            "WHERE collection = ? GROUP BY period ORDER BY period",
+            (collection,),
+        )
+        return [
+            {"period": row["period"], "revisions": int(row["revisions"])}
+            for row in cursor.fetchall()
+        ]

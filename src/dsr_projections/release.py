@@ -1,0 +1,329 @@
+"""A publication's tables from all areas' returns, with disclosure control that holds over
+the whole release (domain.md, "National reporting"; docs/national.md).
+
+Every published cell is a sum of atoms (national_collections.py). After the profile's
+small-count rule, an audit solves, for every suppressed cell, the least and greatest value
+consistent with *every* published cell of the release, totals and national rows included
+(linear programming, HiGHS through its own binding `highspy`: one model serves every cell,
+only its objective changes). While a suppressed cell is pinned to an interval narrower than
+the profile's protection level, suppression is extended to the smallest shown cell that
+counts any of the same people, and the release is audited again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import structlog
+
+from dsr_projections.disclosure import SUPPRESSED, DisclosureProfile, profile_named
+from dsr_projections.national_collections import Collection
+
+log = structlog.get_logger(__name__)
+
+TOTAL = "total"
+AtomCounts = dict[str, dict[tuple[str, ...], int]]
+"""One area's return: per family, the count of people with each combination of values."""
+
+
+@dataclass(frozen=True)
+class CellKey:
+    table: str
+    row: str
+    column: str
+
+
+@dataclass
+class Release:
+    """The computed tables before and after control, and what the audit found."""
+
+    collection: str
+    areas: list[str]
+    cells: dict[CellKey, int]
+    shown: dict[CellKey, int | str]
+    suppressed_primary: set[CellKey] = field(default_factory=set)
+    suppressed_secondary: set[CellKey] = field(default_factory=set)
+    intervals: dict[CellKey, tuple[float, float]] = field(default_factory=dict)
+    rounds: int = 0
+
+    def tables(self) -> dict[str, dict[str, dict[str, int | str]]]:
+        out: dict[str, dict[str, dict[str, int | str]]] = {}
+        for key, value in self.shown.items():
+            out.setdefault(key.table, {}).setdefault(key.row, {})[key.column] = value
+        return out
+
+    def raw_tables(self) -> dict[str, dict[str, dict[str, int]]]:
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for key, value in self.cells.items():
+            out.setdefault(key.table, {}).setdefault(key.row, {})[key.column] = value
+        return out
+
+    @property
+    def narrowest(self) -> float | None:
+        widths = [high - low for low, high in self.intervals.values()]
+        return min(widths) if widths else None
+
+
+class _Atoms:
+    """Numbers every atom (area x family x combination of dimension values)."""
+
+    def __init__(self, collection: Collection, areas: Sequence[str]) -> None:
+        self.index: dict[tuple[str, str, tuple[str, ...]], int] = {}
+        for family in collection.families:
+            for area in areas:
+                for combo in itertools.product(*family.dimensions.values()):
+                    self.index[(area, family.name, combo)] = len(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+def _cells(collection: Collection, areas: Sequence[str], atoms: _Atoms) -> dict[CellKey, list[int]]:
+    """Each published cell and the atoms it sums."""
+    national = collection.national_code
+    cells: dict[CellKey, list[int]] = {}
+    for family in collection.families:
+        names = list(family.dimensions)
+        for table in family.tables:
+            rows = [national] if table.national_only else [*areas, national]
+            columns = [*family.dimensions[table.column], *table.groups, TOTAL]
+            for row in rows:  # every cell, so cells no atom reaches are structural zeros
+                for column in columns:
+                    cells[CellKey(table.name, row, column)] = []
+            column_at = names.index(table.column)
+            for combo in itertools.product(*family.dimensions.values()):
+                if any(combo[names.index(d)] not in allowed for d, allowed in table.where.items()):
+                    continue
+                value = combo[column_at]
+                in_columns = [value, TOTAL] + [g for g, vs in table.groups.items() if value in vs]
+                for area in areas:
+                    atom = atoms.index[(area, family.name, combo)]
+                    for row in {area, national} & set(rows):
+                        for column in in_columns:
+                            cells[CellKey(table.name, row, column)].append(atom)
+    return cells
+
+
+def _atom_values(
+    collection: Collection, returns: Mapping[str, AtomCounts], atoms: _Atoms
+) -> np.ndarray:
+    values = np.zeros(len(atoms))
+    for area, counts in returns.items():
+        for family in collection.families:
+            for combo, count in counts.get(family.name, {}).items():
+                values[atoms.index[(area, family.name, tuple(combo))]] = count
+    return values
+
+
+def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
+    """The release for these areas' returns under the collection's profile, audited."""
+    areas = sorted(returns)
+    profile = profile_named(collection.profile)
+    atoms = _Atoms(collection, areas)
+    cells = _cells(collection, areas, atoms)
+    truth = _atom_values(collection, returns, atoms)
+    values = {key: int(truth[members].sum()) for key, members in cells.items()}
+    primary = {key for key, v in values.items() if _primary(v, profile)}
+    release = Release(collection.name, areas, values, {}, suppressed_primary=primary)
+    secondary: set[CellKey] = set()
+    intervals: dict[CellKey, tuple[float, float]] = {}
+    recheck: set[CellKey] | None = None  # the first round audits every hidden cell
+    while True:
+        release.rounds += 1
+        hidden = primary | secondary
+        # Hiding more only widens intervals, so a cell found safe stays safe: later rounds
+        # audit the cells still pinned and those newly hidden.
+        intervals.update(
+            audit(
+                cells,
+                values,
+                hidden,
+                profile,
+                len(atoms),
+                any_secondary=bool(secondary),
+                only=recheck,
+            )
+        )
+        pinned = [
+            k for k, (low, high) in intervals.items() if high - low < profile.protection_level
+        ]
+        release.intervals = intervals
+        if not pinned:
+            break
+        added = _extend(pinned, values, hidden, profile, cells, collection.national_code)
+        if not added:
+            break  # nothing left to hide: the release is refused by `check`
+        secondary |= added
+        recheck = set(pinned) | added
+    release.suppressed_secondary = secondary
+    release.shown = {
+        key: SUPPRESSED if key in primary | secondary else _rounded(v, profile)
+        for key, v in values.items()
+    }
+    log.info(
+        "release_built",
+        collection=collection.name,
+        areas=len(areas),
+        cells=len(values),
+        suppressed_primary=len(primary),
+        suppressed_secondary=len(secondary),
+        audit_rounds=release.rounds,
+    )
+    return release
+
+
+def check(release: Release, profile: DisclosureProfile) -> list[CellKey]:
+    """Suppressed cells still pinned narrower than the protection level: must be none."""
+    return [
+        key
+        for key, (low, high) in release.intervals.items()
+        if high - low < profile.protection_level
+    ]
+
+
+def _primary(value: int, profile: DisclosureProfile) -> bool:
+    if value == 0:
+        return profile.zero_suppressed
+    return value < profile.smallest_shown
+
+
+def _rounded(value: int, profile: DisclosureProfile) -> int:
+    base = profile.round_to
+    return base * round(value / base) if base else value
+
+
+def _bounds(
+    shown_value: int, hidden: bool, profile: DisclosureProfile, any_secondary: bool
+) -> tuple[float, float | None]:  # (least, greatest or None when unbounded)
+    """What a reader of the release knows of a cell's true value."""
+    if hidden:
+        low = 0.0 if profile.zero_suppressed else 1.0
+        high = (
+            None if any_secondary or profile.secondary_suppression else profile.smallest_shown - 1
+        )
+        return low, high
+    if profile.round_to:
+        shown = _rounded(shown_value, profile)
+        half = profile.round_to // 2
+        return float(max(profile.smallest_shown, shown - half)), float(shown + half)
+    return float(shown_value), float(shown_value)
+
+
+def audit(
+    cells: Mapping[CellKey, list[int]],
+    values: Mapping[CellKey, int],
+    hidden: set[CellKey],
+    profile: DisclosureProfile,
+    atom_count: int,
+    *,
+    any_secondary: bool = False,
+    only: set[CellKey] | None = None,
+) -> dict[CellKey, tuple[float, float]]:
+    """For each hidden cell (or those in `only`), the least and greatest value that every
+    published cell of the release allows: two linear programmes over the atoms, one model
+    with its objective changed cell by cell (HiGHS, warm-started)."""
+    keys = list(cells)
+    lows, highs = [], []
+    for key in keys:
+        low, high = _bounds(values[key], key in hidden, profile, any_secondary)
+        lows.append(low)
+        highs.append(highspy.kHighsInf if high is None else high)
+    columns: list[list[int]] = [[] for _ in range(atom_count)]
+    for row, key in enumerate(keys):
+        for atom in cells[key]:
+            columns[atom].append(row)
+    starts = np.cumsum([0] + [len(c) for c in columns[:-1]]) if columns else np.array([0])
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = atom_count, len(keys)
+    lp.col_cost_ = np.zeros(atom_count)
+    lp.col_lower_ = np.zeros(atom_count)
+    lp.col_upper_ = np.full(atom_count, highspy.kHighsInf)
+    lp.row_lower_, lp.row_upper_ = np.array(lows), np.array(highs)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.append(starts, sum(len(c) for c in columns)).astype(np.int32)
+    lp.a_matrix_.index_ = np.array([r for c in columns for r in c], dtype=np.int32)
+    lp.a_matrix_.value_ = np.ones(sum(len(c) for c in columns))
+    solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    found: dict[CellKey, tuple[float, float]] = {}
+    previous: list[int] = []
+    for key in sorted(hidden if only is None else only & hidden, key=str):
+        members = cells[key]
+        if not members:
+            found[key] = (0.0, 0.0)
+            continue
+        if previous:
+            solver.changeColsCost(len(previous), np.array(previous), np.zeros(len(previous)))
+        solver.changeColsCost(len(members), np.array(members), np.ones(len(members)))
+        previous = list(members)
+        solver.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        least = _solve(solver)
+        solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        most = _solve(solver)
+        found[key] = (0.0 if least is None else least, np.inf if most is None else most)
+    return found
+
+
+def _solve(solver: highspy.Highs) -> float | None:
+    """The optimum, or None when unbounded (nothing pins the cell on that side)."""
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(solver.getInfo().objective_function_value)
+
+
+def _extend(
+    pinned: Sequence[CellKey],
+    values: Mapping[CellKey, int],
+    hidden: set[CellKey],
+    profile: DisclosureProfile,
+    cells: Mapping[CellKey, list[int]],
+    national: str,
+) -> set[CellKey]:
+    """For each pinned cell, hide the smallest shown cell that counts any of its people (in
+    any table) or shares its row or column (another area's cell, so that the national row
+    minus the others no longer gives it); totals and the nation's row last."""
+    by_atom: dict[int, list[CellKey]] = {}
+    for key, members in cells.items():
+        for atom in members:
+            by_atom.setdefault(atom, []).append(key)
+    lines: dict[tuple[str, str], set[CellKey]] = {}
+    for key in cells:  # a table's rows and columns: another area's cell in the same column
+        lines.setdefault((key.table, key.row), set()).add(key)  # hides a national difference
+        lines.setdefault((key.table, key.column), set()).add(key)
+    added: set[CellKey] = set()
+    for key in pinned:
+        related = {k for atom in cells[key] for k in by_atom[atom]} | lines[(key.table, key.row)]
+        related |= lines[(key.table, key.column)]
+        related.discard(key)
+        if added & related:
+            continue  # already widened this round
+        candidates = [
+            k
+            for k in related
+            if k not in hidden and (values[k] > 0 or profile.zero_suppressed)  # a shown 0 stays
+        ]
+        if candidates:
+            added.add(min(candidates, key=lambda k: _cost(k, key, values, national)))
+    return added
+
+
+def _cost(
+    candidate: CellKey, pinned: CellKey, values: Mapping[CellKey, int], national: str
+) -> tuple[int | bool | str, ...]:
+    """Which cell to hide next: one of the pinned cell's own row first, never the nation's
+    row or a total if another will do, and the smallest count."""
+    return (
+        candidate.row == national,
+        candidate.column == TOTAL,
+        candidate.row != pinned.row,
+        values[candidate],
+        candidate.table,
+        candidate.row,
+        candidate.column,
+    )

@@ -1,0 +1,230 @@
+"""Publications that no combination of their tables can undo (issue 14).
+
+The audit inside `release.build` solves over atoms. These tests attack the *published*
+tables independently: from what a reader sees (numbers, `*`, the rounding rule), they
+solve for each suppressed cell's least and greatest value, and require every interval to
+be at least the profile's protection level wide.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import highspy
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dsr_core.periods import Period
+from dsr_projections.disclosure import SUPPRESSED, profile_named
+from dsr_projections.national_collections import (
+    ENGLAND,
+    PHS,
+    PHS_CATEGORIES,
+    SEXES,
+    Collection,
+    los_band,
+)
+from dsr_projections.release import TOTAL, AtomCounts, build
+
+SCOTTISH_HSCPS = [f"S37{n:06d}" for n in range(1, 36) if n not in (14, 15, 21, 23)]
+
+
+def attack(collection: Collection, areas: list[str], tables: Mapping[str, Any]) -> dict[str, float]:
+    """Width of what a reader can learn of each `*` cell, from the published tables alone."""
+    profile = profile_named(collection.profile)
+    variables: dict[tuple[str, str, tuple[str, ...]], int] = {}
+    for family in collection.families:
+        for area in areas:
+            for combo in itertools.product(*family.dimensions.values()):
+                variables[(area, family.name, combo)] = len(variables)
+    rows: list[tuple[list[int], float, float, str]] = []
+    for family in collection.families:
+        names = list(family.dimensions)
+        for spec in family.tables:
+            for geo, cols in tables[spec.name].items():
+                for column, shown in cols.items():
+                    members = [
+                        index
+                        for (area, fam, combo), index in variables.items()
+                        if fam == family.name
+                        and (geo == collection.national_code or area == geo)
+                        and all(combo[names.index(d)] in v for d, v in spec.where.items())
+                        and (
+                            column == TOTAL
+                            or combo[names.index(spec.column)] == column
+                            or combo[names.index(spec.column)] in spec.groups.get(column, ())
+                        )
+                    ]
+                    name = f"{spec.name}|{geo}|{column}"
+                    if shown == SUPPRESSED:
+                        rows.append(
+                            (members, 0.0 if profile.zero_suppressed else 1.0, np.inf, name)
+                        )
+                    elif profile.round_to:
+                        half = profile.round_to // 2
+                        low = max(profile.smallest_shown, shown - half)
+                        rows.append((members, float(low), float(shown + half), ""))
+                    else:
+                        rows.append((members, float(shown), float(shown), ""))
+    solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    solver.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    solver.addVars(len(variables), np.zeros(len(variables)), np.full(len(variables), inf))
+    for members, low, high, _ in rows:
+        solver.addRow(
+            low,
+            inf if high == np.inf else high,
+            len(members),
+            np.array(members, dtype=np.int32),
+            np.ones(len(members)),
+        )
+    widths: dict[str, float] = {}
+    for members, _, _, name in rows:
+        if not name or not members:
+            continue
+        cost = np.zeros(len(variables))
+        cost[members] = 1.0
+        solver.changeColsCost(len(variables), np.arange(len(variables), dtype=np.int32), cost)
+        found = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solver.changeObjectiveSense(sense)
+            solver.run()
+            optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            found.append(solver.getInfo().objective_function_value if optimal else np.inf)
+        widths[name] = found[1] - found[0]
+    return widths
+
+
+def phs_returns(counts: list[int]) -> dict[str, AtomCounts]:
+    """Spread counts over HSCPs x categories x sexes (in that order, cycling)."""
+    combos = list(itertools.product(PHS_CATEGORIES, SEXES))
+    returns: dict[str, AtomCounts] = {}
+    for i, count in enumerate(counts):
+        area = SCOTTISH_HSCPS[(i // len(combos)) % len(SCOTTISH_HSCPS)]
+        combo = combos[i % len(combos)]
+        atoms = returns.setdefault(area, {"register": {}})["register"]
+        atoms[combo] = atoms.get(combo, 0) + count
+    return returns
+
+
+def test_the_attack_of_the_issue_fails() -> None:
+    """A Scottish HSCP with 3 people in hospital: the 3 cannot be worked out from the row,
+    its total and the national figures."""
+    returns = {
+        "S37000017": {
+            "register": {
+                ("urgent_in_hospital_not_delayed", "male"): 3,
+                ("enhanced_monitoring", "female"): 7,
+            }
+        },
+        "S37000032": {
+            "register": {("enhanced_monitoring", "male"): 40, ("urgent_at_risk", "female"): 12}
+        },
+    }
+    release = build(PHS, returns)
+    tables = release.tables()
+    assert tables["register_by_category"]["S37000017"]["urgent_in_hospital_not_delayed"] == "*"
+    widths = attack(PHS, release.areas, tables)
+    assert widths and min(widths.values()) >= profile_named("phs_scotland").protection_level
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 9), min_size=18, max_size=90))
+def test_no_suppressed_phs_cell_is_derivable_from_the_release(counts: list[int]) -> None:
+    returns = phs_returns(counts)
+    release = build(PHS, returns)
+    widths = attack(PHS, release.areas, release.tables())
+    protection = profile_named("phs_scotland").protection_level
+    assert all(width >= protection - 1e-6 for width in widths.values()), widths
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["E54000048", "E54000050"]),
+            st.sampled_from(SEXES),
+            st.sampled_from(["18-24", "25-34", "45-54"]),
+            st.integers(0, 5000),
+            st.booleans(),
+        ),
+        max_size=40,
+    ),
+    st.integers(0, 6),
+)
+def test_no_suppressed_england_cell_is_derivable_from_the_release(
+    people: list[tuple[str, str, str, int, bool]], admissions: int
+) -> None:
+    returns: dict[str, AtomCounts] = {
+        area: {"inpatients": {}, "admissions": {("first",): admissions}, "discharges": {}}
+        for area in ("E54000048", "E54000050")
+    }
+    for area, sex, age, days, secure in people:
+        combo = (sex, age, los_band(days), "secure" if secure else "not_secure")
+        atoms = returns[area]["inpatients"]
+        atoms[combo] = atoms.get(combo, 0) + 1
+    release = build(ENGLAND, returns)
+    for table in release.tables().values():
+        for cols in table.values():
+            assert all(v == SUPPRESSED or v % 5 == 0 for v in cols.values())  # rounded to 5
+    widths = attack(ENGLAND, release.areas, release.tables())
+    protection = profile_named("nhs_england_lda").protection_level
+    assert all(width >= protection - 1e-6 for width in widths.values()), widths
+
+
+def test_every_count_under_5_including_0_is_hidden_at_every_level_in_england() -> None:
+    returns: dict[str, AtomCounts] = {
+        "E54000048": {
+            "inpatients": {("male", "25-34", "1-2_years", "not_secure"): 3},
+            "admissions": {},
+            "discharges": {},
+        }
+    }
+    release = build(ENGLAND, returns)
+    national = release.tables()["inpatients"][ENGLAND.national_code]
+    assert national == {"female": "*", "male": "*", "other_or_not_known": "*", "total": "*"}
+
+
+def test_returns_sum_to_the_national_table_exactly() -> None:
+    returns = phs_returns([1, 4, 0, 7, 12, 3] * 40)
+    raw = build(PHS, returns).raw_tables()["register_by_category"]
+    national = raw.pop(PHS.national_code)
+    for column, value in national.items():
+        assert value == sum(row[column] for row in raw.values())
+
+
+def test_phs_headline_figures_for_28_march_2024() -> None:
+    """PHS, 28 March 2024: 1,463 on registers; 489 urgent: 192 in hospital of which 83
+    delayed, 75 inappropriately out of area, 222 at risk of breakdown. Spread over the 31
+    HSCPs, dsr's unsuppressed national table equals them and the publication passes."""
+    assert PHS.census_date(Period.parse("2024-Q1")) == date(2024, 3, 28)
+    headline = {
+        "urgent_in_hospital_delayed": 83,
+        "urgent_in_hospital_not_delayed": 192 - 83,
+        "urgent_inappropriate_out_of_area": 75,
+        "urgent_at_risk": 222,
+        "enhanced_monitoring": 850,
+        "appropriate_out_of_area": 1463 - 489 - 850,
+    }
+    returns: dict[str, AtomCounts] = {area: {"register": {}} for area in SCOTTISH_HSCPS}
+    for category, total in headline.items():
+        for i in range(total):  # uneven spread: larger HSCPs first
+            area = SCOTTISH_HSCPS[(i * i + i) % len(SCOTTISH_HSCPS)]
+            sex = SEXES[i % 2]
+            atoms = returns[area]["register"]
+            atoms[(category, sex)] = atoms.get((category, sex), 0) + 1
+    release = build(PHS, returns)
+    national = release.raw_tables()["register_by_category"][PHS.national_code]
+    assert national["total"] == 1463
+    assert national["urgent"] == 489
+    assert national["urgent_in_hospital"] == 192
+    assert national["urgent_in_hospital_delayed"] == 83
+    assert national["urgent_inappropriate_out_of_area"] == 75
+    assert national["urgent_at_risk"] == 222
+    widths = attack(PHS, release.areas, release.tables())
+    assert min(widths.values()) >= profile_named("phs_scotland").protection_level - 1e-6
+    assert release.tables()["register_by_category"][PHS.national_code]["total"] == 1463
