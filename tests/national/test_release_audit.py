@@ -114,7 +114,7 @@ def phs_returns(counts: list[int]) -> dict[str, AtomCounts]:
 def test_the_attack_of_the_issue_fails() -> None:
     """A Scottish HSCP with 3 people in hospital: the 3 cannot be worked out from the row,
     its total and the national figures."""
-    returns = {
+    returns: dict[str, AtomCounts] = {
         "S37000017": {
             "register": {
                 ("urgent_in_hospital_not_delayed", "male"): 3,
