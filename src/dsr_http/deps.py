@@ -178,7 +178,9 @@ Auditors = Annotated[Principal, Depends(allowed(*AUDITORS))]
 NationalReaders = Annotated[Principal, Depends(allowed(*NATIONAL))]
 Overseers = Annotated[Principal, Depends(allowed(*OVERSIGHT))]
 AggregateReadersInArea = Annotated[Principal, Depends(allowed_in_area(*AGGREGATES))]
-NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*NATIONAL))]
+NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*LEAD_ONLY))]
+"""An area's unsuppressed national dataset is its lead's (issue 14): analysts read
+publications (routes/national.py)."""
 PlannersInArea = Annotated[Principal, Depends(allowed_in_area(*PLANNERS))]
 AnyRole = Annotated[Principal, Depends(allowed(*EVERYONE))]
 

@@ -13,6 +13,9 @@ counts any of the same people, and the release is audited again.
 from __future__ import annotations
 
 import itertools
+import os
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -64,8 +67,10 @@ class Release:
 
     @property
     def narrowest(self) -> float | None:
+        """The narrowest suppressed cell's interval; None when none is bounded."""
         widths = [high - low for low, high in self.intervals.values()]
-        return min(widths) if widths else None
+        finite = [w for w in widths if np.isfinite(w)]
+        return round(min(finite), 6) if finite else None
 
 
 class _Atoms:
@@ -247,12 +252,18 @@ def audit(
     lp.a_matrix_.start_ = np.append(starts, sum(len(c) for c in columns)).astype(np.int32)
     lp.a_matrix_.index_ = np.array([r for c in columns for r in c], dtype=np.int32)
     lp.a_matrix_.value_ = np.ones(sum(len(c) for c in columns))
-    solver = highspy.Highs()  # type: ignore[no-untyped-call]
-    solver.setOptionValue("output_flag", False)
-    solver.passModel(lp)
+    with _SOLVER_LOCK:
+        solver = _solver()
+        solver.passModel(lp)
+        return _intervals(solver, cells, hidden if only is None else only & hidden, atom_count)
+
+
+def _intervals(
+    solver: highspy.Highs, cells: Mapping[CellKey, list[int]], keys: set[CellKey], atom_count: int
+) -> dict[CellKey, tuple[float, float]]:
     found: dict[CellKey, tuple[float, float]] = {}
     previous: list[int] = []
-    for key in sorted(hidden if only is None else only & hidden, key=str):
+    for key in sorted(keys, key=str):
         members = cells[key]
         if not members:
             found[key] = (0.0, 0.0)
@@ -267,6 +278,28 @@ def audit(
         most = _solve(solver)
         found[key] = (0.0 if least is None else least, np.inf if most is None else most)
     return found
+
+
+_SOLVER_LOCK = threading.Lock()
+_SOLVERS: list[highspy.Highs] = []
+
+
+def _solver() -> highspy.Highs:
+    """One solver per process, made once: HiGHS prints a banner on stdout when made, before
+    it can be silenced, and logs here are JSON lines only; so it is made with stdout shut."""
+    if not _SOLVERS:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                solver = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        solver.setOptionValue("output_flag", False)
+        _SOLVERS.append(solver)
+    return _SOLVERS[0]
 
 
 def _solve(solver: highspy.Highs) -> float | None:

@@ -37,15 +37,17 @@ def test_the_national_dataset_over_http_as_json_and_csv(client: TestClient, auth
     created = client.post("/v1/persons", json=referral_body(), headers=auth("lead")).json()
     client.get("/v1/register", params={"wait_for": created["position"]}, headers=auth("lead"))
     url = f"/v1/areas/{f.ENGLISH_AREA}/national-dataset"
-    data = client.get(url, params={"period": "2025-Q3"}, headers=auth("analyst"))
+    data = client.get(url, params={"period": "2025-Q3"}, headers=auth("lead"))
     assert data.status_code == 200 and data.json()["disclosure_profile"] == "nhs_england"
     assert "Testperson" not in data.text
     tables = client.get(
-        url, params={"period": "2025-09", "format": "tables-csv"}, headers=auth("analyst")
+        url, params={"period": "2025-09", "format": "tables-csv"}, headers=auth("lead")
     )
     assert tables.text.startswith("table,row,column,value")
-    bad = client.get(url, params={"period": "2025-Q9"}, headers=auth("analyst"))
+    bad = client.get(url, params={"period": "2025-Q9"}, headers=auth("lead"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
+    # analysts read publications only, never an area's dataset (issue 14)
+    assert client.get(url, params={"period": "2025-Q3"}, headers=auth("analyst")).status_code == 403
 
 
 def test_an_analyst_never_sees_a_person(client: TestClient, auth: Headers) -> None:

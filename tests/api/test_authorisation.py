@@ -21,6 +21,7 @@ RECORD_READERS = ("practitioner", "lead", "auditor")
 AUDITORS = ("auditor",)
 AGGREGATES = ("analyst", "lead", "practitioner")
 NATIONAL = ("analyst", "lead")
+LEADS = ("lead",)
 
 # A valid body for every command, so a refusal can only come from authorisation.
 BODIES: dict[str, dict[str, Any]] = {
@@ -162,7 +163,7 @@ def endpoints(person_id: str) -> list[tuple[str, str, str, dict[str, Any] | None
             None,
             AGGREGATES,
         ),
-        ("national", "GET", f"/v1/areas/{OWN}/national-dataset?period=2025-Q1", None, NATIONAL),
+        ("national", "GET", f"/v1/areas/{OWN}/national-dataset?period=2025-Q1", None, LEADS),
         ("reminders", "GET", f"/v1/reminders?area={OWN}", None, PRACTICE),
         ("snapshots", "GET", "/v1/snapshots", None, NATIONAL),
         ("audit", "GET", f"/v1/audit/persons/{person_id}", None, AUDITORS),

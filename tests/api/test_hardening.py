@@ -303,11 +303,11 @@ def test_an_analyst_gets_reporting_periods_only_with_controlled_figures(
 
 def test_k_is_a_floor_a_request_may_only_raise(client: TestClient, auth: Headers) -> None:
     url = f"/v1/areas/{f.ENGLISH_AREA}/national-dataset"
-    lowered = client.get(url, params={"period": "2025-Q3", "k": 2}, headers=auth("analyst"))
+    lowered = client.get(url, params={"period": "2025-Q3", "k": 2}, headers=auth("lead"))
     assert lowered.status_code == 422 and fields(lowered) == {"k"}
-    raised = client.get(url, params={"period": "2025-Q3", "k": 9}, headers=auth("analyst"))
+    raised = client.get(url, params={"period": "2025-Q3", "k": 9}, headers=auth("lead"))
     assert raised.status_code == 200 and raised.json()["k"] == 9
-    default = client.get(url, params={"period": "2025-Q3"}, headers=auth("analyst"))
+    default = client.get(url, params={"period": "2025-Q3"}, headers=auth("lead"))
     assert default.json()["k"] == 5
 
 

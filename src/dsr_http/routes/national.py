@@ -8,7 +8,7 @@ publications only, for published periods only, with no date windows or filters.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from dsr_core.areas import default_scheme_for
 from dsr_core.errors import InvalidInputError
@@ -16,7 +16,7 @@ from dsr_core.inputs import AreaCode
 from dsr_core.periods import Period
 from dsr_core.values import Role
 from dsr_http.auth import Principal
-from dsr_http.deps import CurrentUser, NationalSecretDep, RegistersDep, ViewsDep
+from dsr_http.deps import CurrentUser, NationalSecretDep, RegistersDep, ViewsDep, waits_for
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections import national_returns as returns
 from dsr_projections.national_collections import COLLECTIONS, Collection
@@ -80,15 +80,19 @@ def submit_return(
     views: ViewsDep,
     secret: NationalSecretDep,
     response: Response,
+    caught_up: Annotated[bool, Depends(waits_for("national_dataset", "length_of_stay"))] = True,
 ) -> dict[str, Any]:
     """Build the area's return for the period and store it: a new revision when it differs
-    from the last (a back-dated correction), the same revision otherwise (200)."""
+    from the last (a back-dated correction), the same revision otherwise (200). Give
+    `wait_for` (a command's position) to count what you have just recorded."""
     spec = _collection(collection)
     _area_of(spec, area)
     _may_see_return(principal, spec, area)
     reporting = _period(spec, period)
     if reporting.end >= registers.today():
         raise InvalidInputError("The period has not ended yet.", field="period")
+    if not caught_up:
+        raise HTTPException(503, "The read models have not caught up; try again.")
     k = registers.areas.policy(area).k_anonymity
     stored = returns.submit_return(views, spec, area, reporting, secret, k)
     if not stored["new"]:
