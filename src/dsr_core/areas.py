@@ -52,10 +52,11 @@ class AreaPolicy(ValueObject):
 
     @property
     def disclosure(self) -> str:
-        """nhs_england or phs_scotland unless the area configures otherwise (domain.md)."""
+        """nhs_england_lda or phs_scotland unless the area configures otherwise (domain.md:
+        the learning-disability publication's rule, not the hospital-episode one)."""
         if self.disclosure_profile:
             return self.disclosure_profile
-        return "phs_scotland" if self.scheme is Scheme.SCOTLAND_COMING_HOME else "nhs_england"
+        return "phs_scotland" if self.scheme is Scheme.SCOTLAND_COMING_HOME else "nhs_england_lda"
 
 
 def default_scheme_for(code: str) -> Scheme:

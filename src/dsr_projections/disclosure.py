@@ -122,9 +122,7 @@ def publish(table: Table, profile: str) -> Published:
     rounded where the profile rounds, and secondary suppression where it protects."""
     rule = profile_named(profile)
     raw = _with_totals(table)
-    suppressed = {
-        (r, c) for r, cols in raw.items() for c, v in cols.items() if 1 <= v < rule.smallest_shown
-    }
+    suppressed = {(r, c) for r, cols in raw.items() for c, v in cols.items() if _small(v, rule)}
     primary = len(suppressed)
     if rule.secondary_suppression:
         protect(
@@ -152,7 +150,12 @@ def publish_statistic(value: float | None, based_on: int, profile: str) -> float
 def publish_count(value: int, profile: str) -> Cell:
     """One count standing alone (no total beside it), under the profile's small-count rule."""
     rule = profile_named(profile)
-    return SUPPRESSED if 0 < value < rule.smallest_shown else _rounded(value, rule)
+    return SUPPRESSED if _small(value, rule) else _rounded(value, rule)
+
+
+def _small(value: int, rule: DisclosureProfile) -> bool:
+    """Shown as "*": counts under the threshold, and zero where the profile hides it too."""
+    return (value == 0 and rule.zero_suppressed) or 0 < value < rule.smallest_shown
 
 
 def _rounded(value: int, rule: DisclosureProfile) -> int:

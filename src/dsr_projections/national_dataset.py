@@ -48,7 +48,19 @@ SPELL_FIELDS = (
     "objects",
     "stay_started_on",
 )
-QUASI_IDENTIFIERS = ("age_band", "sex", "diagnosis_group")
+QUASI_IDENTIFIERS = (
+    "age_band",
+    "sex",
+    "diagnosis_group",
+    "setting",
+    "out_of_area",
+    "rating",
+    "los_band",
+    "delayed",
+    "delay_reason",
+)
+"""Every attribute a record carries besides its pseudonym: k-anonymity holds over all of
+them, since any could be known to someone who knows the person (issue 14)."""
 
 
 def spell_attributes(person: Person) -> tuple[Any, ...]:

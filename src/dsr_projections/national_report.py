@@ -61,16 +61,7 @@ class Dataset:
 
     def records_csv(self) -> str:
         out = io.StringIO()
-        columns = [
-            "pseudonym",
-            *QUASI_IDENTIFIERS,
-            "setting",
-            "out_of_area",
-            "rating",
-            "los_band",
-            "delayed",
-            "delay_reason",
-        ]
+        columns = ["pseudonym", *QUASI_IDENTIFIERS]
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(self.records)

@@ -38,7 +38,7 @@ def test_the_national_dataset_over_http_as_json_and_csv(client: TestClient, auth
     client.get("/v1/register", params={"wait_for": created["position"]}, headers=auth("lead"))
     url = f"/v1/areas/{f.ENGLISH_AREA}/national-dataset"
     data = client.get(url, params={"period": "2025-Q3"}, headers=auth("lead"))
-    assert data.status_code == 200 and data.json()["disclosure_profile"] == "nhs_england"
+    assert data.status_code == 200 and data.json()["disclosure_profile"] == "nhs_england_lda"
     assert "Testperson" not in data.text
     tables = client.get(
         url, params={"period": "2025-09", "format": "tables-csv"}, headers=auth("lead")

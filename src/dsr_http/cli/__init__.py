@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     national.add_argument("area", help="area code, e.g. S37000017")
     national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")
     national.add_argument("--format", choices=("json", "records-csv", "tables-csv"), default="json")
-    national.add_argument("--profile", choices=("nhs_england", "phs_scotland"))
+    national.add_argument("--profile", choices=("nhs_england_lda", "nhs_england", "phs_scotland"))
     national.add_argument("--k", type=int, default=None, help="raise k above the area's floor")
     national.set_defaults(handler=reports.national_dataset)
     serve = commands.add_parser("serve", help="run the HTTP API (embedded by default)")
