@@ -51,6 +51,10 @@ class Collection:
     profile: str
     source: str
     families: tuple[Family, ...]
+    same_people: tuple[tuple[str, str], ...] = ()
+    """Families that count the same people in other breakdowns: their totals are equal per
+    area, which a reader knows and the audit uses. Kept apart so the atoms stay few; two
+    breakdowns that share only their total can always be joined, so this loses nothing."""
 
     def period(self, label: str) -> Period:
         """A period of this collection (PHS: quarters; England: months). Raises ValueError."""
@@ -136,6 +140,18 @@ LOS_BANDS: tuple[tuple[str, int | None], ...] = (
 """MHSDS total length of stay bands, upper bounds inclusive (0-3 d, ..., 1-3 m = 29-91 d)."""
 OVER_2_YEARS = ("2-5_years", "5-10_years", "10_years_and_over")
 ADMISSION_TYPES = ("first", "readmission_within_12_months", "transfer")
+PLANNED = ("no_planned_date", "planned_date_ahead", "planned_date_passed")
+LAST_CETR = ("within_6_months", "over_6_months_ago", "none_recorded")
+DISTANCES = ("0-10_km", "11-20_km", "21-50_km", "51-100_km", "over_100_km", "not_known")
+ETHNIC_GROUPS = ("white", "mixed", "asian", "black", "other", "not_known")
+ETHNIC_GROUP_OF = {
+    **dict.fromkeys("ABC", "white"),
+    **dict.fromkeys("DEFG", "mixed"),
+    **dict.fromkeys("HJKL", "asian"),
+    **dict.fromkeys("MNP", "black"),
+    **dict.fromkeys("RS", "other"),
+}
+"""NHS Data Dictionary ethnic categories by their five groups; Z and 99 are not known."""
 DESTINATION_GROUPS = ("community", "hospital", "died", "other")
 
 ENGLAND = Collection(
@@ -168,6 +184,27 @@ ENGLAND = Collection(
             ),
         ),
         Family(
+            "inpatient_planning",
+            {"planned_discharge": PLANNED, "last_cetr": LAST_CETR},
+            (
+                TableSpec("inpatients_by_planned_discharge_date", "planned_discharge"),
+                TableSpec("inpatients_by_last_cetr", "last_cetr"),
+            ),
+        ),
+        Family(
+            "inpatient_context",
+            {"distance_from_home": DISTANCES, "on_dsr_before_admission": ("yes", "no")},
+            (
+                TableSpec("inpatients_by_distance_from_home", "distance_from_home"),
+                TableSpec("inpatients_by_dsr_before_admission", "on_dsr_before_admission"),
+            ),
+        ),
+        Family(
+            "inpatient_ethnicity",
+            {"ethnic_group": ETHNIC_GROUPS},
+            (TableSpec("inpatients_by_ethnic_group", "ethnic_group"),),
+        ),
+        Family(
             "admissions",
             {"admission_type": ADMISSION_TYPES},
             (TableSpec("admissions_by_type", "admission_type"),),
@@ -177,6 +214,11 @@ ENGLAND = Collection(
             {"destination_group": DESTINATION_GROUPS},
             (TableSpec("discharges_by_destination_group", "destination_group"),),
         ),
+    ),
+    same_people=(
+        ("inpatient_planning", "inpatients"),
+        ("inpatient_context", "inpatients"),
+        ("inpatient_ethnicity", "inpatients"),
     ),
 )
 

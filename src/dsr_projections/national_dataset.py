@@ -18,7 +18,8 @@ from uuid import UUID
 import structlog
 
 from dsr_core.domainmodel import Person
-from dsr_core.values import Setting, Status
+from dsr_core.geography import distance_band
+from dsr_core.values import ReviewKind, Setting, Status
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import (
     STATE_COLUMNS,
@@ -47,6 +48,11 @@ SPELL_FIELDS = (
     "diagnosis_group",
     "objects",
     "stay_started_on",
+    "planned_discharge_on",
+    "last_cetr_on",
+    "distance_band",
+    "dsr_before_admission",
+    "ethnic_category",
 )
 QUASI_IDENTIFIERS = (
     "age_band",
@@ -65,6 +71,10 @@ them, since any could be known to someone who knows the person (issue 14)."""
 
 def spell_attributes(person: Person) -> tuple[Any, ...]:
     stay, placement, rating = person.admission, person.placement, person.rating
+    cetrs = [
+        r.held_on for r in person.reviews if r.kind in (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR)
+    ]
+    last_cetr = max(cetrs, default=None)
     return (
         person.area,
         str(person.status),
@@ -82,6 +92,11 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         str(person.details.diagnosis_group),
         person.objects_to_national_sharing,
         stay.total_stay_started_on.isoformat() if stay else None,
+        stay.planned_discharge_on.isoformat() if stay and stay.planned_discharge_on else None,
+        last_cetr.isoformat() if last_cetr else None,
+        distance_band(person.details.home_location, stay.hospital_location) if stay else None,
+        bool(stay and person.accepted_on and person.accepted_on < stay.total_stay_started_on),
+        person.details.ethnic_category,
     )
 
 
@@ -94,7 +109,9 @@ class NationalDatasetProjection(Projection):
             "urgent_reason TEXT, setting TEXT NOT NULL, out_of_area BOOLEAN NOT NULL, "
             "chosen BOOLEAN NOT NULL, admitted_on TEXT, ready_on TEXT, delay_reason TEXT, "
             "secure BOOLEAN NOT NULL, sex TEXT NOT NULL, date_of_birth TEXT NOT NULL, "
-            "diagnosis_group TEXT NOT NULL, objects BOOLEAN NOT NULL, stay_started_on TEXT"
+            "diagnosis_group TEXT NOT NULL, objects BOOLEAN NOT NULL, stay_started_on TEXT, "
+            "planned_discharge_on TEXT, last_cetr_on TEXT, distance_band TEXT, "
+            "dsr_before_admission BOOLEAN NOT NULL, ethnic_category TEXT"
         ),
         "national_state": STATE_COLUMNS,
     }
@@ -180,7 +197,7 @@ class _SpellChanges:
         )
 
 
-BOOLEAN_FIELDS = frozenset({"out_of_area", "chosen", "secure", "objects"})
+BOOLEAN_FIELDS = frozenset({"out_of_area", "chosen", "secure", "objects", "dsr_before_admission"})
 
 
 def _stored(column: str, value: Any) -> Any:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from dsr_core.dates import add_months
 from dsr_core.periods import Period
 from dsr_core.values import RatingLevel, Setting, UrgentReason
 from dsr_projections.anonymity import age, k_anonymise, pseudonym
@@ -25,6 +26,7 @@ from dsr_projections.database import SCHEMA_LOCK, Row, ViewDatabase
 from dsr_projections.disclosure import profile_named
 from dsr_projections.national_collections import (
     ENGLAND,
+    ETHNIC_GROUP_OF,
     PHS,
     Collection,
     age_band,
@@ -50,6 +52,22 @@ def ensure_tables(db: ViewDatabase) -> None:
     with db.transaction(lock=SCHEMA_LOCK) as cursor:
         for statement in TABLES:
             cursor.execute(statement)
+
+
+def _planned(row: Row, census: date) -> str:
+    planned = row["planned_discharge_on"]
+    if not planned:
+        return "no_planned_date"
+    return "planned_date_ahead" if planned >= census.isoformat() else "planned_date_passed"
+
+
+def _last_cetr(row: Row, census: date) -> str:
+    """Whether the last C(E)TR held was within 6 calendar months of the census."""
+    held = row["last_cetr_on"]
+    if not held:
+        return "none_recorded"
+    within = add_months(date.fromisoformat(held), 6) >= census
+    return "within_6_months" if within else "over_6_months_ago"
 
 
 def _sex(value: str) -> str:
@@ -163,6 +181,12 @@ def build_return(
                     "secure": "secure" if row["secure"] else "not_secure",
                 }
                 atoms["inpatients"][tuple(attributes.values())] += 1
+                atoms["inpatient_planning"][(_planned(row, census), _last_cetr(row, census))] += 1
+                distance = (row["distance_band"] or "not known").replace(" ", "_")
+                before = "yes" if row["dsr_before_admission"] else "no"
+                atoms["inpatient_context"][(distance, before)] += 1
+                group = ETHNIC_GROUP_OF.get(row["ethnic_category"] or "", "not_known")
+                atoms["inpatient_ethnicity"][(group,)] += 1
                 people.append((row, attributes))
             cursor.execute(
                 "SELECT admission_type FROM los_episodes WHERE area = ? AND admitted_on BETWEEN ? "

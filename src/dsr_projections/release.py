@@ -113,6 +113,22 @@ def _cells(collection: Collection, areas: Sequence[str], atoms: _Atoms) -> dict[
     return cells
 
 
+def _same_people(
+    collection: Collection, areas: Sequence[str], atoms: _Atoms
+) -> list[tuple[list[int], list[int]]]:
+    """Per area, the atoms of each family that counts the same people as another."""
+    pairs = []
+    for family, same_as in collection.same_people:
+        for area in areas:
+            pairs.append(
+                (
+                    [i for (a, f, _), i in atoms.index.items() if a == area and f == family],
+                    [i for (a, f, _), i in atoms.index.items() if a == area and f == same_as],
+                )
+            )
+    return pairs
+
+
 def _atom_values(
     collection: Collection, returns: Mapping[str, AtomCounts], atoms: _Atoms
 ) -> np.ndarray:
@@ -132,6 +148,7 @@ def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
     cells = _cells(collection, areas, atoms)
     truth = _atom_values(collection, returns, atoms)
     values = {key: int(truth[members].sum()) for key, members in cells.items()}
+    linked = _same_people(collection, areas, atoms)
     primary = {key for key, v in values.items() if _primary(v, profile)}
     release = Release(collection.name, areas, values, {}, suppressed_primary=primary)
     secondary: set[CellKey] = set()
@@ -151,6 +168,7 @@ def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
                 len(atoms),
                 any_secondary=bool(secondary),
                 only=recheck,
+                same_people=linked,
             )
         )
         pinned = [
@@ -227,31 +245,43 @@ def audit(
     *,
     any_secondary: bool = False,
     only: set[CellKey] | None = None,
+    same_people: Sequence[tuple[list[int], list[int]]] = (),
 ) -> dict[CellKey, tuple[float, float]]:
     """For each hidden cell (or those in `only`), the least and greatest value that every
     published cell of the release allows: two linear programmes over the atoms, one model
-    with its objective changed cell by cell (HiGHS, warm-started)."""
+    with its objective changed cell by cell (HiGHS, warm-started). `same_people` pairs
+    atom sets that count the same people (linked families): a reader knows their sums
+    are equal."""
     keys = list(cells)
     lows, highs = [], []
     for key in keys:
         low, high = _bounds(values[key], key in hidden, profile, any_secondary)
         lows.append(low)
         highs.append(highspy.kHighsInf if high is None else high)
-    columns: list[list[int]] = [[] for _ in range(atom_count)]
+    columns: list[list[tuple[int, float]]] = [[] for _ in range(atom_count)]
     for row, key in enumerate(keys):
         for atom in cells[key]:
-            columns[atom].append(row)
+            columns[atom].append((row, 1.0))
+    for offset, (plus, minus) in enumerate(same_people):
+        row = len(keys) + offset
+        for atom in plus:
+            columns[atom].append((row, 1.0))
+        for atom in minus:
+            columns[atom].append((row, -1.0))
+        lows.append(0.0)
+        highs.append(0.0)
+    entries = [entry for column in columns for entry in column]
     starts = np.cumsum([0] + [len(c) for c in columns[:-1]]) if columns else np.array([0])
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = atom_count, len(keys)
+    lp.num_col_, lp.num_row_ = atom_count, len(lows)
     lp.col_cost_ = np.zeros(atom_count)
     lp.col_lower_ = np.zeros(atom_count)
     lp.col_upper_ = np.full(atom_count, highspy.kHighsInf)
     lp.row_lower_, lp.row_upper_ = np.array(lows), np.array(highs)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.append(starts, sum(len(c) for c in columns)).astype(np.int32)
-    lp.a_matrix_.index_ = np.array([r for c in columns for r in c], dtype=np.int32)
-    lp.a_matrix_.value_ = np.ones(sum(len(c) for c in columns))
+    lp.a_matrix_.start_ = np.append(starts, len(entries)).astype(np.int32)
+    lp.a_matrix_.index_ = np.array([row for row, _ in entries], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array([value for _, value in entries], dtype=float)
     with _SOLVER_LOCK:
         solver = _solver()
         solver.passModel(lp)
@@ -341,6 +371,12 @@ def _extend(
             for k in related
             if k not in hidden and (values[k] > 0 or profile.zero_suppressed)  # a shown 0 stays
         ]
+        if not candidates:  # the value is pinned through cells further away: widen there
+            candidates = [
+                k
+                for k in values
+                if k not in hidden and k not in added and (values[k] > 0 or profile.zero_suppressed)
+            ]
         if candidates:
             added.add(min(candidates, key=lambda k: _cost(k, key, values, national)))
     return added
