@@ -10,6 +10,14 @@ from dsr_core import person_events as events
 
 if TYPE_CHECKING:
     from dsr_core.domainmodel import Stamp
+    from dsr_core.values import ReviewAction, ReviewRecord
+
+
+def raised_on(action_id: str, action: ReviewAction, reviews: list[ReviewRecord]) -> date | None:
+    """When an action was raised: on the standing plan, or at the review it came from."""
+    return action.raised_on or next(
+        (r.held_on for r in reviews if action_id.startswith(r.review_id)), None
+    )
 
 
 class PersonCommandsBase:

@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from dsr_core import person_events as events
 from dsr_core import rules
-from dsr_core.person_base import PersonCommandsBase
+from dsr_core.person_base import PersonCommandsBase, raised_on
 from dsr_core.values import (
     HospitalStay,
     Involvement,
@@ -148,9 +148,7 @@ class CareCommands(PersonCommandsBase):
     ) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
         action = rules.check_open_action(self.actions.get(action_id))
-        raised = action.raised_on or next(
-            (r.held_on for r in self.reviews if action_id.startswith(r.review_id)), None
-        )
+        raised = raised_on(action_id, action, self.reviews)
         self._check_effective(completed_on, by, "completed_on", after=raised, what="action")
         self._trigger(self.ActionCompleted, by, completed_on, action_id=action_id, note=note)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from dsr_core import person_events as events
 from dsr_core import rules
-from dsr_core.person_base import PersonCommandsBase
+from dsr_core.person_base import PersonCommandsBase, raised_on
 from dsr_core.values import (
     ActionStatus,
     HospitalStay,
@@ -92,9 +92,7 @@ class RecordCommands(PersonCommandsBase):
         """In progress, done or dropped; a done or dropped action is closed."""
         rules.check_active_or_in_hospital(self.status, self.admission)
         action = rules.check_open_action(self.actions.get(action_id))
-        raised = action.raised_on or next(
-            (r.held_on for r in self.reviews if action_id.startswith(r.review_id)), None
-        )
+        raised = raised_on(action_id, action, self.reviews)
         self._check_effective(changed_on, by, "changed_on", after=raised, what="action")
         self._trigger(
             self.ActionStatusChanged, by, changed_on, action_id=action_id, status=status, note=note

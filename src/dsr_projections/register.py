@@ -336,20 +336,17 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
         )
         params.append(query.today.isoformat())
     today = query.today.isoformat()
-    if query.planned_discharge_overdue is not None:
-        where.append(
-            "(planned_discharge_on IS NOT NULL AND planned_discharge_on < ?)"
-            if query.planned_discharge_overdue
-            else "(planned_discharge_on IS NULL OR planned_discharge_on >= ?)"
-        )
-        params.append(today)
-    if query.delayed is not None:
-        where.append(
-            "(ready_for_discharge_on IS NOT NULL AND ready_for_discharge_on < ?)"
-            if query.delayed
-            else "(ready_for_discharge_on IS NULL OR ready_for_discharge_on >= ?)"
-        )
-        params.append(today)
+    for column, wanted in (
+        ("planned_discharge_on", query.planned_discharge_overdue),
+        ("ready_for_discharge_on", query.delayed),
+    ):
+        if wanted is not None:  # a day before today: overdue, or clinically ready (delayed)
+            where.append(
+                f"({column} IS NOT NULL AND {column} < ?)"
+                if wanted
+                else f"({column} IS NULL OR {column} >= ?)"
+            )
+            params.append(today)
     if query.waiting_for == "any":
         where.append("waiting_services IS NOT NULL")
     elif query.waiting_for is not None:
