@@ -1,0 +1,66 @@
+"""One England month through the register: the inpatient census at midnight on the month's
+last day, in the shape of NHS England's learning-disability tables (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dsr_core import commands as cmd
+from dsr_core.application import Registers
+from dsr_core.caller import Caller
+from dsr_core.periods import Period
+from dsr_projections.disclosure import SUPPRESSED, profile_named
+from dsr_projections.national_collections import ENGLAND, LOS_BANDS
+from dsr_projections.national_returns import build_return
+from dsr_projections.release import TOTAL, build, check
+from dsr_projections.runner import ProjectionRunner
+from tests.support import factories as f
+from tests.support.stages import accepted
+
+BY = Caller.of(f.LEAD)
+
+
+def test_an_england_month_in_the_shape_of_the_ld_publication(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    stays = []
+    for seed in range(1, 13):
+        pid = accepted(app, seed=seed)
+        app.execute(pid, f.admission(date(2025, 1, 20), hospital=f"H{seed % 3}"), BY)
+        stays.append(pid)
+    # discharged on 31 May: not in hospital at midnight at the end of May
+    app.execute(
+        stays[0],
+        cmd.Discharge(
+            discharged_on=date(2025, 5, 31), destination="family_home", rating=f.rating("red")
+        ),
+        BY,
+    )
+    app.execute(
+        stays[1],
+        cmd.SetPlannedDischargeDate(recorded_on=date(2025, 2, 1), planned_on=date(2025, 5, 1)),
+        BY,
+    )
+    runner.catch_up()
+    may = Period.parse("2025-05")
+    assert ENGLAND.census_date(may) == date(2025, 5, 31)
+    submitted = build_return(runner.db, ENGLAND, f.ENGLISH_AREA, may, b"secret", 5)
+    assert sum(submitted.atoms["inpatients"].values()) == 11
+    planning = submitted.atoms["inpatient_planning"]
+    assert planning[("planned_date_passed", "none_recorded")] == 1
+    assert submitted.atoms["discharges"] == {("community",): 1}
+    release = build(ENGLAND, {f.ENGLISH_AREA: submitted.atoms})
+    assert check(release, profile_named("nhs_england_lda")) == []
+    raw = release.raw_tables()["inpatients_by_total_length_of_stay"][ENGLAND.national_code]
+    assert raw["3-6_months"] == 11  # 20 January to 31 May: 131 days
+    shown = release.tables()
+    assert list(shown["inpatients_by_total_length_of_stay"][f.ENGLISH_AREA]) == [
+        *(label for label, _ in LOS_BANDS),
+        TOTAL,
+    ]
+    for table in shown.values():
+        for cols in table.values():
+            for value in cols.values():
+                assert value == SUPPRESSED or (value >= 5 and value % 5 == 0)
+    assert shown["inpatients"][ENGLAND.national_code][TOTAL] == 10  # 11, rounded to 5
+    assert shown["discharges_by_destination_group"][ENGLAND.national_code][TOTAL] == SUPPRESSED
