@@ -175,19 +175,27 @@ def build_return(
             for row in _valid_on(cursor, area, census, "AND setting = ?", (Setting.IN_HOSPITAL,)):
                 started = date.fromisoformat(row["stay_started_on"] or row["admitted_on"])
                 attributes = {
-                    "sex": _sex(row["sex"]),
-                    "age_band": age_band(age(date.fromisoformat(row["date_of_birth"]), census)),
-                    "los_band": los_band((census - started).days),
-                    "secure": "secure" if row["secure"] else "not_secure",
+                    "inpatients": _sex(row["sex"]),
+                    "inpatients_by_age": age_band(
+                        age(date.fromisoformat(row["date_of_birth"]), census)
+                    ),
+                    "inpatients_by_stay": los_band((census - started).days),
+                    "inpatients_by_security": "secure" if row["secure"] else "not_secure",
+                    "inpatients_by_planned_discharge": _planned(row, census),
+                    "inpatients_by_last_cetr": _last_cetr(row, census),
+                    "inpatients_by_distance": (row["distance_band"] or "not known").replace(
+                        " ", "_"
+                    ),
+                    "inpatients_by_dsr_before_admission": "yes"
+                    if row["dsr_before_admission"]
+                    else "no",
+                    "inpatients_by_ethnicity": ETHNIC_GROUP_OF.get(
+                        row["ethnic_category"] or "", "not_known"
+                    ),
                 }
-                atoms["inpatients"][tuple(attributes.values())] += 1
-                atoms["inpatient_planning"][(_planned(row, census), _last_cetr(row, census))] += 1
-                distance = (row["distance_band"] or "not known").replace(" ", "_")
-                before = "yes" if row["dsr_before_admission"] else "no"
-                atoms["inpatient_context"][(distance, before)] += 1
-                group = ETHNIC_GROUP_OF.get(row["ethnic_category"] or "", "not_known")
-                atoms["inpatient_ethnicity"][(group,)] += 1
-                people.append((row, attributes))
+                for family, value in attributes.items():
+                    atoms[family][(value,)] += 1
+                people.append((row, {"los_band": attributes["inpatients_by_stay"], "category": ""}))
             cursor.execute(
                 "SELECT admission_type FROM los_episodes WHERE area = ? AND admitted_on BETWEEN ? "
                 "AND ?",

@@ -46,8 +46,9 @@ def test_an_england_month_in_the_shape_of_the_ld_publication(
     assert ENGLAND.census_date(may) == date(2025, 5, 31)
     submitted = build_return(runner.db, ENGLAND, f.ENGLISH_AREA, may, b"secret", 5)
     assert sum(submitted.atoms["inpatients"].values()) == 11
-    planning = submitted.atoms["inpatient_planning"]
-    assert planning[("planned_date_passed", "none_recorded")] == 1
+    planning = submitted.atoms["inpatients_by_planned_discharge"]
+    assert planning == {("planned_date_passed",): 1, ("no_planned_date",): 10}
+    assert submitted.atoms["inpatients_by_last_cetr"] == {("none_recorded",): 11}
     assert submitted.atoms["discharges"] == {("community",): 1}
     release = build(ENGLAND, {f.ENGLISH_AREA: submitted.atoms})
     assert check(release, profile_named("nhs_england_lda")) == []
@@ -56,6 +57,8 @@ def test_an_england_month_in_the_shape_of_the_ld_publication(
     shown = release.tables()
     assert list(shown["inpatients_by_total_length_of_stay"][f.ENGLISH_AREA]) == [
         *(label for label, _ in LOS_BANDS),
+        "over_2_years",
+        "over_10_years",
         TOTAL,
     ]
     for table in shown.values():

@@ -172,15 +172,7 @@ def test_no_suppressed_england_cell_is_derivable_from_the_release(
 ) -> None:
     returns = {area: england_return(admissions) for area in ("E54000048", "E54000050")}
     for area, sex, age, days, secure in people:
-        count(
-            returns[area],
-            "inpatients",
-            (sex, age, los_band(days), "secure" if secure else "not_secure"),
-        )
-        planned = "planned_date_passed" if days % 3 else "no_planned_date"
-        count(returns[area], "inpatient_planning", (planned, "over_6_months_ago"))
-        count(returns[area], "inpatient_context", ("over_100_km" if secure else "0-10_km", "yes"))
-        count(returns[area], "inpatient_ethnicity", ("white" if days % 2 else "not_known",))
+        inpatient(returns[area], sex, age, days, secure)
     release = build(ENGLAND, returns)
     for table in release.tables().values():
         for cols in table.values():
@@ -198,13 +190,29 @@ def count(atoms: AtomCounts, family: str, combo: tuple[str, ...]) -> None:
     atoms[family][combo] = atoms[family].get(combo, 0) + 1
 
 
+def inpatient(atoms: AtomCounts, sex: str, age: str, days: int, secure: bool) -> None:
+    """One inpatient, counted in every breakdown of the England return."""
+    for family, value in (
+        ("inpatients", sex),
+        ("inpatients_by_age", age),
+        ("inpatients_by_stay", los_band(days)),
+        ("inpatients_by_security", "secure" if secure else "not_secure"),
+        (
+            "inpatients_by_planned_discharge",
+            "planned_date_passed" if days % 3 else "no_planned_date",
+        ),
+        ("inpatients_by_last_cetr", "over_6_months_ago"),
+        ("inpatients_by_distance", "over_100_km" if secure else "0-10_km"),
+        ("inpatients_by_dsr_before_admission", "yes"),
+        ("inpatients_by_ethnicity", "white" if days % 2 else "not_known"),
+    ):
+        count(atoms, family, (value,))
+
+
 def test_every_count_under_5_including_0_is_hidden_at_every_level_in_england() -> None:
     one_area = england_return()
     for _ in range(3):
-        count(one_area, "inpatients", ("male", "25-34", "1-2_years", "not_secure"))
-        count(one_area, "inpatient_planning", ("no_planned_date", "none_recorded"))
-        count(one_area, "inpatient_context", ("not_known", "no"))
-        count(one_area, "inpatient_ethnicity", ("not_known",))
+        inpatient(one_area, "male", "25-34", 400, False)
     returns = {"E54000048": one_area}
     release = build(ENGLAND, returns)
     national = release.tables()["inpatients"][ENGLAND.national_code]
