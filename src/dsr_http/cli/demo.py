@@ -249,19 +249,28 @@ class Journey:
             placement_area = rng.choice(
                 [rng.choice(home), rng.choice(others), rng.choice(others), rng.choice(OUTSIDE)]
             )
-            self.do(
+            chosen, concerns = rng.random() < 0.5, rng.random() < 0.3
+            placed = self.do(
                 cmd.ChangePlacement(
                     placement_type=rng.choice(
                         ["supported_living", "residential_care", "family_home"]
                     ),
                     placement_area=placement_area,
                     started_on=day,
-                    chosen_by_person=rng.random() < 0.5,
-                    concerns="Staff turnover; family visits are hard"
-                    if rng.random() < 0.3
-                    else None,
+                    chosen_by_person=chosen,
+                    concerns="Staff turnover; family visits are hard" if concerns else None,
                 ),
             )
+            if placed and self.scottish and placement_area not in home:
+                # Coming Home's out-of-area categories (seed 001): appropriate when chosen
+                # with no concerns, otherwise Urgent (inappropriate out of area)
+                appropriate = chosen and not concerns
+                rating = (
+                    {"level": "appropriate_out_of_area"}
+                    if appropriate
+                    else {"level": "urgent", "urgent_reason": "inappropriate_out_of_area"}
+                )
+                self.do(cmd.ChangeRating(changed_on=day, rating=rating, reason="Demo placement"))
         for _ in range(rng.randint(0, 3)):
             if (day := self.later(10, 120)) is None:
                 return
