@@ -39,6 +39,7 @@ from dsr_http.routes import (
     register,
     reminders,
     snapshots,
+    subject_access,
 )
 from dsr_http.runtime import opened, scheduler_for
 from dsr_projections.access_log import AccessLog
@@ -125,7 +126,8 @@ def create_app(
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
 
-    routers = [persons, register, inpatients, reminders, areas, code_lists, national, snapshots]
+    routers = [persons, subject_access, register, inpatients, reminders, areas, code_lists]
+    routers += [national, snapshots]
     for module in (*routers, audit, health):
         app.include_router(module.router)
 
