@@ -22,7 +22,7 @@ from dsr_core.dates import add_months
 from dsr_core.periods import Period
 from dsr_core.values import RatingLevel, Setting, UrgentReason
 from dsr_projections.anonymity import age, k_anonymise, pseudonym
-from dsr_projections.database import SCHEMA_LOCK, Row, ViewDatabase
+from dsr_projections.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
 from dsr_projections.disclosure import profile_named
 from dsr_projections.national_collections import (
     ENGLAND,
@@ -89,14 +89,15 @@ def _phs_category(row: Row, census: date) -> str | None:
     return None
 
 
-def _valid_on(cursor: Any, area: str, on: date, extra: str, params: tuple[Any, ...]) -> list[Row]:
+def _valid_on(
+    cursor: Cursor, area: str, on: date, extra: str, params: tuple[Any, ...]
+) -> list[Row]:
     cursor.execute(
         "SELECT * FROM national_spells WHERE area = ? AND valid_from <= ? "
         f"AND (valid_to IS NULL OR valid_to > ?) {extra} ORDER BY spell_id",
         (area, on.isoformat(), on.isoformat(), *params),
     )
-    rows: list[Row] = cursor.fetchall()
-    return rows
+    return cursor.fetchall()
 
 
 DESTINATION_GROUPS = {

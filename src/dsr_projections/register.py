@@ -378,13 +378,7 @@ def present(row: Row, today: date) -> Row:
     item["out_of_area"] = bool(item["out_of_area"])
     if item.get("placement_appropriate") is not None:
         item["placement_appropriate"] = bool(item["placement_appropriate"])
-    planned = item.get("planned_discharge_on")
-    item["days_to_planned_discharge"] = (
-        (date.fromisoformat(planned) - today).days if planned else None
-    )
-    item["planned_discharge_overdue"] = bool(planned and planned < today.isoformat())
-    ready = item.get("ready_for_discharge_on")
-    item["delayed"] = bool(ready and ready < today.isoformat())
+    item.update(discharge_timing(item, today))
     waiting_since = item.get("waiting_since")
     item["days_waiting"] = (
         (today - date.fromisoformat(waiting_since)).days if waiting_since else None
@@ -394,6 +388,19 @@ def present(row: Row, today: date) -> Row:
     since = item.get("setting_since")
     item["days_in_setting"] = (today - date.fromisoformat(since)).days if since else None
     return item
+
+
+def discharge_timing(row: Row, today: date) -> Row:
+    """What depends on today for a stay: days to the planned date (negative once passed),
+    and whether the person is delayed (clinically ready before today)."""
+    planned, ready = row.get("planned_discharge_on"), row.get("ready_for_discharge_on")
+    return {
+        "days_to_planned_discharge": (date.fromisoformat(planned) - today).days
+        if planned
+        else None,
+        "planned_discharge_overdue": bool(planned and planned < today.isoformat()),
+        "delayed": bool(ready and ready < today.isoformat()),
+    }
 
 
 def _encode_cursor(key: str, person_id: str) -> str:
@@ -438,11 +445,5 @@ def inpatients_not_on_register(db: ViewDatabase, areas: Sequence[str], today: da
         row["child_at_admission"] = bool(row["child_at_admission"])
         due = row["next_duty_due"]
         row["overdue"] = bool(due and due < today.isoformat())
-        planned = row["planned_discharge_on"]
-        row["days_to_planned_discharge"] = (
-            (date.fromisoformat(planned) - today).days if planned else None
-        )
-        row["planned_discharge_overdue"] = bool(planned and planned < today.isoformat())
-        ready = row["ready_for_discharge_on"]
-        row["delayed"] = bool(ready and ready < today.isoformat())
+        row.update(discharge_timing(row, today))
     return rows

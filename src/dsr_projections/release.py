@@ -149,6 +149,7 @@ def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
     truth = _atom_values(collection, returns, atoms)
     values = {key: int(truth[members].sum()) for key, members in cells.items()}
     linked = _same_people(collection, areas, atoms)
+    neighbours = _Neighbours(cells)
     primary = {key for key, v in values.items() if _primary(v, profile)}
     release = Release(collection.name, areas, values, {}, suppressed_primary=primary)
     secondary: set[CellKey] = set()
@@ -177,7 +178,7 @@ def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
         release.intervals = intervals
         if not pinned:
             break
-        added = _extend(pinned, values, hidden, profile, cells, collection.national_code)
+        added = _extend(pinned, values, hidden, profile, neighbours, collection.national_code)
         if not added:
             break  # nothing left to hide: the release is refused by `check`
         secondary |= added
@@ -340,43 +341,48 @@ def _solve(solver: highspy.Highs) -> float | None:
     return float(solver.getInfo().objective_function_value)
 
 
+class _Neighbours:
+    """Which cells a pinned cell's value can be worked out through: those counting any of
+    its people (in any table), and those sharing its table row or column (another area's
+    cell, so that the nation minus the others no longer gives it). Built once a release."""
+
+    def __init__(self, cells: Mapping[CellKey, list[int]]) -> None:
+        self.cells = cells
+        self.by_atom: dict[int, list[CellKey]] = {}
+        self.lines: dict[tuple[str, str], set[CellKey]] = {}
+        for key, members in cells.items():
+            for atom in members:
+                self.by_atom.setdefault(atom, []).append(key)
+            self.lines.setdefault((key.table, key.row), set()).add(key)
+            self.lines.setdefault((key.table, key.column), set()).add(key)
+
+    def of(self, key: CellKey) -> set[CellKey]:
+        related = {k for atom in self.cells[key] for k in self.by_atom[atom]}
+        related |= self.lines[(key.table, key.row)] | self.lines[(key.table, key.column)]
+        related.discard(key)
+        return related
+
+
 def _extend(
     pinned: Sequence[CellKey],
     values: Mapping[CellKey, int],
     hidden: set[CellKey],
     profile: DisclosureProfile,
-    cells: Mapping[CellKey, list[int]],
+    neighbours: _Neighbours,
     national: str,
 ) -> set[CellKey]:
-    """For each pinned cell, hide the smallest shown cell that counts any of its people (in
-    any table) or shares its row or column (another area's cell, so that the national row
-    minus the others no longer gives it); totals and the nation's row last."""
-    by_atom: dict[int, list[CellKey]] = {}
-    for key, members in cells.items():
-        for atom in members:
-            by_atom.setdefault(atom, []).append(key)
-    lines: dict[tuple[str, str], set[CellKey]] = {}
-    for key in cells:  # a table's rows and columns: another area's cell in the same column
-        lines.setdefault((key.table, key.row), set()).add(key)  # hides a national difference
-        lines.setdefault((key.table, key.column), set()).add(key)
-    added: set[CellKey] = set()
+    """For each pinned cell, hide the smallest shown neighbour (`_Neighbours`), or, when
+    none is left, the smallest shown cell anywhere; totals and the nation's row last."""
+
+    def hideable(k: CellKey) -> bool:
+        return k not in hidden and k not in added and (values[k] > 0 or profile.zero_suppressed)
+
+    added: set[CellKey] = set()  # a shown 0 stays a known 0 where zeros are shown
     for key in pinned:
-        related = {k for atom in cells[key] for k in by_atom[atom]} | lines[(key.table, key.row)]
-        related |= lines[(key.table, key.column)]
-        related.discard(key)
+        related = neighbours.of(key)
         if added & related:
             continue  # already widened this round
-        candidates = [
-            k
-            for k in related
-            if k not in hidden and (values[k] > 0 or profile.zero_suppressed)  # a shown 0 stays
-        ]
-        if not candidates:  # the value is pinned through cells further away: widen there
-            candidates = [
-                k
-                for k in values
-                if k not in hidden and k not in added and (values[k] > 0 or profile.zero_suppressed)
-            ]
+        candidates = [k for k in related if hideable(k)] or [k for k in values if hideable(k)]
         if candidates:
             added.add(min(candidates, key=lambda k: _cost(k, key, values, national)))
     return added
