@@ -31,9 +31,6 @@ class CodeList:
     scope: str | None = None
     """The scheme (nation) the list belongs to; None when it is used everywhere."""
 
-    def label(self, code: str) -> str:
-        return self.codes.get(code, code)
-
     def group(self, code: str) -> str | None:
         return self.groups.get(code)
 

@@ -6,7 +6,7 @@ the projections and reports. domain.md, "Hospital episodes and placements".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from dsr_core.dates import add_months
@@ -69,14 +69,3 @@ def delayed_days_by_reason(marks: Sequence[DelayMark], until: date) -> dict[str,
             key = reason or NOT_RECORDED
             days[key] = days.get(key, 0) + (end - mark.on).days
     return days
-
-
-def ready_on(marks: Iterable[DelayMark]) -> date | None:
-    """The ready date in force after these marks (None once no longer ready)."""
-    current: date | None = None
-    for mark in sorted(marks, key=lambda m: m.on):
-        if mark.ready is True and current is None:
-            current = mark.on
-        elif mark.ready is False:
-            current = None
-    return current

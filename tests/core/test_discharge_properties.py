@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_core.discharge import NOT_RECORDED, delayed_days_by_reason, ready_on
+from dsr_core.discharge import NOT_RECORDED, delayed_days_by_reason
 from dsr_core.values import DelayMark
 
 START = date(2025, 1, 1)
@@ -27,6 +28,17 @@ marks = st.lists(
         for d, kind in sorted(items, key=lambda item: item[0])
     )
 )
+
+
+def ready_on(marks: Iterable[DelayMark]) -> date | None:
+    """The ready date in force after these marks (None once no longer ready)."""
+    current: date | None = None
+    for mark in sorted(marks, key=lambda m: m.on):
+        if mark.ready is True and current is None:
+            current = mark.on
+        elif mark.ready is False:
+            current = None
+    return current
 
 
 def ready_days(history: tuple[DelayMark, ...], until: date) -> int:
