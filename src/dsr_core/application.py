@@ -18,19 +18,26 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate, CanMutateAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from dsr_core import commands as cmd
 from dsr_core import rules
 from dsr_core.areas import AreaDirectory
 from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person, Stamp
-from dsr_core.errors import ConcurrentWriteError, PersonNotFoundError
+from dsr_core.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
 from dsr_core.event_cache import EventCache
 from dsr_core.handlers import HANDLERS, HandlerContext, Outcome
 from dsr_core.history import HistoryEntry, as_at, describe
 from dsr_core.idempotency import Claim, IdempotencyRecord, once
 from dsr_core.identity_keys import IdentityKey, IdentityKeys
+from dsr_core.mapper import SealingMapper
+from dsr_core.person_keys import (
+    MasterKeys,
+    MemoryDatastore,
+    PersonKeyStore,
+    default_master_key,
+)
 from dsr_core.reminders import ReminderBook, book_id, plan
 from dsr_core.repository import SafeCachingRepository
 from dsr_core.transcodings import dsr_transcodings
@@ -67,6 +74,8 @@ class Registers(Application[UUID]):
         timezone: str = "Europe/London",
         event_cache_size: int = 0,
         audit_key: bytes | None = None,
+        master_keys: MasterKeys | None = None,
+        person_keys: bool = True,
     ) -> None:
         self.identity_keys = IdentityKeys(identity_key, self._load_key, self._is_active)
         self.audit_key = audit_key or hmac.new(identity_key, b"dsr:audit-chain", "sha256").digest()
@@ -76,6 +85,35 @@ class Registers(Application[UUID]):
         self._zone = ZoneInfo(timezone)
         self._event_cache = EventCache(event_cache_size)
         super().__init__(env)
+        self.person_keys: PersonKeyStore | None = None
+        """Per-person data keys (issue 15); None only when built without them (bench/)."""
+        if person_keys:
+            snapshots = self._snapshots_table()
+            self.person_keys = PersonKeyStore(
+                getattr(self.recorder, "datastore", None) or MemoryDatastore(snapshots),
+                master_keys or MasterKeys(default_master_key(identity_key)),
+                postgres_schema=self._postgres_schema(),
+                snapshots_table=snapshots,
+                clock=clock,
+            )
+            self.person_keys.create_tables()
+            assert isinstance(self.mapper, SealingMapper)
+            self.mapper.keys = self.person_keys
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=SealingMapper
+        )
+
+    def _postgres_schema(self) -> str | None:
+        datastore = getattr(self.recorder, "datastore", None)
+        schema = getattr(datastore, "schema", None)
+        return str(schema) if schema and hasattr(datastore, "pool") else None
+
+    def _snapshots_table(self) -> str:
+        recorder = self.snapshots.recorder if self.snapshots else self.recorder
+        table = str(getattr(recorder, "events_table_name", "snapshots"))
+        return table.rsplit(".", 1)[-1]
 
     def construct_repository(self) -> Repository[UUID]:
         base = super().construct_repository()
@@ -178,6 +216,8 @@ class Registers(Application[UUID]):
         person = self.get_person(person_id)
         if not caller.may_act_in(person.area):
             raise PersonNotFoundError(person_id)
+        if person.erased_on is not None:
+            raise PersonErasedError(person_id)
         rules.check_expected_version(caller.expected_version, person.version)
         actor = caller.actor
         if actor.area is None:  # acting on a person is acting in their area
@@ -210,6 +250,9 @@ class Registers(Application[UUID]):
         positions = [
             r.notification.id for r in recordings if r.notification.originator_id == person.id
         ]
+        if "Erased" in pending and self.person_keys is not None:
+            # Phase two (the key destroyed) waits until every read model has passed this.
+            self.person_keys.mark_erasing(person.id, max(positions))
         return CommandResult(
             person_id=person.id,
             version=person.version,
@@ -228,6 +271,8 @@ class Registers(Application[UUID]):
         """
         for _ in range(5):
             person = self.get_person(person_id)
+            if person.erased_on is not None:
+                return []
             book = self._load_book(person_id)
             policy = self.areas.policy(person.area)
             issued = set(book.issued) if book else set()
@@ -299,6 +344,10 @@ class Registers(Application[UUID]):
         events: list[CanMutateAggregate[UUID]] = list(
             self._event_cache.events(person_id, lambda gt: self.events.get(person_id, gt=gt))
         )
+        if events and isinstance(events[-1], Person.Erased):
+            # Decoded afresh: what the cache holds was opened before the key went.
+            self._event_cache.forget(person_id)
+            events = list(self._event_cache.events(person_id, lambda _: self.events.get(person_id)))
         if not events or not isinstance(events[0], Person.Created):  # unknown, or not a person
             raise PersonNotFoundError(person_id)
         return events

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from dsr_core.application import Clock, Registers
 from dsr_core.areas import AreaDirectory
 from dsr_core.files import private_dir, private_file
+from dsr_core.person_keys import MasterKeys, default_master_key
 from dsr_core.settings import Settings
 
 IDENTITY_KEY_FILE = "identity.key"
@@ -124,6 +125,25 @@ def national_secret(settings: Settings) -> bytes:
     return hmac.new(identity_key(settings), b"dsr:national-pseudonyms", hashlib.sha256).digest()
 
 
+def master_keys(settings: Settings) -> MasterKeys:
+    """The master key that wraps person keys, and any being rotated away from."""
+    current = (
+        base64.b64decode(settings.master_key.get_secret_value())
+        if settings.master_key is not None
+        else default_master_key(identity_key(settings))
+    )
+    previous = tuple(
+        base64.b64decode(part.strip())
+        for part in (
+            settings.previous_master_keys.get_secret_value().split(",")
+            if settings.previous_master_keys
+            else ()
+        )
+        if part.strip()
+    )
+    return MasterKeys(current, previous)
+
+
 def _write_secret(path: Path, value: str) -> None:
     private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -144,4 +164,5 @@ def build_registers(settings: Settings | None = None, *, clock: Clock = system_c
         audit_key=(
             base64.b64decode(settings.audit_key.get_secret_value()) if settings.audit_key else None
         ),
+        master_keys=master_keys(settings),
     )

@@ -122,7 +122,7 @@ def review_name(person: Person, kind: DueKind, on: date) -> str | None:
     25 with an EHC plan, a CTR for an adult (NHS-1)."""
     if kind not in (DueKind.POST_ADMISSION_CETR, DueKind.REPEAT_CETR, DueKind.RED_COMMUNITY_CETR):
         return None
-    young_with_plan = person.ehc_plan and person.details.age_on(on) <= KEYWORKER_MAX_AGE
+    young_with_plan = person.ehc_plan and _age_on(person, on) <= KEYWORKER_MAX_AGE
     return "CETR" if _child_on(person, on) or young_with_plan else "CTR"
 
 
@@ -134,12 +134,19 @@ def keyworker_eligible(person: Person, on: date) -> bool:
         and person.status is Status.ON_REGISTER
         and rating is not None
         and rating.level in (RatingLevel.RED, RatingLevel.AMBER, RatingLevel.BLUE)
-        and person.details.age_on(on) <= KEYWORKER_MAX_AGE
+        and _age_on(person, on) <= KEYWORKER_MAX_AGE
     )
 
 
+def _age_on(person: Person, day: date) -> int:
+    """An erased record has no date of birth: it is counted as an adult's, past 25."""
+    if person.details.erased:
+        return KEYWORKER_MAX_AGE + 1
+    return person.details.age_on(day)
+
+
 def _child_on(person: Person, day: date) -> bool:
-    return person.details.age_on(day) < ADULT_AGE
+    return _age_on(person, day) < ADULT_AGE
 
 
 def inpatient_duties(person: Person, policy: CadencePolicy) -> list[DueReview]:
@@ -286,7 +293,7 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         )
 
     if _child_on(person, accepted_on):
-        born = person.details.date_of_birth
+        born = person.details.born_on
         due.append(DueReview(birthday(born, ADULT_AGE), DueKind.EIGHTEENTH_BIRTHDAY, born))
     return sorted(due)
 

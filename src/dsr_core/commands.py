@@ -11,13 +11,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dsr_core.code_lists import MitigationCategory
-from dsr_core.inputs import AreaCode, Day, Flag, LongText, PlaceCode, ShortText
+from dsr_core.inputs import AreaCode, Day, Flag, LongText, PlaceCode, Reference, ShortText
 from dsr_core.values import (
     ActionStatus,
     AdmissionType,
     Advocacy,
     DeclineReason,
     DischargeDestination,
+    ErasureBasis,
     LawfulBasis,
     LegalStatus,
     Location,
@@ -492,6 +493,42 @@ class Remove(Command):
     removed_on: Day
     reason_code: RemovalReason
     reason: LongText | None = None
+
+
+class PlaceLegalHold(Command):
+    """Keep the record whatever its retention: nothing erases it while the hold stands."""
+
+    model_config = _example({"reference": "CLAIM-2026-017", "reason": "Claim notified."})
+    reference: Reference | None = None
+    reason: LongText
+
+
+class LiftLegalHold(Command):
+    model_config = _example({"reason": "Claim settled."})
+    reason: LongText
+
+
+class Erase(Command):
+    """Erase on request, where the law allows it: the person's key is destroyed once every
+    read model has seen the erasure, and nothing more can be recorded about them."""
+
+    model_config = _example({"basis": "unlawfully_processed", "reference": "SAR-2026-0142"})
+    basis: ErasureBasis
+    reference: Reference | None = None
+
+
+class EraseAtRetentionEnd(Command):
+    """The retention job's erasure (never offered over HTTP): the area's retention period
+    after the last period closed has passed."""
+
+    model_config = _example({})
+
+
+class ReapplyErasure(Command):
+    """The erasure ledger's (never offered over HTTP): an erasure made before a backup was
+    restored, made again so the restore does not bring the person back."""
+
+    model_config = _example({})
 
 
 class ReRefer(Command):

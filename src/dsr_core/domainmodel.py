@@ -22,6 +22,7 @@ from dsr_core import rules
 from dsr_core.person_care import CareCommands
 from dsr_core.person_hospital import HospitalCommands
 from dsr_core.person_record import RecordCommands
+from dsr_core.person_retention import RetentionCommands
 from dsr_core.values import (
     Actor,
     Consent,
@@ -65,7 +66,7 @@ class Stamp:
     today: date
 
 
-class Person(RecordCommands, CareCommands, HospitalCommands, Aggregate):
+class Person(RecordCommands, CareCommands, HospitalCommands, RetentionCommands, Aggregate):
     """One person's record on one area's register, across all their periods on it."""
 
     TOPIC = f"{_TOPIC}.Person"
@@ -109,6 +110,11 @@ class Person(RecordCommands, CareCommands, HospitalCommands, Aggregate):
         actions: dict[str, ReviewAction]
         closed_on: date | None
         closure_reason: str | None
+        legal_hold: bool
+        last_closed_on: date | None
+        """When a period last closed, kept while a later one is open (retention)."""
+        erased_on: date | None
+        erasure_rule: str | None
 
     Event = events.PersonEvent
     Created = events.PersonCreated
@@ -185,6 +191,9 @@ class Person(RecordCommands, CareCommands, HospitalCommands, Aggregate):
     Transferred = events.Transferred
     Removed = events.Removed
     ReReferred = events.ReReferred
+    LegalHoldPlaced = events.LegalHoldPlaced
+    LegalHoldLifted = events.LegalHoldLifted
+    Erased = events.Erased
 
     # --------------------------------------------------------------- commands
 
@@ -201,7 +210,7 @@ class Person(RecordCommands, CareCommands, HospitalCommands, Aggregate):
         reason: str,
         by: Stamp,
     ) -> Person:
-        rules.check_date_not_in_future(details.date_of_birth, by.today, "details.date_of_birth")
+        rules.check_date_not_in_future(details.born_on, by.today, "details.date_of_birth")
         _check_effective(referred_on, details, by, "referred_on")
         rules.check_scheme_accepts_age(details, referred_on, scheme)
         return cls._create(
@@ -350,7 +359,7 @@ class Person(RecordCommands, CareCommands, HospitalCommands, Aggregate):
     ) -> None:
         """Corrections are new events: the earlier details stay in the history."""
         rules.check_is_active(self.status)
-        rules.check_date_not_in_future(details.date_of_birth, by.today, "details.date_of_birth")
+        rules.check_date_not_in_future(details.born_on, by.today, "details.date_of_birth")
         rules.check_birth_before_record(details, self.first_referred_on)
         rules.check_national_numbers_kept(self.details, details)
         self._check_effective(corrected_on, by, "corrected_on")

@@ -197,3 +197,34 @@ class ConcurrentWriteError(DsrError):
 
     def __init__(self) -> None:
         super().__init__("Another change was saved first; reload the record and try again.")
+
+
+class PersonErasedError(DsrError):
+    """The person's record was erased (issue 15): nothing more can be recorded about them."""
+
+    slug = "person-erased"
+    title = "This person's record was erased"
+
+    def __init__(self, person_id: UUID | str) -> None:
+        super().__init__(
+            "This record was erased: its identifying details and free text are destroyed, "
+            "and nothing more can be recorded about this person. Refer them as a new person "
+            "if they need the register again."
+        )
+        self.person_id = str(person_id)
+
+
+class ErasureBlockedError(DomainRuleError):
+    """An erasure refused, with every reason that stands in its way."""
+
+    slug = "erasure-blocked"
+    title = "The record may not be erased now"
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(f"Not erased: {', '.join(reasons)}.")
+        self.reasons = reasons
+
+
+class LegalHoldError(DomainRuleError):
+    slug = "legal-hold"
+    title = "Legal hold already in this state"

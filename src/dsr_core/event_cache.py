@@ -49,3 +49,9 @@ class EventCache:
             while self._held > self.max_events:
                 _, dropped = self._lists.popitem(last=False)
                 self._held -= len(dropped)
+
+    def forget(self, aggregate_id: UUID) -> None:
+        """Drop one aggregate's events (an erased person's: issue 15)."""
+        with self._lock:
+            dropped = self._lists.pop(aggregate_id, ())
+            self._held -= len(dropped)

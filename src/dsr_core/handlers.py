@@ -23,6 +23,7 @@ from dsr_core.identity_keys import IdentityKeys
 from dsr_core.values import (
     Consent,
     DischargeDestination,
+    ErasureRule,
     HospitalStay,
     Involvement,
     Placement,
@@ -376,4 +377,43 @@ def re_refer(person: Person, c: cmd.ReRefer, ctx: HandlerContext) -> None:
         referred_by=c.referred_by,
         reason=c.reason,
         by=ctx.stamp,
+    )
+
+
+@handles(cmd.PlaceLegalHold)
+def place_legal_hold(person: Person, c: cmd.PlaceLegalHold, ctx: HandlerContext) -> None:
+    person.place_legal_hold(reference=c.reference, reason=c.reason, by=ctx.stamp)
+
+
+@handles(cmd.LiftLegalHold)
+def lift_legal_hold(person: Person, c: cmd.LiftLegalHold, ctx: HandlerContext) -> None:
+    person.lift_legal_hold(reason=c.reason, by=ctx.stamp)
+
+
+@handles(cmd.Erase)
+def erase(person: Person, c: cmd.Erase, ctx: HandlerContext) -> None:
+    person.erase(
+        rule=ErasureRule.REQUEST,
+        basis=c.basis,
+        reference=c.reference,
+        retention_years=None,
+        by=ctx.stamp,
+    )
+
+
+@handles(cmd.EraseAtRetentionEnd)
+def erase_at_retention_end(person: Person, c: cmd.EraseAtRetentionEnd, ctx: HandlerContext) -> None:
+    person.erase(
+        rule=ErasureRule.RETENTION,
+        basis=None,
+        reference=None,
+        retention_years=ctx.areas.policy(person.area).retention_years,
+        by=ctx.stamp,
+    )
+
+
+@handles(cmd.ReapplyErasure)
+def reapply_erasure(person: Person, c: cmd.ReapplyErasure, ctx: HandlerContext) -> None:
+    person.erase(
+        rule=ErasureRule.REAPPLIED, basis=None, reference=None, retention_years=None, by=ctx.stamp
     )

@@ -17,6 +17,7 @@ from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel
 
 from dsr_core.domainmodel import Person
+from dsr_core.sealing import PERSONAL_ATTRIBUTES, REDACTED, redacted
 from dsr_core.values import Actor
 
 Event = CanMutateAggregate[UUID]
@@ -44,10 +45,19 @@ _BASE_FIELDS = {
 }
 
 
-def describe(event: Event) -> HistoryEntry:
-    """An event in plain JSON-ready values, for auditors and the audit trail."""
+def describe(event: Event, *, redact: bool = False) -> HistoryEntry:
+    """An event in plain JSON-ready values, for auditors and the audit trail.
+
+    With `redact`, every personal value is replaced by a marker whether or not it was
+    set (sealing.redacted): what the audit trail keeps, so that it holds nothing an
+    erasure would have to change.
+    """
     state = vars(event)
-    data = {k: _plain(v) for k, v in state.items() if k not in _BASE_FIELDS}
+    data = {
+        k: _plain(_redacted(k, v) if redact else v)
+        for k, v in state.items()
+        if k not in _BASE_FIELDS and not k.startswith("_")
+    }
     return HistoryEntry(
         version=event.originator_version,
         event_type=type(event).__name__,
@@ -56,6 +66,12 @@ def describe(event: Event) -> HistoryEntry:
         actor=state.get("actor"),
         data=data,
     )
+
+
+def _redacted(name: str, value: Any) -> Any:
+    if name in PERSONAL_ATTRIBUTES:
+        return None if value is None else REDACTED
+    return redacted(value)
 
 
 def _plain(value: Any) -> Any:

@@ -169,3 +169,10 @@ def _plausible_birth(value: date, info: ValidationInfo) -> date:
 
 
 BirthDate = Annotated[Day, AfterValidator(_plausible_birth)]
+
+Reference = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,39}$", examples=["SAR-2026-0142"]),
+]
+"""A case or request reference: letters, digits and / . _ - only, so it cannot carry a
+name or free text; it outlives an erasure in the clear."""

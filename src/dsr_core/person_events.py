@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate
 
 from dsr_core.discharge import admission_type
+from dsr_core.sealing import ERASED, PERSONAL_STATE, erased
 from dsr_core.values import (
     ActionStatus,
     Actor,
@@ -23,6 +24,8 @@ from dsr_core.values import (
     DeclineReason,
     DelayMark,
     DischargeDestination,
+    ErasureBasis,
+    ErasureRule,
     HospitalStay,
     Involvement,
     LegalStatus,
@@ -607,6 +610,50 @@ class ReReferred(PersonEvent):
         _open_period(person, self.effective_on, self.criteria)
 
 
+class LegalHoldPlaced(PersonEvent):
+    """The record must be kept whatever its retention: a claim, an inquiry, a court
+    order. Neither the retention job nor a request can erase it while held (issue 15)."""
+
+    TOPIC = f"{_TOPIC}.LegalHoldPlaced"
+    reference: str | None
+    reason: str
+
+    def apply(self, person: Person) -> None:
+        person.legal_hold = True
+
+
+class LegalHoldLifted(PersonEvent):
+    TOPIC = f"{_TOPIC}.LegalHoldLifted"
+    reason: str
+
+    def apply(self, person: Person) -> None:
+        person.legal_hold = False
+
+
+class Erased(PersonEvent):
+    """The person's key is destroyed once every read model has seen this event: their
+    identifying details and free text are then gone from every copy, while the rest of
+    the history replays (issue 15). The rule, basis and reference stay in the clear."""
+
+    TOPIC = f"{_TOPIC}.Erased"
+    rule: ErasureRule
+    basis: ErasureBasis | None
+    reference: str | None
+    retention_years: int | None
+    eligible_on: date | None
+
+    def apply(self, person: Person) -> None:
+        for name, value in list(vars(person).items()):
+            if name.startswith("_"):
+                continue
+            if name in PERSONAL_STATE:
+                setattr(person, name, ERASED if value is not None else None)
+            else:
+                setattr(person, name, erased(value))
+        person.erased_on = self.effective_on
+        person.erasure_rule = str(self.rule)
+
+
 def _care_record_defaults(person: Person) -> None:
     """State added by issue 13; the Snapshot restores the same defaults for old snapshots."""
     for name, empty in CARE_RECORD_DEFAULTS:
@@ -622,6 +669,10 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("needs_note", None),
     ("last_discharge_destination", None),
     ("last_stay_started_on", None),
+    ("legal_hold", False),
+    ("last_closed_on", None),
+    ("erased_on", None),
+    ("erasure_rule", None),
 )
 
 
@@ -648,6 +699,7 @@ def _close_period(person: Person, status: Status, on: date, reason: str) -> None
     person.rating_since = None
     person.closed_on = on
     person.closure_reason = reason
+    person.last_closed_on = on
 
 
 EVENTS: tuple[type[PersonEvent], ...] = (
@@ -690,4 +742,7 @@ EVENTS: tuple[type[PersonEvent], ...] = (
     Transferred,
     Removed,
     ReReferred,
+    LegalHoldPlaced,
+    LegalHoldLifted,
+    Erased,
 )

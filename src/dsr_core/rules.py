@@ -11,6 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, check_code
+from dsr_core.dates import add_months
 from dsr_core.errors import (
     AgeRuleError,
     AlreadyAdmittedError,
@@ -20,6 +21,7 @@ from dsr_core.errors import (
     ConsentRequiredError,
     DateOrderError,
     DuplicateReferralError,
+    ErasureBlockedError,
     FutureDateError,
     InpatientRatingError,
     InvalidInputError,
@@ -43,6 +45,7 @@ from dsr_core.values import (
     KEYWORKER_MAX_AGE,
     AdmissionType,
     Consent,
+    ErasureRule,
     HospitalStay,
     LawfulBasis,
     LegalStatus,
@@ -71,7 +74,7 @@ def check_date_not_in_future(day: date, today: date, field: str) -> None:
 
 def check_date_not_before_birth(day: date, details: PersonDetails, field: str) -> None:
     """Nothing happens to a person before they are born. Raises BeforeBirthError."""
-    if day < details.date_of_birth:
+    if day < details.born_on:
         raise BeforeBirthError(f"{field} cannot be before the date of birth.", field=field)
 
 
@@ -244,7 +247,7 @@ def check_birth_before_record(details: PersonDetails, record_began: date) -> Non
     """A corrected date of birth cannot fall after the record began: every later command
     would then be refused as happening before birth (issue 10). Raises BirthAfterRecordError.
     """
-    if details.date_of_birth > record_began:
+    if details.born_on > record_began:
         raise BirthAfterRecordError(
             "The date of birth cannot be after the person's first referral.",
             field="details.date_of_birth",
@@ -497,3 +500,57 @@ def check_reason_to_move(planned_on: date | None, reason: str | None) -> None:
         raise InvalidInputError(
             "Moving or withdrawing a planned discharge date needs a reason.", field="reason"
         )
+
+
+# ------------------------------------------------------------------ retention (issue 15)
+
+OPEN_PERIOD = "open_period"
+OPEN_INPATIENT_DUTY = "open_inpatient_duty"
+LEGAL_HOLD = "legal_hold"
+ALREADY_ERASED = "already_erased"
+NO_RETENTION_PERIOD = "no_retention_period"
+RETENTION_NOT_REACHED = "retention_not_reached"
+
+
+def retention_ends(closed_on: date | None, years: int | None) -> date | None:
+    """The day retention ends: `years` calendar years after the last period closed."""
+    if closed_on is None or years is None:
+        return None
+    return add_months(closed_on, 12 * years)
+
+
+def erasure_blockers(
+    *,
+    status: Status,
+    in_hospital: bool,
+    legal_hold: bool,
+    erased: bool,
+    closed_on: date | None,
+    rule: ErasureRule,
+    retention_years: int | None,
+    today: date,
+) -> list[str]:
+    """Why a record may not be erased (domain.md, "Retention and erasure"): an open
+    period, an inpatient stay (whose duties are owed whatever the register status), a
+    legal hold; for the retention rule, also retention not yet over."""
+    if erased:
+        return [ALREADY_ERASED]
+    reasons = []
+    if status in (Status.REFERRED, Status.ON_REGISTER):
+        reasons.append(OPEN_PERIOD)
+    if in_hospital:
+        reasons.append(OPEN_INPATIENT_DUTY)
+    if legal_hold:
+        reasons.append(LEGAL_HOLD)
+    if rule is ErasureRule.RETENTION:
+        ends = retention_ends(closed_on, retention_years)
+        if retention_years is None:
+            reasons.append(NO_RETENTION_PERIOD)
+        elif ends is not None and today < ends:
+            reasons.append(RETENTION_NOT_REACHED)
+    return reasons
+
+
+def check_erasable(reasons: list[str]) -> None:
+    if reasons:
+        raise ErasureBlockedError(reasons)

@@ -62,6 +62,22 @@ class Settings(DsrSettings):
         default=None,
         description="Where signed audit checkpoints are written; default DATA_DIR/checkpoints.",
     )
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 AES key (16, 24 or 32 bytes) wrapping every person's data key; "
+        "default: derived from the identity key. Keep it outside the database and its "
+        "backups (docs/operations.md).",
+    )
+    previous_master_keys: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated base64 master keys being rotated away from: needed "
+        "only until `dsr keys rotate` has re-wrapped every person key.",
+    )
+    erasure_ledger_dir: Path | None = Field(
+        default=None,
+        description="Where each erasure is also written, signed, outside the database: a "
+        "restored backup cannot bring an erased person back. Default DATA_DIR/erasures.",
+    )
     national_secret: SecretStr | None = Field(
         default=None,
         description="Base64 secret shared nationally: pseudonyms stable across areas and periods.",
@@ -83,6 +99,10 @@ class Settings(DsrSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url is not None
+
+    @property
+    def ledger_dir(self) -> Path:
+        return self.erasure_ledger_dir or self.data_dir / "erasures"
 
     @property
     def checkpoint_dir(self) -> Path:

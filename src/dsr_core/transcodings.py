@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 from pydantic import BaseModel
 
+from dsr_core.sealing import seal_fields, unseal_fields
 from dsr_core.values import (
     Actor,
     Consent,
@@ -52,11 +53,13 @@ class ValueObjectAsDict(Transcoding):
         self.name = name
 
     def encode(self, obj: BaseModel) -> dict[str, Any]:
-        return obj.model_dump(mode="json")
+        # Inside a person's event, its personal fields are sealed under their key.
+        return seal_fields(self.model, self.name, obj.model_dump(mode="json"))
 
     def decode(self, data: dict[str, Any]) -> BaseModel:
         # What the store holds is read back as it was written, even if input rules have
         # since become stricter (values.from_store).
+        data = unseal_fields(self.model, self.name, data)
         return self.model.model_validate(data, context={"stored": True})
 
 

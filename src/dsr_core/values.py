@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -30,6 +32,7 @@ from dsr_core.inputs import (
     PlaceCode,
     PostcodeDistrict,
     ShortText,
+    from_store,
 )
 
 ADULT_AGE = 18
@@ -40,6 +43,10 @@ class ValueObject(BaseModel):
     """Immutable, strictly shaped: unknown fields are refused rather than dropped."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset()
+    """Fields that identify the person or hold free text: stored sealed under the person's
+    own key, and gone when that key is destroyed (sealing.py, issue 15)."""
 
     @classmethod
     def from_stored(cls, **fields: object) -> Self:
@@ -340,6 +347,30 @@ class RemovalReason(StrEnum):
     NO_LONGER_MEETS_CRITERIA = "no_longer_meets_criteria"
 
 
+class ErasureRule(StrEnum):
+    """Why a record was erased (issue 15)."""
+
+    RETENTION = "retention"
+    """The area's retention period after the person's last period ended has passed."""
+    REQUEST = "request"
+    """A lead erased it on request, where erasure is lawful."""
+    REAPPLIED = "reapplied"
+    """An erasure found in the erasure ledger but not in the database (a restored backup)."""
+
+
+class ErasureBasis(StrEnum):
+    """The lawful ground a lead records for erasing on request (UK GDPR Article 17(1))."""
+
+    NO_LONGER_NECESSARY = "no_longer_necessary"
+    """17(1)(a): no longer needed for the purpose it was collected for."""
+    OBJECTION_UPHELD = "objection_upheld"
+    """17(1)(c): the person objected and no overriding legitimate grounds remain."""
+    UNLAWFULLY_PROCESSED = "unlawfully_processed"
+    """17(1)(d): it should never have been held (e.g. referred to the wrong area)."""
+    LEGAL_OBLIGATION = "legal_obligation"
+    """17(1)(e): a court or the law requires it."""
+
+
 class Role(StrEnum):
     PRACTITIONER = "practitioner"
     LEAD = "lead"
@@ -382,9 +413,22 @@ class PersonDetails(ValueObject):
     """The identifying details held about a person: the minimum of seed 002, with the
     coded items the national tables break down by (issue 13)."""
 
+    PERSONAL: ClassVar[frozenset[str]] = frozenset(
+        {
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "nhs_number",
+            "chi_number",
+            "residence",
+            "home_location",
+        }
+    )
+
     given_name: ShortText
     family_name: ShortText
-    date_of_birth: BirthDate
+    date_of_birth: BirthDate | None
+    """Always given; None only in a record read back after its person's key was destroyed."""
     sex: Sex
     diagnosis_group: DiagnosisGroup
     nhs_number: NhsNumber | None = None
@@ -395,19 +439,40 @@ class PersonDetails(ValueObject):
     diagnosed_on: Day | None = None
     home_location: Location | None = None
 
+    @field_validator("date_of_birth")
+    @classmethod
+    def _birth_date_given(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None and not from_store(info):
+            raise ValueError("must be given")
+        return value
+
     @model_validator(mode="after")
     def _chi_starts_with_date_of_birth(self) -> Self:
-        if self.chi_number and not chi_matches_date_of_birth(self.chi_number, self.date_of_birth):
+        dob = self.date_of_birth
+        if self.chi_number and dob and not chi_matches_date_of_birth(self.chi_number, dob):
             raise ValueError("chi_number does not start with the date of birth (DDMMYY)")
         return self
 
+    @property
+    def erased(self) -> bool:
+        return self.date_of_birth is None
+
+    @property
+    def born_on(self) -> date:
+        """The date of birth of a record that still has one (every record not erased)."""
+        if self.date_of_birth is None:
+            raise ValueError("this record was erased: it has no date of birth")
+        return self.date_of_birth
+
     def age_on(self, day: date) -> int:
-        dob = self.date_of_birth
+        dob = self.born_on
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 class Consent(ValueObject):
     """The lawful basis on which a person is on the register."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"decided_by", "note"})
 
     basis: LawfulBasis
     decided_on: Day
@@ -428,6 +493,8 @@ class HospitalStay(ValueObject):
     """An open hospital episode: what the national inpatient collection asks about an
     admission, and its discharge planning. Fields after `delay_reason` came with issue 13;
     admissions stored before read back with their defaults."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"hospital"})
 
     admitted_on: Day
     hospital: ShortText
@@ -463,6 +530,10 @@ class HospitalStay(ValueObject):
 class PlacementNeeds(ValueObject):
     """What is needed for the person to move home (seed 001)."""
 
+    PERSONAL: ClassVar[frozenset[str]] = frozenset(
+        {"housing", "support", "funding_now", "funding_future"}
+    )
+
     housing: LongText | None = None
     support: LongText | None = None
     funding_now: LongText | None = None
@@ -472,6 +543,10 @@ class PlacementNeeds(ValueObject):
 class Placement(ValueObject):
     """Where the person lives. `location` (issue 13) is decided by the geography table;
     placements stored before it read back with `out_of_area` alone."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset(
+        {"provider", "local_authority", "needs", "concerns"}
+    )
 
     placement_type: PlacementType
     provider: ShortText | None = None
@@ -494,6 +569,8 @@ class Involvement(ValueObject):
     """How the person and the people supporting them were involved and informed: what
     Scotland's register records instead of consent (seed 001; domain rules)."""
 
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"note"})
+
     person_involved: Flag
     supporters_involved: Flag
     advocacy: Advocacy
@@ -504,12 +581,16 @@ class Involvement(ValueObject):
 class Views(ValueObject):
     """The person's own views and those of the people who support them (seed 001)."""
 
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"person", "family"})
+
     person: LongText | None = None
     family: LongText | None = None
 
 
 class ViewEntry(ValueObject):
     """One view recorded: the person's, or one supporter's. Kept as a history (seed 001)."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"view", "name", "relationship"})
 
     recorded_on: Day
     holder: ViewHolder
@@ -519,12 +600,16 @@ class ViewEntry(ValueObject):
 
 
 class SupporterView(ValueObject):
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"name", "relationship", "view"})
+
     name: ShortText
     relationship: ShortText
     view: LongText
 
 
 class Professional(ValueObject):
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"name", "organisation", "contact"})
+
     role: ProfessionalRole
     name: ShortText
     organisation: ShortText | None = None
@@ -533,6 +618,8 @@ class Professional(ValueObject):
 
 class TeamMember(ValueObject):
     """A professional's involvement: several per role, each with its start and end (002)."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"name", "organisation", "contact"})
 
     involvement_id: str
     role: ProfessionalRole
@@ -546,6 +633,8 @@ class TeamMember(ValueObject):
 class Mitigation(ValueObject):
     """What has been tried to mitigate risk, or what could help further (seed 002)."""
 
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"description"})
+
     mitigation_id: str
     kind: MitigationKind
     category: MitigationCategory
@@ -555,6 +644,8 @@ class Mitigation(ValueObject):
 
 class Recommendation(ValueObject):
     """A recommendation for current or future services, part of the action plan (002)."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"service", "text"})
 
     recommendation_id: str
     horizon: ServiceHorizon
@@ -577,6 +668,8 @@ class Need(ValueObject):
 class ReviewAction(ValueObject):
     """An action of the plan: raised at a review, or on the standing action plan (issue 13:
     `raised_on` and `status`; review actions stored before read back without them)."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"description", "owner"})
 
     action_id: str
     description: LongText
@@ -607,6 +700,8 @@ class PanelRole(StrEnum):
 
 
 class ReviewRecord(ValueObject):
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"outcome", "attendees"})
+
     review_id: str
     kind: ReviewKind
     held_on: Day

@@ -58,6 +58,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _documented("Not allowed for your role or area"),
     404: _documented("Not found in your areas"),
     409: _documented("Refused by a register rule, or a concurrent change"),
+    410: _documented("The person's record was erased"),
     412: _documented("If-Match names an old version"),
     422: _documented("Invalid input: errors names each field"),
     500: _documented("Unexpected error"),
@@ -66,6 +67,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 STATUS: dict[type[errors.DsrError], int] = {
     errors.PersonNotFoundError: 404,
+    errors.PersonErasedError: 410,
     errors.VersionMismatchError: 412,
     errors.ConcurrentWriteError: 409,
     errors.DuplicateReferralError: 409,

@@ -20,6 +20,7 @@ from dsr_core.settings import Settings
 from dsr_projections import national_returns
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.database import ViewDatabase
+from dsr_projections.retention import ErasureLedger
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots, webhooks
 from dsr_scheduler.config import SchedulerSettings
@@ -92,6 +93,7 @@ def scheduler_for(
         runtime.national_secret,
         webhook_from(options, runtime.db),
         checkpoint_dir=runtime.settings.checkpoint_dir,
+        ledger=ErasureLedger(runtime.settings.ledger_dir, runtime.registers.audit_key),
     )
     return build_scheduler(
         jobs,

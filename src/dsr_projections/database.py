@@ -66,6 +66,7 @@ class ViewDatabase(Protocol):
 
     def transaction(self, lock: str | None = None) -> AbstractContextManager[Cursor]: ...
     def read(self) -> AbstractContextManager[Cursor]: ...
+    def compact(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -105,6 +106,9 @@ class SQLiteViews:
             )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Every superseded copy of a row is zeroed, not left in free pages: an erased
+            # person's name must not linger in the file (issue 15).
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 
@@ -122,6 +126,11 @@ class SQLiteViews:
     @contextmanager
     def read(self) -> Iterator[Cursor]:
         yield _SQLiteCursor(self._connection().cursor())
+
+    def compact(self) -> None:
+        """Copy the write-ahead log into the file and empty it: pages an erasure replaced
+        are then gone from the log as well."""
+        self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -196,6 +205,10 @@ class PostgresViews:
         with self.pool.connection() as conn, conn.cursor() as cursor:
             yield _PostgresCursor(cursor)
             conn.rollback()
+
+    def compact(self) -> None:
+        """Nothing to do: superseded row versions are invisible to every query, and
+        VACUUM reclaims them (docs/operations.md)."""
 
     def close(self) -> None:
         self.pool.close()

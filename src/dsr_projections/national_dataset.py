@@ -88,7 +88,7 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         str(stay.delay_reason) if stay and stay.delay_reason else None,
         bool(stay and stay.secure),
         str(person.details.sex),
-        person.details.date_of_birth.isoformat(),
+        person.details.born_on.isoformat(),
         str(person.details.diagnosis_group),
         person.objects_to_national_sharing,
         stay.total_stay_started_on.isoformat() if stay else None,
@@ -128,12 +128,25 @@ class NationalDatasetProjection(Projection):
         spells = _SpellChanges(
             cursor, self.t("national_spells"), {str(e.originator_id) for e, _ in events}
         )
+        erased: set[str] = set()
         for event, position in events:
             person = states.apply(event)
+            if person.details.erased:
+                # Erased (issue 15): no spell is kept; returns already stored keep their
+                # counts, and a rebuild after the key is gone never brings them back.
+                erased.add(str(person.id))
+                continue
             on = effective_on(event).isoformat()
             spells.record(str(person.id), on, position, spell_attributes(person))
         spells.flush()
         states.flush()
+        self._purge(cursor, sorted(erased))
+
+    def _purge(self, cursor: Cursor, person_ids: list[str]) -> None:
+        cursor.executemany(
+            f"DELETE FROM {self.t('national_spells')} WHERE person_id = ?",
+            [(p,) for p in person_ids],
+        )
 
 
 class _SpellChanges:

@@ -150,7 +150,7 @@ class RegisterProjection(Projection):
             stay.in_area,
             str(stay.ward_type),
             str(stay.security_level) if stay.security_level else None,
-            person.details.age_on(stay.admitted_on) < ADULT_AGE,
+            not person.details.erased and person.details.age_on(stay.admitted_on) < ADULT_AGE,
             str(first.kind) if first else None,
             _d(first.due_on) if first else None,
             str(stay.admission_type) if stay.admission_type else None,

@@ -22,9 +22,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.application import Registers
 from dsr_core.settings import Settings
+from dsr_projections import retention
 from dsr_projections.anchors import latest_checkpoint, write_checkpoint
 from dsr_projections.audit import take_checkpoint
 from dsr_projections.database import ViewDatabase
+from dsr_projections.retention import ErasureLedger
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.jobs import remind_everyone
 from dsr_scheduler.snapshots import take_due_snapshots
@@ -36,6 +38,8 @@ REMINDERS_JOB = "dsr-reminders"
 SNAPSHOTS_JOB = "dsr-snapshots"
 WEBHOOK_JOB = "dsr-webhook"
 CHECKPOINT_JOB = "dsr-audit-checkpoint"
+RETENTION_JOB = "dsr-retention"
+ERASURE_FINISH_JOB = "dsr-erasure-finish"
 JOBS_TABLE = "scheduler_jobs"
 
 
@@ -48,6 +52,7 @@ class Runtime:
     secret: bytes | None = None
     webhook: WebhookDelivery | None = None
     checkpoint_dir: Path | None = None
+    ledger: ErasureLedger | None = None
 
 
 _runtime: Runtime | None = None
@@ -68,6 +73,21 @@ def run_snapshots() -> None:
     runtime = _current()
     if runtime.secret is not None:
         take_due_snapshots(runtime.registers, runtime.db, runtime.secret)
+
+
+def run_retention() -> None:
+    """Daily: erase everyone past their area's retention (issue 15)."""
+    runtime = _current()
+    if runtime.ledger is not None:
+        retention.run(runtime.registers, runtime.db, runtime.ledger, dry_run=False)
+
+
+def run_erasure_finish() -> None:
+    """Every few minutes: destroy the keys of erasures the read models have caught up
+    with, so an erasure on request is final within minutes, not a day."""
+    runtime = _current()
+    if runtime.ledger is not None:
+        retention.finish(runtime.registers, runtime.db, runtime.ledger)
 
 
 def run_checkpoint() -> None:
@@ -135,6 +155,11 @@ def build_scheduler(
         scheduler.add_job(run_snapshots, "interval", hours=1, id=SNAPSHOTS_JOB, **options)
     if runtime.webhook is not None:
         scheduler.add_job(run_webhook, "interval", minutes=1, id=WEBHOOK_JOB, **options)
+    if runtime.ledger is not None:
+        scheduler.add_job(run_retention, "interval", hours=24, id=RETENTION_JOB, **options)
+        scheduler.add_job(
+            run_erasure_finish, "interval", minutes=5, id=ERASURE_FINISH_JOB, **options
+        )
     if runtime.checkpoint_dir is not None:
         scheduler.add_job(
             run_checkpoint,

@@ -105,6 +105,9 @@ BODIES: dict[str, dict[str, Any]] = {
         "referred_by": "x",
         "reason": "x",
     },
+    "legal-holds": {"reference": "CLAIM-1", "reason": "x"},
+    "legal-hold-releases": {"reason": "x"},
+    "erasures": {"basis": "no_longer_necessary"},
 }
 ROLES_OF = {
     "consents": PRACTICE,
@@ -145,6 +148,9 @@ ROLES_OF = {
     "transfers": LEAD_ONLY,
     "removals": LEAD_ONLY,
     "re-referrals": PRACTICE,
+    "legal-holds": LEAD_ONLY,
+    "legal-hold-releases": LEAD_ONLY,
+    "erasures": LEAD_ONLY,
 }
 NOT_AREA_ADDRESSED = {"actor", "snapshots"}
 
@@ -220,4 +226,7 @@ def test_the_lead_only_commands_are_the_decisions(client: TestClient) -> None:
         "declines",
         "transfers",
         "removals",
+        "legal-holds",
+        "legal-hold-releases",
+        "erasures",
     }

@@ -121,7 +121,7 @@ def test_logs_and_error_bodies_never_hold_personal_data(
         details.given_name,
         details.family_name,
         str(details.nhs_number),
-        details.date_of_birth.isoformat(),
+        details.born_on.isoformat(),
         "Placement breaking down",
         "Plan discharge",
     }

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
@@ -13,6 +14,7 @@ from dsr_core.domainmodel import Person
 from dsr_core.idempotency import IdempotencyRecord
 from dsr_core.identity_keys import IdentityKey
 from dsr_core.reminders import ReminderBook
+from dsr_core.sealing import Sealer, Sealing, sealing
 from dsr_core.values import Professional, ProfessionalRole, RiskFactor, Views
 from tests.support import factories as f
 from tests.support.stages import accepted
@@ -85,7 +87,13 @@ def test_every_topic_resolves_in_a_fresh_process() -> None:
 
 def _store_as_version_1(app: Registers, event: object, drop: tuple[str, ...]) -> None:
     stored = app.mapper.to_stored_event(event)  # type: ignore[arg-type]
-    state = app.mapper.transcoder.decode(stored.state)
+    assert app.person_keys is not None
+    person_id = UUID(str(stored.originator_id))
+    key = app.person_keys.key_for(person_id, create=False)
+    assert key is not None
+    # Opened with the person's key and written back in the clear, as events were then.
+    with sealing(Sealing(Sealer(key, person_id))):
+        state = app.mapper.transcoder.decode(stored.state)
     for name in (*drop, "class_version"):
         del state[name]
     app.recorder.insert_events(

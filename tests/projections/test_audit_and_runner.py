@@ -6,7 +6,7 @@ import pytest
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
-from dsr_projections.audit import person_trail, verify
+from dsr_projections.audit import opened_trail, person_trail, verify
 from dsr_projections.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
@@ -31,12 +31,16 @@ def test_the_audit_trail_has_one_row_per_event_with_who_when_and_why(
         "RatingChanged",
     ]
     last = trail[-1]
+    # The chained row keeps no personal value (issue 15); the reason is read, opened with
+    # the person's key, from the event store.
     assert (last["effective_on"], last["actor_id"], last["actor_role"], last["reason"]) == (
         "2025-02-01",
         "lead-1",
         "lead",
-        "Crisis",
+        "personal",
     )
+    [opened] = [r for r in opened_trail(runner.db, app, person_id) if r["version"] == 4]
+    assert opened["opened"]["reason"] == "Crisis"
     assert [r["prev_hash"] for r in trail[1:]] == [r["hash"] for r in trail[:-1]]
 
 

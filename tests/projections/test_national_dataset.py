@@ -99,8 +99,8 @@ def identifying_strings(people: list[Person]) -> set[str]:
         found |= {
             d.given_name,
             d.family_name,
-            d.date_of_birth.isoformat(),
-            d.date_of_birth.strftime("%d/%m/%Y"),
+            d.born_on.isoformat(),
+            d.born_on.strftime("%d/%m/%Y"),
         }
         found |= {n for n in (d.nhs_number, d.chi_number) if n}
         found.add(str(person.id))

@@ -18,6 +18,7 @@ import pytest
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
+from dsr_core.sealing import Sealer
 from dsr_core.settings import Settings
 from dsr_projections.access_log import Access, AccessLog
 from dsr_projections.anchors import Checkpoint
@@ -54,14 +55,28 @@ class EventStore:
             return conn.execute(sql, tuple(params)).fetchall()
 
     def replace_in_state(
-        self, table: str, person_id: UUID, version: int, old: str, new: str
+        self,
+        table: str,
+        person_id: UUID,
+        version: int,
+        old: str,
+        new: str,
+        sealer: Sealer | None = None,
     ) -> None:
+        """Edit a stored state; with the person's key (`sealer`), inside its sealed blob,
+        as someone holding the database and every key could."""
         [(state,)] = self.execute(
             f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version = ?",
             (self.ident(person_id), version),
         )
-        forged = bytes(state).replace(old.encode(), new.encode())
-        assert forged != bytes(state)
+        plain = sealer.open_blob(bytes(state)) if sealer else bytes(state)
+        forged = plain.replace(old.encode(), new.encode())
+        assert forged != plain
+        if sealer:
+            forged = sealer.seal_blob(forged)
+        self.set_state(table, person_id, version, forged)
+
+    def set_state(self, table: str, person_id: UUID, version: int, forged: bytes) -> None:
         self.execute(
             f"UPDATE {table} SET state = ? WHERE originator_id = ? AND originator_version = ?",
             (forged, self.ident(person_id), version),
@@ -71,6 +86,13 @@ class EventStore:
 @pytest.fixture
 def store(make_settings: SettingsFactory) -> EventStore:
     return EventStore(make_settings())
+
+
+def sealer_of(app: Registers, person_id: UUID) -> Sealer:
+    assert app.person_keys is not None
+    key = app.person_keys.key_for(person_id, create=False)
+    assert key is not None
+    return Sealer(key, person_id)
 
 
 def problems(
@@ -103,10 +125,29 @@ def test_an_edited_snapshot_is_found(
     person_id = referred(app, seed=4)
     views(app, person_id, 55)
     runner.catch_up()
-    store.replace_in_state(store.snapshots, person_id, 50, "Testperson4", "Forgedname4")
+    store.replace_in_state(
+        store.snapshots, person_id, 50, "garden (40)", "garden (41)", sealer_of(app, person_id)
+    )
     found = problems(runner, app)
     assert [(b.person_id, b.version, b.problem) for b in found] == [
         (str(person_id), 50, "snapshot differs from a replay of its events")
+    ]
+
+
+def test_a_sealed_snapshot_edited_without_the_key_is_found(
+    app: Registers, runner: ProjectionRunner, store: EventStore
+) -> None:
+    person_id = referred(app, seed=5)
+    views(app, person_id, 55)
+    runner.catch_up()
+    [(state,)] = store.execute(
+        f"SELECT state FROM {store.snapshots} WHERE originator_id = ?", (store.ident(person_id),)
+    )
+    flipped = bytes(state)[:-1] + bytes([bytes(state)[-1] ^ 1])
+    store.set_state(store.snapshots, person_id, 50, flipped)
+    found = problems(runner, app)
+    assert [(b.person_id, b.version, b.problem) for b in found] == [
+        (str(person_id), 50, "snapshot cannot be opened with the person's key")
     ]
 
 
@@ -158,7 +199,8 @@ def test_an_edited_event_is_found_and_a_rebuild_will_not_bless_it(
 ) -> None:
     person_id = referred(app, seed=6)
     runner.catch_up()
-    store.replace_in_state(store.events, person_id, 1, "Testperson6", "Forgedname6")
+    # Codes and areas are stored in the clear; names only sealed (issue 15).
+    store.replace_in_state(store.events, person_id, 1, f.ENGLISH_AREA, "E54000050")
     found = problems(runner, app)
     assert [b.problem for b in found] == ["audit row differs from the stored event"]
     with pytest.raises(RebuildRefusedError) as refused:

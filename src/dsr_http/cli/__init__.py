@@ -37,6 +37,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir", help="where to write it (default DSR_AUDIT_CHECKPOINT_DIR or DATA_DIR/checkpoints)"
     )
     audit_checkpoint.set_defaults(handler=operate.audit_checkpoint)
+    retention_parser = commands.add_parser("retention", help="retention and erasure")
+    retention_commands = retention_parser.add_subparsers(dest="retention_command", required=True)
+    retention_run = retention_commands.add_parser(
+        "run", help="erase everyone past their area's retention"
+    )
+    retention_run.add_argument(
+        "--dry-run", action="store_true", help="only report who is due and what blocks each"
+    )
+    retention_run.set_defaults(handler=operate.retention_run)
+    keys = commands.add_parser("keys", help="per-person data keys")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_rotate = keys_commands.add_parser(
+        "rotate", help="re-wrap every person key under DSR_MASTER_KEY"
+    )
+    keys_rotate.set_defaults(handler=operate.keys_rotate)
+    keys_status = keys_commands.add_parser("status", help="person keys per master key")
+    keys_status.set_defaults(handler=operate.keys_status)
     national = commands.add_parser("national-dataset", help="export an anonymised dataset")
     national.add_argument("area", help="area code, e.g. S37000017")
     national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")

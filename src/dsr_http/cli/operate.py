@@ -16,8 +16,10 @@ from dsr_core.values import Role
 from dsr_http.auth import KEY_FILE, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.runtime import opened
+from dsr_projections import retention
 from dsr_projections.anchors import read_checkpoints, write_checkpoint
 from dsr_projections.audit import take_checkpoint, verify
+from dsr_projections.retention import ErasureLedger
 from dsr_projections.runner import RebuildRefusedError
 
 
@@ -31,18 +33,21 @@ def info(_: argparse.Namespace) -> int:
     report = {
         "storage": "postgresql" if settings.uses_postgres else "sqlite",
         "location": settings.database_schema if settings.uses_postgres else str(settings.data_dir),
-        # Only the event store's payloads are encrypted by DSR_CIPHER_KEY; the read models
-        # hold names, NHS/CHI numbers and dates of birth in clear (docs/operations.md).
+        # Personal values are sealed under per-person keys in events, snapshots and state
+        # caches; DSR_CIPHER_KEY encrypts the rest of each event. The register's rows hold
+        # the names, numbers and dates of birth of people with an open period in the clear,
+        # until those people are erased (docs/operations.md).
         "encrypted_at_rest": {
+            "personal_values_under_person_keys": True,
             "events_and_snapshots": encrypted,
             "read_models": False,
             "audit_trail_and_access_log": False,
         },
         "in_clear": [
-            "read models: register (names, NHS/CHI numbers, dates of birth), length of stay, "
-            "national dataset state",
-            "audit trail (event data, free text) and access log",
-            *([] if encrypted else ["events and snapshots (no DSR_CIPHER_KEY)"]),
+            "register rows of open periods (names, NHS/CHI numbers, dates of birth)",
+            "national dataset spells (dates of birth) until erasure",
+            "audit trail rows of events stored before per-person keys",
+            *([] if encrypted else ["codes and dates of care in events (no DSR_CIPHER_KEY)"]),
         ],
         "events": position,
     }
@@ -126,4 +131,50 @@ def token(args: argparse.Namespace) -> int:
         )
     verifier = TokenVerifier(http, data_dir)
     print(verifier.mint(sub=args.sub, role=Role(args.role), areas=args.area, ttl_seconds=args.ttl))
+    return 0
+
+
+def retention_run(args: argparse.Namespace) -> int:
+    """Erase everyone past their area's retention (or, with --dry-run, only say who and
+    what blocks each); finish erasures the read models have caught up with."""
+    configure_logging()
+    settings = Settings()
+    with opened(settings) as runtime:
+        runtime.runner.catch_up()
+        ledger = ErasureLedger(settings.ledger_dir, runtime.registers.audit_key)
+        report = retention.run(
+            runtime.registers,
+            runtime.db,
+            ledger,
+            dry_run=args.dry_run,
+            catch_up=runtime.runner.catch_up,
+        )
+    print(json.dumps(report.as_dict(), indent=2))
+    return 0
+
+
+def keys_rotate(_: argparse.Namespace) -> int:
+    """Re-wrap every person key under DSR_MASTER_KEY (earlier keys in
+    DSR_PREVIOUS_MASTER_KEYS); events are not touched."""
+    with opened(Settings()) as runtime:
+        keys = runtime.registers.person_keys
+        assert keys is not None
+        rewrapped = keys.rotate()
+        print(
+            json.dumps({"rewrapped": rewrapped, "by_master_key": keys.master_key_ids()}, indent=2)
+        )
+    return 0
+
+
+def keys_status(_: argparse.Namespace) -> int:
+    """How many person keys each master key wraps (ids only, never keys)."""
+    with opened(Settings()) as runtime:
+        keys = runtime.registers.person_keys
+        assert keys is not None
+        print(
+            json.dumps(
+                {"current": keys.master.current_id, "by_master_key": keys.master_key_ids()},
+                indent=2,
+            )
+        )
     return 0

@@ -16,7 +16,7 @@ from dsr_http.deps import (
     waits_for,
 )
 from dsr_http.problems import RESPONSES
-from dsr_projections.audit import actor_trail, person_trail
+from dsr_projections.audit import actor_trail, opened_trail
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=RESPONSES)
 
@@ -30,10 +30,12 @@ def audit_trail(
     reads: ReadsDep,
     _: Annotated[bool, Depends(waits_for("audit"))] = True,
 ) -> list[dict[str, Any]]:
-    """The hash-chained audit rows for one person, in order."""
+    """The hash-chained audit rows for one person, in order. Rows hold no personal value
+    (erasure changes nothing in them); `opened` shows the reason and changes as recorded,
+    read with the person's key while it exists."""
     person = visible_person(registers, principal, person_id)
     reads.record("audit", [person_id], person.area)
-    return person_trail(views, person_id)
+    return opened_trail(views, registers, person_id)
 
 
 @router.get("/actors/{actor_id}", operation_id="getActorTrail")

@@ -356,6 +356,29 @@ COMMANDS = [
         "reReferPerson",
         "Re-refer a removed or declined person: a new period on the same record.",
     ),
+    CommandSpec(
+        "legal-holds",
+        cmd.PlaceLegalHold,
+        "placeLegalHold",
+        "Keep the record whatever its retention: nothing erases it while the hold stands.",
+        LEAD_ONLY,
+    ),
+    CommandSpec(
+        "legal-hold-releases",
+        cmd.LiftLegalHold,
+        "liftLegalHold",
+        "Lift the legal hold: retention applies again.",
+        LEAD_ONLY,
+    ),
+    CommandSpec(
+        "erasures",
+        cmd.Erase,
+        "erasePerson",
+        "Erase on request where the law allows it (no open period, inpatient stay or legal "
+        "hold): the person's key is destroyed within minutes, and nothing more can be "
+        "recorded about them.",
+        LEAD_ONLY,
+    ),
 ]
 
 

@@ -1,0 +1,146 @@
+"""The event mapper with per-person sealing (sealing.py, person_keys.py).
+
+A Person event is stored with its personal values sealed under the person's key (value
+objects seal their own fields through their transcodings; free-text attributes are sealed
+here); a Person snapshot, and every read model's copy of a person's state, is sealed
+whole. Other aggregates (identity keys, idempotency records, reminder books) hold no
+personal values and are stored as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic
+
+from dsr_core.person_keys import PersonKeyStore
+from dsr_core.sealing import (
+    BLOB_PREFIX,
+    ERASED,
+    PERSONAL_ATTRIBUTES,
+    KeyDestroyedError,
+    Sealer,
+    Sealing,
+    is_token,
+    sealing,
+)
+
+PERSON_TOPICS = "dsr.person."
+SNAPSHOT_TOPIC = "dsr.person.Snapshot"
+ERASED_TOPIC = "dsr.person.Erased"
+SEALED_MARK = "_pk"
+"""Set in every Person event stored sealed: events stored before per-person keys lack it."""
+STORED_DIGEST = "_stored_sha256"
+"""Set on a decoded sealed event: the SHA-256 of its stored bytes, for the audit trail."""
+CLEAR_VALUES = "_clear_values"
+"""Set on a decoded event holding personal values stored in the clear (before keys)."""
+
+
+class SealingMapper(Mapper[UUID]):
+    """Seals Person events and snapshots when given a key store (`keys`)."""
+
+    keys: PersonKeyStore | None = None
+    _SEALERS_KEPT = 10_000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sealers: dict[UUID, tuple[bytes, Sealer]] = {}
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        topic = get_topic(type(domain_event))
+        if self.keys is None or not topic.startswith(PERSON_TOPICS):
+            return super().to_stored_event(domain_event)
+        person_id = domain_event.originator_id
+        if topic == SNAPSHOT_TOPIC:
+            stored = super().to_stored_event(domain_event)
+            state: dict[str, Any] = vars(domain_event)["state"]
+            if state.get("erased_on") is not None:
+                return stored  # an erased person's state holds only markers
+            sealer = self._sealer(person_id, create=True)
+            return StoredEvent(
+                originator_id=stored.originator_id,
+                originator_version=stored.originator_version,
+                topic=stored.topic,
+                state=sealer.seal_blob(stored.state),
+            )
+        sealer = self._sealer(person_id, create=True)
+        event_state = dict(vars(domain_event))
+        originator_id = event_state.pop("originator_id")
+        originator_version = event_state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            event_state["class_version"] = class_version
+        for name in PERSONAL_ATTRIBUTES & event_state.keys():
+            if event_state[name] is not None:
+                event_state[name] = sealer.seal(name, event_state[name])
+        event_state[SEALED_MARK] = 1
+        with sealing(Sealing(sealer)):
+            stored_state = self.transcoder.encode(event_state)
+        if self.compressor:
+            stored_state = self.compressor.compress(stored_state)
+        if self.cipher:
+            stored_state = self.cipher.encrypt(stored_state)
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=originator_version,
+            topic=topic,
+            state=stored_state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        topic = stored_event.topic
+        if self.keys is None or not topic.startswith(PERSON_TOPICS):
+            return super().to_domain_event(stored_event)
+        person_id = UUID(str(stored_event.originator_id))
+        if topic == SNAPSHOT_TOPIC:
+            if stored_event.state.startswith(BLOB_PREFIX):
+                key = self.keys.key_for(person_id, create=False)
+                if key is None:
+                    raise KeyDestroyedError(str(person_id))
+                stored_event = StoredEvent(
+                    originator_id=stored_event.originator_id,
+                    originator_version=stored_event.originator_version,
+                    topic=topic,
+                    state=self._sealer_with(person_id, key).open_blob(stored_event.state),
+                )
+            return super().to_domain_event(stored_event)
+        if topic == ERASED_TOPIC:
+            self.keys.forget(person_id)  # read afresh: the key is going, or gone
+        key = self.keys.key_for(person_id, create=False)
+        current = Sealing(self._sealer_with(person_id, key) if key is not None else None)
+        with sealing(current):
+            event = super().to_domain_event(stored_event)
+        state = vars(event)
+        for name in PERSONAL_ATTRIBUTES & state.keys():
+            value = state[name]
+            if is_token(value):
+                state[name] = current.sealer.unseal(name, value) if current.sealer else ERASED
+            elif value is not None:
+                current.clear_values += 1
+        if state.pop(SEALED_MARK, None):
+            state[STORED_DIGEST] = hashlib.sha256(stored_event.state).hexdigest()
+        elif current.clear_values:
+            state[CLEAR_VALUES] = current.clear_values
+        return event
+
+    def _sealer(self, person_id: UUID, *, create: bool) -> Sealer:
+        assert self.keys is not None
+        key = self.keys.key_for(person_id, create=create)
+        if key is None:
+            raise KeyDestroyedError(str(person_id))
+        return self._sealer_with(person_id, key)
+
+    def _sealer_with(self, person_id: UUID, key: bytes) -> Sealer:
+        """One cipher object per person key, made once (it costs more than a sealing)."""
+        kept = self._sealers.get(person_id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        if len(self._sealers) >= self._SEALERS_KEPT:
+            self._sealers.clear()
+        sealer = Sealer(key, person_id)
+        self._sealers[person_id] = (key, sealer)
+        return sealer

@@ -1,0 +1,338 @@
+"""Per-person data keys: envelope encryption with a master key from configuration.
+
+Each person's data key is random, stored only wrapped (AES-GCM) by a master key that the
+database never holds, in its own table beside the event store: never inside an event.
+Destroying a person's key deletes that row and leaves a tombstone (who, when, under which
+rule), so the person can never get a new key and their sealed values are gone for good.
+Rotating the master key re-wraps the rows; the events are not touched (issue 15).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEYS_TABLE = "dsr_person_keys"
+TOMBSTONES_TABLE = "dsr_erased_persons"
+_NONCE = 12
+
+
+class MasterKeyError(Exception):
+    """A person key is wrapped by a master key this process was not given."""
+
+
+def key_id(key: bytes) -> str:
+    """A master key's name in the key table: a digest prefix, never the key."""
+    return hashlib.sha256(b"dsr:master-key-id|" + key).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class MasterKeys:
+    """The current master key, and earlier ones kept only until `rotate` has re-wrapped
+    every person key under the current one."""
+
+    current: bytes
+    previous: tuple[bytes, ...] = ()
+
+    def __post_init__(self) -> None:
+        for key in (self.current, *self.previous):
+            if len(key) not in (16, 24, 32):
+                raise ValueError("a master key is 16, 24 or 32 bytes (base64 in configuration)")
+
+    @property
+    def current_id(self) -> str:
+        return key_id(self.current)
+
+    def wrap(self, person_id: UUID, data_key: bytes) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return nonce + AESGCM(self.current).encrypt(nonce, data_key, person_id.bytes)
+
+    def unwrap(self, person_id: UUID, master_id: str, wrapped: bytes) -> bytes:
+        for key in (self.current, *self.previous):
+            if key_id(key) == master_id:
+                try:
+                    return AESGCM(key).decrypt(wrapped[:_NONCE], wrapped[_NONCE:], person_id.bytes)
+                except InvalidTag:
+                    break
+        raise MasterKeyError(f"the master key {master_id} is not configured")
+
+
+class _Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> Any: ...
+
+
+class Datastore(Protocol):
+    """The event store's own connection pool (eventsourcing's SQLite or PostgreSQL
+    datastore): the key table lives in the same database, reached the same way."""
+
+    def transaction(self, *, commit: bool) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    person_id: UUID
+    erased_at: datetime
+    rule: str
+
+
+class PersonKeyStore:
+    """The key table, with a short-lived in-process cache of unwrapped keys.
+
+    The cache is dropped for a person whenever an erasure of theirs is read (mapper.py),
+    so no process goes on opening their values once the key is destroyed.
+    """
+
+    def __init__(
+        self,
+        datastore: Datastore,
+        master: MasterKeys,
+        *,
+        postgres_schema: str | None,
+        snapshots_table: str,
+        clock: Callable[[], datetime],
+        cache_seconds: float = 60.0,
+    ) -> None:
+        self._datastore = datastore
+        self.master = master
+        self._postgres = postgres_schema is not None
+        prefix = f'"{postgres_schema}".' if postgres_schema else ""
+        self._keys = prefix + KEYS_TABLE
+        self._tombstones = prefix + TOMBSTONES_TABLE
+        self._snapshots = prefix + snapshots_table
+        self._clock = clock
+        self._cache_seconds = cache_seconds
+        self._cache: dict[UUID, tuple[bytes, float]] = {}
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------- setup
+
+    def create_tables(self) -> None:
+        blob = "BYTEA" if self._postgres else "BLOB"
+        with self._cursor(commit=True) as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._keys} (person_id TEXT PRIMARY KEY, "
+                f"master_key_id TEXT NOT NULL, wrapped {blob} NOT NULL, "
+                "created_at TEXT NOT NULL, erasing_position BIGINT)"
+            )
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._tombstones} (person_id TEXT PRIMARY KEY, "
+                "erased_at TEXT NOT NULL, rule TEXT NOT NULL)"
+            )
+
+    # ------------------------------------------------------------------ keys
+
+    def key_for(self, person_id: UUID, *, create: bool) -> bytes | None:
+        """The person's data key; a new one when `create` and they never had one.
+
+        None when they have none: never had one (and `create` is false), or it was
+        destroyed (then never a new one: a tombstone stays).
+        """
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(person_id)
+            if cached is not None and now - cached[1] < self._cache_seconds:
+                return cached[0]
+        key = self._load(person_id)
+        if key is None and create:
+            key = self._create(person_id)
+        if key is not None:
+            with self._lock:
+                self._cache[person_id] = (key, now)
+        return key
+
+    def forget(self, person_id: UUID) -> None:
+        """Drop the cached key: the next use reads the table again."""
+        with self._lock:
+            self._cache.pop(person_id, None)
+
+    def _load(self, person_id: UUID) -> bytes | None:
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT master_key_id, wrapped FROM {self._keys} WHERE person_id = {self._p}",
+                (str(person_id),),
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
+
+    def _create(self, person_id: UUID) -> bytes | None:
+        data_key = AESGCM.generate_key(bit_length=256)
+        p = self._p
+        with self._cursor(commit=True) as cursor:
+            cursor.execute(
+                f"SELECT 1 AS erased FROM {self._tombstones} WHERE person_id = {p}",
+                (str(person_id),),
+            )
+            if cursor.fetchone() is not None:
+                return None
+            cursor.execute(
+                f"INSERT INTO {self._keys} (person_id, master_key_id, wrapped, created_at) "
+                f"VALUES ({p}, {p}, {p}, {p}) ON CONFLICT (person_id) DO NOTHING",
+                (
+                    str(person_id),
+                    self.master.current_id,
+                    self.master.wrap(person_id, data_key),
+                    self._clock().isoformat(),
+                ),
+            )
+        return self._load(person_id)  # another process may have created it first
+
+    # --------------------------------------------------------------- erasure
+
+    def mark_erasing(self, person_id: UUID, position: int) -> None:
+        """Phase one of an erasure is recorded at this log position: the key goes once
+        every read model has passed it (retention.py)."""
+        with self._cursor(commit=True) as cursor:
+            cursor.execute(
+                f"UPDATE {self._keys} SET erasing_position = {self._p} WHERE person_id = {self._p}",
+                (position, str(person_id)),
+            )
+
+    def erasing(self) -> list[tuple[UUID, int]]:
+        """People whose erasure is recorded but whose key is not yet destroyed."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT person_id, erasing_position FROM {self._keys} "
+                "WHERE erasing_position IS NOT NULL ORDER BY erasing_position"
+            )
+            return [(UUID(r["person_id"]), int(r["erasing_position"])) for r in cursor.fetchall()]
+
+    def destroy(self, person_id: UUID, rule: str) -> None:
+        """Delete the key and every snapshot sealed with it, and leave a tombstone: in one
+        transaction, with the freed bytes overwritten (SQLite's secure_delete)."""
+        p = self._p
+        with self._cursor(commit=True) as cursor:
+            if not self._postgres:
+                cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute(f"DELETE FROM {self._keys} WHERE person_id = {p}", (str(person_id),))
+            cursor.execute(
+                f"DELETE FROM {self._snapshots} WHERE originator_id = {p}",
+                (person_id if self._postgres else person_id.hex,),
+            )
+            cursor.execute(
+                f"INSERT INTO {self._tombstones} (person_id, erased_at, rule) "
+                f"VALUES ({p}, {p}, {p}) ON CONFLICT (person_id) DO NOTHING",
+                (str(person_id), self._clock().isoformat(), rule),
+            )
+        self.forget(person_id)
+
+    def tombstone(self, person_id: UUID) -> Tombstone | None:
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT erased_at, rule FROM {self._tombstones} WHERE person_id = {self._p}",
+                (str(person_id),),
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return Tombstone(person_id, datetime.fromisoformat(row["erased_at"]), row["rule"])
+
+    def has_key(self, person_id: UUID) -> bool:
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT 1 AS found FROM {self._keys} WHERE person_id = {self._p}",
+                (str(person_id),),
+            )
+            return cursor.fetchone() is not None
+
+    def compact(self) -> None:
+        """SQLite: copy the write-ahead log into the file and empty it, so a destroyed
+        key's row (zeroed in the file by secure_delete) is gone from the log as well."""
+        pool = getattr(self._datastore, "pool", None)
+        db_name = getattr(pool, "db_name", None)
+        if self._postgres or not db_name or ":memory:" in db_name or "mode=memory" in db_name:
+            return
+        connection = sqlite3.connect(db_name, uri=True, timeout=30)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+
+    # -------------------------------------------------------------- rotation
+
+    def rotate(self) -> int:
+        """Re-wrap every person key not yet under the current master key; returns how many.
+
+        Reads each key with whichever configured master key wrapped it, so it can run
+        again after an interruption; the events are never touched.
+        """
+        current = self.master.current_id
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT person_id, master_key_id, wrapped FROM {self._keys} "
+                f"WHERE master_key_id <> {self._p}",
+                (current,),
+            )
+            rows = cursor.fetchall()
+        for row in rows:
+            person_id = UUID(row["person_id"])
+            data_key = self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
+            with self._cursor(commit=True) as cursor:
+                cursor.execute(
+                    f"UPDATE {self._keys} SET master_key_id = {self._p}, wrapped = {self._p} "
+                    f"WHERE person_id = {self._p} AND master_key_id = {self._p}",
+                    (
+                        current,
+                        self.master.wrap(person_id, data_key),
+                        str(person_id),
+                        row["master_key_id"],
+                    ),
+                )
+        return len(rows)
+
+    def master_key_ids(self) -> dict[str, int]:
+        """How many person keys each master key wraps."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT master_key_id, COUNT(*) AS n FROM {self._keys} GROUP BY master_key_id"
+            )
+            return {r["master_key_id"]: int(r["n"]) for r in cursor.fetchall()}
+
+    # --------------------------------------------------------------- helpers
+
+    @property
+    def _p(self) -> str:
+        return "%s" if self._postgres else "?"
+
+    @contextmanager
+    def _cursor(self, *, commit: bool) -> Iterator[_Cursor]:
+        with self._datastore.transaction(commit=commit) as cursor:
+            yield cursor
+
+
+def default_master_key(identity_key: bytes) -> bytes:
+    """With no master key configured, one derived from the identity secret: set
+    DSR_MASTER_KEY in production, so it can be rotated on its own (docs/operations.md)."""
+    return hmac.new(identity_key, b"dsr:master-key", hashlib.sha256).digest()
+
+
+class MemoryDatastore:
+    """The key table of an in-memory application (tests and the demo generator): a
+    private SQLite database in memory, reached like the library's datastores."""
+
+    def __init__(self, snapshots_table: str) -> None:
+        self._connection = sqlite3.connect(":memory:", check_same_thread=False)
+        self._connection.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        self._connection.execute(f"CREATE TABLE {snapshots_table} (originator_id TEXT)")
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[sqlite3.Cursor]:
+        with self._lock, self._connection:
+            yield self._connection.cursor()

@@ -1,0 +1,88 @@
+"""The Person's retention commands (issue 15): legal holds, and erasure at the end of
+retention or on request.
+
+A mixin of `Person` (domainmodel.py). Erasure is recorded as an event here; the key that
+makes it final is destroyed once every read model has seen that event (retention.py in
+dsr_projections), so no copy is left holding what the key sealed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dsr_core import person_events as events
+from dsr_core import rules
+from dsr_core.errors import LegalHoldError
+from dsr_core.person_base import PersonCommandsBase
+from dsr_core.values import ErasureBasis, ErasureRule, HospitalStay, Status
+
+if TYPE_CHECKING:
+    from dsr_core.domainmodel import Stamp
+
+
+class RetentionCommands(PersonCommandsBase):
+    if TYPE_CHECKING:  # provided by Person
+        status: Status
+        admission: HospitalStay | None
+        closed_on: date | None
+        legal_hold: bool
+        erased_on: date | None
+        LegalHoldPlaced: type[events.LegalHoldPlaced]
+        LegalHoldLifted: type[events.LegalHoldLifted]
+        Erased: type[events.Erased]
+
+    def place_legal_hold(self, *, reference: str | None, reason: str, by: Stamp) -> None:
+        if self.legal_hold:
+            raise LegalHoldError("A legal hold is already in place.", field="reason")
+        self._trigger(self.LegalHoldPlaced, by, by.today, reference=reference, reason=reason)
+
+    def lift_legal_hold(self, *, reason: str, by: Stamp) -> None:
+        if not self.legal_hold:
+            raise LegalHoldError("There is no legal hold to lift.", field="reason")
+        self._trigger(self.LegalHoldLifted, by, by.today, reason=reason)
+
+    def erasure_blockers(
+        self, *, rule: ErasureRule, retention_years: int | None, today: date
+    ) -> list[str]:
+        """Every reason the record may not be erased today; none means it may."""
+        return rules.erasure_blockers(
+            status=self.status,
+            in_hospital=self.admission is not None,
+            legal_hold=self.legal_hold,
+            erased=self.erased_on is not None,
+            closed_on=self.closed_on,
+            rule=rule,
+            retention_years=retention_years,
+            today=today,
+        )
+
+    def erase(
+        self,
+        *,
+        rule: ErasureRule,
+        basis: ErasureBasis | None,
+        reference: str | None,
+        retention_years: int | None,
+        by: Stamp,
+    ) -> None:
+        """Record the erasure; refused with every reason that stands in its way.
+
+        A reapplied erasure (found in the ledger, missing from a restored database) was
+        lawful when first made, so nothing blocks it.
+        """
+        if rule is not ErasureRule.REAPPLIED:
+            rules.check_erasable(
+                self.erasure_blockers(rule=rule, retention_years=retention_years, today=by.today)
+            )
+        eligible_on = rules.retention_ends(self.closed_on, retention_years)
+        self._trigger(
+            self.Erased,
+            by,
+            by.today,
+            rule=rule,
+            basis=basis,
+            reference=reference,
+            retention_years=retention_years if rule is ErasureRule.RETENTION else None,
+            eligible_on=eligible_on if rule is ErasureRule.RETENTION else None,
+        )

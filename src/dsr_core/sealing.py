@@ -1,0 +1,204 @@
+"""Sealing: a person's identifying and free-text values, encrypted under that person's key.
+
+Why: events are immutable, yet storage limitation and erasure requests need a person to be
+forgotten. Each person's personal values are stored as AES-GCM tokens under a key of
+their own (person_keys.py); destroying the key forgets them everywhere the tokens were
+copied ("crypto-shredding"), while the rest of each event stays readable, so the history
+still replays and the counts still add up (issue 15).
+
+What is personal is declared, not guessed: a value object's `PERSONAL` fields, and the
+event attributes named in `PERSONAL_ATTRIBUTES`. A test classifies every text field of
+every event and value object, so a new one cannot slip through unsealed.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import os
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeGuard, Union, get_args, get_origin
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import BaseModel
+
+ERASED = "erased"
+"""What a destroyed text value reads back as."""
+
+REDACTED = "personal"
+"""What the audit trail holds in place of a personal value: never the value itself."""
+
+PERSONAL_ATTRIBUTES = frozenset({"reason", "note", "referred_by", "decided_by"})
+"""Free-text attributes of Person events (value objects declare their own)."""
+
+PERSONAL_STATE = frozenset({"needs_note"})
+"""Free-text attributes of a Person's state that are not value objects."""
+
+TOKEN = "_sealed_"
+_NONCE = 12
+BLOB_PREFIX = b"dsr-sealed:1:"
+
+
+class KeyDestroyedError(Exception):
+    """The person's key was destroyed: what it sealed can never be read again."""
+
+
+def personal_fields(model: type[BaseModel]) -> frozenset[str]:
+    fields: frozenset[str] = getattr(model, "PERSONAL", frozenset())
+    return fields
+
+
+def is_token(value: object) -> TypeGuard[dict[str, str]]:
+    return isinstance(value, dict) and len(value) == 1 and TOKEN in value
+
+
+class Sealer:
+    """One person's key, bound to their id: a token cannot be moved to another person or
+    another field without failing to open. A sealed text is its UTF-8 bytes behind `s`;
+    any other value its JSON behind `j` (most personal values are text: no JSON needed)."""
+
+    __slots__ = ("_aead", "_prefix", "person_id")
+
+    def __init__(self, key: bytes, person_id: UUID) -> None:
+        self._aead = AESGCM(key)
+        self._prefix = f"{person_id}|"
+        self.person_id = person_id
+
+    def seal(self, where: str, value: Any) -> dict[str, str]:
+        nonce = os.urandom(_NONCE)
+        if isinstance(value, str):
+            plain = b"s" + value.encode()
+        else:
+            plain = b"j" + json.dumps(value, separators=(",", ":")).encode()
+        sealed = self._aead.encrypt(nonce, plain, self._aad(where))
+        return {TOKEN: binascii.b2a_base64(nonce + sealed, newline=False).decode()}
+
+    def unseal(self, where: str, token: dict[str, str]) -> Any:
+        raw = binascii.a2b_base64(token[TOKEN])
+        plain = self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], self._aad(where))
+        return plain[1:].decode() if plain[:1] == b"s" else json.loads(plain[1:])
+
+    def seal_blob(self, data: bytes) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return BLOB_PREFIX + nonce + self._aead.encrypt(nonce, data, self._aad("blob"))
+
+    def open_blob(self, blob: bytes) -> bytes:
+        raw = blob[len(BLOB_PREFIX) :]
+        try:
+            return self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], self._aad("blob"))
+        except InvalidTag:
+            raise KeyDestroyedError(str(self.person_id)) from None
+
+    def _aad(self, where: str) -> bytes:
+        return (self._prefix + where).encode()
+
+
+@dataclass
+class Sealing:
+    """The sealing in force while one stored event is encoded or decoded: the person's
+    sealer, or None once their key is destroyed. `clear_values` counts personal values
+    found unsealed (written before per-person keys)."""
+
+    sealer: Sealer | None
+    clear_values: int = 0
+
+
+_current: ContextVar[Sealing | None] = ContextVar("dsr_sealing", default=None)
+
+
+@contextmanager
+def sealing(current: Sealing) -> Iterator[Sealing]:
+    token = _current.set(current)
+    try:
+        yield current
+    finally:
+        _current.reset(token)
+
+
+def seal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a value object's JSON form) with its personal fields sealed, when a person's
+    event is being stored; unchanged otherwise."""
+    current = _current.get()
+    if current is None or current.sealer is None:
+        return data
+    for field in personal_fields(model):
+        value = data.get(field)
+        if value is not None:
+            data[field] = current.sealer.seal(f"{name}.{field}", value)
+    return data
+
+
+def unseal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with its sealed fields opened, or set to their erased value without a key."""
+    current = _current.get()
+    for field in personal_fields(model):
+        value = data.get(field)
+        if is_token(value):
+            if current is not None and current.sealer is not None:
+                data[field] = current.sealer.unseal(f"{name}.{field}", value)
+            else:
+                data[field] = erased_value(model, field)
+        elif value is not None and current is not None:
+            current.clear_values += 1
+    return data
+
+
+def erased_value(model: type[BaseModel], field: str) -> Any:
+    """What a destroyed field reads back as: its default if it has one, `ERASED` for
+    required text, None otherwise (a date of birth)."""
+    info = model.model_fields[field]
+    if not info.is_required():
+        return info.get_default(call_default_factory=True)
+    return ERASED if _accepts_text(info.annotation) else None
+
+
+def _accepts_text(annotation: Any) -> bool:
+    if annotation is str:
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _accepts_text(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return any(_accepts_text(a) for a in get_args(annotation))
+    return False
+
+
+def erased_model(value: BaseModel) -> BaseModel:
+    """The same value object with every personal field as it reads back once erased."""
+    model = type(value)
+    update = {f: erased_value(model, f) for f in personal_fields(model)}
+    return value.model_copy(update=update) if update else value
+
+
+def erased(value: Any) -> Any:
+    """Any state value with every personal value in it erased (value objects, and
+    collections of them)."""
+    if isinstance(value, BaseModel):
+        return erased_model(value)
+    if isinstance(value, dict):
+        return {k: erased(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(erased(v) for v in value)
+    return value
+
+
+def redacted(value: Any) -> Any:
+    """A JSON-ready form of an event value with every personal value replaced by
+    `REDACTED`, whether or not it was set: what the audit trail keeps, so erasing the
+    person changes nothing it holds (audit.py)."""
+    if isinstance(value, BaseModel):
+        data = value.model_dump(mode="json")
+        for field in personal_fields(type(value)):
+            data[field] = REDACTED
+        return data
+    if isinstance(value, (list, tuple)):
+        return [redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: redacted(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,61 @@
+"""Per-person keys and their master key (issue 15, items 1 and 5)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from dsr_core.bootstrap import build_registers
+from dsr_core.person_keys import MasterKeyError
+from tests.conftest import SettingsFactory
+from tests.storage.test_storage_modes import raw_states
+from tests.support import factories as f
+from tests.support.stages import accepted
+
+OLD = base64.b64encode(b"o" * 32).decode()
+NEW = base64.b64encode(b"w" * 32).decode()
+
+
+def test_rotating_the_master_key_rewraps_person_keys_and_leaves_events_alone(
+    make_settings: SettingsFactory, clock: f.FakeClock
+) -> None:
+    first = build_registers(make_settings(master_key=OLD), clock=clock)
+    person_id = accepted(first, seed=41)
+    events_before = raw_states(first)
+    first.close()
+
+    rotating = build_registers(make_settings(master_key=NEW, previous_master_keys=OLD), clock=clock)
+    assert rotating.get_person(person_id).details.given_name == "Testperson41"
+    assert rotating.person_keys is not None
+    assert rotating.person_keys.rotate() == 1
+    assert rotating.person_keys.rotate() == 0  # nothing left under the old key
+    assert raw_states(rotating) == events_before
+    rotating.close()
+
+    rotated = build_registers(make_settings(master_key=NEW), clock=clock)
+    assert rotated.get_person(person_id).details.given_name == "Testperson41"
+    rotated.close()
+    stale = build_registers(make_settings(master_key=OLD), clock=clock)
+    with pytest.raises(Exception) as lost:
+        stale.get_person(person_id)
+    assert isinstance(lost.value, MasterKeyError) or isinstance(
+        lost.value.__cause__, MasterKeyError
+    )
+    stale.close()
+
+
+def test_a_person_key_is_never_stored_unwrapped(
+    make_settings: SettingsFactory, clock: f.FakeClock
+) -> None:
+    registers = build_registers(make_settings(master_key=OLD), clock=clock)
+    person_id = accepted(registers, seed=42)
+    keys = registers.person_keys
+    assert keys is not None
+    key = keys.key_for(person_id, create=False)
+    assert key is not None
+    with keys._cursor(commit=False) as cursor:  # noqa: SLF001: looking at the table itself
+        cursor.execute(f"SELECT wrapped FROM {keys._keys}")
+        stored = [bytes(r["wrapped"]) for r in cursor.fetchall()]
+    assert stored and all(key not in wrapped for wrapped in stored)
+    registers.close()
