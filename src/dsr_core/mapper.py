@@ -22,6 +22,7 @@ from dsr_core.sealing import (
     BLOB_PREFIX,
     ERASED,
     PERSONAL_ATTRIBUTES,
+    TOKEN,
     KeyDestroyedError,
     Sealer,
     Sealing,
@@ -30,6 +31,11 @@ from dsr_core.sealing import (
 )
 
 PERSON_TOPICS = "dsr.person."
+IDENTITY_CLAIMS = ("dsr.identity_key.Created", "dsr.identity_key.Claimed")
+"""Identity-key events naming the person who holds a national number: that person id is
+sealed under the holder's key and found by the key's alias, so an erased person's number
+no longer leads to their history, even for someone who can enumerate numbers."""
+REF = "_ref_"
 SNAPSHOT_TOPIC = "dsr.person.Snapshot"
 ERASED_TOPIC = "dsr.person.Erased"
 SEALED_MARK = "_pk"
@@ -52,6 +58,8 @@ class SealingMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         topic = get_topic(type(domain_event))
+        if self.keys is not None and topic in IDENTITY_CLAIMS:
+            return super().to_stored_event(self._sealed_claim(domain_event))
         if self.keys is None or not topic.startswith(PERSON_TOPICS):
             return super().to_stored_event(domain_event)
         person_id = domain_event.originator_id
@@ -93,6 +101,8 @@ class SealingMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         topic = stored_event.topic
+        if self.keys is not None and topic in IDENTITY_CLAIMS:
+            return self._opened_claim(super().to_domain_event(stored_event))
         if self.keys is None or not topic.startswith(PERSON_TOPICS):
             return super().to_domain_event(stored_event)
         person_id = UUID(str(stored_event.originator_id))
@@ -125,6 +135,31 @@ class SealingMapper(Mapper[UUID]):
             state[STORED_DIGEST] = hashlib.sha256(stored_event.state).hexdigest()
         elif current.clear_values:
             state[CLEAR_VALUES] = current.clear_values
+        return event
+
+    def _sealed_claim(self, event: DomainEventProtocol[UUID]) -> DomainEventProtocol[UUID]:
+        assert self.keys is not None
+        state = dict(vars(event))
+        holder: UUID = state["person_id"]
+        token = self._sealer(holder, create=True).seal("identity.person_id", str(holder))
+        state["person_id"] = {**token, REF: self.keys.alias(holder)}
+        sealed = object.__new__(type(event))
+        object.__setattr__(sealed, "__dict__", state)
+        return sealed
+
+    def _opened_claim(self, event: DomainEventProtocol[UUID]) -> DomainEventProtocol[UUID]:
+        """The holder's id, or None (a free number) once their key is destroyed."""
+        assert self.keys is not None
+        state = vars(event)
+        value = state.get("person_id")
+        if isinstance(value, dict) and REF in value:
+            found = self.keys.by_alias(value[REF])
+            token = {TOKEN: value[TOKEN]}
+            state["person_id"] = (
+                UUID(self._sealer_with(found[0], found[1]).unseal("identity.person_id", token))
+                if found is not None
+                else None
+            )
         return event
 
     def _sealer(self, person_id: UUID, *, create: bool) -> Sealer:

@@ -17,10 +17,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -84,6 +85,20 @@ class Datastore(Protocol):
 
 
 @dataclass(frozen=True)
+class PendingKey:
+    """A new person's key, written with their first events (recorders.py)."""
+
+    person_id: UUID
+    key: bytes
+    master_key_id: str
+    wrapped: bytes
+    alias: str
+
+
+_pending: ContextVar[list[PendingKey] | None] = ContextVar("dsr_pending_keys", default=None)
+
+
+@dataclass(frozen=True)
 class Tombstone:
     person_id: UUID
     erased_at: datetime
@@ -127,7 +142,7 @@ class PersonKeyStore:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._keys} (person_id TEXT PRIMARY KEY, "
                 f"master_key_id TEXT NOT NULL, wrapped {blob} NOT NULL, "
-                "created_at TEXT NOT NULL, erasing_position BIGINT)"
+                "created_at TEXT NOT NULL, erasing_position BIGINT, alias TEXT UNIQUE)"
             )
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._tombstones} (person_id TEXT PRIMARY KEY, "
@@ -149,11 +164,95 @@ class PersonKeyStore:
                 return cached[0]
         key = self._load(person_id)
         if key is None and create:
-            key = self._create(person_id)
+            key = self._new_pending(person_id) if _pending.get() is not None else None
+            key = key or self._create(person_id)
         if key is not None:
             with self._lock:
                 self._cache[person_id] = (key, now)
         return key
+
+    @contextmanager
+    def saving(self) -> Iterator[Callable[[Any], None]]:
+        """Keys made while the block runs are written by the function it yields, with
+        the cursor of the transaction that saves the events they seal; on failure they
+        are forgotten, as if never made."""
+        pending: list[PendingKey] = []
+        token = _pending.set(pending)
+        try:
+            yield lambda cursor: self._write_pending(cursor, pending)
+        except BaseException:
+            for made in pending:
+                self.forget(made.person_id)
+            raise
+        finally:
+            _pending.reset(token)
+
+    def _new_pending(self, person_id: UUID) -> bytes | None:
+        pending = _pending.get()
+        assert pending is not None
+        for made in pending:
+            if made.person_id == person_id:
+                return made.key
+        if self.tombstone(person_id) is not None:
+            return None
+        data_key = AESGCM.generate_key(bit_length=256)
+        pending.append(
+            PendingKey(
+                person_id,
+                data_key,
+                self.master.current_id,
+                self.master.wrap(person_id, data_key),
+                uuid4().hex,
+            )
+        )
+        return data_key
+
+    def _write_pending(self, cursor: Any, pending: list[PendingKey]) -> None:
+        p = self._p
+        for made in pending:
+            cursor.execute(
+                f"INSERT INTO {self._keys} "
+                "(person_id, master_key_id, wrapped, created_at, alias) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p})",
+                (
+                    str(made.person_id),
+                    made.master_key_id,
+                    made.wrapped,
+                    self._clock().isoformat(),
+                    made.alias,
+                ),
+            )
+
+    def alias(self, person_id: UUID) -> str:
+        """A random name for the person's key, for other aggregates to refer to it by
+        (identity keys): unlike the person id it appears nowhere else, so once the key
+        row is gone nothing links what it sealed back to the person."""
+        self.key_for(person_id, create=True)
+        for made in _pending.get() or ():
+            if made.person_id == person_id:
+                return made.alias
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT alias FROM {self._keys} WHERE person_id = {self._p}", (str(person_id),)
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise LookupError("this person's key was destroyed")
+        return str(row["alias"])
+
+    def by_alias(self, alias: str) -> tuple[UUID, bytes] | None:
+        """The person and key an alias names, or None once the key is destroyed."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT person_id, master_key_id, wrapped FROM {self._keys} "
+                f"WHERE alias = {self._p}",
+                (alias,),
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        person_id = UUID(row["person_id"])
+        return person_id, self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
 
     def forget(self, person_id: UUID) -> None:
         """Drop the cached key: the next use reads the table again."""
@@ -182,13 +281,15 @@ class PersonKeyStore:
             if cursor.fetchone() is not None:
                 return None
             cursor.execute(
-                f"INSERT INTO {self._keys} (person_id, master_key_id, wrapped, created_at) "
-                f"VALUES ({p}, {p}, {p}, {p}) ON CONFLICT (person_id) DO NOTHING",
+                f"INSERT INTO {self._keys} "
+                "(person_id, master_key_id, wrapped, created_at, alias) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (person_id) DO NOTHING",
                 (
                     str(person_id),
                     self.master.current_id,
                     self.master.wrap(person_id, data_key),
                     self._clock().isoformat(),
+                    uuid4().hex,
                 ),
             )
         return self._load(person_id)  # another process may have created it first

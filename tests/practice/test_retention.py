@@ -344,3 +344,28 @@ def test_a_backup_restored_after_an_erasure_does_not_bring_the_person_back(
         assert runtime.registers.history(person_id)[-1].data["rule"] == "reapplied"
         assert runtime.registers.get_person(person_id).details.given_name == ERASED
     assert leaks(settings, list(distinctive(11).values())) == set()
+
+
+def test_an_erased_persons_national_number_leads_nowhere_and_can_be_referred_afresh(
+    runtime: Runtime, clock: f.FakeClock
+) -> None:
+    """Someone who holds the identity secret can test every NHS number against the
+    identity keys; after erasure the key of the person's number names no one."""
+    registers = runtime.registers
+    person_id = record_life(registers, 12)
+    number = distinctive(12)["nhs_number"]
+    [key_id] = registers.identity_keys.ids(f.ENGLISH_AREA, f.details(nhs_number=number))
+    clock.now = datetime(2031, 8, 2, 9, 0, tzinfo=UTC)
+    ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
+    retention.run(registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up)
+
+    key = registers._load_key(key_id)  # noqa: SLF001: what the duplicate check reads
+    assert key is not None and key.person_id is None
+    stored = b"".join(e.state for e in registers.recorder.select_events(key_id))
+    assert str(person_id).encode() not in stored and person_id.hex.encode() not in stored
+    again = registers.execute(
+        None,
+        f.referral(seed=12, nhs_number=number, referred_on=date(2031, 8, 1)),
+        Caller.of(f.LEAD),
+    )
+    assert again.person_id != person_id
