@@ -100,6 +100,13 @@ class Registers(Application[UUID]):
             assert isinstance(self.mapper, SealingMapper)
             self.mapper.keys = self.person_keys
 
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """A new person's key is written in the transaction that saves their events."""
+        if self.person_keys is None or not getattr(self.recorder, "writes_alongside", False):
+            return super().save(*objs, **kwargs)  # keys are then made in their own transaction
+        with self.person_keys.saving() as write_keys:
+            return super().save(*objs, also_write=[write_keys], **kwargs)
+
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=SealingMapper

@@ -45,12 +45,14 @@ def library_env(settings: Settings) -> dict[str, str]:
             POSTGRES_CONNECT_TIMEOUT=str(settings.database_timeout_seconds),
             # Keep the insert lock and our recorder hooks (9.5.6 drops both with this on).
             POSTGRES_ENABLE_DB_FUNCTIONS="n",
+            APPLICATION_RECORDER_TOPIC="dsr_core.recorders:PostgresRecorder",
         )
     else:
         env.update(
             PERSISTENCE_MODULE="eventsourcing.sqlite",
             SQLITE_DBNAME=str(private_file(settings.data_dir / "events.sqlite3")),
             SQLITE_LOCK_TIMEOUT="10",
+            APPLICATION_RECORDER_TOPIC="dsr_core.recorders:SQLiteRecorder",
         )
     if settings.aggregate_cache_size:
         env["AGGREGATE_CACHE_MAXSIZE"] = str(settings.aggregate_cache_size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from uuid import uuid4
 
 import pytest
 
@@ -58,4 +59,21 @@ def test_a_person_key_is_never_stored_unwrapped(
         cursor.execute(f"SELECT wrapped FROM {keys._keys}")
         stored = [bytes(r["wrapped"]) for r in cursor.fetchall()]
     assert stored and all(key not in wrapped for wrapped in stored)
+    registers.close()
+
+
+def test_a_new_persons_key_is_written_with_their_events_or_not_at_all(
+    make_settings: SettingsFactory, clock: f.FakeClock
+) -> None:
+    registers = build_registers(make_settings(), clock=clock)
+    keys = registers.person_keys
+    assert keys is not None
+    person_id = accepted(registers, seed=43)
+    assert keys.has_key(person_id)
+    lost = uuid4()
+    with pytest.raises(RuntimeError), keys.saving():
+        assert keys.key_for(lost, create=True) is not None
+        raise RuntimeError("the save failed")
+    assert not keys.has_key(lost)
+    assert keys.key_for(lost, create=False) is None
     registers.close()
