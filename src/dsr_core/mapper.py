@@ -37,6 +37,7 @@ sealed under the holder's key and found by the key's alias, so an erased person'
 no longer leads to their history, even for someone who can enumerate numbers."""
 REF = "_ref_"
 SNAPSHOT_TOPIC = "dsr.person.Snapshot"
+REFERRED_TOPIC = "dsr.person.Referred"
 ERASED_TOPIC = "dsr.person.Erased"
 SEALED_MARK = "_pk"
 """Set in every Person event stored sealed: events stored before per-person keys lack it."""
@@ -75,7 +76,11 @@ class SealingMapper(Mapper[UUID]):
                 topic=stored.topic,
                 state=sealer.seal_blob(stored.state),
             )
-        sealer = self._sealer(person_id, create=True)
+        if domain_event.originator_version == 1 and topic == REFERRED_TOPIC:
+            # A new person (a random id just made): no key or tombstone to look for.
+            sealer = self._sealer_with(person_id, self.keys.key_for_new(person_id))
+        else:
+            sealer = self._sealer(person_id, create=True)
         event_state = dict(vars(domain_event))
         originator_id = event_state.pop("originator_id")
         originator_version = event_state.pop("originator_version")

@@ -132,6 +132,7 @@ class PersonKeyStore:
         self._clock = clock
         self._cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[bytes, float]] = {}
+        self._aliases: dict[str, tuple[UUID, bytes, float]] = {}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------- setup
@@ -150,6 +151,20 @@ class PersonKeyStore:
             )
 
     # ------------------------------------------------------------------ keys
+
+    def key_for_new(self, person_id: UUID) -> bytes:
+        """The key of a person being created now (a fresh random id): nothing to look up,
+        since no key or tombstone can exist for an id never saved."""
+        if _pending.get() is None:
+            key = self.key_for(person_id, create=True)
+            if key is None:
+                raise LookupError("this person's key was destroyed")
+            return key
+        key = self._new_pending(person_id, checked=True)
+        assert key is not None
+        with self._lock:
+            self._cache[person_id] = (key, time.monotonic())
+        return key
 
     def key_for(self, person_id: UUID, *, create: bool) -> bytes | None:
         """The person's data key; a new one when `create` and they never had one.
@@ -187,13 +202,13 @@ class PersonKeyStore:
         finally:
             _pending.reset(token)
 
-    def _new_pending(self, person_id: UUID) -> bytes | None:
+    def _new_pending(self, person_id: UUID, *, checked: bool = False) -> bytes | None:
         pending = _pending.get()
         assert pending is not None
         for made in pending:
             if made.person_id == person_id:
                 return made.key
-        if self.tombstone(person_id) is not None:
+        if not checked and self.tombstone(person_id) is not None:
             return None
         data_key = AESGCM.generate_key(bit_length=256)
         pending.append(
@@ -242,6 +257,11 @@ class PersonKeyStore:
 
     def by_alias(self, alias: str) -> tuple[UUID, bytes] | None:
         """The person and key an alias names, or None once the key is destroyed."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._aliases.get(alias)
+        if cached is not None and now - cached[2] < self._cache_seconds:
+            return cached[0], cached[1]
         with self._cursor(commit=False) as cursor:
             cursor.execute(
                 f"SELECT person_id, master_key_id, wrapped FROM {self._keys} "
@@ -252,12 +272,17 @@ class PersonKeyStore:
         if row is None:
             return None
         person_id = UUID(row["person_id"])
-        return person_id, self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
+        key = self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
+        with self._lock:
+            self._aliases[alias] = (person_id, key, now)
+        return person_id, key
 
     def forget(self, person_id: UUID) -> None:
         """Drop the cached key: the next use reads the table again."""
         with self._lock:
             self._cache.pop(person_id, None)
+            for alias in [a for a, (p, _, _) in self._aliases.items() if p == person_id]:
+                del self._aliases[alias]
 
     def _load(self, person_id: UUID) -> bytes | None:
         with self._cursor(commit=False) as cursor:

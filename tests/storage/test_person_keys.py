@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from dsr_core.bootstrap import build_registers
+from dsr_core.domainmodel import Person, Stamp
+from dsr_core.identity_keys import IdentityKey
 from dsr_core.person_keys import MasterKeyError
+from dsr_core.values import ReferralCriterion, Scheme
 from tests.conftest import SettingsFactory
 from tests.storage.test_storage_modes import raw_states
 from tests.support import factories as f
@@ -76,4 +81,32 @@ def test_a_new_persons_key_is_written_with_their_events_or_not_at_all(
         raise RuntimeError("the save failed")
     assert not keys.has_key(lost)
     assert keys.key_for(lost, create=False) is None
+    registers.close()
+
+
+def test_a_referral_whose_save_fails_leaves_no_key_behind(
+    make_settings: SettingsFactory, clock: f.FakeClock
+) -> None:
+    """Its identity key collides with one already saved (a concurrent referral of the
+    same number): events, identity key and person key roll back together."""
+    registers = build_registers(make_settings(), clock=clock)
+    keys = registers.person_keys
+    assert keys is not None
+    first = accepted(registers, seed=44)
+    details = registers.get_person(first).details
+    [taken] = registers.identity_keys.ids(f.ENGLISH_AREA, details)
+    by = Stamp(f.LEAD, clock(), clock().date())
+    loser = Person.refer(
+        area=f.ENGLISH_AREA,
+        scheme=Scheme.ENGLAND_RAG,
+        details=f.details(seed=45),
+        referred_on=date(2025, 1, 10),
+        criteria=[ReferralCriterion.SUPPORT_AT_RISK],
+        referred_by="GP",
+        reason="x",
+        by=by,
+    )
+    with pytest.raises(IntegrityError):
+        registers.save(loser, IdentityKey.claim_new(taken, loser.id, clock()))
+    assert not keys.has_key(loser.id)
     registers.close()
