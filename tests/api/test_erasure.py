@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from dsr_projections import retention
 from dsr_projections.retention import ErasureLedger
 from tests.api.conftest import Headers, referral_body
+from tests.support import factories as f
 
 
 def post(client: TestClient, headers: dict[str, str], pid: str, path: str, body: Any) -> Any:
@@ -70,3 +71,31 @@ def test_an_erasure_reference_cannot_carry_free_text(client: TestClient, auth: H
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "reference"
+
+
+def test_a_lead_sees_who_is_past_retention_and_what_blocks_each(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    pids = [
+        client.post("/v1/persons", json=referral_body(seed=s), headers=lead).json()["person_id"]
+        for s in (23, 24)
+    ]
+    for pid in pids:
+        post(client, lead, pid, "removals", {"removed_on": "2025-08-01", "reason_code": "stable"})
+    last = post(client, lead, pids[1], "legal-holds", {"reason": "Inquiry"}).json()
+    clock = client.app.state.services.registers._clock  # type: ignore[attr-defined]
+    clock.now = clock.now.replace(year=2031, month=8, day=2)
+    review = client.get(
+        f"/v1/areas/{f.ENGLISH_AREA}/retention",
+        params={"wait_for": last["position"]},
+        headers=lead,
+    )
+    assert review.status_code == 200
+    found = {c["person_id"]: c["blocked_by"] for c in review.json()["candidates"]}
+    assert found == {pids[0]: [], pids[1]: ["legal_hold"]}
+    assert "Testperson" not in review.text
+    practitioner = auth("practitioner")
+    assert (
+        client.get(f"/v1/areas/{f.ENGLISH_AREA}/retention", headers=practitioner).status_code == 403
+    )

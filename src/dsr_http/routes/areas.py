@@ -1,8 +1,9 @@
 """Per-area aggregates: length-of-stay and proactivity measures, and the national dataset."""
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from dsr_core.errors import InvalidInputError
 from dsr_core.inputs import Day
@@ -16,10 +17,12 @@ from dsr_http.deps import (
     PlannersInArea,
     RegistersDep,
     ViewsDep,
+    waits_for,
 )
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.national_report import build_dataset
+from dsr_projections.retention import review
 from dsr_projections.service_gaps import report as service_gap_report
 
 router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)
@@ -137,3 +140,24 @@ def discharge_plan_items(
 ) -> dict[str, str]:
     """The items this area scores discharge plans by (a setting; default: 12 items)."""
     return registers.areas.policy(area).discharge_plan_items
+
+
+@router.get("/{area}/retention", operation_id="getRetentionReview")
+def retention_review(
+    area: AreaPath,
+    principal: NationalReadersInArea,
+    registers: RegistersDep,
+    views: ViewsDep,
+    _: Annotated[bool, Depends(waits_for("register"))] = True,
+) -> dict[str, Any]:
+    """Who in the area is past its retention period, and what blocks each erasure (an open
+    period, an inpatient stay, a legal hold): what the next retention run would do. Ids
+    and dates only."""
+    today = registers.today()
+    candidates = [c for c in review(registers, views, today) if c.area == area]
+    return {
+        "area": area,
+        "today": today.isoformat(),
+        "retention_years": registers.areas.policy(area).retention_years,
+        "candidates": [asdict(c) for c in candidates],
+    }
