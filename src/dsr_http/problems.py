@@ -38,6 +38,8 @@ class Problem(BaseModel):
     errors: list[dict[str, str]] | None = None
     current_version: int | None = None
     existing_person_id: str | None = None
+    reasons: list[str] | None = None
+    """Every reason an erasure was refused (`/problems/erasure-blocked`)."""
 
 
 def _documented(description: str) -> dict[str, Any]:
@@ -158,6 +160,8 @@ def install(app: FastAPI) -> None:
             headers = {"ETag": f'"{error.current}"'}
         if isinstance(error, errors.DuplicateReferralError):
             extra["existing_person_id"] = str(error.existing_person_id)
+        if isinstance(error, errors.ErasureBlockedError):
+            extra["reasons"] = error.reasons
         field_errors = [{"field": error.field, "message": error.message}] if error.field else None
         return problem(
             request,

@@ -39,7 +39,7 @@ def test_an_erasure_is_refused_with_every_reason_then_made_final(
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["type"] == "/problems/erasure-blocked"
-    assert "open_period" in problem["detail"] and "legal_hold" in problem["detail"]
+    assert problem["reasons"] == ["open_period", "legal_hold"]
     assert "Vantorreq" not in refused.text
 
     post(client, lead, pid, "removals", {"removed_on": "2025-08-01", "reason_code": "stable"})
