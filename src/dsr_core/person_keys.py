@@ -246,11 +246,7 @@ class PersonKeyStore:
         for made in _pending.get() or ():
             if made.person_id == person_id:
                 return made.alias
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT alias FROM {self._keys} WHERE person_id = {self._p}", (str(person_id),)
-            )
-            row = cursor.fetchone()
+        row = self._row(self._keys, "alias", person_id)
         if row is None:
             raise LookupError("this person's key was destroyed")
         return str(row["alias"])
@@ -285,12 +281,7 @@ class PersonKeyStore:
                 del self._aliases[alias]
 
     def _load(self, person_id: UUID) -> bytes | None:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT master_key_id, wrapped FROM {self._keys} WHERE person_id = {self._p}",
-                (str(person_id),),
-            )
-            row = cursor.fetchone()
+        row = self._row(self._keys, "master_key_id, wrapped", person_id)
         if row is None:
             return None
         return self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
@@ -359,23 +350,13 @@ class PersonKeyStore:
         self.forget(person_id)
 
     def tombstone(self, person_id: UUID) -> Tombstone | None:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT erased_at, rule FROM {self._tombstones} WHERE person_id = {self._p}",
-                (str(person_id),),
-            )
-            row = cursor.fetchone()
+        row = self._row(self._tombstones, "erased_at, rule", person_id)
         if row is None:
             return None
         return Tombstone(person_id, datetime.fromisoformat(row["erased_at"]), row["rule"])
 
     def has_key(self, person_id: UUID) -> bool:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT 1 AS found FROM {self._keys} WHERE person_id = {self._p}",
-                (str(person_id),),
-            )
-            return cursor.fetchone() is not None
+        return self._row(self._keys, "person_id", person_id) is not None
 
     def compact(self) -> None:
         """SQLite: copy the write-ahead log into the file and empty it, so a destroyed
@@ -431,6 +412,14 @@ class PersonKeyStore:
             return {r["master_key_id"]: int(r["n"]) for r in cursor.fetchall()}
 
     # --------------------------------------------------------------- helpers
+
+    def _row(self, table: str, columns: str, person_id: UUID) -> Any:
+        """One person's row of the key table or the tombstones, or None."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {table} WHERE person_id = {self._p}", (str(person_id),)
+            )
+            return cursor.fetchone()
 
     @property
     def _p(self) -> str:

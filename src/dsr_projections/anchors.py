@@ -18,6 +18,7 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from dsr_core.files import private_dir
 
@@ -27,6 +28,16 @@ GENESIS = "0" * 64
 def link(key: bytes, previous: str, content: str) -> str:
     """The next hash of a chain: keyed, so only a holder of the key can make one."""
     return hmac.new(key, f"{previous}|{content}".encode(), hashlib.sha256).hexdigest()
+
+
+def signed_body(record: Any) -> str:
+    """A dataclass's fields but its signature, as canonical JSON: what its signature signs."""
+    fields = {k: v for k, v in asdict(record).items() if k != "signature"}
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+
+def signature(key: bytes, record: Any) -> str:
+    return hmac.new(key, signed_body(record).encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -40,17 +51,11 @@ class Checkpoint:
     access_hash: str
     signature: str = ""
 
-    def body(self) -> str:
-        fields = {k: v for k, v in asdict(self).items() if k != "signature"}
-        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
-
     def signed(self, key: bytes) -> Checkpoint:
-        signature = hmac.new(key, self.body().encode(), hashlib.sha256).hexdigest()
-        return Checkpoint(**{**asdict(self), "signature": signature})
+        return Checkpoint(**{**asdict(self), "signature": signature(key, self)})
 
     def genuine(self, key: bytes) -> bool:
-        expected = hmac.new(key, self.body().encode(), hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, self.signature)
+        return hmac.compare_digest(signature(key, self), self.signature)
 
 
 def write_checkpoint(directory: Path, checkpoint: Checkpoint) -> Path:

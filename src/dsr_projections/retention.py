@@ -13,7 +13,6 @@ The ledger is what stops a restored backup from bringing a person back: `reconci
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
@@ -34,6 +33,7 @@ from dsr_core.domainmodel import Person
 from dsr_core.errors import PersonNotFoundError
 from dsr_core.files import private_dir
 from dsr_core.values import Actor, ErasureRule, Role
+from dsr_projections.anchors import signature
 from dsr_projections.database import ViewDatabase
 from dsr_projections.projection import lowest_position
 
@@ -49,10 +49,6 @@ class LedgerEntry:
     rule: str
     signature: str = ""
 
-    def body(self) -> str:
-        fields = {k: v for k, v in asdict(self).items() if k != "signature"}
-        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
-
 
 class ErasureLedger:
     """One signed file per erasure, in a directory kept apart from the database and its
@@ -65,7 +61,7 @@ class ErasureLedger:
 
     def record(self, person_id: UUID, erased_at: datetime, rule: str) -> None:
         entry = LedgerEntry(str(person_id), erased_at.isoformat(), rule)
-        signed = LedgerEntry(**{**asdict(entry), "signature": self._sign(entry)})
+        signed = LedgerEntry(**{**asdict(entry), "signature": signature(self._key, entry)})
         private_dir(self.directory)
         path = self.directory / f"erased-{person_id}.json"
         if path.exists():
@@ -85,14 +81,11 @@ class ErasureLedger:
             except (ValueError, TypeError):
                 log.warning("erasure_ledger_unreadable", file=path.name)
                 continue
-            if hmac.compare_digest(self._sign(entry), entry.signature):
+            if hmac.compare_digest(signature(self._key, entry), entry.signature):
                 found.append(entry)
             else:
                 log.warning("erasure_ledger_not_genuine", file=path.name)
         return found
-
-    def _sign(self, entry: LedgerEntry) -> str:
-        return hmac.new(self._key, entry.body().encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,20 @@ def test_every_text_attribute_of_an_event_is_declared_personal_or_coded(
     assert text <= PERSONAL_ATTRIBUTES | CODED_ATTRIBUTES, sorted(text - PERSONAL_ATTRIBUTES)
 
 
+def person_event(cls: type[PersonEvent], version: int, **fields: Any) -> Any:
+    """An event of a new person, as a command would trigger it; with the app to store it."""
+    app = Registers({}, identity_key=b"s" * 32, clock=f.FakeClock())
+    event = cls(  # type: ignore[call-arg]
+        originator_id=uuid4(),
+        originator_version=version,
+        timestamp=datetime(2025, 1, 1, tzinfo=UTC),
+        actor=Actor(user_id="lead-1", role=Role.LEAD),
+        effective_on=datetime(2025, 1, 1).date(),
+        **fields,
+    )
+    return app, event
+
+
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=10)
 
 
@@ -110,17 +124,10 @@ words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
 def test_a_sealed_view_never_reaches_the_stored_bytes_and_is_erased_without_its_key(
     person: str, family: str
 ) -> None:
-    app = Registers({}, identity_key=b"s" * 32, clock=f.FakeClock())
-    person_id = uuid4()
-    event = person_events.ViewsRecorded(  # type: ignore[call-arg]
-        originator_id=person_id,
-        originator_version=2,
-        timestamp=datetime(2025, 1, 1, tzinfo=UTC),
-        actor=Actor(user_id="lead-1", role=Role.LEAD),
-        effective_on=datetime(2025, 1, 1).date(),
-        views=Views(person=person, family=family),
-        supporters=(),
+    app, event = person_event(
+        person_events.ViewsRecorded, 2, views=Views(person=person, family=family), supporters=()
     )
+    person_id = event.originator_id
     stored = app.mapper.to_stored_event(event)
     assert person.encode() not in stored.state and family.encode() not in stored.state
     opened: Any = app.mapper.to_domain_event(stored)
@@ -139,17 +146,10 @@ def test_a_sealed_value_cannot_be_moved_to_another_person() -> None:
 
 
 def test_a_free_text_attribute_reads_erased_once_the_key_is_gone() -> None:
-    app = Registers({}, identity_key=b"s" * 32, clock=f.FakeClock())
-    person_id = uuid4()
-    event = person_events.Removed(  # type: ignore[call-arg]
-        originator_id=person_id,
-        originator_version=9,
-        timestamp=datetime(2025, 1, 1, tzinfo=UTC),
-        actor=Actor(user_id="lead-1", role=Role.LEAD),
-        effective_on=datetime(2025, 1, 1).date(),
-        reason_code="stable",
-        reason="Settled with Aunt Philippa",
+    app, event = person_event(
+        person_events.Removed, 9, reason_code="stable", reason="Settled with Aunt Philippa"
     )
+    person_id = event.originator_id
     stored = app.mapper.to_stored_event(event)
     assert app.person_keys is not None
     app.person_keys.destroy(person_id, "retention")
