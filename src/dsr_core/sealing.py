@@ -14,6 +14,7 @@ every event and value object, so a new one cannot slip through unsealed.
 from __future__ import annotations
 
 import binascii
+import hmac
 import json
 import os
 import types
@@ -43,6 +44,8 @@ PERSONAL_STATE = frozenset({"needs_note"})
 TOKEN = "_sealed_"
 _NONCE = 12
 BLOB_PREFIX = b"dsr-sealed:1:"
+COLUMN_PREFIX = "\x1epk1:"
+"""Starts a sealed read-model value: a control character, which no input may hold."""
 
 
 class KeyDestroyedError(Exception):
@@ -63,10 +66,11 @@ class Sealer:
     another field without failing to open. A sealed text is its UTF-8 bytes behind `s`;
     any other value its JSON behind `j` (most personal values are text: no JSON needed)."""
 
-    __slots__ = ("_aead", "_prefix", "person_id")
+    __slots__ = ("_aead", "_key", "_prefix", "person_id")
 
     def __init__(self, key: bytes, person_id: UUID) -> None:
         self._aead = AESGCM(key)
+        self._key = key
         self._prefix = f"{person_id}|"
         self.person_id = person_id
 
@@ -83,6 +87,19 @@ class Sealer:
         raw = binascii.a2b_base64(token[TOKEN])
         plain = self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], self._aad(where))
         return plain[1:].decode() if plain[:1] == b"s" else json.loads(plain[1:])
+
+    def seal_column(self, where: str, text: str) -> str:
+        """A read-model value: deterministic (the nonce derives from the key and the value),
+        so equal values of one person compare equal in SQL, and text-safe."""
+        plain = text.encode()
+        nonce = hmac.new(self._key, (self._prefix + where).encode() + b"|" + plain, "sha256")
+        iv = nonce.digest()[:_NONCE]
+        sealed = self._aead.encrypt(iv, plain, self._aad(where))
+        return COLUMN_PREFIX + binascii.b2a_base64(iv + sealed, newline=False).decode()
+
+    def open_column(self, where: str, token: str) -> str:
+        raw = binascii.a2b_base64(token[len(COLUMN_PREFIX) :])
+        return self._aead.decrypt(raw[:_NONCE], raw[_NONCE:], self._aad(where)).decode()
 
     def seal_blob(self, data: bytes) -> bytes:
         nonce = os.urandom(_NONCE)

@@ -15,6 +15,7 @@ from dsr_projections.projection import Context, Projection
 from dsr_projections.register import RegisterProjection
 from dsr_projections.reminders import RemindersProjection
 from dsr_projections.runner import ProjectionRunner
+from dsr_projections.sealed_columns import ColumnSealer
 
 ALL: Sequence[type[Projection]] = (
     RegisterProjection,
@@ -43,12 +44,14 @@ def build_runner(
     **options: float,
 ) -> ProjectionRunner:
     db = db or view_database(settings)
+    db.columns = ColumnSealer(registers.person_keys)
     context = Context(
         mapper=registers.mapper,
         areas=registers.areas,
         audit_key=registers.audit_key,
         dialect=db.dialect,
         national_secret=national_secret(settings),
+        columns=db.columns,
     )
     runner = ProjectionRunner(
         context,

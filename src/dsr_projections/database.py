@@ -21,6 +21,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from dsr_core.files import private_file
+from dsr_projections.sealed_columns import ColumnSealer
 
 Row = dict[str, Any]
 
@@ -63,6 +64,8 @@ class Cursor(Protocol):
 
 class ViewDatabase(Protocol):
     dialect: str
+    columns: ColumnSealer
+    """Opens the personal columns it holds sealed (sealed_columns.py)."""
 
     def transaction(self, lock: str | None = None) -> AbstractContextManager[Cursor]: ...
     def read(self) -> AbstractContextManager[Cursor]: ...
@@ -97,6 +100,7 @@ class SQLiteViews:
     def __init__(self, path: Path) -> None:
         self.path = private_file(path)
         self._local = threading.local()
+        self.columns = ColumnSealer(None)
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -172,6 +176,7 @@ class PostgresViews:
     def __init__(self, url: str, schema: str, pool_size: int = 8, timeout: float = 2) -> None:
         self.url = url
         self.schema = schema
+        self.columns = ColumnSealer(None)
         self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
             min_size=1,

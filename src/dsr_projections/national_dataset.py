@@ -28,6 +28,7 @@ from dsr_projections.projection import (
     Projection,
     effective_on,
 )
+from dsr_projections.sealed_columns import SPELL_COLUMNS
 
 log = structlog.get_logger(__name__)
 
@@ -137,10 +138,19 @@ class NationalDatasetProjection(Projection):
                 erased.add(str(person.id))
                 continue
             on = effective_on(event).isoformat()
-            spells.record(str(person.id), on, position, spell_attributes(person))
+            spells.record(str(person.id), on, position, self._sealed(person))
         spells.flush()
         states.flush()
         self._purge(cursor, sorted(erased))
+
+    def _sealed(self, person: Person) -> tuple[Any, ...]:
+        """The spell's attributes with the date of birth sealed under the person's key
+        (deterministically, so an unchanged spell still compares equal)."""
+        columns = self.context.columns
+        return tuple(
+            columns.seal(person.id, name, value) if name in SPELL_COLUMNS else value
+            for name, value in zip(SPELL_FIELDS, spell_attributes(person), strict=True)
+        )
 
     def _purge(self, cursor: Cursor, person_ids: list[str]) -> None:
         cursor.executemany(
@@ -231,7 +241,9 @@ def census(db: ViewDatabase, area: str, on: date) -> list[Row]:
             "AND (valid_to IS NULL OR valid_to > ?) ORDER BY spell_id",
             (area, str(Status.ON_REGISTER), on.isoformat(), on.isoformat()),
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    db.columns.open_rows(rows, SPELL_COLUMNS)
+    return rows
 
 
 def people_in_area_by(db: ViewDatabase, area: str, on: date) -> list[UUID]:

@@ -33,6 +33,7 @@ from dsr_projections.national_collections import (
     los_band,
 )
 from dsr_projections.release import AtomCounts, build, check
+from dsr_projections.sealed_columns import SPELL_COLUMNS
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS national_returns (collection TEXT NOT NULL, area TEXT NOT NULL, "
@@ -90,14 +91,21 @@ def _phs_category(row: Row, census: date) -> str | None:
 
 
 def _valid_on(
-    cursor: Cursor, area: str, on: date, extra: str, params: tuple[Any, ...]
+    db: ViewDatabase,
+    cursor: Cursor,
+    area: str,
+    on: date,
+    extra: str,
+    params: tuple[Any, ...],
 ) -> list[Row]:
     cursor.execute(
         "SELECT * FROM national_spells WHERE area = ? AND valid_from <= ? "
         f"AND (valid_to IS NULL OR valid_to > ?) {extra} ORDER BY spell_id",
         (area, on.isoformat(), on.isoformat(), *params),
     )
-    return cursor.fetchall()
+    rows = cursor.fetchall()
+    db.columns.open_rows(rows, SPELL_COLUMNS)
+    return rows
 
 
 DESTINATION_GROUPS = {
@@ -164,7 +172,7 @@ def build_return(
     atoms: dict[str, Counter[tuple[str, ...]]] = {f.name: Counter() for f in collection.families}
     with db.read() as cursor:
         if collection.name == PHS.name:
-            for row in _valid_on(cursor, area, census, "AND status = ?", ("on_register",)):
+            for row in _valid_on(db, cursor, area, census, "AND status = ?", ("on_register",)):
                 years = age(date.fromisoformat(row["date_of_birth"]), census)
                 category = _phs_category(row, census)
                 if category is None or (collection.min_age and years < collection.min_age):
@@ -173,7 +181,9 @@ def build_return(
                 atoms["register"][(category, attributes["sex"])] += 1
                 people.append((row, attributes))
         elif collection.name == ENGLAND.name:
-            for row in _valid_on(cursor, area, census, "AND setting = ?", (Setting.IN_HOSPITAL,)):
+            for row in _valid_on(
+                db, cursor, area, census, "AND setting = ?", (Setting.IN_HOSPITAL,)
+            ):
                 started = date.fromisoformat(row["stay_started_on"] or row["admitted_on"])
                 attributes = {
                     "inpatients": _sex(row["sex"]),

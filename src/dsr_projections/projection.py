@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
@@ -22,6 +22,7 @@ from dsr_core.areas import AreaDirectory
 from dsr_core.domainmodel import Person
 from dsr_core.person_events import PersonEvent
 from dsr_projections.database import Cursor, ViewDatabase
+from dsr_projections.sealed_columns import ColumnSealer
 
 Event = CanMutateAggregate[UUID]
 POSITIONS = "projection_positions"
@@ -38,6 +39,8 @@ class Context:
     audit_key: bytes
     dialect: str
     national_secret: bytes
+    columns: ColumnSealer = field(default_factory=lambda: ColumnSealer(None))
+    """Seals the personal columns a read model holds (sealed_columns.py)."""
 
 
 class Projection(ABC):

@@ -21,6 +21,7 @@ from dsr_core.values import ADULT_AGE, Setting, Status
 from dsr_projections import service_gaps
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection
+from dsr_projections.sealed_columns import REGISTER_COLUMNS as REGISTER_PERSONAL
 
 COLUMNS = (
     "person_id",
@@ -95,7 +96,7 @@ class RegisterProjection(Projection):
         "register_state": STATE_COLUMNS,
     }
     indexes: ClassVar[dict[str, str]] = {
-        "register_by_area": "register_entries (area, family_name, person_id)",
+        "register_by_area": "register_entries (area, person_id)",
         "register_by_due": "register_entries (area, next_review_due)",
         "inpatients_by_area": "inpatient_oversight (area, next_duty_due)",
         **service_gaps.INDEXES,
@@ -113,7 +114,7 @@ class RegisterProjection(Projection):
         table = self.t("register_entries")
         gone = [(str(pid),) for pid, p in touched.items() if not _on_register_list(p)]
         cursor.executemany(f"DELETE FROM {table} WHERE person_id = ?", gone)
-        rows = [self.row(p) for p in touched.values() if _on_register_list(p)]
+        rows = [self.sealed(self.row(p)) for p in touched.values() if _on_register_list(p)]
         _upsert(cursor, table, COLUMNS, rows)
         inpatients = self.t("inpatient_oversight")
         cursor.executemany(
@@ -133,6 +134,15 @@ class RegisterProjection(Projection):
             self.t("person_needs"),
             people,
             [_on_register_list(p) or _overseen_apart(p) for p in people],
+        )
+
+    def sealed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The row with its personal columns sealed under the person's key."""
+        columns = self.context.columns
+        person_id = row[0]
+        return tuple(
+            columns.seal(person_id, name, value) if name in REGISTER_PERSONAL else value
+            for name, value in zip(COLUMNS, row, strict=True)
         )
 
     def inpatient_row(self, person: Person) -> tuple[Any, ...]:
@@ -287,7 +297,7 @@ def _d(value: date | None) -> str | None:
 
 SortKey = Literal["name", "next_review_due", "rating_since", "admitted_on"]
 _SORT_COLUMNS = {
-    "name": "COALESCE(family_name, '') || ' ' || COALESCE(given_name, '')",
+    "name": "person_id",  # sorted by name after opening (_by_name)
     "next_review_due": "COALESCE(next_review_due, '9999-12-31')",
     "rating_since": "COALESCE(rating_since, '9999-12-31')",
     "admitted_on": "COALESCE(admitted_on, '9999-12-31')",
@@ -352,6 +362,8 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
     elif query.waiting_for is not None:
         where.append("(',' || waiting_services || ',') LIKE ?")
         params.append(f"%,{query.waiting_for},%")
+    if query.sort == "name":
+        return _by_name(db, query, where, params)
     if query.cursor:
         after_key, after_id = _decode_cursor(query.cursor)
         where.append(f"({sort} > ? OR ({sort} = ? AND person_id > ?))")
@@ -365,11 +377,44 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
         rows = cursor.fetchall()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
+    db.columns.open_rows(rows, REGISTER_PERSONAL)
     items = [present(row, query.today) for row in rows]
     next_cursor = (
         _encode_cursor(rows[-1]["sort_key"], rows[-1]["person_id"]) if more and rows else None
     )
     return RegisterPage(items, next_cursor)
+
+
+def _by_name(
+    db: ViewDatabase, query: RegisterQuery, where: list[str], params: list[Any]
+) -> RegisterPage:
+    """Names are sealed, so SQL cannot order by them: the matching rows of the caller's
+    areas are opened and sorted here (an area's register is hundreds of people). The
+    cursor is the last person's id with their sort key sealed under their own key, so no
+    name travels in a URL."""
+    with db.read() as cursor:
+        cursor.execute(f"SELECT * FROM register_entries WHERE {' AND '.join(where)}", params)
+        rows = cursor.fetchall()
+    db.columns.open_rows(rows, REGISTER_PERSONAL)
+    keyed = sorted(((_name_key(row), str(row["person_id"])), row) for row in rows)
+    if query.cursor:
+        after_id, sealed_key = _decode_cursor(query.cursor)
+        after_key = db.columns.open(after_id, "cursor", sealed_key)
+        if not isinstance(after_key, str):
+            raise ValueError("cursor is not one this API issued, or its person was erased")
+        keyed = [(k, row) for k, row in keyed if k > (after_key, after_id)]
+    page = keyed[: query.limit]
+    items = [present(row, query.today) for _, row in page]
+    next_cursor = None
+    if len(keyed) > query.limit and page:
+        (last_key, last_id), _ = page[-1]
+        sealed = db.columns.seal(last_id, "cursor", last_key)
+        next_cursor = _encode_cursor(last_id, sealed or "")
+    return RegisterPage(items, next_cursor)
+
+
+def _name_key(row: Row) -> str:
+    return f"{row.get('family_name') or ''} {row.get('given_name') or ''}"
 
 
 def present(row: Row, today: date) -> Row:

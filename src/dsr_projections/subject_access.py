@@ -14,6 +14,9 @@ from uuid import UUID
 
 from dsr_projections.database import ViewDatabase
 from dsr_projections.projection import Projection
+from dsr_projections.sealed_columns import REGISTER_COLUMNS, SPELL_COLUMNS
+
+SEALED_COLUMNS = tuple(dict.fromkeys(REGISTER_COLUMNS + SPELL_COLUMNS))
 
 
 def read_model_rows(
@@ -31,5 +34,6 @@ def read_model_rows(
                     for row in cursor.fetchall()
                 ]
                 if rows:
+                    db.columns.open_rows(rows, SEALED_COLUMNS)
                     found[table] = rows
     return found

@@ -33,20 +33,18 @@ def info(_: argparse.Namespace) -> int:
     report = {
         "storage": "postgresql" if settings.uses_postgres else "sqlite",
         "location": settings.database_schema if settings.uses_postgres else str(settings.data_dir),
-        # Personal values are sealed under per-person keys in events, snapshots and state
-        # caches; DSR_CIPHER_KEY encrypts the rest of each event. The register's rows hold
-        # the names, numbers and dates of birth of people with an open period in the clear,
-        # until those people are erased (docs/operations.md).
+        # Personal values are sealed under per-person keys in events, snapshots, state
+        # caches and read-model columns; DSR_CIPHER_KEY encrypts the rest of each event
+        # (docs/operations.md, "Data at rest").
         "encrypted_at_rest": {
             "personal_values_under_person_keys": True,
             "events_and_snapshots": encrypted,
-            "read_models": False,
             "audit_trail_and_access_log": False,
         },
         "in_clear": [
-            "register rows of open periods (names, NHS/CHI numbers, dates of birth)",
-            "national dataset spells (dates of birth) until erasure",
-            "audit trail rows of events stored before per-person keys",
+            "codes, dates of care, ratings, areas and sex in read models",
+            "audit trail rows and read-model rows written before per-person keys",
+            "the access log (ids and what was read)",
             *([] if encrypted else ["codes and dates of care in events (no DSR_CIPHER_KEY)"]),
         ],
         "events": position,
