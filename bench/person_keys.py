@@ -7,7 +7,8 @@ values under their own key (what dsr ships), one built without (`person_keys=Fal
 constructor switch that exists for this comparison only). Each gets the same people and
 commands through `Registers.execute` (one transaction per command, as the API saves
 them: referrals, each making a person key, apart from commands on existing people), then
-every read model is rebuilt from the log and every history read once. Prints the rates
+every read model is rebuilt from the log, every history read once, and the first page of
+the register by name (50 of everyone, as a case worker opens it) read 50 times. Prints the rates
 and their ratios; nothing depends on this machine's speed but the ratios.
 """
 
@@ -40,6 +41,7 @@ from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
 from dsr_http.runtime import create_tables
 from dsr_projections.bootstrap import build_runner
+from dsr_projections.register import RegisterQuery, query_register
 from dsr_projections.runner import ProjectionRunner
 
 LEAD = Caller.of(Actor(user_id="bench-lead", role=Role.LEAD, area=f.ENGLISH_AREA))
@@ -52,6 +54,7 @@ class Figures:
     commands_per_second: float
     rebuild_events_per_second: float
     history_reads_per_second: float
+    register_pages_per_second: float
 
 
 @contextmanager
@@ -114,7 +117,13 @@ def measure(registers: Registers, runner: ProjectionRunner, people: int, command
     for person_id in ids:
         registers.history(person_id)
     history_rate = len(ids) / (time.perf_counter() - started)
-    return Figures(referral_rate, command_rate, rebuild_rate, history_rate)
+
+    pages = 50
+    started = time.perf_counter()
+    for _ in range(pages):
+        query_register(runner.db, RegisterQuery(areas=[f.ENGLISH_AREA], today=NOW.date(), limit=50))
+    page_rate = pages / (time.perf_counter() - started)
+    return Figures(referral_rate, command_rate, rebuild_rate, history_rate, page_rate)
 
 
 def main() -> None:
@@ -140,7 +149,8 @@ def main() -> None:
                 f"{label:>22}: {r.referrals_per_second:,.0f} referrals/s, "
                 f"{r.commands_per_second:,.0f} commands/s, rebuild "
                 f"{r.rebuild_events_per_second:,.0f} events/s, "
-                f"{r.history_reads_per_second:,.0f} history reads/s",
+                f"{r.history_reads_per_second:,.0f} history reads/s, "
+                f"{r.register_pages_per_second:,.0f} register pages/s",
                 flush=True,
             )
         on, off = results[True], results[False]
@@ -148,10 +158,11 @@ def main() -> None:
         commands = on.commands_per_second / off.commands_per_second
         rebuild = on.rebuild_events_per_second / off.rebuild_events_per_second
         history = on.history_reads_per_second / off.history_reads_per_second
+        pages = on.register_pages_per_second / off.register_pages_per_second
         print(
             f"ratios (with / without): referrals {referrals:.2f}, commands {commands:.2f}, "
             f"rebuild {rebuild:.2f}, "
-            f"history reads {history:.2f} "
+            f"history reads {history:.2f}, register pages {pages:.2f} "
             f"({'postgresql' if url else 'sqlite'}, {args.people} people, "
             f"{args.commands} other commands)"
         )

@@ -395,7 +395,8 @@ def _by_name(
     with db.read() as cursor:
         cursor.execute(f"SELECT * FROM register_entries WHERE {' AND '.join(where)}", params)
         rows = cursor.fetchall()
-    db.columns.open_rows(rows, REGISTER_PERSONAL)
+    names = ("family_name", "given_name")
+    db.columns.open_rows(rows, names)  # the rest only for the page served
     keyed = sorted(((_name_key(row), str(row["person_id"])), row) for row in rows)
     if query.cursor:
         after_id, sealed_key = _decode_cursor(query.cursor)
@@ -404,6 +405,7 @@ def _by_name(
             raise ValueError("cursor is not one this API issued, or its person was erased")
         keyed = [(k, row) for k, row in keyed if k > (after_key, after_id)]
     page = keyed[: query.limit]
+    db.columns.open_rows([row for _, row in page], [c for c in REGISTER_PERSONAL if c not in names])
     items = [present(row, query.today) for _, row in page]
     next_cursor = None
     if len(keyed) > query.limit and page:
