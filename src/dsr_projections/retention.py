@@ -30,7 +30,12 @@ from dsr_core import rules
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person
-from dsr_core.errors import PersonNotFoundError
+from dsr_core.errors import (
+    ConcurrentWriteError,
+    ErasureBlockedError,
+    PersonErasedError,
+    PersonNotFoundError,
+)
 from dsr_core.files import private_dir
 from dsr_core.values import Actor, ErasureRule, Role
 from dsr_projections.anchors import signature
@@ -175,9 +180,12 @@ def run(
     for candidate in report.candidates:
         if candidate.blocked_by:
             continue
-        registers.execute(
-            UUID(candidate.person_id), cmd.EraseAtRetentionEnd(), Caller.of(RETENTION_ACTOR)
-        )
+        try:
+            registers.execute(
+                UUID(candidate.person_id), cmd.EraseAtRetentionEnd(), Caller.of(RETENTION_ACTOR)
+            )
+        except (PersonErasedError, ConcurrentWriteError, ErasureBlockedError):
+            continue  # another scheduler got there first, or the record changed since
         report.erasures_recorded.append(candidate.person_id)
     if catch_up is not None:
         catch_up()
@@ -230,7 +238,10 @@ def reconcile(registers: Registers, ledger: ErasureLedger) -> list[str]:
             continue
         person = _person(registers, person_id)
         if person is not None and person.erased_on is None:
-            registers.execute(person_id, cmd.ReapplyErasure(), Caller.of(RETENTION_ACTOR))
+            try:
+                registers.execute(person_id, cmd.ReapplyErasure(), Caller.of(RETENTION_ACTOR))
+            except (PersonErasedError, ConcurrentWriteError):
+                continue  # another scheduler reapplied it first
         elif person is not None:
             # Erased in the events, its key restored by the backup: phase two again, once
             # the read models have passed everything stored now.

@@ -383,3 +383,25 @@ def test_an_erased_persons_national_number_leads_nowhere_and_can_be_referred_afr
         Caller.of(f.LEAD),
     )
     assert again.person_id != person_id
+
+
+def test_two_retention_runs_at_once_erase_each_person_once(
+    runtime: Runtime, clock: f.FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two schedulers review the same people; the second finds them already erased."""
+    registers = runtime.registers
+    person_id = record_life(registers, 13)
+    clock.now = datetime(2031, 8, 2, 9, 0, tzinfo=UTC)
+    runtime.runner.catch_up()
+    ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
+    seen_by_both = retention.review(registers, runtime.db, registers.today())
+    first = retention.run(
+        registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up
+    )
+    # The second run reviewed before the first recorded anything.
+    monkeypatch.setattr(retention, "review", lambda *_: seen_by_both)
+    second = retention.run(registers, runtime.db, ledger, dry_run=False)
+    assert first.erasures_recorded == [str(person_id)]
+    assert second.erasures_recorded == []
+    erasures = [e for e in registers.history(person_id) if e.event_type == "Erased"]
+    assert len(erasures) == 1
