@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -16,11 +17,14 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_core.errors import ErasureBlockedError, PersonErasedError
+from dsr_core.periods import Period
 from dsr_core.sealing import ERASED
 from dsr_core.settings import Settings
 from dsr_http.runtime import Runtime, opened, scheduler_for
-from dsr_projections import retention
+from dsr_projections import national_returns, retention
 from dsr_projections.audit import verify
+from dsr_projections.database import ViewDatabase
+from dsr_projections.national_collections import ENGLAND
 from dsr_projections.retention import ErasureLedger
 from dsr_scheduler import snapshots
 from tests.conftest import SettingsFactory
@@ -140,6 +144,15 @@ def stored_bytes(settings: Settings) -> Iterator[tuple[str, bytes]]:
                         yield table, str(value).encode()
 
 
+def published(db: ViewDatabase) -> list[tuple[Any, ...]]:
+    """Every stored return and publication, as stored."""
+    with db.read() as cursor:
+        cursor.execute("SELECT * FROM national_returns ORDER BY area, period, revision")
+        returns = [tuple(r.values()) for r in cursor.fetchall()]
+        cursor.execute("SELECT * FROM national_publications ORDER BY period, revision")
+        return returns + [tuple(r.values()) for r in cursor.fetchall()]
+
+
 def leaks(settings: Settings, strings: list[str]) -> set[tuple[str, str]]:
     found = set()
     for where, data in stored_bytes(settings):
@@ -179,9 +192,13 @@ def test_after_retention_no_byte_of_the_store_identifies_an_erased_person(
     # Reporting snapshots of the months and quarter they were on the register.
     clock.now = datetime(2025, 10, 2, 12, 0, tzinfo=UTC)
     assert snapshots.take_due_snapshots(registers, db, SECRET) > 0
+    period = Period.parse("2025-09")
+    national_returns.submit_return(db, ENGLAND, f.ENGLISH_AREA, period, SECRET, 5)
+    national_returns.publish(db, ENGLAND, period)
+    reports_before = published(db)
     with db.read() as cursor:
         cursor.execute("SELECT snapshot_id, sha256, content FROM report_snapshots")
-        reports_before = sorted(
+        snapshots_before = sorted(
             (r["snapshot_id"], r["sha256"], r["content"]) for r in cursor.fetchall()
         )
 
@@ -207,8 +224,9 @@ def test_after_retention_no_byte_of_the_store_identifies_an_erased_person(
         cursor.execute("SELECT snapshot_id, sha256, content FROM report_snapshots")
         assert (
             sorted((r["snapshot_id"], r["sha256"], r["content"]) for r in cursor.fetchall())
-            == reports_before
+            == snapshots_before
         )
+    assert published(db) == reports_before
     assert registers.get_person(still_on).details.given_name == distinctive(4)["given_name"]
 
     # Rebuilt from the log after the keys are gone (in small batches, so states are
