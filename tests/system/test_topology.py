@@ -8,6 +8,7 @@ scheduler keeps its jobs in the database; `dsr audit verify` finds no break.
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 import sys
 import time
@@ -83,13 +84,43 @@ def test_the_compose_topology_runs_a_case_end_to_end(
                 headers={"Authorization": f"Bearer {variables['AUDITOR']}"},
             ).json()
         assert [row["event_type"] for row in trail][-1] == "Removed"
+        # Erased on request through the API; the key destroyed by another process once the
+        # worker has passed the erasure (what the scheduler's job does every 5 minutes).
+        lead = {"Authorization": f"Bearer {variables['TOKEN']}"}
+        person = variables["PERSON"]
+        erased = httpx.post(
+            f"{base}/v1/persons/{person}/erasures",
+            json={"basis": "no_longer_necessary", "reference": "SAR-1"},
+            headers=lead,
+            timeout=15,
+        )
+        assert erased.status_code == 200, erased.text
+        deadline = time.monotonic() + 60
+        while True:
+            finished = subprocess.run(
+                [sys.executable, "-m", "dsr_http.cli", "retention", "run"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            assert finished.returncode == 0, finished.stderr[-500:]
+            if person in json.loads(finished.stdout)["keys_destroyed"]:
+                break
+            assert time.monotonic() < deadline, "the erasure was never finished"
+            time.sleep(0.5)
+        record = httpx.get(f"{base}/v1/persons/{person}", headers=lead, timeout=15).json()
+        assert record["details"]["family_name"] == "erased"
         verified = subprocess.run(
             [sys.executable, "-m", "dsr_http.cli", "audit", "verify"], env=env, capture_output=True
         )
         assert verified.returncode == 0, verified.stdout[-500:]
         with runner.db.read() as cursor:
             cursor.execute("SELECT id FROM scheduler_jobs")
-            assert {row["id"] for row in cursor.fetchall()} >= {"dsr-reminders"}
+            assert {row["id"] for row in cursor.fetchall()} >= {
+                "dsr-reminders",
+                "dsr-retention",
+                "dsr-erasure-finish",
+            }
         assert all(p.poll() is None for p in processes.values()), "a process died"
     finally:
         for process in processes.values():
