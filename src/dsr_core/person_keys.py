@@ -258,13 +258,7 @@ class PersonKeyStore:
             cached = self._aliases.get(alias)
         if cached is not None and now - cached[2] < self._cache_seconds:
             return cached[0], cached[1]
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT person_id, master_key_id, wrapped FROM {self._keys} "
-                f"WHERE alias = {self._p}",
-                (alias,),
-            )
-            row = cursor.fetchone()
+        row = self._row(self._keys, "person_id, master_key_id, wrapped", alias, by="alias")
         if row is None:
             return None
         person_id = UUID(row["person_id"])
@@ -413,12 +407,10 @@ class PersonKeyStore:
 
     # --------------------------------------------------------------- helpers
 
-    def _row(self, table: str, columns: str, person_id: UUID) -> Any:
-        """One person's row of the key table or the tombstones, or None."""
+    def _row(self, table: str, columns: str, value: UUID | str, *, by: str = "person_id") -> Any:
+        """One row of the key table or the tombstones (by person id, or alias), or None."""
         with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE person_id = {self._p}", (str(person_id),)
-            )
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {by} = {self._p}", (str(value),))
             return cursor.fetchone()
 
     @property
