@@ -5,6 +5,7 @@ area checks, If-Match, Idempotency-Key, ETag and the log position in the answer.
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from dsr_core.caller import Caller
 from dsr_core.errors import InvalidInputError, PersonNotFoundError
 from dsr_core.idempotency import Claim
 from dsr_core.values import Role
+from dsr_http import fhir
 from dsr_http.auth import Principal
 from dsr_http.bodies import StrictJsonRoute
 from dsr_http.deps import (
@@ -487,6 +489,35 @@ def get_person(
     if withhold:
         public = public.model_copy(update={"details": None, "details_withheld": True})
     return public
+
+
+@router.get(
+    "/{person_id}/fhir",
+    operation_id="getPersonFhir",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A FHIR R4 Bundle: Patient, EpisodeOfCare per register period, "
+            "Encounter per hospital stay, Consent, Flag (rating), CarePlan, CareTeam",
+            "content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}},
+        }
+    },
+)
+def person_fhir(
+    person_id: UUID, principal: RecordReaders, registers: RegistersDep, reads: ReadsDep
+) -> Response:
+    """The person as a FHIR R4 bundle (UK Core profiles), for other care systems; the same
+    access as the record, and recorded in the access log."""
+    person = visible_person(registers, principal, person_id)
+    reads.record("fhir", [person_id], person.area)
+    bundle = fhir.person_bundle(
+        person,
+        registers.history(person_id),
+        registers.areas.policy(person.area).cadences,
+        registers.today(),
+        withhold_details=withholds_details(principal.role, person),
+    )
+    return Response(json.dumps(bundle), media_type=fhir.MEDIA_TYPE)
 
 
 @router.get(
