@@ -32,6 +32,7 @@ from dsr_http.routes import (
     areas,
     audit,
     code_lists,
+    events,
     health,
     inpatients,
     national,
@@ -127,7 +128,7 @@ def create_app(
         )
 
     routers = [persons, subject_access, register, inpatients, reminders, areas, code_lists]
-    routers += [national, snapshots]
+    routers += [national, snapshots, events]
     for module in (*routers, audit, health):
         app.include_router(module.router)
 

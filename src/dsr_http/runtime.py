@@ -25,7 +25,12 @@ from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots, webhooks
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.service import Runtime as JobRuntime
-from dsr_scheduler.service import build_scheduler, job_store, webhook_from
+from dsr_scheduler.service import (
+    build_scheduler,
+    feed_deliveries_from,
+    job_store,
+    webhook_from,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ def scheduler_for(
         webhook_from(options, runtime.db),
         checkpoint_dir=runtime.settings.checkpoint_dir,
         ledger=ErasureLedger(runtime.settings.ledger_dir, runtime.registers.audit_key),
+        feed_deliveries=feed_deliveries_from(options, runtime.db),
     )
     return build_scheduler(
         jobs,

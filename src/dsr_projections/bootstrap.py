@@ -9,6 +9,7 @@ from dsr_core.bootstrap import national_secret
 from dsr_core.settings import Settings
 from dsr_projections.audit import AuditProjection
 from dsr_projections.database import PostgresViews, SQLiteViews, ViewDatabase
+from dsr_projections.feed import FeedProjection
 from dsr_projections.length_of_stay import LengthOfStayProjection
 from dsr_projections.national_dataset import NationalDatasetProjection
 from dsr_projections.projection import Context, Projection
@@ -23,6 +24,7 @@ ALL: Sequence[type[Projection]] = (
     LengthOfStayProjection,
     NationalDatasetProjection,
     RemindersProjection,
+    FeedProjection,
 )
 
 

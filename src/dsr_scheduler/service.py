@@ -30,7 +30,7 @@ from dsr_projections.retention import ErasureLedger
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.jobs import remind_everyone
 from dsr_scheduler.snapshots import take_due_snapshots
-from dsr_scheduler.webhooks import WebhookDelivery
+from dsr_scheduler.webhooks import WebhookDelivery, feed_for
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +51,7 @@ class Runtime:
     db: ViewDatabase
     secret: bytes | None = None
     webhook: WebhookDelivery | None = None
+    feed_deliveries: tuple[WebhookDelivery, ...] = ()
     checkpoint_dir: Path | None = None
     ledger: ErasureLedger | None = None
 
@@ -116,8 +117,9 @@ def take_checkpoint_if_moved(
 
 def run_webhook() -> None:
     runtime = _current()
-    if runtime.webhook is not None:
-        runtime.webhook.deliver_pending()
+    for delivery in (runtime.webhook, *runtime.feed_deliveries):
+        if delivery is not None:
+            delivery.deliver_pending()
 
 
 def job_store(settings: Settings) -> SQLAlchemyJobStore:
@@ -153,7 +155,7 @@ def build_scheduler(
     if runtime.secret is not None:
         # Hourly: cheap once a period is stored, and soon retried after a deferred run.
         scheduler.add_job(run_snapshots, "interval", hours=1, id=SNAPSHOTS_JOB, **options)
-    if runtime.webhook is not None:
+    if runtime.webhook is not None or runtime.feed_deliveries:
         scheduler.add_job(run_webhook, "interval", minutes=1, id=WEBHOOK_JOB, **options)
     if runtime.ledger is not None:
         scheduler.add_job(run_retention, "interval", hours=24, id=RETENTION_JOB, **options)
@@ -176,3 +178,20 @@ def webhook_from(settings: SchedulerSettings, db: ViewDatabase) -> WebhookDelive
         return None
     secret = base64.b64decode(settings.webhook_secret.get_secret_value())
     return WebhookDelivery(db, settings.webhook_url, secret)
+
+
+def feed_deliveries_from(
+    settings: SchedulerSettings, db: ViewDatabase
+) -> tuple[WebhookDelivery, ...]:
+    """One delivery (its own cursor) per feed subscriber, scoped to its role and areas."""
+    return tuple(
+        WebhookDelivery(
+            db,
+            subscriber.url,
+            base64.b64decode(subscriber.secret.get_secret_value()),
+            name=f"feed:{subscriber.name}",
+            fetch=feed_for(db, subscriber.role, subscriber.areas),
+            content_type="application/cloudevents+json",
+        )
+        for subscriber in settings.feed_subscribers
+    )

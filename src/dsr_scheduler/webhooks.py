@@ -1,10 +1,12 @@
-"""Webhook delivery of reminders: signed, retried with backoff, at least once.
+"""Webhook delivery: signed, retried with backoff, at least once, in log order.
 
-A cursor (the last delivered log position) moves only after the receiver answers 2xx,
-so a crash or an unreachable receiver means redelivery, never loss. Each delivery carries
-the reminder's stable `reminder_id` (also in the `X-DSR-Delivery` header) so receivers
-can drop repeats. The body is signed: `X-DSR-Signature: t=<unix time>,v1=<hex>` where
-v1 = HMAC-SHA256(secret, "<t>.<body>"). Payloads carry ids and dates, never names.
+One mechanism for every kind of delivery: reminders, and the integration feed's
+subscribers (issue 16). A cursor per delivery (the last delivered log position) moves
+only after the receiver answers 2xx, so a crash or an unreachable receiver means
+redelivery, never loss. Each delivery carries a stable id (the reminder's `reminder_id`,
+the CloudEvent's `id`; also in the `X-DSR-Delivery` header) so receivers can drop
+repeats. The body is signed: `X-DSR-Signature: t=<unix time>,v1=<hex>` where
+v1 = HMAC-SHA256(secret, "<t>.<body>"). Payloads carry ids, codes and dates, never names.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
 
+from dsr_core.values import Role
 from dsr_projections.database import SCHEMA_LOCK, ViewDatabase
+from dsr_projections.feed import read_feed, scoped
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +43,26 @@ PAYLOAD_FIELDS = (
     "position",
 )
 Post = Callable[[str, bytes, dict[str, str]], int]
+Item = tuple[int, str, dict[str, Any]]
+"""(log position, delivery id, payload)."""
+Fetch = Callable[[int, int], list[Item]]
+"""Everything after a position, at most a limit, in log order."""
+
+
+def reminders_after(db: ViewDatabase) -> Fetch:
+    def fetch(after: int, limit: int) -> list[Item]:
+        with db.read() as cursor:
+            cursor.execute(
+                "SELECT * FROM reminders WHERE position > ? ORDER BY position LIMIT ?",
+                (after, limit),
+            )
+            rows = cursor.fetchall()
+        return [
+            (int(r["position"]), str(r["reminder_id"]), {k: r[k] for k in PAYLOAD_FIELDS})
+            for r in rows
+        ]
+
+    return fetch
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -86,11 +110,15 @@ class WebhookDelivery:
         secret: bytes,
         *,
         name: str = "reminders",
+        fetch: Fetch | None = None,
+        content_type: str = "application/json",
         attempts: int = 5,
         backoff_seconds: float = 0.5,
         post: Post = http_post,
     ) -> None:
         self.db, self.url, self.secret, self.name = db, url, secret, name
+        self.fetch = fetch or reminders_after(db)
+        self.content_type = content_type
         self.attempts, self.backoff, self.post = attempts, backoff_seconds, post
         with db.transaction() as cursor:
             cursor.execute(
@@ -106,34 +134,39 @@ class WebhookDelivery:
     def deliver_pending(self, limit: int = 200) -> Delivery:
         """Send everything after the cursor, in order; stop at the first delivery that fails."""
         delivery = Delivery()
-        with self.db.read() as cursor:
-            cursor.execute(
-                "SELECT * FROM reminders WHERE position > ? ORDER BY position LIMIT ?",
-                (self.position(), limit),
-            )
-            rows = cursor.fetchall()
-        for row in rows:
-            if not self._send({k: row[k] for k in PAYLOAD_FIELDS}):
+        for position, delivery_id, payload in self.fetch(self.position(), limit):
+            if not self._send(delivery_id, payload):
                 delivery.failed = True
-                log.warning("webhook_delivery_failed", reminder_id=row["reminder_id"])
+                log.warning("webhook_delivery_failed", name=self.name, delivery_id=delivery_id)
                 break
             with self.db.transaction() as cursor:
                 cursor.execute(
                     "UPDATE webhook_cursor SET position = ? WHERE name = ?",
-                    (row["position"], self.name),
+                    (position, self.name),
                 )
             delivery.sent += 1
         return delivery
 
-    def _send(self, payload: dict[str, Any]) -> bool:
+    def _send(self, delivery_id: str, payload: dict[str, Any]) -> bool:
         body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         for attempt in range(self.attempts):
             headers = {
-                "Content-Type": "application/json",
-                "X-DSR-Delivery": str(payload["reminder_id"]),
+                "Content-Type": self.content_type,
+                "X-DSR-Delivery": delivery_id,
                 "X-DSR-Signature": sign(self.secret, int(time.time()), body),
             }
             if 200 <= self.post(self.url, body, headers) < 300:
                 return True
             time.sleep(self.backoff * 2**attempt)
         return False
+
+
+def feed_for(db: ViewDatabase, role: Role, areas: Sequence[str]) -> Fetch:
+    """The integration feed as one subscriber may see it (dsr_projections.feed)."""
+
+    def fetch(after: int, limit: int) -> list[Item]:
+        rows = read_feed(db, areas, after, limit)
+        events = scoped(db, rows, role)
+        return [(int(r["position"]), str(e["id"]), e) for r, e in zip(rows, events, strict=True)]
+
+    return fetch

@@ -94,6 +94,7 @@ def test_health_readiness_and_metrics(client: TestClient, auth: Headers) -> None
         "length_of_stay",
         "national_dataset",
         "reminders",
+        "feed",
     }
     client.get("/v1/register", headers=auth("lead"))
     metrics = client.get("/metrics").text

@@ -6,8 +6,9 @@ import json
 from datetime import UTC, datetime
 
 from dsr_core.application import Registers
+from dsr_core.values import Role
 from dsr_projections.runner import ProjectionRunner
-from dsr_scheduler.webhooks import WebhookDelivery, verify_signature
+from dsr_scheduler.webhooks import WebhookDelivery, feed_for, verify_signature
 from tests.support import factories as f
 from tests.support.stages import admitted
 
@@ -90,3 +91,50 @@ def test_a_stale_or_forged_signature_is_refused() -> None:
     now = int(time.time())
     assert not verify_signature(SECRET, sign(b"other-secret", now, body), body)
     assert verify_signature(SECRET, sign(SECRET, now, body), body)
+
+
+class FeedReceiver(Receiver):
+    def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        if self.failures > 0:
+            self.failures -= 1
+            return 503
+        self.signatures_ok &= verify_signature(SECRET, headers["X-DSR-Signature"], body)
+        payload = json.loads(body)
+        assert headers["X-DSR-Delivery"] == payload["id"]
+        assert headers["Content-Type"] == "application/cloudevents+json"
+        self.received.append(payload)
+        return 204
+
+
+def test_a_feed_subscriber_gets_its_areas_events_in_order_through_the_same_mechanism(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    """The reminder webhooks' delivery, with the feed's rows and the subscriber's scope;
+    an analytics subscriber gets no identifier at all."""
+    for seed, area in ((1, f.ENGLISH_AREA), (2, f.OTHER_ENGLISH_AREA), (3, f.ENGLISH_AREA)):
+        admitted(app, seed=seed, area=area)
+    runner.catch_up()
+    care, analytics = FeedReceiver(failures=2), FeedReceiver()
+    for receiver, role, name in (
+        (care, Role.PRACTITIONER, "care"),
+        (analytics, Role.ANALYST, "stats"),
+    ):
+        delivery = WebhookDelivery(
+            runner.db,
+            URL,
+            SECRET,
+            name=f"feed:{name}",
+            fetch=feed_for(runner.db, role, [f.ENGLISH_AREA]),
+            content_type="application/cloudevents+json",
+            post=receiver,
+            backoff_seconds=0,
+        )
+        delivery.deliver_pending()
+    positions = [int(str(e["dsrposition"])) for e in care.received]
+    assert positions == sorted(positions) and len(positions) == 8  # 2 people x 4 events
+    assert {e["source"] for e in care.received} == {f"/dsr/areas/{f.ENGLISH_AREA}"}
+    assert all(e["subject"] and "nhs_number" in e["data"] for e in care.received)  # type: ignore[operator]
+    assert [e["id"] for e in analytics.received] == [e["id"] for e in care.received]
+    text = json.dumps(analytics.received)
+    assert "subject" not in text and "nhs_number" not in text and "Testperson" not in text
+    assert care.signatures_ok and analytics.signatures_ok
