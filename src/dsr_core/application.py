@@ -9,7 +9,7 @@ identity-key changes and the idempotency record. Every command returns the new v
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -163,6 +163,19 @@ class Registers(Application[UUID]):
             self._replay_for(caller),
         )
 
+    def execute_all(
+        self, commands: Sequence[cmd.Command], caller: Caller, *, dry_run: bool = False
+    ) -> CommandResult | None:
+        """A referral and the commands that follow it, as one person saved in one
+        transaction: all or nothing (a spreadsheet row, issue 16). Every rule a user's
+        commands would meet is checked; with `dry_run` nothing is saved (None).
+        """
+        return once(
+            caller.claim,
+            lambda: self._create(commands, caller, dry_run=dry_run),
+            self._replay_for(caller),
+        )
+
     def replay(self, claim: Claim, areas: frozenset[str] | None = None) -> CommandResult | None:
         """The stored outcome of an earlier request with this key, if there was one.
 
@@ -192,26 +205,43 @@ class Registers(Application[UUID]):
         return lambda claim: self.replay(claim, caller.areas)
 
     def _refer(self, command: cmd.Refer, caller: Caller) -> CommandResult:
+        result = self._create([command], caller, dry_run=False)
+        assert result is not None
+        return result
+
+    def _create(
+        self, commands: Sequence[cmd.Command], caller: Caller, *, dry_run: bool
+    ) -> CommandResult | None:
+        first, *rest = commands
+        if not isinstance(first, cmd.Refer):
+            raise TypeError("the first command creates the person: a referral")
         by = self._stamp(caller.actor)
-        policy = self.areas.policy(command.area)
         keys = self.identity_keys
-        keys.check_free(command.area, command.details)
+        keys.check_free(first.area, first.details)
         person = Person.refer(
-            area=command.area,
-            scheme=policy.scheme,
-            details=command.details,
-            referred_on=command.referred_on,
-            criteria=command.criteria,
-            referred_by=command.referred_by,
-            reason=command.reason,
+            area=first.area,
+            scheme=self.areas.policy(first.area).scheme,
+            details=first.details,
+            referred_on=first.referred_on,
+            criteria=first.criteria,
+            referred_by=first.referred_by,
+            reason=first.reason,
             by=by,
         )
-        claimed = keys.claim(command.area, command.details, person.id, by.recorded_at)
+        claimed = keys.claim(first.area, first.details, person.id, by.recorded_at)
+        outcome = Outcome(also_save=list(claimed))
+        context = HandlerContext(by, self.areas, keys)
+        for command in rest:
+            more = HANDLERS[type(command)](person, command, context) or Outcome()
+            outcome.also_save += more.also_save
+            outcome.extra.update(more.extra)
+        if dry_run:
+            return None
         return self._save(
             person,
-            Outcome(also_save=list(claimed)),
+            outcome,
             caller.claim,
-            lambda: keys.check_free(command.area, command.details),
+            lambda: keys.check_free(first.area, first.details),
         )
 
     def _update(
