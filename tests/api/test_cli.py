@@ -89,3 +89,24 @@ def test_logging_follows_stderr_when_it_is_replaced(capsys: pytest.CaptureFixtur
         assert '"event": "two"' in sys.stderr.getvalue()
     finally:
         sys.stderr = original
+
+
+def test_dsr_import_reports_by_row_and_column_and_a_second_run_writes_nothing(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.practice.test_import import spreadsheet, write_csv
+
+    rows, bad = spreadsheet(10, 5)
+    for row in rows:  # dates in the past of the real clock this command runs with
+        row["Date of birth"] = "02/04/1990"
+    path = write_csv(embedded / "register.csv", rows)
+    args = ["import", str(path), "--area", "E54000048"]
+    assert main([*args, "--dry-run"]) == 1
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["summary"]["would_import"] == 8 and dry["summary"]["refused_rows"] == 2
+    assert main(args) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["imported"] == 8
+    assert main(args) == 1  # the two bad rows are still bad
+    again = json.loads(capsys.readouterr().out)["summary"]
+    assert (again["imported"], again["unchanged"]) == (0, 8)
+    assert sorted({p["row"] for p in dry["refused"]}) == sorted(bad)

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Sequence
 
 from dsr_core.values import Role
-from dsr_http.cli import demo, operate, processes, reports
+from dsr_http.cli import demo, importing, operate, processes, reports
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     keys_rotate.set_defaults(handler=operate.keys_rotate)
     keys_status = keys_commands.add_parser("status", help="person keys per master key")
     keys_status.set_defaults(handler=operate.keys_status)
+    importing_parser = commands.add_parser(
+        "import", help="import a spreadsheet DSR (csv or xlsx), one person per row"
+    )
+    importing_parser.add_argument("file", help="a .csv or .xlsx file; row 1 names the columns")
+    importing_parser.add_argument("--area", required=True, help="the register area's code")
+    importing_parser.add_argument(
+        "--mapping", default="generic", help="generic, scottish, or a mapping .json file"
+    )
+    importing_parser.add_argument(
+        "--dry-run", action="store_true", help="check every row, save nothing"
+    )
+    importing_parser.set_defaults(handler=importing.import_spreadsheet)
     national = commands.add_parser("national-dataset", help="export an anonymised dataset")
     national.add_argument("area", help="area code, e.g. S37000017")
     national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")
