@@ -238,7 +238,8 @@ def row_commands(
         except ValidationError as error:
             for issue in error.errors():
                 target = _target_of(issue["loc"])
-                problems.append((mapping.column_of(target) if target else None, issue["msg"]))
+                message = str(issue["msg"]).removeprefix("Value error, ")
+                problems.append((mapping.column_of(target) if target else None, message))
             return None
 
     details = {k: values[k] for k in DETAILS if values.get(k)}
