@@ -8,7 +8,7 @@ The API's lifespan, every `dsr` command and the worker and scheduler processes u
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,8 +18,9 @@ from dsr_core.application import Clock, Registers
 from dsr_core.bootstrap import build_registers, national_secret, system_clock
 from dsr_core.settings import Settings
 from dsr_projections import national_returns
-from dsr_projections.bootstrap import build_runner
+from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.database import ViewDatabase
+from dsr_projections.projection import Projection
 from dsr_projections.retention import ErasureLedger
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots, webhooks
@@ -43,6 +44,15 @@ class Runtime:
     @property
     def db(self) -> ViewDatabase:
         return self.runner.db
+
+
+def projections_named(names: Sequence[str]) -> list[type[Projection]]:
+    """The read models with these names, or ValueError naming the ones that exist."""
+    known = {p.name: p for p in ALL}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"no read model named {unknown}; the read models are {sorted(known)}")
+    return [known[n] for n in dict.fromkeys(names)]
 
 
 def create_tables(runner: ProjectionRunner) -> None:
@@ -71,13 +81,19 @@ def _build_registers(settings: Settings, clock: Clock) -> Registers:
 
 @contextmanager
 def opened(
-    settings: Settings | None = None, *, clock: Clock = system_clock, batch_size: int = 500
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    batch_size: int = 500,
+    only: Sequence[str] = (),
 ) -> Iterator[Runtime]:
-    """The process's runtime, closed (connections and pools) however the block ends."""
+    """The process's runtime, closed (connections and pools) however the block ends;
+    with `only`, its runner keeps just those read models (a worker per read model)."""
     settings = settings or Settings()
+    projections = projections_named(only) if only else ALL
     registers = _build_registers(settings, clock)
     try:
-        runner = build_runner(settings, registers, batch_size=batch_size)
+        runner = build_runner(settings, registers, projections=projections, batch_size=batch_size)
         try:
             create_tables(runner)
             yield Runtime(settings, registers, runner, national_secret(settings))

@@ -39,7 +39,18 @@ def test_the_compose_topology_runs_a_case_end_to_end(
     env = {**worker_env(settings), "DSR_JWT_SECRET": JWT_SECRET, "DSR_EMBEDDED_WORKERS": "false"}
     commands = {
         "api": ["serve", "--port", str(port), "--workers", "2"],  # as compose runs it
-        "worker": ["project"],
+        # as compose runs them: one worker per group of read models
+        "worker-register": [
+            "project",
+            "--only",
+            "register",
+            "--only",
+            "reminders",
+            "--only",
+            "feed",
+        ],
+        "worker-audit": ["project", "--only", "audit"],
+        "worker-reporting": ["project", "--only", "length_of_stay", "--only", "national_dataset"],
         "scheduler": ["schedule"],
     }
     processes = {}

@@ -20,6 +20,12 @@ def build_parser() -> argparse.ArgumentParser:
     keygen.set_defaults(handler=operate.keygen)
     project = commands.add_parser("project", help="run the projection worker")
     project.add_argument("--batch-size", type=int, default=500)
+    project.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only this read model (repeat for several): one worker per read model",
+    )
     project.set_defaults(handler=processes.project)
     rebuild = commands.add_parser("rebuild", help="rebuild read models without downtime")
     rebuild.add_argument("name", nargs="?", help="one read model (default: all)")

@@ -21,7 +21,7 @@ from dsr_core.settings import Settings
 from dsr_http.cli.demo import load_demo
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app, prepare_storage
-from dsr_http.runtime import opened, scheduler_for
+from dsr_http.runtime import opened, projections_named, scheduler_for
 from dsr_http.serving import serve_many
 from dsr_scheduler.config import SchedulerSettings
 
@@ -66,9 +66,16 @@ def stop_on_signals(stop: Callable[[], None], event: str) -> None:
 
 
 def project(args: argparse.Namespace) -> int:
-    """Run the projection worker until stopped (PostgreSQL mode runs it as its own process)."""
+    """Run the projection worker until stopped (PostgreSQL mode runs it as its own process);
+    with --only, just those read models, so several workers can run side by side."""
     configure_logging()
-    with opened(Settings(), batch_size=args.batch_size) as runtime:
+    only = args.only or ()
+    try:
+        projections_named(only)
+    except ValueError as unknown:
+        print(f"dsr project: {unknown}", file=sys.stderr)
+        return 2
+    with opened(Settings(), batch_size=args.batch_size, only=only) as runtime:
         runner = runtime.runner
 
         stop_on_signals(runner.stop, "projection_worker_stopping")
