@@ -1,10 +1,13 @@
-"""Projection catch-up rate on PostgreSQL: all four read models together, from position 0.
+"""Projection catch-up on PostgreSQL, as ratios to the library's batch save rate.
 
-    python bench/projection_catchup.py [--people 6000]
+    python bench/projection_catchup.py [--people 6000] [--rebuilds]
 
-Starts a throwaway PostgreSQL from the local binaries, writes a synthetic register through
-the application, then times a full catch-up and a rebuild of each read model. Prints the
-figures; docs/performance.md records them with the machine's core count.
+Starts a throwaway PostgreSQL from the local binaries and, in one run on that server:
+saves people through the library in batches of 100 (the baseline: issue 17's "batch save
+rate"), writes a synthetic register through the application, then times a full catch-up
+of every read model (a) in one process and (b) with three `dsr project --only` worker
+processes side by side, as compose runs them, from position 0 each time. Prints each rate
+and its ratio to the baseline; with --rebuilds also a rebuild of each read model.
 """
 
 from __future__ import annotations
@@ -12,31 +15,87 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.pgserver import start_throwaway
+from tests.system.test_projection_crash import worker_env
 
+from bench.reads import save_people
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
 from dsr_http.cli.demo import demo_registers_clock, generate
 from dsr_projections.bootstrap import build_runner
+from dsr_projections.projection import POSITIONS
+from dsr_projections.runner import ProjectionRunner
+
+GROUPS = (("register", "reminders", "feed"), ("audit",), ("length_of_stay", "national_dataset"))
+"""The worker processes compose runs."""
+
+
+def reset(runner: ProjectionRunner) -> None:
+    """Every read model empty and at position 0, as before a first catch-up."""
+    with runner.db.transaction() as cursor:
+        for projection in runner.projections:
+            projection.drop(cursor)
+        cursor.execute(f"DELETE FROM {POSITIONS}")
+    runner.setup()
+
+
+def side_by_side(settings: Settings, runner: ProjectionRunner, head: int) -> float:
+    """Seconds for three worker processes to bring every read model to the head."""
+    started = time.perf_counter()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dsr_http.cli", "project"]
+            + [a for name in group for a in ("--only", name)],
+            env=worker_env(settings),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for group in GROUPS
+    ]
+    try:
+        while min(runner.positions().values()) < head:
+            time.sleep(0.05)
+        return time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=60)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=6000)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--rebuilds", action="store_true")
     args = parser.parse_args()
     server = start_throwaway()
-    url = server.url
     try:
+        baseline = build_registers(
+            Settings(
+                database_url=server.url,
+                database_schema="baseline",
+                identity_key=base64.b64encode(os.urandom(32)).decode(),
+                data_dir=Path("/tmp/dsr-bench-baseline"),
+            ),
+            clock=demo_registers_clock(date(2025, 9, 30)),
+        )
+        started = time.perf_counter()
+        save_people(baseline, 3000, datetime(2025, 9, 30, 12, tzinfo=UTC))
+        batch_rate = (baseline.recorder.max_notification_id() or 0) / (
+            time.perf_counter() - started
+        )
+        baseline.close()
+
         settings = Settings(
-            database_url=url,
+            database_url=server.url,
             identity_key=base64.b64encode(os.urandom(32)).decode(),
             data_dir=Path("/tmp/dsr-bench"),
         )
@@ -48,19 +107,24 @@ def main() -> None:
         runner = build_runner(settings, registers, batch_size=args.batch_size)
         started = time.perf_counter()
         runner.catch_up(timeout=3600)
-        catch_up = time.perf_counter() - started
+        one = head / (time.perf_counter() - started)
+        reset(runner)
+        three = head / side_by_side(settings, runner, head)
         print(f"cores: {os.cpu_count()}")
         print(f"people: {summary.people}, person events: {summary.events}, log positions: {head}")
         print(f"write through the application: {summary.events / write_seconds:,.0f} events/s")
+        print(f"library batch save (100 people, 300 events a batch): {batch_rate:,.0f} events/s")
+        print(f"catch-up, one process: {one:,.0f} positions/s, ratio {one / batch_rate:.2f}")
         print(
-            f"catch-up, all read models together: {head / catch_up:,.0f} log positions/s "
-            f"({summary.events / catch_up:,.0f} person events/s, {catch_up:.1f} s)"
+            f"catch-up, {len(GROUPS)} worker processes: {three:,.0f} positions/s, "
+            f"ratio {three / batch_rate:.2f}"
         )
-        for projection in runner.projections:
-            started = time.perf_counter()
-            runner.rebuild(projection.name)
-            seconds = time.perf_counter() - started
-            print(f"rebuild {projection.name}: {seconds:.1f} s ({head / seconds:,.0f} positions/s)")
+        if args.rebuilds:
+            for projection in runner.projections:
+                started = time.perf_counter()
+                runner.rebuild(projection.name)
+                seconds = time.perf_counter() - started
+                print(f"rebuild {projection.name}: {seconds:.1f} s ({head / seconds:,.0f}/s)")
         runner.db.close()
         registers.close()
     finally:
