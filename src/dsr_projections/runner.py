@@ -38,6 +38,18 @@ Progress = Callable[[int, int], None]
 FAILURES = "projection_failures"
 
 
+UNREAD_TOPICS = ("dsr.identity_key.", "dsr.idempotency.")
+"""Aggregates whose events no read model reads: decoding them (an identity key's holder is
+opened with a key lookup) would only cost."""
+
+
+@dataclass(frozen=True)
+class Passed:
+    """An event no read model handles, in a batch only for its position."""
+
+    originator_id: object
+
+
 class RebuildRefusedError(Exception):
     """The rebuilt model disagrees with what it must not contradict; the live one stays."""
 
@@ -259,9 +271,19 @@ class ProjectionRunner:
             time.sleep(0.02)
 
     def _read(self, start: int) -> list[tuple[Event, int]]:
+        """A batch decoded once for every projection; events no read model handles
+        (identity keys, idempotency records) are not decoded, only counted as passed."""
         notifications = self.log.select_notifications(start, self.batch_size)
         mapper = self.context.mapper
-        return [(mapper.to_domain_event(n), n.id) for n in notifications]  # type: ignore[misc]
+        return [
+            (
+                Passed(n.originator_id)  # type: ignore[misc]
+                if n.topic.startswith(UNREAD_TOPICS)
+                else mapper.to_domain_event(n),
+                n.id,
+            )
+            for n in notifications
+        ]
 
     # ------------------------------------------------------------ running
 
