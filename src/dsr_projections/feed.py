@@ -5,8 +5,8 @@ One row per Person event, keyed by its log position (the feed's cursor), holding
 codes and dates: the event's type, the day it took effect, the area, and a few coded
 facts (a rating level, a removal reason, a discharge destination). Who may see what is
 decided when the feed is read (`scoped`): care systems get the person id and their NHS or
-CHI number; analytics get no identifier at all. An erasure is itself in the feed, so
-subscribers can forget the person too.
+CHI number; commissioning the person id only; analytics no identifier at all. An erasure
+is itself in the feed, so subscribers can forget the person too.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from dsr_projections.sealed_columns import REGISTER_COLUMNS
 
 TYPE_PREFIX = "uk.nhs.dsr.person."
 JSON = JSONFormat()
-CARE_ROLES = frozenset({Role.PRACTITIONER, Role.LEAD, Role.COMMISSIONER})
-"""Subscribers acting for care (care records, housing, commissioning): person id and
-national number. Every other role reads the feed without identifiers."""
+CARE_ROLES = frozenset({Role.PRACTITIONER, Role.LEAD})
+"""Subscribers acting for care (care records, housing): person id and national number."""
+ID_ONLY_ROLES = frozenset({Role.COMMISSIONER})
+"""Commissioning: the person id, as in the inpatient view, never a name or number. Every
+other role (analytics) reads the feed without identifiers."""
 
 
 def facts(event: PersonEvent) -> dict[str, Any]:
@@ -118,6 +120,7 @@ def read_feed(db: ViewDatabase, areas: Sequence[str], after: int, limit: int) ->
 def scoped(db: ViewDatabase, rows: Sequence[Row], role: Role) -> list[dict[str, Any]]:
     """The rows as CloudEvents (structured JSON), with what this role may see."""
     care = role in CARE_ROLES
+    identified = care or role in ID_ONLY_ROLES
     numbers = _national_numbers(db, {r["person_id"] for r in rows}) if care else {}
     found = []
     for row in rows:
@@ -134,9 +137,9 @@ def scoped(db: ViewDatabase, rows: Sequence[Row], role: Role) -> list[dict[str, 
             "datacontenttype": "application/json",
             "dsrposition": str(row["position"]),
         }
-        if care:
+        if identified:
             attributes["subject"] = row["person_id"]
-            data.update(numbers.get(row["person_id"], {}))
+        data.update(numbers.get(row["person_id"], {}))
         found.append(json.loads(JSON.write(CloudEvent(attributes, data))))
     return found
 

@@ -32,4 +32,7 @@ def test_the_feed_pages_in_order_and_shows_each_role_only_what_it_may_see(
     assert analyst.status_code == 200
     assert [e["id"] for e in analyst.json()["events"]] == [e["id"] for e in events]
     assert "subject" not in analyst.text and "nhs_number" not in analyst.text
+    commissioner = client.get("/v1/events", headers=auth("commissioner", f.ENGLISH_AREA))
+    assert [e["subject"] for e in commissioner.json()["events"]] == [e["subject"] for e in events]
+    assert "nhs_number" not in commissioner.text  # the person id, never a number
     assert client.get("/v1/events", headers=auth("auditor")).status_code == 403

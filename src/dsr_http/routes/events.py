@@ -44,8 +44,8 @@ def list_events(
     _: Annotated[bool, Depends(waits_for("feed"))] = True,
 ) -> EventFeed:
     """What happened on the registers of your areas after a position, in log order, as
-    CloudEvents. Care roles get the person id (`subject`) and NHS/CHI number; analysts
-    get no identifier."""
+    CloudEvents. Practitioners and leads get the person id (`subject`) and NHS/CHI number;
+    commissioners the person id only; analysts no identifier."""
     rows = read_feed(views, areas_asked(principal, area), after, limit)
     events = scoped(views, rows, principal.role)
     if any("subject" in e for e in events):
