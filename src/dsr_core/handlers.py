@@ -392,28 +392,15 @@ def lift_legal_hold(person: Person, c: cmd.LiftLegalHold, ctx: HandlerContext) -
 
 @handles(cmd.Erase)
 def erase(person: Person, c: cmd.Erase, ctx: HandlerContext) -> None:
-    person.erase(
-        rule=ErasureRule.REQUEST,
-        basis=c.basis,
-        reference=c.reference,
-        retention_years=None,
-        by=ctx.stamp,
-    )
+    person.erase(rule=ErasureRule.REQUEST, basis=c.basis, reference=c.reference, by=ctx.stamp)
 
 
 @handles(cmd.EraseAtRetentionEnd)
 def erase_at_retention_end(person: Person, c: cmd.EraseAtRetentionEnd, ctx: HandlerContext) -> None:
-    person.erase(
-        rule=ErasureRule.RETENTION,
-        basis=None,
-        reference=None,
-        retention_years=ctx.areas.policy(person.area).retention_years,
-        by=ctx.stamp,
-    )
+    years = ctx.areas.policy(person.area).retention_years
+    person.erase(rule=ErasureRule.RETENTION, retention_years=years, by=ctx.stamp)
 
 
 @handles(cmd.ReapplyErasure)
 def reapply_erasure(person: Person, c: cmd.ReapplyErasure, ctx: HandlerContext) -> None:
-    person.erase(
-        rule=ErasureRule.REAPPLIED, basis=None, reference=None, retention_years=None, by=ctx.stamp
-    )
+    person.erase(rule=ErasureRule.REAPPLIED, by=ctx.stamp)

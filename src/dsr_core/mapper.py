@@ -25,6 +25,7 @@ from dsr_core.sealing import (
     TOKEN,
     KeyDestroyedError,
     Sealer,
+    Sealers,
     Sealing,
     is_token,
     sealing,
@@ -51,11 +52,10 @@ class SealingMapper(Mapper[UUID]):
     """Seals Person events and snapshots when given a key store (`keys`)."""
 
     keys: PersonKeyStore | None = None
-    _SEALERS_KEPT = 10_000
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sealers: dict[UUID, tuple[bytes, Sealer]] = {}
+        self._sealers = Sealers()
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         topic = get_topic(type(domain_event))
@@ -180,12 +180,4 @@ class SealingMapper(Mapper[UUID]):
         return self._sealer_with(person_id, key)
 
     def _sealer_with(self, person_id: UUID, key: bytes) -> Sealer:
-        """One cipher object per person key, made once (it costs more than a sealing)."""
-        kept = self._sealers.get(person_id)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        if len(self._sealers) >= self._SEALERS_KEPT:
-            self._sealers.clear()
-        sealer = Sealer(key, person_id)
-        self._sealers[person_id] = (key, sealer)
-        return sealer
+        return self._sealers.of(person_id, key)

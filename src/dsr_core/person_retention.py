@@ -61,10 +61,10 @@ class RetentionCommands(PersonCommandsBase):
         self,
         *,
         rule: ErasureRule,
-        basis: ErasureBasis | None,
-        reference: str | None,
-        retention_years: int | None,
         by: Stamp,
+        basis: ErasureBasis | None = None,
+        reference: str | None = None,
+        retention_years: int | None = None,
     ) -> None:
         """Record the erasure; refused with every reason that stands in its way.
 

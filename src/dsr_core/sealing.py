@@ -116,6 +116,25 @@ class Sealer:
         return (self._prefix + where).encode()
 
 
+class Sealers:
+    """One cipher object per person key, made once (making one costs more than a sealing);
+    a person's entry is replaced when their key changes."""
+
+    def __init__(self, kept: int = 10_000) -> None:
+        self._kept = kept
+        self._sealers: dict[UUID, tuple[bytes, Sealer]] = {}
+
+    def of(self, person_id: UUID, key: bytes) -> Sealer:
+        found = self._sealers.get(person_id)
+        if found is not None and found[0] == key:
+            return found[1]
+        if len(self._sealers) >= self._kept:
+            self._sealers.clear()
+        sealer = Sealer(key, person_id)
+        self._sealers[person_id] = (key, sealer)
+        return sealer
+
+
 @dataclass
 class Sealing:
     """The sealing in force while one stored event is encoded or decoded: the person's

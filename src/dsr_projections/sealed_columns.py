@@ -14,7 +14,7 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 
 from dsr_core.person_keys import PersonKeyStore
-from dsr_core.sealing import COLUMN_PREFIX, Sealer
+from dsr_core.sealing import COLUMN_PREFIX, Sealer, Sealers
 
 REGISTER_COLUMNS = (
     "given_name",
@@ -34,7 +34,7 @@ class ColumnSealer:
 
     def __init__(self, keys: PersonKeyStore | None) -> None:
         self._keys = keys
-        self._sealers: dict[UUID, tuple[bytes, Sealer]] = {}
+        self._sealers = Sealers()
 
     def seal(self, person_id: UUID | str, column: str, value: str | None) -> str | None:
         if value is None or self._keys is None:
@@ -66,12 +66,4 @@ class ColumnSealer:
         assert self._keys is not None
         pid = person_id if isinstance(person_id, UUID) else UUID(person_id)
         key = self._keys.key_for(pid, create=create)
-        if key is None:
-            return None
-        kept = self._sealers.get(pid)
-        if kept is None or kept[0] != key:
-            if len(self._sealers) > 10_000:
-                self._sealers.clear()
-            kept = (key, Sealer(key, pid))
-            self._sealers[pid] = kept
-        return kept[1]
+        return self._sealers.of(pid, key) if key is not None else None
