@@ -45,7 +45,8 @@ def library_env(settings: Settings) -> dict[str, str]:
             POSTGRES_CONNECT_TIMEOUT=str(settings.database_timeout_seconds),
             # Keep the insert lock and our recorder hooks (9.5.6 drops both with this on).
             POSTGRES_ENABLE_DB_FUNCTIONS="n",
-            APPLICATION_RECORDER_TOPIC="dsr_core.recorders:PostgresRecorder",
+            APPLICATION_RECORDER_TOPIC="dsr_core.recorders:"
+            + ("GroupCommitPostgresRecorder" if settings.group_commit else "PostgresRecorder"),
         )
     else:
         env.update(

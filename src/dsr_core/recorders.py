@@ -1,14 +1,21 @@
 """The library's recorders, writing a new person's key in the transaction of their first
-events (person_keys.py): a referral is one commit, and no key outlives a failed save."""
+events (person_keys.py): a referral is one commit, and no key outlives a failed save.
+
+On PostgreSQL, saves made at the same time by one process share a transaction
+(group_commit.py), each in its own savepoint."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from eventsourcing import persistence
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import retry
+
+from dsr_core.group_commit import GroupCommitter, PendingSave
 
 AlsoWrite = Callable[[Any], None]
 """Writes more rows with the events' cursor; passed as `app.save(..., also_write=[...])`."""
@@ -26,6 +33,8 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
+    """One transaction per save, as the library does."""
+
     writes_alongside = True
 
     def _insert_events(
@@ -34,3 +43,58 @@ class PostgresRecorder(PostgresApplicationRecorder):
         for write in kwargs.get("also_write", ()):
             write(curs)
         super()._insert_events(curs, stored_events, **kwargs)
+
+
+def persistence_error(error: Exception) -> Exception:
+    """The library's own error for a driver error, as its datastore would raise it.
+
+    The driver's classes (psycopg's DB-API hierarchy) and the library's share their names,
+    so the nearest named ancestor is translated; the core does not import the driver."""
+    for cls in type(error).__mro__:
+        ours = getattr(persistence, cls.__name__, None)
+        driver = cls.__module__.startswith("psycopg")
+        if driver and isinstance(ours, type) and issubclass(ours, persistence.PersistenceError):
+            translated = ours(str(error))
+            translated.__cause__ = error
+            return translated
+    return error
+
+
+class GroupCommitPostgresRecorder(PostgresRecorder):
+    """Concurrent saves share one transaction and one table lock (group_commit.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.committer = GroupCommitter(self._write_group)
+
+    @retry((persistence.InterfaceError, persistence.OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        return self.committer.save(stored_events, **kwargs)
+
+    def _write_group(self, group: list[PendingSave]) -> None:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            for pending in group:
+                try:
+                    with conn.transaction():
+                        pending.notification_ids = self._write_one(curs, pipeline, pending)
+                except Exception as error:
+                    pending.error = persistence_error(error)
+
+    def _write_one(self, curs: Any, pipeline: Any, pending: PendingSave) -> Sequence[int] | None:
+        self._insert_events(curs, pending.stored_events, **pending.kwargs)
+        if not pending.stored_events:
+            pipeline.sync()
+            return []
+        # The table is locked once for the group, so not the subclass's insert.
+        PostgresAggregateRecorder._insert_stored_events(self, curs, pending.stored_events)
+        pipeline.sync()  # a version taken raises here, inside this save's savepoint
+        return self._fetch_ids_after_insert_events(curs, pending.stored_events)

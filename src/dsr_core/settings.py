@@ -25,6 +25,11 @@ class Settings(DsrSettings):
     )
     database_schema: str = Field(default="dsr", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     pool_size: int = Field(default=5, ge=1, le=100)
+    group_commit: bool = Field(
+        default=True,
+        description="PostgreSQL: saves made at the same time by one process share one "
+        "transaction, each in its own savepoint (docs/performance.md).",
+    )
     database_timeout_seconds: int = Field(
         default=2,
         ge=1,
