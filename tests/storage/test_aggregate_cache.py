@@ -101,3 +101,39 @@ def test_threads_changing_one_person_each_see_a_whole_version(app: Registers) ->
     for version, seen in reads:
         latest = [e.data["views"]["person"] for e in history[:version] if "views" in e.data]
         assert seen == latest[-1]
+
+
+MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard"}
+
+
+def test_no_person_code_changes_a_list_or_dict_in_place() -> None:
+    """The cache hands out shallow copies (repository.py), so a Person's containers are
+    shared with the cached one: every change must assign a new container, never mutate."""
+    import ast
+    from pathlib import Path
+
+    import dsr_core
+
+    root = Path(dsr_core.__file__).parent
+    modules = [root / "domainmodel.py", *sorted(root.glob("person_*.py"))]
+    found = []
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text())):
+            target = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in MUTATORS:
+                    target = node.func.value
+            elif isinstance(node, ast.AugAssign) and not isinstance(node.value, ast.Constant):
+                target = node.target  # `+=` extends a list in place; a count is rebound
+            elif isinstance(node, ast.Assign | ast.Delete):
+                for each in node.targets:
+                    if isinstance(each, ast.Subscript):
+                        target = each.value
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in ("person", "self")
+                and not target.attr.startswith("_")
+            ):
+                found.append(f"{module.name}:{target.lineno}")
+    assert found == []
