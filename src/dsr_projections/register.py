@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
@@ -20,7 +21,8 @@ from dsr_core.domainmodel import Person
 from dsr_core.values import ADULT_AGE, Setting, Status
 from dsr_projections import service_gaps
 from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.projection import STATE_COLUMNS, Event, PersonStates, Projection
+from dsr_projections.name_order import NameOrder, name_key
+from dsr_projections.projection import STATE_COLUMNS, Context, Event, PersonStates, Projection
 from dsr_projections.sealed_columns import REGISTER_COLUMNS as REGISTER_PERSONAL
 
 COLUMNS = (
@@ -65,6 +67,15 @@ COLUMNS = (
 )
 
 
+SortKey = Literal["name", "next_review_due", "rating_since", "admitted_on"]
+SORTS = {
+    "name": "name_order",  # the names' order, not the names (name_order.py)
+    "next_review_due": "COALESCE(next_review_due, '9999-12-31')",
+    "rating_since": "COALESCE(rating_since, '9999-12-31')",
+    "admitted_on": "COALESCE(admitted_on, '9999-12-31')",
+}
+
+
 class RegisterProjection(Projection):
     name = "register"
     tables: ClassVar[dict[str, str]] = {
@@ -79,8 +90,10 @@ class RegisterProjection(Projection):
             "admission_type TEXT, stay_started_on TEXT, ward_type TEXT, security_level TEXT, "
             "detained_under TEXT, planned_discharge_on TEXT, placement_location TEXT, "
             "placement_appropriate BOOLEAN, waiting_services TEXT, waiting_since TEXT, "
-            "needs TEXT, version BIGINT NOT NULL"
+            "needs TEXT, version BIGINT NOT NULL, name_order BIGINT NOT NULL"
         ),
+        # The generation of each area's name order this batch stored (name_order.py).
+        "register_order_state": "area TEXT PRIMARY KEY, generation BIGINT NOT NULL",
         # Inpatients who are not on the register (referred, or removed after consent was
         # withdrawn): their C(E)TRs and visits are still owed, so commissioners see them
         # here, with just what those duties need: no name, number or date of birth.
@@ -98,9 +111,20 @@ class RegisterProjection(Projection):
     indexes: ClassVar[dict[str, str]] = {
         "register_by_area": "register_entries (area, person_id)",
         "register_by_due": "register_entries (area, next_review_due)",
+        # One per ordering of the register, so a page reads an index range, not the area.
+        "register_by_name": "register_entries (area, name_order, person_id)",
+        **{
+            f"register_by_{key}": f"register_entries (area, ({column}), person_id)"
+            for key, column in SORTS.items()
+            if key != "name"
+        },
         "inpatients_by_area": "inpatient_oversight (area, next_duty_due)",
         **service_gaps.INDEXES,
     }
+
+    def __init__(self, context: Context, suffix: str = "") -> None:
+        super().__init__(context, suffix)
+        self.names = NameOrder()
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         states, events = PersonStates.for_batch(
@@ -114,8 +138,17 @@ class RegisterProjection(Projection):
         table = self.t("register_entries")
         gone = [(str(pid),) for pid, p in touched.items() if not _on_register_list(p)]
         cursor.executemany(f"DELETE FROM {table} WHERE person_id = ?", gone)
-        rows = [self.sealed(self.row(p)) for p in touched.values() if _on_register_list(p)]
-        _upsert(cursor, table, COLUMNS, rows)
+        try:
+            labels = self.name_labels(cursor, touched)
+        except BaseException:
+            self.names = NameOrder()  # half-placed: start again from the stored rows
+            raise
+        rows = [
+            (*self.sealed(self.row(p)), labels[str(p.id)])
+            for p in touched.values()
+            if _on_register_list(p)
+        ]
+        _upsert(cursor, table, (*COLUMNS, "name_order"), rows)
         inpatients = self.t("inpatient_oversight")
         cursor.executemany(
             f"DELETE FROM {inpatients} WHERE person_id = ?",
@@ -135,6 +168,71 @@ class RegisterProjection(Projection):
             people,
             [_on_register_list(p) or _overseen_apart(p) for p in people],
         )
+
+    def name_labels(self, cursor: Cursor, touched: dict[UUID, Person]) -> dict[str, int]:
+        """Each listed person's place in their area's name order (name_order.py); rows of
+        others the placing relabelled are updated here."""
+        listed = {str(pid): p for pid, p in touched.items() if _on_register_list(p)}
+        areas = {p.area for p in listed.values()}
+        areas |= {a for pid in touched if (a := self.names.cached_area_of(str(pid)))}
+        generations = self.t("register_order_state")
+        stored: dict[str, int] = {}
+        if areas:
+            cursor.execute(
+                f"SELECT area, generation FROM {generations} "
+                f"WHERE area IN ({', '.join('?' for _ in areas)})",
+                sorted(areas),
+            )
+            stored = {row["area"]: row["generation"] for row in cursor.fetchall()}
+        changed: dict[str, int] = {}
+        for area in sorted(areas):
+            self.names.load(area, stored.get(area), partial(self._stored_names, cursor), changed)
+        for pid in touched:
+            if str(pid) not in listed:
+                self.names.remove(str(pid))
+        labels = {
+            pid: self.names.place(
+                pid, p.area, name_key(p.details.family_name, p.details.given_name), changed
+            )
+            for pid, p in listed.items()
+        }
+        others = [(label, pid) for pid, label in changed.items() if pid not in listed]
+        cursor.executemany(
+            f"UPDATE {self.t('register_entries')} SET name_order = ? WHERE person_id = ?", others
+        )
+        cursor.executemany(
+            f"INSERT INTO {generations} (area, generation) VALUES (?, ?) "
+            "ON CONFLICT (area) DO UPDATE SET generation = excluded.generation",
+            sorted(self.names.stored(areas).items()),
+        )
+        return labels
+
+    def _stored_names(self, cursor: Cursor, area: str) -> list[tuple[str, str, int | None]]:
+        cursor.execute(
+            f"SELECT person_id, family_name, given_name, name_order "
+            f"FROM {self.t('register_entries')} WHERE area = ?",
+            (area,),
+        )
+        rows = cursor.fetchall()
+        self.context.columns.open_rows(rows, ("family_name", "given_name"))
+        return [
+            (
+                str(row["person_id"]),
+                name_key(_text(row["family_name"]), _text(row["given_name"])),
+                row["name_order"],
+            )
+            for row in rows
+        ]
+
+    def comparable(self, table: str, rows: list[Row]) -> list[Row]:
+        """Labels depend on the order people joined; who comes before whom does not."""
+        if table != "register_entries":
+            return rows
+        ranked = sorted(rows, key=lambda r: (r["area"], r["name_order"], r["person_id"]))
+        places: dict[str, int] = {}
+        for row in ranked:
+            row["name_order"] = places[row["area"]] = places.get(row["area"], 0) + 1
+        return ranked
 
     def sealed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """The row with its personal columns sealed under the person's key."""
@@ -295,15 +393,6 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-SortKey = Literal["name", "next_review_due", "rating_since", "admitted_on"]
-_SORT_COLUMNS = {
-    "name": "person_id",  # sorted by name after opening (_by_name)
-    "next_review_due": "COALESCE(next_review_due, '9999-12-31')",
-    "rating_since": "COALESCE(rating_since, '9999-12-31')",
-    "admitted_on": "COALESCE(admitted_on, '9999-12-31')",
-}
-
-
 @dataclass(frozen=True)
 class RegisterQuery:
     areas: Sequence[str]
@@ -330,7 +419,7 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
     """Filter, sort (with person id as tie-break) and page by keyset cursor."""
     if not query.areas:
         return RegisterPage([], None)
-    sort = _SORT_COLUMNS[query.sort]
+    sort = SORTS[query.sort]
     where = [f"area IN ({', '.join('?' for _ in query.areas)})"]
     params: list[Any] = list(query.areas)
     for column in ("rating", "setting", "status"):
@@ -362,10 +451,10 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
     elif query.waiting_for is not None:
         where.append("(',' || waiting_services || ',') LIKE ?")
         params.append(f"%,{query.waiting_for},%")
-    if query.sort == "name":
-        return _by_name(db, query, where, params)
     if query.cursor:
         after_key, after_id = _decode_cursor(query.cursor)
+        if isinstance(after_key, int) != (query.sort == "name"):
+            raise ValueError("cursor was issued for another sort order")
         where.append(f"({sort} > ? OR ({sort} = ? AND person_id > ?))")
         params += [after_key, after_key, after_id]
     sql = (
@@ -385,43 +474,13 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
     return RegisterPage(items, next_cursor)
 
 
-def _by_name(
-    db: ViewDatabase, query: RegisterQuery, where: list[str], params: list[Any]
-) -> RegisterPage:
-    """Names are sealed, so SQL cannot order by them: the matching rows of the caller's
-    areas are opened and sorted here (an area's register is hundreds of people). The
-    cursor is the last person's id with their sort key sealed under their own key, so no
-    name travels in a URL."""
-    with db.read() as cursor:
-        cursor.execute(f"SELECT * FROM register_entries WHERE {' AND '.join(where)}", params)
-        rows = cursor.fetchall()
-    names = ("family_name", "given_name")
-    db.columns.open_rows(rows, names)  # the rest only for the page served
-    keyed = sorted(((_name_key(row), str(row["person_id"])), row) for row in rows)
-    if query.cursor:
-        after_id, sealed_key = _decode_cursor(query.cursor)
-        after_key = db.columns.open(after_id, "cursor", sealed_key)
-        if not isinstance(after_key, str):
-            raise ValueError("cursor is not one this API issued, or its person was erased")
-        keyed = [(k, row) for k, row in keyed if k > (after_key, after_id)]
-    page = keyed[: query.limit]
-    db.columns.open_rows([row for _, row in page], [c for c in REGISTER_PERSONAL if c not in names])
-    items = [present(row, query.today) for _, row in page]
-    next_cursor = None
-    if len(keyed) > query.limit and page:
-        (last_key, last_id), _ = page[-1]
-        sealed = db.columns.seal(last_id, "cursor", last_key)
-        next_cursor = _encode_cursor(last_id, sealed or "")
-    return RegisterPage(items, next_cursor)
-
-
-def _name_key(row: Row) -> str:
-    return f"{row.get('family_name') or ''} {row.get('given_name') or ''}"
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def present(row: Row, today: date) -> Row:
     """Add what depends on today; drop internal columns."""
-    item = {k: v for k, v in row.items() if k != "sort_key"}
+    item = {k: v for k, v in row.items() if k not in ("sort_key", "name_order")}
     item["out_of_area"] = bool(item["out_of_area"])
     if item.get("placement_appropriate") is not None:
         item["placement_appropriate"] = bool(item["placement_appropriate"])
@@ -450,16 +509,19 @@ def discharge_timing(row: Row, today: date) -> Row:
     }
 
 
-def _encode_cursor(key: str, person_id: str) -> str:
+def _encode_cursor(key: str | int, person_id: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([key, person_id]).encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[str, str]:
+def _decode_cursor(cursor: str) -> tuple[str | int, str]:
+    """The last row's sort key (a date, or a name-order label: never a name) and id."""
     try:
         key, person_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError) as error:
         raise ValueError("cursor is not one this API issued") from error
-    return str(key), str(person_id)
+    if isinstance(key, bool) or not isinstance(key, str | int):
+        raise ValueError("cursor is not one this API issued")
+    return key, str(person_id)
 
 
 def register_person_ids(db: ViewDatabase) -> list[UUID]:

@@ -399,7 +399,8 @@ class ProjectionRunner:
                 if table.endswith("_state"):
                     continue
                 cursor.execute(f"SELECT * FROM {table}")
-                rows = sorted(repr(sorted(r.items())) for r in cursor.fetchall())
+                found = projection.comparable(table, list(cursor.fetchall()))
+                rows = sorted(repr(sorted(r.items())) for r in found)
                 digest.update(table.encode())
                 for row in rows:
                     digest.update(row.encode())
