@@ -1,12 +1,16 @@
 """HTTP command throughput and latency with concurrent clients, against PostgreSQL.
 
-    python bench/http_commands.py [--clients 16] [--seconds 20] [--workers 2] [--load wrk]
+    python bench/http_commands.py [--clients 1,4,16,64] [--seconds 20] [--workers 2]
+        [--group-commit on|off|both] [--durable] [--plot docs/perf-commands.png]
 
 Starts a throwaway PostgreSQL and `dsr serve --workers N` (without in-process workers, so
-only the command path is measured), drives it with N clients for a fixed time, each
-recording views on its own person, and, in the same run, measures the raw library's
-single-event save rate on the same server. Reports throughput, p50/p99 latency, their
-ratio, and the API processes' peak resident memory.
+only the command path is measured), drives it with each number of clients for a fixed
+time, each client recording views on its own person, and, in the same run, measures the
+raw library's single-event save rate on the same server (before and after the load, and
+uses the mean). Reports throughput, p50/p99 latency, the ratio to the raw rate, and the
+API processes' peak resident memory. `--group-commit both` restarts the API with group
+commit off and on at each number of clients, interleaved, so the lever is compared on the
+same server. `--durable` keeps fsync and synchronous commit on, as production would.
 
 The load comes from `wrk` when it is installed (`apt-get install wrk`): written in C, it
 leaves the 2 cores to the server. `--load python` uses httpx client threads instead,
@@ -38,6 +42,7 @@ from eventsourcing.domain import Aggregate, event
 from tests.api.conftest import referral_body
 from tests.support.pgserver import free_port, start_throwaway
 
+from bench.same_run import Figure, Run, postgres_server, ratio
 from dsr_core.bootstrap import ensure_schema, library_env
 from dsr_core.settings import Settings
 from dsr_core.values import Role
@@ -173,57 +178,58 @@ def drive_with_threads(base: str, token: str, people: list[str], seconds: float)
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument(
-        "--load", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python"
-    )
-    args = parser.parse_args()
-    server = start_throwaway()
-    url = server.url
-    data = Path(f"/tmp/dsr-bench-http-{uuid4().hex[:8]}")
-    data.mkdir()
-    identity = base64.b64encode(os.urandom(32)).decode()
-    settings = Settings(database_url=url, identity_key=identity, data_dir=data, pool_size=16)
-    ensure_schema(settings)
+def start_api(
+    env: dict[str, str], workers: int, group_commit: bool
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The API's processes, and the base URL once it answers."""
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DSR_")},
-        "DSR_DATABASE_URL": url,
-        "DSR_IDENTITY_KEY": identity,
-        "DSR_DATA_DIR": str(data),
-        "DSR_JWT_SECRET": JWT,
-        "DSR_EMBEDDED_WORKERS": "false",
-        "DSR_POOL_SIZE": "16",
-    }
     api = subprocess.Popen(
         [
             sys.executable,
             *("-m", "dsr_http.cli", "serve", "--port", str(port)),
-            *("--workers", str(args.workers)),
+            *("--workers", str(workers)),
         ],
-        env=env,
+        env={**env, "DSR_GROUP_COMMIT": "true" if group_commit else "false"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(Path(env["DSR_DATA_DIR"]) / "api.log").open("ab"),
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return api, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    api.kill()
+    raise SystemExit(f"the API did not start: see {env['DSR_DATA_DIR']}/api.log")
+
+
+class Level:
+    """One number of clients, with group commit on or off: what the load measured."""
+
+    def __init__(self, clients: int, group_commit: bool, outcome: Outcome, peak: float) -> None:
+        self.clients, self.group_commit, self.outcome, self.peak = (
+            clients,
+            group_commit,
+            outcome,
+            peak,
+        )
+
+
+def drive_level(
+    env: dict[str, str], args: argparse.Namespace, clients: int, group_commit: bool, seed: int
+) -> Level:
+    """Restart the API with group commit on or off, refer `clients` new people, then load."""
+    api, base = start_api(env, args.workers, group_commit)
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        token = TokenVerifier(HttpSettings(jwt_secret=JWT), data).mint(
+        token = TokenVerifier(HttpSettings(jwt_secret=JWT), Path(env["DSR_DATA_DIR"])).mint(
             sub="bench", role=Role.LEAD, areas=["E54000048"]
         )
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
             people = [
-                http.post("/v1/persons", json=referral_body(10_000 + i)).json()["person_id"]
-                for i in range(args.clients)
+                http.post("/v1/persons", json=referral_body(seed + i)).json()["person_id"]
+                for i in range(clients)
             ]
         peak = [0.0]
         stop = threading.Event()
@@ -239,21 +245,110 @@ def main() -> None:
         outcome = drive(base, token, people, args.seconds)
         stop.set()
         watcher.join()
-        raw = raw_save_rate(settings, 10)
-        print(
-            f"cores: {os.cpu_count()}, clients: {args.clients}, seconds: {args.seconds:.0f}, "
-            f"API processes: {args.workers}, load: {args.load}"
-        )
-        print(
-            f"HTTP commands: {outcome.throughput:,.0f}/s, p50 {outcome.p50:.1f} ms, "
-            f"p99 {outcome.p99:.1f} ms, errors {outcome.errors}"
-        )
-        print(f"raw library single-event save: {raw:,.0f} events/s")
-        print(f"ratio HTTP / raw: {outcome.throughput / raw:.2f}")
-        print(f"API peak resident memory under load, largest process: {peak[0]:.0f} MB")
+        return Level(clients, group_commit, outcome, peak[0])
     finally:
         api.terminate()
         api.wait(timeout=30)
+
+
+def plot(levels: list[tuple[Level, float]], path: Path) -> None:
+    """Commands/s and p99 against clients: the curve an operator sizes by."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for group_commit in (False, True):
+        shown = [(level, r) for level, r in levels if level.group_commit is group_commit]
+        if not shown:
+            continue
+        label = "group commit" if group_commit else "a transaction per command"
+        clients = [level.clients for level, _ in shown]
+        left.plot(clients, [r for _, r in shown], marker="o", label=label)
+        right.plot(clients, [level.outcome.p99 for level, _ in shown], marker="o", label=label)
+    left.axhline(0.6, color="grey", linestyle="--", linewidth=1, label="target 0.6")
+    right.axhline(50, color="grey", linestyle="--", linewidth=1, label="target 50 ms")
+    for axis in (left, right):
+        axis.set_xscale("log", base=2)
+        axis.set_xlabel("concurrent clients")
+        axis.legend()
+    left.set_ylabel("HTTP commands/s ÷ raw single-event save/s")
+    right.set_ylabel("p99 latency (ms)")
+    figure.suptitle("HTTP commands on PostgreSQL: ratio to the library's raw save, same run")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", default="16", help="comma-separated, e.g. 1,4,16,64")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--group-commit", choices=("on", "off", "both"), default="on")
+    parser.add_argument("--durable", action="store_true", help="fsync and synchronous commit on")
+    parser.add_argument("--plot", type=Path, help="write the growth curve to this PNG")
+    parser.add_argument(
+        "--load", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python"
+    )
+    args = parser.parse_args()
+    server = start_throwaway(durable=args.durable)
+    url = server.url
+    data = Path(f"/tmp/dsr-bench-http-{uuid4().hex[:8]}")
+    data.mkdir()
+    identity = base64.b64encode(os.urandom(32)).decode()
+    settings = Settings(database_url=url, identity_key=identity, data_dir=data, pool_size=16)
+    ensure_schema(settings)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DSR_")},
+        "DSR_DATABASE_URL": url,
+        "DSR_IDENTITY_KEY": identity,
+        "DSR_DATA_DIR": str(data),
+        "DSR_JWT_SECRET": JWT,
+        "DSR_EMBEDDED_WORKERS": "false",
+        "DSR_POOL_SIZE": "16",
+    }
+    run = Run()
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.group_commit]
+    try:
+        identity_of_server = postgres_server(url)
+        raw_before = raw_save_rate(settings, 10)
+        loads = [(int(c), group_commit) for c in args.clients.split(",") for group_commit in modes]
+        levels = [
+            drive_level(env, args, clients, group_commit, seed=10_000 + 1_000 * n)
+            for n, (clients, group_commit) in enumerate(loads)
+        ]
+        raw_after = raw_save_rate(settings, 10)
+        # The server must be the one the load ran on: not restarted, not another cluster.
+        server_now = postgres_server(url)
+        raw = run.figure("raw save", (raw_before + raw_after) / 2, server_now)
+        print(
+            f"run {run.id}, cores: {os.cpu_count()}, seconds: {args.seconds:.0f}, "
+            f"API processes: {args.workers}, load: {args.load}, "
+            f"durable: {'yes' if args.durable else 'no (fsync off)'}"
+        )
+        print(f"raw library single-event save: {raw_before:,.0f} before, {raw_after:,.0f} after")
+        print("| clients | group commit | commands/s | p50 ms | p99 ms | errors | ratio | MB |")
+        print("|---|---|---|---|---|---|---|---|")
+        measured: list[tuple[Level, float]] = []
+        for level in levels:
+            http: Figure = run.figure(
+                f"HTTP commands, {level.clients} clients",
+                level.outcome.throughput,
+                identity_of_server,
+            )
+            share = ratio(http, raw)
+            measured.append((level, share))
+            print(
+                f"| {level.clients} | {'on' if level.group_commit else 'off'} "
+                f"| {level.outcome.throughput:,.0f} | {level.outcome.p50:.1f} "
+                f"| {level.outcome.p99:.1f} | {level.outcome.errors} | {share:.2f} "
+                f"| {level.peak:.0f} |"
+            )
+        if args.plot:
+            plot(measured, args.plot)
+            print(f"plot: {args.plot}")
+    finally:
         server.stop()
 
 

@@ -1,6 +1,11 @@
-"""Read-side figures on PostgreSQL: history/as-of replay, register query, national dataset.
+"""Read-side figures on PostgreSQL: first reads of a long history, the register's pages.
 
-    python bench/reads.py [--people 50000]
+    python bench/reads.py [--sizes 5000,50000,500000] [--plot docs/perf-register.png]
+
+A person with 500 events is read 200 times by a process without the decoded-event cache
+(every read is a first read) and 200 times with it. Then the register grows through each
+size (people on one area's register), the register read model catches up, and the pages a
+lead opens are timed 200 times at each size.
 
 People are created through the domain model and saved in batches of 100 through the
 library (faster than one HTTP command each; the write path is measured by
@@ -19,6 +24,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,7 +36,6 @@ from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
 from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person, Stamp
-from dsr_core.periods import Period
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_core.values import (
@@ -43,8 +49,8 @@ from dsr_core.values import (
     Scheme,
 )
 from dsr_projections.bootstrap import build_runner
-from dsr_projections.national_report import build_dataset
-from dsr_projections.register import RegisterQuery, query_register
+from dsr_projections.register import RegisterProjection, RegisterQuery, query_register
+from dsr_projections.runner import ProjectionRunner
 
 AREA = "E54000048"
 ACTOR = Actor(user_id="bench", role=Role.LEAD, area=AREA)
@@ -60,12 +66,12 @@ def percentiles(run: Callable[[], object], times: int) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
-def save_people(registers: Registers, count: int, now: datetime) -> None:
+def save_people(registers: Registers, count: int, now: datetime, first: int = 0) -> None:
     """Referred, consented and accepted people on one area's register, saved 100 at a time."""
     by = Stamp(ACTOR, now, now.date())
-    rng = random.Random(1)
+    rng = random.Random(first + 1)
     batch: list[Person] = []
-    for index in range(count):
+    for index in range(first, first + count):
         dob = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
         details = PersonDetails(
             given_name="Bench",
@@ -97,13 +103,79 @@ def save_people(registers: Registers, count: int, now: datetime) -> None:
         registers.save(*batch)
 
 
+def refer_long_history(registers: Registers, events: int) -> UUID:
+    """A person whose record has `events` events: views recorded again and again."""
+    long = registers.execute(
+        None,
+        cmd.Refer(
+            area=AREA,
+            details={
+                "given_name": "Long",
+                "family_name": "History",
+                "date_of_birth": "1980-01-01",
+                "sex": "female",
+                "diagnosis_group": "autism",
+            },
+            referred_on="2024-01-01",
+            criteria=["support_at_risk"],
+            referred_by="x",
+            reason="x",
+        ),
+        Caller.of(ACTOR),
+    )
+    views = cmd.RecordViews(recorded_on=date(2025, 1, 1), person="x")
+    for _ in range(events - 1):
+        registers.execute(long.person_id, views, Caller.of(ACTOR))
+    return long.person_id
+
+
+def register_queries(runner: ProjectionRunner, today: date) -> dict[str, tuple[float, float]]:
+    """The pages a lead opens: the first page (by name), and Red and overdue (by name and
+    by due date)."""
+
+    def page(**filters: Any) -> Callable[[], object]:
+        return lambda: query_register(
+            runner.db, RegisterQuery(areas=[AREA], today=today, **filters)
+        )
+
+    return {
+        "first page": percentiles(page(), 200),
+        "red + overdue, by name": percentiles(page(overdue=True, rating="red"), 200),
+        "red + overdue, by due date": percentiles(
+            page(overdue=True, rating="red", sort="next_review_due"), 200
+        ),
+    }
+
+
+def plot(curve: list[tuple[int, dict[str, tuple[float, float]]]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4))
+    for name in curve[0][1]:
+        axis.plot([n for n, _ in curve], [q[name][1] for _, q in curve], marker="o", label=name)
+    axis.axhline(25, color="grey", linestyle="--", linewidth=1, label="target 25 ms")
+    axis.set_xscale("log")
+    axis.set_xlabel("people on the area's register")
+    axis.set_ylabel("p99 (ms), 200 queries")
+    axis.set_title("Register page on PostgreSQL as the register grows")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--sizes", default="5000,50000", help="people, comma-separated, rising")
+    parser.add_argument("--plot", type=Path, help="write the register's growth curve here")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
     server = start_throwaway()
     url = server.url
     now = datetime(2025, 9, 30, 12, tzinfo=UTC)
+    today = now.date()
     try:
         settings = Settings(
             database_url=url,
@@ -111,84 +183,46 @@ def main() -> None:
             data_dir=Path("/tmp/dsr-bench-reads"),
         )
         registers = build_registers(settings, clock=lambda: now)
-        started = time.perf_counter()
-        save_people(registers, args.people, now)
-        write = time.perf_counter() - started
-        head = registers.recorder.max_notification_id() or 0
-        runner = build_runner(settings, registers, batch_size=1000)
-        started = time.perf_counter()
-        runner.catch_up(timeout=3600)
-        catch_up = time.perf_counter() - started
-
-        long = registers.execute(
-            None,
-            cmd.Refer(
-                area=AREA,
-                details={
-                    "given_name": "Long",
-                    "family_name": "History",
-                    "date_of_birth": "1980-01-01",
-                    "sex": "female",
-                    "diagnosis_group": "autism",
-                },
-                referred_on="2024-01-01",
-                criteria=["support_at_risk"],
-                referred_by="x",
-                reason="x",
-            ),
-            Caller.of(ACTOR),
-        )
-        views = cmd.RecordViews(recorded_on=date(2025, 1, 1), person="x")
-        for _ in range(499):
-            registers.execute(long.person_id, views, Caller.of(ACTOR))
+        long_id = refer_long_history(registers, 500)
         tune_garbage_collection()  # as `dsr serve` does at start-up
-        history = percentiles(lambda: registers.history(long.person_id), 200)
-        as_of = percentiles(
-            lambda: registers.person_as_at(long.person_id, on=date(2024, 6, 1)), 200
-        )
-        current = percentiles(lambda: registers.get_person(long.person_id), 200)
-        # The first read of a person, as every read would be without the event cache.
+        # The first read of a person: every read decodes all 500 events (no event cache).
         uncached = build_registers(
             settings.model_copy(update={"event_cache_size": 0}), clock=lambda: now
         )
-        cold_history = percentiles(lambda: uncached.history(long.person_id), 200)
-        cold_as_of = percentiles(
-            lambda: uncached.person_as_at(long.person_id, on=date(2024, 6, 1)), 200
-        )
+        first_history = percentiles(lambda: uncached.history(long_id), 200)
+        first_as_of = percentiles(lambda: uncached.person_as_at(long_id, on=date(2024, 6, 1)), 200)
         uncached.close()
+        history = percentiles(lambda: registers.history(long_id), 200)
+        as_of = percentiles(lambda: registers.person_as_at(long_id, on=date(2024, 6, 1)), 200)
+        print(f"cores: {os.cpu_count()}")
+        print("| 500-event person | p50 ms | p99 ms |")
+        print("|---|---|---|")
+        for name, (p50, p99) in (
+            ("history, first read (no event cache)", first_history),
+            ("as-of a date, first read (no event cache)", first_as_of),
+            ("history, event cache warm", history),
+            ("as-of a date, event cache warm", as_of),
+        ):
+            print(f"| {name} | {p50:.1f} | {p99:.1f} |")
 
-        today = now.date()
-        register = percentiles(
-            lambda: query_register(runner.db, RegisterQuery(areas=[AREA], today=today)), 200
+        runner = build_runner(
+            settings, registers, projections=[RegisterProjection], batch_size=1000
         )
-        overdue = percentiles(
-            lambda: query_register(
-                runner.db,
-                RegisterQuery(
-                    areas=[AREA], today=today, overdue=True, rating="red", sort="next_review_due"
-                ),
-            ),
-            200,
-        )
-        started = time.perf_counter()
-        dataset = build_dataset(runner.db, AREA, Period.parse("2025-Q3"), "nhs_england", b"bench")
-        national = time.perf_counter() - started
-
-        lines = [
-            f"cores: {os.cpu_count()}, people: {args.people}, log positions: {head}",
-            f"batch save through the library: {head / write:,.0f} events/s",
-            f"catch-up, all read models: {head / catch_up:,.0f} positions/s",
-            f"500-event person, history: p50 {history[0]:.1f} ms, p99 {history[1]:.1f} ms",
-            f"500-event person, as-of a date: p50 {as_of[0]:.1f} ms, p99 {as_of[1]:.1f} ms",
-            f"same, first read (no event cache): history p50 {cold_history[0]:.1f} ms, "
-            f"p99 {cold_history[1]:.1f} ms; as-of p50 {cold_as_of[0]:.1f} ms, "
-            f"p99 {cold_as_of[1]:.1f} ms",
-            f"500-event person, current: p50 {current[0]:.1f} ms, p99 {current[1]:.1f} ms",
-            f"register first page: p50 {register[0]:.1f} ms, p99 {register[1]:.1f} ms",
-            f"register red+overdue by due date: p50 {overdue[0]:.1f} ms, p99 {overdue[1]:.1f} ms",
-            f"national dataset: {national:.1f} s ({len(dataset.records)} records)",
-        ]
-        print("\n".join(lines))
+        curve: list[tuple[int, dict[str, tuple[float, float]]]] = []
+        people = 0
+        print("\n| people | query | p50 ms | p99 ms |")
+        print("|---|---|---|---|")
+        for size in sizes:
+            save_people(registers, size - people, now, first=people)
+            people = size
+            runner.catch_up(timeout=7200)
+            queries = register_queries(runner, today)
+            curve.append((size, queries))
+            for name, (p50, p99) in queries.items():
+                print(f"| {size:,} | {name} | {p50:.1f} | {p99:.1f} |", flush=True)
+        if args.plot:
+            plot(curve, args.plot)
+            print(f"plot: {args.plot}")
         runner.db.close()
         registers.close()
     finally:

@@ -39,8 +39,10 @@ def free_port() -> int:
 class ThrowawayPostgres:
     """initdb + pg_ctl in a temporary directory; trust auth on 127.0.0.1 only."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable
+        """Keep fsync and synchronous commit on, as production does (benchmarks only)."""
         self.root = Path(tempfile.mkdtemp(prefix="dsr-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -78,10 +80,10 @@ class ThrowawayPostgres:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def resume(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+        options += "-c max_connections=300"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -103,11 +105,11 @@ class ThrowawayPostgres:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_throwaway() -> ThrowawayPostgres:
+def start_throwaway(*, durable: bool = False) -> ThrowawayPostgres:
     """A started server for the benchmarks, or a clear exit when the binaries are missing."""
     bindir = find_bindir()
     if bindir is None:
         raise SystemExit("PostgreSQL binaries not found")
-    server = ThrowawayPostgres(bindir)
+    server = ThrowawayPostgres(bindir, durable=durable)
     server.start()
     return server
