@@ -79,9 +79,7 @@ class LengthOfStayProjection(Projection):
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        states, events = PersonStates.for_batch(
-            cursor, self.t("los_state"), self.context.mapper, batch
-        )
+        states, events = PersonStates.for_batch(cursor, self.t("los_state"), self.context, batch)
         for event, position in events:
             before = states.get(event.originator_id)
             status_before = before.status if before is not None else None

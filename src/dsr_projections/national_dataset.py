@@ -124,7 +124,7 @@ class NationalDatasetProjection(Projection):
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         """Spells are read once per batch and written once at its end."""
         states, events = PersonStates.for_batch(
-            cursor, self.t("national_state"), self.context.mapper, batch
+            cursor, self.t("national_state"), self.context, batch
         )
         spells = _SpellChanges(
             cursor, self.t("national_spells"), {str(e.originator_id) for e, _ in events}

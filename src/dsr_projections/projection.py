@@ -8,10 +8,13 @@ new position, so each event changes the view exactly once.
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from threading import Lock
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -20,7 +23,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 
 from dsr_core.areas import AreaDirectory
 from dsr_core.domainmodel import Person
-from dsr_core.person_events import PersonEvent
+from dsr_core.person_events import Erased, PersonEvent
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.sealed_columns import ColumnSealer
 
@@ -41,6 +44,8 @@ class Context:
     national_secret: bytes
     columns: ColumnSealer = field(default_factory=lambda: ColumnSealer(None))
     """Seals the personal columns a read model holds (sealed_columns.py)."""
+    states: SharedStates = field(default_factory=lambda: SharedStates())
+    """Person states decoded or encoded by one read model, for the others in the process."""
 
 
 class Projection(ABC):
@@ -100,6 +105,54 @@ def person_events(
     return [(e, p) for e, p in batch if isinstance(e, PersonEvent)]
 
 
+class SharedStates:
+    """Recent person states by (person, version), with their stored form, shared by the
+    read models of one process (issue 17).
+
+    A person's state at a version is the same fold of the same events whichever read model
+    holds it, so the register, length of stay and the national dataset, processing the same
+    batch, need decode and encode it only once between them. Handed out as shallow copies:
+    Person code never changes a container in place (dsr_core/repository.py). Bounded, so a
+    process holds at most `kept` people's states."""
+
+    def __init__(self, kept: int = 4000) -> None:
+        self._kept = kept
+        self._states: OrderedDict[tuple[UUID, int], tuple[Person, bytes]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, person_id: UUID, version: int) -> tuple[Person, bytes] | None:
+        with self._lock:
+            found = self._states.get((person_id, version))
+            if found is not None:
+                self._states.move_to_end((person_id, version))
+        return (copy.copy(found[0]), found[1]) if found else None
+
+    def state_of(self, person_id: UUID, version: int) -> bytes | None:
+        with self._lock:
+            found = self._states.get((person_id, version))
+        return found[1] if found else None
+
+    def forget(self, person_id: UUID) -> None:
+        """Drop a person's states, opened values and all (on their erasure)."""
+        with self._lock:
+            for key in [k for k in self._states if k[0] == person_id]:
+                del self._states[key]
+
+    def put(self, person: Person, state: bytes) -> bytes:
+        """Keep the person's state; if another read model kept this version first, theirs
+        stands and is returned, so every table stores one encoding."""
+        key = (person.id, person.version)
+        with self._lock:
+            kept = self._states.get(key)
+            if kept is not None:
+                return kept[1]
+            if self._kept:
+                self._states[key] = (copy.copy(person), state)
+                while len(self._states) > self._kept:
+                    self._states.popitem(last=False)
+        return state
+
+
 class PersonStates:
     """Folds events into Person state with the domain's own `apply`, stored as snapshots.
 
@@ -107,20 +160,31 @@ class PersonStates:
     costs one read and one write per person touched, whatever its length.
     """
 
-    def __init__(self, cursor: Cursor, table: str, mapper: Mapper[UUID]) -> None:
+    def __init__(
+        self,
+        cursor: Cursor,
+        table: str,
+        mapper: Mapper[UUID],
+        shared: SharedStates | None = None,
+    ) -> None:
         self.cursor = cursor
         self.table = table
         self.mapper = mapper
+        self.shared = shared or SharedStates(kept=0)
         self.cache: dict[UUID, Person | None] = {}
         self.dirty: set[UUID] = set()
 
     @classmethod
     def for_batch(
-        cls, cursor: Cursor, table: str, mapper: Mapper[UUID], batch: Iterable[tuple[Event, int]]
+        cls,
+        cursor: Cursor,
+        table: str,
+        context: Context,
+        batch: Iterable[tuple[Event, int]],
     ) -> tuple[PersonStates, list[tuple[PersonEvent, int]]]:
         """The batch's person events, with the states of everyone they touch loaded."""
         events = person_events(batch)
-        states = cls(cursor, table, mapper)
+        states = cls(cursor, table, context.mapper, context.states)
         states.preload(e.originator_id for e, _ in events)
         return states, events
 
@@ -162,6 +226,8 @@ class PersonStates:
             before._version = event.originator_version
             before._modified_on = event.timestamp
             after = before
+        if isinstance(event, Erased):  # no opened value of theirs stays shared in memory
+            self.shared.forget(event.originator_id)
         self.cache[event.originator_id] = after
         self.dirty.add(event.originator_id)
         return after
@@ -171,7 +237,10 @@ class PersonStates:
         for person_id in self.dirty:
             person = self.cache[person_id]
             assert person is not None
-            rows.append((str(person_id), person.version, self._encode(person)))
+            state = self.shared.state_of(person_id, person.version)
+            if state is None:
+                state = self.shared.put(person, self._encode(person))
+            rows.append((str(person_id), person.version, state))
         self.cursor.executemany(
             f"INSERT INTO {self.table} (person_id, version, state) VALUES (?, ?, ?) "
             "ON CONFLICT (person_id) DO UPDATE SET version = excluded.version, "
@@ -184,9 +253,13 @@ class PersonStates:
         return bytes(self.mapper.to_stored_event(Person.Snapshot.take(person)).state)
 
     def _decode(self, person_id: UUID, version: int, state: bytes) -> Person:
+        known = self.shared.get(person_id, version)
+        if known is not None:
+            return known[0]
         stored = StoredEvent(person_id, version, Person.Snapshot.TOPIC, state)
         snapshot: Any = self.mapper.to_domain_event(stored)
         person: Person = snapshot.mutate(None)
+        self.shared.put(person, state)
         return person
 
 

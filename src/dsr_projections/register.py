@@ -128,7 +128,7 @@ class RegisterProjection(Projection):
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         states, events = PersonStates.for_batch(
-            cursor, self.t("register_state"), self.context.mapper, batch
+            cursor, self.t("register_state"), self.context, batch
         )
         touched = {}
         for event, _ in events:
