@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,11 +50,20 @@ class Passed:
     originator_id: object
 
 
+@dataclass
+class Rebuilt:
+    """What `rebuild_all` did: each model's position once swapped in, and those refused."""
+
+    positions: dict[str, int] = field(default_factory=dict)
+    refused: list[RebuildRefusedError] = field(default_factory=list)
+
+
 class RebuildRefusedError(Exception):
     """The rebuilt model disagrees with what it must not contradict; the live one stays."""
 
     def __init__(self, name: str, problems: Sequence[str]) -> None:
         super().__init__(f"rebuild of {name} refused: " + "; ".join(problems))
+        self.name = name
         self.problems = list(problems)
 
 
@@ -344,6 +353,49 @@ class ProjectionRunner:
         """Rebuild one read model into shadow tables, then swap it in atomically, unless
         the model refuses the result (the audit trail checks it against what it held and
         against the signed checkpoints); then the live model stays and this raises."""
+        rebuilt = self.rebuild_all([name], progress, checkpoints)
+        if rebuilt.refused:
+            raise rebuilt.refused[0]
+        return rebuilt.positions[name]
+
+    def rebuild_all(
+        self,
+        names: Sequence[str],
+        progress: Progress | None = None,
+        checkpoints: Sequence[Any] = (),
+    ) -> Rebuilt:
+        """Rebuild several read models in one pass over the log: each batch is read and
+        decoded once for all of them (issue 17; one rebuild each read the log six times).
+        Each is swapped in on its own: one refused leaves the others rebuilt."""
+        shadows = {name: self._fresh_shadow(name) for name in names}
+        target = self.head()
+        position = 0
+        while position < target:
+            batch = self._read(position + 1)
+            if not batch:
+                break
+
+            def apply(item: tuple[str, Projection], batch: list[tuple[Event, int]] = batch) -> int:
+                with self.db.transaction(lock=item[0] + SHADOW) as cursor:
+                    return _apply(cursor, item[1], item[0] + SHADOW, batch)
+
+            if self._pool is None or len(shadows) == 1:
+                for item in shadows.items():
+                    apply(item)
+            else:
+                list(self._pool.map(apply, shadows.items()))
+            position = batch[-1][1]
+            if progress:
+                progress(position, target)
+        rebuilt = Rebuilt()
+        for name, shadow in shadows.items():
+            try:
+                rebuilt.positions[name] = self._swap_in(name, shadow, position, checkpoints)
+            except RebuildRefusedError as error:
+                rebuilt.refused.append(error)
+        return rebuilt
+
+    def _fresh_shadow(self, name: str) -> Projection:
         live = self.projection(name)
         shadow = type(live)(self.context, suffix=SHADOW)
         shadow_name = name + SHADOW
@@ -352,17 +404,14 @@ class ProjectionRunner:
             shadow.create(cursor)
             cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
             _ensure_position(cursor, shadow_name)
-        target = self.head()
-        position = 0
-        while position < target:
-            batch = self._read(position + 1)
-            if not batch:
-                break
-            with self.db.transaction(lock=shadow_name) as cursor:
-                _apply(cursor, shadow, shadow_name, batch)
-            position = batch[-1][1]
-            if progress:
-                progress(position, target)
+        return shadow
+
+    def _swap_in(
+        self, name: str, shadow: Projection, position: int, checkpoints: Sequence[Any]
+    ) -> int:
+        """Finish the shadow up to the head and swap it for the live model, if it agrees."""
+        live = self.projection(name)
+        shadow_name = name + SHADOW
         with self.db.transaction(lock=name) as cursor:
             # Under the live lock: finish the last events, then swap tables and positions.
             while batch := self._read(position + 1):

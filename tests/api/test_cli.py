@@ -110,3 +110,23 @@ def test_dsr_import_reports_by_row_and_column_and_a_second_run_writes_nothing(
     again = json.loads(capsys.readouterr().out)["summary"]
     assert (again["imported"], again["unchanged"]) == (0, 8)
     assert sorted({p["row"] for p in dry["refused"]}) == sorted(bad)
+
+
+def test_dsr_rebuild_rebuilds_every_read_model_in_one_pass_to_the_same_content(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--people", "40"]) == 0
+    assert main(["rebuild"]) == 0  # the demo's read models were not built yet
+    capsys.readouterr()
+    assert main(["rebuild"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {line["projection"] for line in lines} == {
+        "register",
+        "audit",
+        "length_of_stay",
+        "national_dataset",
+        "reminders",
+        "feed",
+    }
+    assert {line["content"] for line in lines} == {"unchanged"}
+    assert len({line["position"] for line in lines}) == 1

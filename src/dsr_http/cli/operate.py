@@ -20,7 +20,6 @@ from dsr_projections import retention
 from dsr_projections.anchors import read_checkpoints, write_checkpoint
 from dsr_projections.audit import take_checkpoint, verify
 from dsr_projections.retention import ErasureLedger
-from dsr_projections.runner import RebuildRefusedError
 
 
 def info(_: argparse.Namespace) -> int:
@@ -67,28 +66,27 @@ def rebuild(args: argparse.Namespace) -> int:
     with opened(settings) as runtime:
         runner = runtime.runner
         tune_garbage_collection()
-        for name in [args.name] if args.name else [p.name for p in runner.projections]:
-            before = runner.content_hash(name)
+        names = [args.name] if args.name else [p.name for p in runner.projections]
+        before = {name: runner.content_hash(name) for name in names}
 
-            def progress(done: int, total: int, name: str = name) -> None:
-                print(f"\r{name}: {done}/{total}", end="", file=sys.stderr, flush=True)
+        def progress(done: int, total: int) -> None:
+            print(f"\r{', '.join(names)}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
-            try:
-                position = runner.rebuild(name, progress=progress, checkpoints=checkpoints)
-            except RebuildRefusedError as refused:
-                print(file=sys.stderr)
-                for problem in refused.problems:
-                    print(json.dumps({"projection": name, "refused": problem}))
-                print(
-                    f"dsr rebuild: {name} kept as it was: the rebuilt model disagrees with the "
-                    "trail or the checkpoints (run `dsr audit verify`).",
-                    file=sys.stderr,
-                )
-                return 1
-            print(file=sys.stderr)
-            changed = "changed" if runner.content_hash(name) != before else "unchanged"
+        # One pass over the log for all of them: each batch is decoded once (issue 17).
+        rebuilt = runner.rebuild_all(names, progress=progress, checkpoints=checkpoints)
+        print(file=sys.stderr)
+        for name, position in rebuilt.positions.items():
+            changed = "changed" if runner.content_hash(name) != before[name] else "unchanged"
             print(json.dumps({"projection": name, "position": position, "content": changed}))
-    return 0
+        for refused in rebuilt.refused:
+            for problem in refused.problems:
+                print(json.dumps({"projection": refused.name, "refused": problem}))
+            print(
+                f"dsr rebuild: {refused.name} kept as it was: the rebuilt model disagrees with "
+                "the trail or the checkpoints (run `dsr audit verify`).",
+                file=sys.stderr,
+            )
+    return 1 if rebuilt.refused else 0
 
 
 def audit_verify(_: argparse.Namespace) -> int:
