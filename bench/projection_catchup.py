@@ -27,6 +27,7 @@ from tests.support.pgserver import start_throwaway
 from tests.system.test_projection_crash import worker_env
 
 from bench.reads import save_people
+from bench.same_run import Run, postgres_server, ratio
 from dsr_core.bootstrap import build_registers
 from dsr_core.settings import Settings
 from dsr_http.cli.demo import demo_registers_clock, generate
@@ -77,7 +78,9 @@ def main() -> None:
     parser.add_argument("--rebuilds", action="store_true")
     args = parser.parse_args()
     server = start_throwaway()
+    run = Run()
     try:
+        identity = postgres_server(server.url)
         baseline = build_registers(
             Settings(
                 database_url=server.url,
@@ -110,14 +113,18 @@ def main() -> None:
         one = head / (time.perf_counter() - started)
         reset(runner)
         three = head / side_by_side(settings, runner, head)
-        print(f"cores: {os.cpu_count()}")
+        server_now = postgres_server(server.url)
+        save = run.figure("batch save", batch_rate, identity)
+        share_one = ratio(run.figure("catch-up, one process", one, server_now), save)
+        share_three = ratio(run.figure("catch-up, three processes", three, server_now), save)
+        print(f"run {run.id}, cores: {os.cpu_count()}")
         print(f"people: {summary.people}, person events: {summary.events}, log positions: {head}")
         print(f"write through the application: {summary.events / write_seconds:,.0f} events/s")
         print(f"library batch save (100 people, 300 events a batch): {batch_rate:,.0f} events/s")
-        print(f"catch-up, one process: {one:,.0f} positions/s, ratio {one / batch_rate:.2f}")
+        print(f"catch-up, one process: {one:,.0f} positions/s, ratio {share_one:.2f}")
         print(
             f"catch-up, {len(GROUPS)} worker processes: {three:,.0f} positions/s, "
-            f"ratio {three / batch_rate:.2f}"
+            f"ratio {share_three:.2f}"
         )
         if args.rebuilds:
             for projection in runner.projections:

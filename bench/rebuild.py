@@ -1,10 +1,14 @@
-"""Full rebuild of every read model over a large event log, on PostgreSQL.
+"""Full rebuild of every read model as the event log grows, on PostgreSQL.
 
-    python bench/rebuild.py [--people 333334]
+    python bench/rebuild.py [--events 100000,300000,1000000] [--plot docs/perf-rebuild.png]
 
-Saves people through the library (three events each: 333,334 people make 1,000,002
-events), then times `dsr rebuild`'s work for each read model in turn (shadow tables,
-then an atomic swap), as an operator would run it after a projection change.
+People are saved through the library in batches of 100 (three events each) until the log
+holds each size in turn; the time that saving took is the baseline. At each size every
+read model is rebuilt as `dsr rebuild` does it (shadow tables, one pass over the log for
+all of them, then an atomic swap each), and the rebuild's time is reported as a ratio to
+the time the library took to batch-save those events, on the same server in the same run
+(issue 17: target ratio <= 2). At the first size the old way, one read model after another
+each reading the whole log, is timed too, for the lever's effect.
 """
 
 from __future__ import annotations
@@ -22,43 +26,92 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.pgserver import start_throwaway
 
 from bench.reads import save_people
+from bench.same_run import Run, postgres_server, ratio
 from dsr_core.bootstrap import build_registers
 from dsr_core.process import tune_garbage_collection
 from dsr_core.settings import Settings
 from dsr_projections.bootstrap import build_runner
 
 
+def plot(curve: list[tuple[int, float, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    events = [n for n, _, _ in curve]
+    left.plot(events, [s / 60 for _, s, _ in curve], marker="o", label="save (library, batches)")
+    left.plot(events, [r / 60 for _, _, r in curve], marker="o", label="rebuild, every model")
+    left.set_ylabel("minutes")
+    right.plot(events, [r / s for _, s, r in curve], marker="o", label="rebuild ÷ save")
+    right.axhline(2, color="grey", linestyle="--", linewidth=1, label="target 2")
+    right.set_ylabel("ratio, same run")
+    for axis in (left, right):
+        axis.set_xscale("log")
+        axis.set_xlabel("events in the log")
+        axis.legend()
+    figure.suptitle("Rebuilding every read model on PostgreSQL as the log grows")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=333_334)
+    parser.add_argument("--events", default="100000,300000,1000000", help="sizes, rising")
+    parser.add_argument("--plot", type=Path)
     args = parser.parse_args()
+    sizes = [int(n) for n in args.events.split(",")]
     server = start_throwaway()
     now = datetime(2025, 9, 30, 12, tzinfo=UTC)
+    run = Run()
     try:
+        identity = postgres_server(server.url)
         settings = Settings(
             database_url=server.url,
             identity_key=base64.b64encode(os.urandom(32)).decode(),
             data_dir=Path("/tmp/dsr-bench-rebuild"),
         )
         registers = build_registers(settings, clock=lambda: now)
-        started = time.perf_counter()
-        save_people(registers, args.people, now)
-        head = registers.recorder.max_notification_id() or 0
-        print(f"cores: {os.cpu_count()}, events: {head:,}", flush=True)
-        print(f"saved in {time.perf_counter() - started:.0f} s", flush=True)
         runner = build_runner(settings, registers)  # as `dsr rebuild` builds it
         tune_garbage_collection()  # as `dsr rebuild` runs in a fresh process
-        total = 0.0
-        for projection in runner.projections:
+        names = [p.name for p in runner.projections]
+        print(f"run {run.id}, cores: {os.cpu_count()}, read models: {', '.join(names)}")
+        print("| events | save (s) | rebuild (s) | rebuild ÷ save |")
+        print("|---|---|---|---|")
+        people, saving = 0, 0.0
+        curve: list[tuple[int, float, float]] = []
+        for n, size in enumerate(sizes):
+            wanted = size // 3
             started = time.perf_counter()
-            runner.rebuild(projection.name)
+            save_people(registers, wanted - people, now, first=people)
+            saving += time.perf_counter() - started
+            people = wanted
+            head = registers.recorder.max_notification_id() or 0
+            if n == 0:
+                started = time.perf_counter()
+                for name in names:
+                    runner.rebuild(name)
+                in_turn = time.perf_counter() - started
+            started = time.perf_counter()
+            rebuilt = runner.rebuild_all(names)
             seconds = time.perf_counter() - started
-            total += seconds
-            print(
-                f"rebuild {projection.name}: {seconds:.0f} s ({head / seconds:,.0f} events/s)",
-                flush=True,
+            assert not rebuilt.refused
+            share = ratio(
+                run.figure("rebuild", seconds, postgres_server(server.url)),
+                run.figure("save", saving, identity),
             )
-        print(f"full rebuild, every read model in turn: {total / 60:.1f} min", flush=True)
+            curve.append((head, saving, seconds))
+            print(f"| {head:,} | {saving:.0f} | {seconds:.0f} | {share:.2f} |", flush=True)
+            if n == 0:
+                print(
+                    f"(at {head:,} events, one model after another: {in_turn:.0f} s, "
+                    f"{in_turn / saving:.2f} of the save)",
+                    flush=True,
+                )
+        if args.plot:
+            plot(curve, args.plot)
+            print(f"plot: {args.plot}")
         runner.db.close()
         registers.close()
     finally:
