@@ -82,6 +82,12 @@ class GroupCommitPostgresRecorder(PostgresRecorder):
         ):
             self._lock_table(curs)
             self._notify_channel(curs)
+            if len(group) == 1:  # alone: no savepoint, its failure is the transaction's
+                try:
+                    group[0].notification_ids = self._write_one(curs, pipeline, group[0])
+                except Exception as error:
+                    group[0].error = persistence_error(error)
+                return
             for pending in group:
                 try:
                     with conn.transaction():

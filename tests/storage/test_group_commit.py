@@ -225,3 +225,18 @@ def test_if_match_on_a_stale_version_is_still_refused_when_saves_are_grouped(
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert all(isinstance(o, ConcurrentWriteError | VersionMismatchError) for o in refused)
     assert registers.get_person(person_id).version == version + 1
+
+
+@on_postgres
+def test_a_save_on_its_own_that_conflicts_fails_and_the_next_one_commits(
+    registers: Registers,
+) -> None:
+    recorder = registers.recorder
+    assert isinstance(recorder, GroupCommitPostgresRecorder)
+    taken = uuid4()
+    recorder.insert_events([StoredEvent(taken, 1, "probe.Event", b"{}")])
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([StoredEvent(taken, 1, "probe.Event", b"{}")])
+    [position] = recorder.insert_events([StoredEvent(taken, 2, "probe.Event", b"{}")]) or []
+    assert [e.originator_version for e in recorder.select_events(taken)] == [1, 2]
+    assert position == recorder.max_notification_id()
