@@ -10,6 +10,7 @@ personal values and are stored as before.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -108,6 +109,15 @@ class SealingMapper(Mapper[UUID]):
             topic=topic,
             state=stored_state,
         )
+
+    def prepare(self, stored_events: Iterable[StoredEvent]) -> None:
+        """About to decode many events: fetch their people's keys together."""
+        if self.keys is not None:
+            self.keys.preload(
+                UUID(str(e.originator_id))
+                for e in stored_events
+                if e.topic.startswith(PERSON_TOPICS)
+            )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         topic = stored_event.topic

@@ -27,6 +27,7 @@ import psycopg
 import structlog
 from eventsourcing.persistence import ApplicationRecorder
 
+from dsr_core.mapper import SealingMapper
 from dsr_projections import access_log
 from dsr_projections.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
@@ -284,6 +285,8 @@ class ProjectionRunner:
         (identity keys, idempotency records) are not decoded, only counted as passed."""
         notifications = self.log.select_notifications(start, self.batch_size)
         mapper = self.context.mapper
+        if isinstance(mapper, SealingMapper):
+            mapper.prepare(notifications)  # the batch's keys in one query, not one each
         return [
             (
                 Passed(n.originator_id)  # type: ignore[misc]

@@ -110,3 +110,21 @@ def test_a_referral_whose_save_fails_leaves_no_key_behind(
         registers.save(loser, IdentityKey.claim_new(taken, loser.id, clock()))
     assert not keys.has_key(loser.id)
     registers.close()
+
+
+def test_keys_fetched_together_are_then_served_without_a_query_each(
+    make_settings: SettingsFactory, clock: f.FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catch-up fetches the keys of a batch's people in one query (issue 17)."""
+    from tests.support.stages import referred
+
+    registers = build_registers(make_settings(), clock=clock)
+    people = [referred(registers, seed=900 + n) for n in range(5)]
+    keys = registers.person_keys
+    assert keys is not None
+    expected = {pid: keys.key_for(pid, create=False) for pid in people}
+    keys._cache.clear()
+    keys.preload([*people, uuid4()])  # someone with no key is simply not found
+    monkeypatch.setattr(keys, "_load", lambda pid: pytest.fail("a query for one person"))
+    assert {pid: keys.key_for(pid, create=False) for pid in people} == expected
+    registers.close()
