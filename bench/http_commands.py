@@ -42,6 +42,7 @@ from eventsourcing.domain import Aggregate, event
 from tests.api.conftest import referral_body
 from tests.support.pgserver import free_port, start_throwaway
 
+from bench.plotting import axes, finish
 from bench.same_run import Figure, Run, postgres_server, ratio
 from dsr_core.bootstrap import ensure_schema, library_env
 from dsr_core.settings import Settings
@@ -253,12 +254,7 @@ def drive_level(
 
 def plot(levels: list[tuple[Level, float]], path: Path) -> None:
     """Commands/s and p99 against clients: the curve an operator sizes by."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    figure, (left, right) = axes(2)
     for group_commit in (False, True):
         shown = [(level, r) for level, r in levels if level.group_commit is group_commit]
         if not shown:
@@ -269,15 +265,10 @@ def plot(levels: list[tuple[Level, float]], path: Path) -> None:
         right.plot(clients, [level.outcome.p99 for level, _ in shown], marker="o", label=label)
     left.axhline(0.6, color="grey", linestyle="--", linewidth=1, label="target 0.6")
     right.axhline(50, color="grey", linestyle="--", linewidth=1, label="target 50 ms")
-    for axis in (left, right):
-        axis.set_xscale("log", base=2)
-        axis.set_xlabel("concurrent clients")
-        axis.legend()
     left.set_ylabel("HTTP commands/s ÷ raw single-event save/s")
     right.set_ylabel("p99 latency (ms)")
-    figure.suptitle("HTTP commands on PostgreSQL: ratio to the library's raw save, same run")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    title = "HTTP commands on PostgreSQL: ratio to the library's raw save, same run"
+    finish(figure, [left, right], "concurrent clients", title, path, base=2)
 
 
 def main() -> None:

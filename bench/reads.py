@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.pgserver import start_throwaway
 
+from bench.plotting import axes, finish
 from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.bootstrap import build_registers
@@ -148,22 +149,13 @@ def register_queries(runner: ProjectionRunner, today: date) -> dict[str, tuple[f
 
 
 def plot(curve: list[tuple[int, dict[str, tuple[float, float]]]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(7, 4))
+    figure, (axis,) = axes(1)
     for name in curve[0][1]:
         axis.plot([n for n, _ in curve], [q[name][1] for _, q in curve], marker="o", label=name)
     axis.axhline(25, color="grey", linestyle="--", linewidth=1, label="target 25 ms")
-    axis.set_xscale("log")
-    axis.set_xlabel("people on the area's register")
     axis.set_ylabel("p99 (ms), 200 queries")
-    axis.set_title("Register page on PostgreSQL as the register grows")
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    title = "Register page on PostgreSQL as the register grows"
+    finish(figure, [axis], "people on the area's register", title, path, base=10)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.pgserver import start_throwaway
 
+from bench.plotting import axes, finish
 from bench.reads import save_people
 from bench.same_run import Run, postgres_server, ratio
 from dsr_core.bootstrap import build_registers
@@ -34,12 +35,7 @@ from dsr_projections.bootstrap import build_runner
 
 
 def plot(curve: list[tuple[int, float, float]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    figure, (left, right) = axes(2)
     events = [n for n, _, _ in curve]
     left.plot(events, [s / 60 for _, s, _ in curve], marker="o", label="save (library, batches)")
     left.plot(events, [r / 60 for _, _, r in curve], marker="o", label="rebuild, every model")
@@ -47,13 +43,8 @@ def plot(curve: list[tuple[int, float, float]], path: Path) -> None:
     right.plot(events, [r / s for _, s, r in curve], marker="o", label="rebuild ÷ save")
     right.axhline(2, color="grey", linestyle="--", linewidth=1, label="target 2")
     right.set_ylabel("ratio, same run")
-    for axis in (left, right):
-        axis.set_xscale("log")
-        axis.set_xlabel("events in the log")
-        axis.legend()
-    figure.suptitle("Rebuilding every read model on PostgreSQL as the log grows")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    title = "Rebuilding every read model on PostgreSQL as the log grows"
+    finish(figure, [left, right], "events in the log", title, path, base=10)
 
 
 def main() -> None:
