@@ -16,7 +16,12 @@ from typing import Any, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
@@ -40,6 +45,8 @@ from dsr_core.person_keys import (
 )
 from dsr_core.reminders import ReminderBook, book_id, plan
 from dsr_core.repository import SafeCachingRepository
+from dsr_core.sealing import BLOB_PREFIX
+from dsr_core.snapshot_writer import SnapshotNotSealedError, SnapshotWriter
 from dsr_core.transcodings import dsr_transcodings
 from dsr_core.values import Actor, Status
 
@@ -84,6 +91,7 @@ class Registers(Application[UUID]):
         self._clock = clock
         self._zone = ZoneInfo(timezone)
         self._event_cache = EventCache(event_cache_size)
+        self._snapshot_writer = SnapshotWriter(self._store_snapshot)
         super().__init__(env)
         self.person_keys: PersonKeyStore | None = None
         """Per-person data keys (issue 15); None only when built without them (bench/)."""
@@ -106,6 +114,37 @@ class Registers(Application[UUID]):
             return super().save(*objs, **kwargs)  # keys are then made in their own transaction
         with self.person_keys.saving() as write_keys:
             return super().save(*objs, also_write=[write_keys], **kwargs)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot the aggregate in hand, written off the command's path (snapshot_writer)."""
+        if not self.snapshots:
+            return
+        for aggregate_id, aggregate in processing_event.aggregates.items():
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval is None or not any(
+                event.originator_id == aggregate_id and event.originator_version % interval == 0
+                for event in processing_event.events
+            ):
+                continue
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            assert snapshot_class is not None
+            self._snapshot_writer.submit(snapshot_class.take(aggregate))
+
+    def _store_snapshot(self, snapshot: Any) -> None:
+        assert self.snapshots is not None
+        stored = self.snapshots.mapper.to_stored_event(snapshot)
+        if self.person_keys is not None and not stored.state.startswith(BLOB_PREFIX):
+            # The person's key went while this waited (erased): never store it in the clear.
+            raise SnapshotNotSealedError
+        self.snapshots.recorder.insert_events([stored])
+
+    def flush_snapshots(self) -> None:
+        """Wait for the snapshots of commands already saved to be stored."""
+        self._snapshot_writer.flush()
+
+    def close(self) -> None:
+        self._snapshot_writer.close()
+        super().close()
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(

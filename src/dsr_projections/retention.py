@@ -210,6 +210,7 @@ def finish(
         return [], []
     low = lowest_position(db)
     destroyed, waiting = [], []
+    registers.flush_snapshots()  # none still waiting to be written under a key going now
     for person_id, position in keys.erasing():
         if position > low:
             waiting.append(str(person_id))

@@ -109,6 +109,7 @@ def views(app: Registers, person_id: UUID, times: int) -> None:
             cmd.RecordViews(recorded_on=date(2025, 2, 1), person=f"Wants a garden ({n})."),
             Caller.of(f.LEAD),
         )
+    app.flush_snapshots()
 
 
 def test_a_clean_store_verifies(app: Registers, runner: ProjectionRunner) -> None:
