@@ -1,4 +1,5 @@
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -188,3 +189,21 @@ def test_the_actor_trail_covers_a_time_range(
         actor_trail(runner.db, "lead-1", datetime(2020, 1, 1, tzinfo=UTC), now - timedelta(hours=1))
         == []
     )
+
+
+def test_a_read_after_a_batch_of_writes_gets_its_own_rows(runner: ProjectionRunner) -> None:
+    """The batch's answers arrive while the read is sent (the pause makes it certain on
+    PostgreSQL's pipeline); the read still gets rows, not the batch's status."""
+    with runner.db.transaction() as cursor:
+        cursor.execute("CREATE TABLE pipeline_probe (k INTEGER PRIMARY KEY, v TEXT)")
+    for _ in range(2):
+        with runner.db.transaction() as cursor:
+            cursor.execute("DELETE FROM pipeline_probe")
+            cursor.executemany(
+                "INSERT INTO pipeline_probe (k, v) VALUES (?, ?) "
+                "ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+                [(k, "x") for k in range(2000)],
+            )
+            time.sleep(0.2)
+            cursor.execute("SELECT count(*) AS n FROM pipeline_probe")
+            assert [dict(row) for row in cursor.fetchall()] == [{"n": 2000}]
