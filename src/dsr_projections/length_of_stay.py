@@ -76,6 +76,8 @@ class LengthOfStayProjection(Projection):
         "los_episodes_by_area": "los_episodes (area, admitted_on)",
         "los_ratings_by_person": "los_ratings (person_id, started_on)",
         "los_placements_by_area": "los_placements (area, started_on)",
+        "los_episodes_by_person": "los_episodes (person_id)",
+        "los_placements_by_person": "los_placements (person_id)",
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:

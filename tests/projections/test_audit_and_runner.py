@@ -8,6 +8,7 @@ from dsr_core import commands as cmd
 from dsr_core.application import Registers
 from dsr_core.caller import Caller
 from dsr_projections.audit import opened_trail, person_trail, verify
+from dsr_projections.projection import SHADOW
 from dsr_projections.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
@@ -88,6 +89,33 @@ def test_live_read_models_equal_a_full_rebuild_after_a_long_random_history(
     after = {p.name: runner.content_hash(p.name) for p in runner.projections}
     assert before == after
     assert all(lag.behind == 0 for lag in runner.lag())
+
+
+def index_names(runner: ProjectionRunner) -> set[str]:
+    sql = (
+        "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
+        if runner.db.dialect == "postgres"
+        else "SELECT name FROM sqlite_master WHERE type = 'index'"
+    )
+    with runner.db.read() as cursor:
+        cursor.execute(sql)
+        return {row["name"] for row in cursor.fetchall()}
+
+
+def test_a_rebuilt_read_model_has_every_index_it_declares(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    """The swap renames the shadow's tables: their indexes must come out under the live
+    names, none left behind under the shadow's."""
+    accepted(app, seed=1)
+    runner.catch_up()
+    declared = {index for p in runner.projections for index in p.indexes}
+    assert declared <= index_names(runner)
+    rebuilt = runner.rebuild_all([p.name for p in runner.projections])
+    assert not rebuilt.refused
+    found = index_names(runner)
+    assert declared <= found
+    assert not {name for name in found if name.endswith(SHADOW)}
 
 
 def test_a_failing_cycle_is_retried_and_the_runner_recovers(
