@@ -125,7 +125,8 @@ class SealingMapper(Mapper[UUID]):
             return self._opened_claim(super().to_domain_event(stored_event))
         if self.keys is None or not topic.startswith(PERSON_TOPICS):
             return super().to_domain_event(stored_event)
-        person_id = UUID(str(stored_event.originator_id))
+        stored_id = stored_event.originator_id
+        person_id = stored_id if isinstance(stored_id, UUID) else UUID(str(stored_id))
         if topic == SNAPSHOT_TOPIC:
             if stored_event.state.startswith(BLOB_PREFIX):
                 key = self.keys.key_for(person_id, create=False)

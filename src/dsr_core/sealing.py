@@ -18,8 +18,6 @@ import hmac
 import json
 import os
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeGuard, Union, get_args, get_origin
@@ -148,13 +146,21 @@ class Sealing:
 _current: ContextVar[Sealing | None] = ContextVar("dsr_sealing", default=None)
 
 
-@contextmanager
-def sealing(current: Sealing) -> Iterator[Sealing]:
-    token = _current.set(current)
-    try:
-        yield current
-    finally:
-        _current.reset(token)
+class sealing:  # noqa: N801 (used as a function: `with sealing(...)`)
+    """The sealing in force within the block. A class, not a generator: it is entered once
+    per stored event, and a first read of a long history decodes hundreds."""
+
+    __slots__ = ("_current", "_token")
+
+    def __init__(self, current: Sealing) -> None:
+        self._current = current
+
+    def __enter__(self) -> Sealing:
+        self._token = _current.set(self._current)
+        return self._current
+
+    def __exit__(self, *_: object) -> None:
+        _current.reset(self._token)
 
 
 def seal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -172,8 +178,11 @@ def seal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict
 
 def unseal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict[str, Any]:
     """`data` with its sealed fields opened, or set to their erased value without a key."""
+    fields = personal_fields(model)
+    if not fields:
+        return data
     current = _current.get()
-    for field in personal_fields(model):
+    for field in fields:
         value = data.get(field)
         if is_token(value):
             if current is not None and current.sealer is not None:
