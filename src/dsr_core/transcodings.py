@@ -11,7 +11,7 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 from pydantic import BaseModel
 
-from dsr_core.sealing import seal_fields, unseal_fields
+from dsr_core.sealing import personal_fields, seal_fields, unseal_fields
 from dsr_core.values import (
     Actor,
     Consent,
@@ -47,19 +47,42 @@ class DateAsISO(Transcoding):
 class ValueObjectAsDict(Transcoding):
     """Stores a pydantic value object as its JSON-mode dict; validates it on the way back."""
 
+    KNOWN = 1024
+    """Value objects without personal fields kept, decoded, by their stored form: an actor
+    or a rating recurs on event after event, and a first read of a long history
+    validated each again (value objects are frozen, so one instance serves them all)."""
+
     def __init__(self, model: type[BaseModel], name: str) -> None:
         self.type = model
         self.model = model
         self.name = name
+        self._known: dict[tuple[Any, ...], BaseModel] | None = (
+            None if personal_fields(model) else {}
+        )
 
     def encode(self, obj: BaseModel) -> dict[str, Any]:
         # Inside a person's event, its personal fields are sealed under their key.
         return seal_fields(self.model, self.name, obj.model_dump(mode="json"))
 
     def decode(self, data: dict[str, Any]) -> BaseModel:
+        if self._known is None:
+            return self._validate(unseal_fields(self.model, self.name, data))
+        key = tuple(data.items())
+        try:
+            return self._known[key]
+        except KeyError:
+            pass
+        except TypeError:  # a list among the values: not kept
+            return self._validate(data)
+        value = self._validate(data)
+        if len(self._known) >= self.KNOWN:
+            self._known.clear()
+        self._known[key] = value
+        return value
+
+    def _validate(self, data: dict[str, Any]) -> BaseModel:
         # What the store holds is read back as it was written, even if input rules have
         # since become stricter (values.from_store).
-        data = unseal_fields(self.model, self.name, data)
         return self.model.model_validate(data, context={"stored": True})
 
 
