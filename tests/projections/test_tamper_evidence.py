@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -15,9 +14,7 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from dsr_core import commands as cmd
 from dsr_core.application import Registers
-from dsr_core.caller import Caller
 from dsr_core.sealing import Sealer
 from dsr_core.settings import Settings
 from dsr_projections.access_log import Access, AccessLog
@@ -26,7 +23,7 @@ from dsr_projections.audit import ChainBreak, take_checkpoint, verify
 from dsr_projections.runner import ProjectionRunner, RebuildRefusedError
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
-from tests.support.stages import referred
+from tests.support.stages import referred, views_recorded
 
 
 class EventStore:
@@ -103,12 +100,7 @@ def problems(
 
 
 def views(app: Registers, person_id: UUID, times: int) -> None:
-    for n in range(times):
-        app.execute(
-            person_id,
-            cmd.RecordViews(recorded_on=date(2025, 2, 1), person=f"Wants a garden ({n})."),
-            Caller.of(f.LEAD),
-        )
+    views_recorded(app, person_id, times, saying="Wants a garden ({n}).")
     app.flush_snapshots()
 
 

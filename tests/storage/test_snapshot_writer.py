@@ -1,27 +1,14 @@
 """Snapshots are written off the command's path, and never cost a command or a secret."""
 
 import threading
-from datetime import date
 from typing import Any
 from uuid import UUID
 
-from dsr_core import commands as cmd
 from dsr_core.application import Registers
-from dsr_core.caller import Caller
 from dsr_core.domainmodel import Person
 from dsr_core.history import replay
 from dsr_core.snapshot_writer import SnapshotWriter
-from tests.support import factories as f
-from tests.support.stages import accepted
-
-
-def record_views(app: Registers, person_id: UUID, times: int) -> None:
-    for n in range(times):
-        app.execute(
-            person_id,
-            cmd.RecordViews(recorded_on=date(2025, 3, 1), person=f"view {n}"),
-            Caller.of(f.LEAD),
-        )
+from tests.support.stages import accepted, views_recorded
 
 
 def stored_versions(app: Registers, person_id: UUID) -> list[int]:
@@ -40,7 +27,7 @@ def test_the_command_that_crosses_an_interval_does_not_wait_for_its_snapshot(
         app._store_snapshot(snapshot)
 
     app._snapshot_writer = SnapshotWriter(slow_store)
-    record_views(app, person_id, 47)  # version 50: a snapshot is due
+    views_recorded(app, person_id, 47)  # version 50: a snapshot is due
     assert stored_versions(app, person_id) == []  # the command returned before it was written
     release.set()
     app.flush_snapshots()
@@ -49,7 +36,7 @@ def test_the_command_that_crosses_an_interval_does_not_wait_for_its_snapshot(
 
 def test_a_person_loads_from_the_snapshot_as_from_their_events(app: Registers) -> None:
     person_id = accepted(app)
-    record_views(app, person_id, 52)
+    views_recorded(app, person_id, 52)
     app.flush_snapshots()
     assert stored_versions(app, person_id) == [50]
     app.repository.cache = None  # read from the store: the snapshot, then five events

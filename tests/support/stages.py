@@ -53,3 +53,14 @@ def admitted(app: Registers, **kwargs: Any) -> UUID:
     person_id = accepted(app, **kwargs)
     app.execute(person_id, f.admission(), Caller.of(f.LEAD))
     return person_id
+
+
+def views_recorded(app: Registers, person_id: UUID, times: int, saying: str = "view {n}") -> None:
+    """The person's views recorded `times` times, the nth saying `saying` with n filled in:
+    a long record, past snapshot intervals."""
+    for n in range(times):
+        app.execute(
+            person_id,
+            cmd.RecordViews(recorded_on=date(2025, 3, 1), person=saying.format(n=n)),
+            Caller.of(f.LEAD),
+        )
