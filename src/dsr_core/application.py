@@ -9,7 +9,7 @@ identity-key changes and the idempotency record. Every command returns the new v
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -418,15 +418,24 @@ class Registers(Application[UUID]):
 
     def _person_events(self, person_id: UUID) -> list[CanMutateAggregate[UUID]]:
         events: list[CanMutateAggregate[UUID]] = list(
-            self._event_cache.events(person_id, lambda gt: self.events.get(person_id, gt=gt))
+            self._event_cache.events(person_id, lambda gt: self._read_events(person_id, gt))
         )
         if events and isinstance(events[-1], Person.Erased):
             # Decoded afresh: what the cache holds was opened before the key went.
             self._event_cache.forget(person_id)
-            events = list(self._event_cache.events(person_id, lambda _: self.events.get(person_id)))
+            events = list(
+                self._event_cache.events(person_id, lambda _: self._read_events(person_id, None))
+            )
         if not events or not isinstance(events[0], Person.Created):  # unknown, or not a person
             raise PersonNotFoundError(person_id)
         return events
+
+    def _read_events(self, person_id: UUID, gt: int | None) -> Iterator[Any]:
+        """The person's stored events after version `gt`, their key found once for all."""
+        stored = self.recorder.select_events(person_id, gt=gt)
+        if isinstance(self.mapper, SealingMapper):
+            return self.mapper.to_domain_events(stored)
+        return map(self.mapper.to_domain_event, stored)
 
     def _load_key(self, key_id: UUID) -> IdentityKey | None:
         try:

@@ -21,13 +21,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
+from uuid import UUID
 
 import psycopg
 import structlog
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from dsr_core.mapper import SealingMapper
+from dsr_core.sealing import Sealer
 from dsr_projections import access_log
 from dsr_projections.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
@@ -285,13 +288,16 @@ class ProjectionRunner:
         (identity keys, idempotency records) are not decoded, only counted as passed."""
         notifications = self.log.select_notifications(start, self.batch_size)
         mapper = self.context.mapper
+        decode: Callable[[Notification], Any] = mapper.to_domain_event
         if isinstance(mapper, SealingMapper):
             mapper.prepare(notifications)  # the batch's keys in one query, not one each
+            sealers: dict[UUID, Sealer | None] = {}  # and each person's sealer found once
+            decode = partial(mapper.to_domain_event, sealers=sealers)
         return [
             (
                 Passed(n.originator_id)  # type: ignore[misc]
                 if n.topic.startswith(UNREAD_TOPICS)
-                else mapper.to_domain_event(n),
+                else decode(n),
                 n.id,
             )
             for n in notifications
