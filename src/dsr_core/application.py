@@ -23,7 +23,7 @@ from eventsourcing.application import (
     Repository,
 )
 from eventsourcing.domain import Aggregate, CanMutateAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
 from dsr_core import commands as cmd
 from dsr_core import rules
@@ -47,6 +47,7 @@ from dsr_core.reminders import ReminderBook, book_id, plan
 from dsr_core.repository import SafeCachingRepository
 from dsr_core.sealing import BLOB_PREFIX
 from dsr_core.snapshot_writer import SnapshotNotSealedError, SnapshotWriter
+from dsr_core.transcoder import FastJSONTranscoder
 from dsr_core.transcodings import dsr_transcodings
 from dsr_core.values import Actor, Status
 
@@ -171,6 +172,13 @@ class Registers(Application[UUID]):
             fastforward_skipping=base.fastforward_skipping,
             deepcopy_from_cache=base.deepcopy_from_cache,
         )
+
+    def construct_transcoder(self) -> Transcoder:
+        if self.env.get(self.factory.TRANSCODER_TOPIC):
+            return super().construct_transcoder()
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
