@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing import persistence
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
@@ -33,9 +34,94 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class PostgresRecorder(PostgresApplicationRecorder):
-    """One transaction per save, as the library does."""
+    """One transaction per save, as the library does.
+
+    Events are read in PostgreSQL's binary format: a stored state's bytes and an id's
+    sixteen bytes arrive as they are, where the library's text format sends them as hex
+    and text for the driver to parse (1.9 against 0.7 ms for a 500-event person: a fifth
+    of a first read, and of every batch a projection reads; issue 17). The statements
+    are the library's, written out: it has no way to ask for binary results.
+    """
 
     writes_alongside = True
+
+    @retry((persistence.InterfaceError, persistence.OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        query = [
+            "SELECT originator_id, originator_version, topic, state"
+            f" FROM {self._table} WHERE originator_id = %s"
+        ]
+        params: list[Any] = [originator_id]
+        if gt is not None:
+            query.append(" AND originator_version > %s")
+            params.append(gt)
+        if lte is not None:
+            query.append(" AND originator_version <= %s")
+            params.append(lte)
+        query.append(
+            " ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC"
+        )
+        if limit is not None:
+            query.append(" LIMIT %s")
+            params.append(limit)
+        return [
+            StoredEvent(originator_id=i, originator_version=v, topic=t, state=s)
+            for i, v, t, s in self._binary_rows("".join(query), params)
+        ]
+
+    @retry((persistence.InterfaceError, persistence.OperationalError), max_attempts=10, wait=0.2)
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if start is not None:
+            conditions.append(
+                "notification_id >= %s" if inclusive_of_start else "notification_id > %s"
+            )
+            params.append(start)
+        if stop is not None:
+            conditions.append("notification_id <= %s")
+            params.append(stop)
+        if topics:
+            conditions.append("topic = ANY(%s)")
+            params.append(list(topics))
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        params.append(limit)
+        query = (
+            "SELECT notification_id, originator_id, originator_version, topic, state"
+            f" FROM {self._table}{where} ORDER BY notification_id LIMIT %s"
+        )
+        return [
+            Notification(id=n, originator_id=i, originator_version=v, topic=t, state=s)
+            for n, i, v, t, s in self._binary_rows(query, params)
+        ]
+
+    def _binary_rows(self, query: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(binary=True, row_factory=_tuples) as curs,
+        ):
+            curs.execute(query, params, prepare=True)
+            return curs.fetchall()
+
+    @property
+    def _table(self) -> str:
+        return f"{_quoted(self.datastore.schema)}.{_quoted(self.events_table_name)}"
 
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -43,6 +129,17 @@ class PostgresRecorder(PostgresApplicationRecorder):
         for write in kwargs.get("also_write", ()):
             write(curs)
         super()._insert_events(curs, stored_events, **kwargs)
+
+
+def _tuples(_: Any) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """The driver's row factory giving plain tuples (its `tuple_row`; the library's
+    connections give dicts, which cost more to build)."""
+    return tuple
+
+
+def _quoted(name: str) -> str:
+    """An SQL identifier, quoted as the driver's `Identifier` quotes it."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def persistence_error(error: Exception) -> Exception:
