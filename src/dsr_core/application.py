@@ -440,10 +440,8 @@ class Registers(Application[UUID]):
 
     def _read_events(self, person_id: UUID, gt: int | None) -> Iterator[Any]:
         """The person's stored events after version `gt`, their key found once for all."""
-        stored = self.recorder.select_events(person_id, gt=gt)
-        if isinstance(self.mapper, SealingMapper):
-            return self.mapper.to_domain_events(stored)
-        return map(self.mapper.to_domain_event, stored)
+        assert isinstance(self.mapper, SealingMapper)  # construct_mapper
+        return map(self.mapper.reader(), self.recorder.select_events(person_id, gt=gt))
 
     def _load_key(self, key_id: UUID) -> IdentityKey | None:
         try:

@@ -21,16 +21,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
-from uuid import UUID
 
 import psycopg
 import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from dsr_core.mapper import SealingMapper
-from dsr_core.sealing import Sealer
 from dsr_projections import access_log
 from dsr_projections.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
@@ -291,8 +288,7 @@ class ProjectionRunner:
         decode: Callable[[Notification], Any] = mapper.to_domain_event
         if isinstance(mapper, SealingMapper):
             mapper.prepare(notifications)  # the batch's keys in one query, not one each
-            sealers: dict[UUID, Sealer | None] = {}  # and each person's sealer found once
-            decode = partial(mapper.to_domain_event, sealers=sealers)
+            decode = mapper.reader()  # and each person's sealer found once
         return [
             (
                 Passed(n.originator_id)  # type: ignore[misc]
