@@ -104,6 +104,15 @@ class IdentityKeys:
             if (number := getattr(details, field))
         ]
 
+    def holder(self, area: str, number: str) -> UUID | None:
+        """Who holds this NHS or CHI number in this area, if anyone (finding a person
+        by number reads two keys, never a list of people)."""
+        for kind, _ in NATIONAL_NUMBERS:
+            key = self._load(self.key_id(area, kind, number))
+            if key is not None and key.person_id is not None:
+                return key.person_id
+        return None
+
     def check_free(
         self, area: str, details: PersonDetails, except_person: UUID | None = None
     ) -> None:

@@ -35,3 +35,14 @@ class HttpSettings(DsrSettings):
         description="API processes sharing the port; above 1 needs PostgreSQL and no embedded "
         "workers. One process serves on one core (the interpreter lock).",
     )
+    console_local_sign_in: bool | None = Field(
+        default=None,
+        description="The console's local sign-in (pick a role and area): unset, on in "
+        "embedded mode for requests from this machine only; true, on (clearly marked); false, off.",
+    )
+    console_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A console session lapses after this idle time."
+    )
+    console_max_hours: int = Field(
+        default=12, ge=1, le=7 * 24, description="...and this long after sign-in, whatever."
+    )

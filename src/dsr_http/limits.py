@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -65,6 +66,21 @@ class RequestLimits:
         if scope["method"] not in _BODY_METHODS or not (length or chunked):
             await self.app(scope, receive, send)
             return
+        if is_console_path(scope.get("path", "")):
+            # a console form: its sender holds a signed session cookie (the page it was
+            # posted from set it); the page then checks who signed in and the CSRF token
+            if not _has_console_session(scope):
+                await problem_response(
+                    scope,
+                    403,
+                    "forbidden",
+                    "Open the form before sending it",
+                    "Console forms are sent from a page of the console.",
+                    {},
+                )(scope, receive, send)
+                return
+            await self._within_limit(scope, receive, send, length)
+            return
         principal = await self._authenticate(scope)
         if principal is None:
             await problem_response(
@@ -77,6 +93,11 @@ class RequestLimits:
             )(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
+        await self._within_limit(scope, receive, send, length)
+
+    async def _within_limit(
+        self, scope: Scope, receive: Receive, send: Send, length: int | None
+    ) -> None:
         if length is not None and length > self.max_body:
             await self._too_large(scope, receive, send)
             return
@@ -130,6 +151,18 @@ class RequestLimits:
             f"A request body may hold at most {self.max_body} bytes.",
             {"Connection": "close"},
         )(scope, receive, send)
+
+
+def is_console_path(path: str) -> bool:
+    """The API is under /v1; every other path that takes a body is a console form."""
+    return not path.startswith("/v1/")
+
+
+def _has_console_session(scope: Scope) -> bool:
+    console = getattr(scope["app"].state, "console", None)
+    if console is None:
+        return False
+    return bool(console.sessions.is_valid(Request(scope)))
 
 
 def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:

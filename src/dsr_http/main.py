@@ -24,6 +24,7 @@ from dsr_core.settings import Settings
 from dsr_http import problems
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
+from dsr_http.console import app as console
 from dsr_http.deps import Services
 from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
@@ -74,6 +75,7 @@ def create_app(
                 national_secret=runtime.national_secret,
                 metrics=HttpMetrics(runtime.runner),
             )
+            app.state.console = console.build(runtime.settings, http)
             embedded = http.embedded_workers
             worker = runtime.runner.start() if embedded else None
             scheduler = scheduler_for(runtime) if embedded else None
@@ -115,6 +117,7 @@ def create_app(
         ],
     )
     problems.install(app)
+    console.install(app)
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)

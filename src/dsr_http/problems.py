@@ -109,7 +109,8 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def _status_for(error: errors.DsrError) -> int:
+def status_for(error: errors.DsrError) -> int:
+    """The HTTP status of a register error: the API's answer, and the console's page."""
     for kind in type(error).__mro__:
         if kind in STATUS:
             return STATUS[kind]
@@ -165,7 +166,7 @@ def install(app: FastAPI) -> None:
         field_errors = [{"field": error.field, "message": error.message}] if error.field else None
         return problem(
             request,
-            _status_for(error),
+            status_for(error),
             error.slug,
             error.title,
             error.message,

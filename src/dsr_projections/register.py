@@ -406,6 +406,7 @@ class RegisterQuery:
     setting: str | None = None
     status: str | None = None
     overdue: bool | None = None
+    out_of_area: bool | None = None
     planned_discharge_overdue: bool | None = None
     delayed: bool | None = None
     waiting_for: str | None = None
@@ -432,6 +433,9 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
+    if query.out_of_area is not None:
+        where.append("out_of_area = ?")
+        params.append(query.out_of_area)
     if query.overdue is not None:
         where.append(
             "next_review_due < ?"

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from dsr_http.deps import AreaFilter, Overseers, ReadsDep, RegistersDep, ViewsDep, areas_asked
 from dsr_http.problems import RESPONSES
 from dsr_projections.queries import inpatients_not_on_register
+from dsr_projections.working_lists import inpatient_list
 
 router = APIRouter(prefix="/v1/inpatients", tags=["inpatients"], responses=RESPONSES)
 
@@ -30,4 +31,21 @@ def list_inpatients(
     areas = areas_asked(principal, area)
     rows = inpatients_not_on_register(views, areas, registers.today())
     reads.record("inpatient-oversight", [row["person_id"] for row in rows])
+    return rows
+
+
+@router.get("/all", operation_id="listAllInpatients")
+def list_all_inpatients(
+    principal: Overseers,
+    registers: RegistersDep,
+    views: ViewsDep,
+    reads: ReadsDep,
+    area: AreaFilter = None,
+) -> list[dict[str, Any]]:
+    """Every inpatient the areas oversee, soonest duty first: people on the register (or
+    referred) with name, rating and hospital; inpatients not on it without their name.
+    The list commissioners and C(E)TR coordinators plan reviews and visits from."""
+    areas = areas_asked(principal, area)
+    rows = inpatient_list(views, areas, registers.today())
+    reads.record("inpatient-list", [row["person_id"] for row in rows])
     return rows

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 
 from dsr_core import commands as cmd
-from dsr_core.application import CommandResult
+from dsr_core.application import CommandResult, Registers
 from dsr_core.caller import Caller
-from dsr_core.errors import InvalidInputError, PersonNotFoundError
+from dsr_core.errors import InvalidInputError
 from dsr_core.idempotency import Claim
 from dsr_core.values import Role
 from dsr_http import fhir
@@ -37,14 +37,8 @@ from dsr_http.deps import (
     visible_person,
 )
 from dsr_http.problems import RESPONSES, ForbiddenError
-from dsr_http.schemas import (
-    CommandResponse,
-    HistoryItem,
-    PersonPublic,
-    with_discharge_planning,
-    with_due_reviews,
-    withholds_details,
-)
+from dsr_http.reading import person_record
+from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, withholds_details
 
 router = APIRouter(
     prefix="/v1/persons", tags=["persons"], responses=RESPONSES, route_class=StrictJsonRoute
@@ -384,6 +378,28 @@ COMMANDS = [
 ]
 
 
+def execute(
+    registers: Registers,
+    principal: Principal,
+    person_id: UUID,
+    body: cmd.Command,
+    expected_version: int | None,
+    claim: Claim | None,
+) -> CommandResult:
+    """Record a command on a person: the API's endpoints and the console's forms alike."""
+    if getattr(body, "to_area", None) not in (None, *principal.areas):
+        raise ForbiddenError("You can only transfer to one of your areas.")
+    # The application checks the person is in the caller's areas on the version it
+    # loads to change, and records the actor in the person's area: one load, not two.
+    caller = Caller.of(
+        actor(principal, None),
+        areas=principal.areas,
+        expected_version=expected_version,
+        claim=claim,
+    )
+    return registers.execute(person_id, body, caller)
+
+
 def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
     model = spec.model
     Authorised = Annotated[Principal, Depends(allowed(*spec.roles))]  # noqa: N806
@@ -398,17 +414,9 @@ def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
         if_match: IfMatch = None,
         idempotency_key: IdempotencyKey = None,
     ) -> CommandResponse:
-        if getattr(body, "to_area", None) not in (None, *principal.areas):
-            raise ForbiddenError("You can only transfer to one of your areas.")
-        # The application checks the person is in the caller's areas on the version it
-        # loads to change, and records the actor in the person's area: one load, not two.
-        caller = Caller.of(
-            actor(principal, None),
-            areas=principal.areas,
-            expected_version=parse_if_match(if_match),
-            claim=claim_for(request, principal, body, idempotency_key),
-        )
-        return answer(response, registers.execute(person_id, body, caller))
+        claim = claim_for(request, principal, body, idempotency_key)
+        result = execute(registers, principal, person_id, body, parse_if_match(if_match), claim)
+        return answer(response, result)
 
     endpoint.__doc__ = spec.summary
     endpoint.__name__ = spec.operation_id
@@ -472,22 +480,8 @@ def get_person(
     ] = None,
 ) -> PersonPublic:
     """Read a person's record now, or as it stood on a date (and as known at a time)."""
-    person = visible_person(registers, principal, person_id)
-    policy = registers.areas.policy(person.area)
-    today = registers.today()
-    reads.record("record", [person_id], person.area)
-    response.headers["ETag"] = f'"{person.version}"'
-    withhold = withholds_details(principal.role, person)
-    if as_of is None and recorded_by is None:
-        public = with_due_reviews(PersonPublic.of(person), person, policy, today)
-    else:
-        then = registers.person_as_at(person_id, on=as_of, recorded_by=recorded_by)
-        if then is None:
-            raise PersonNotFoundError(person_id)
-        public = PersonPublic.of(then, as_of=as_of, as_recorded_by=recorded_by)
-        public = with_discharge_planning(public, then, policy, min(as_of or today, today))
-    if withhold:
-        public = public.model_copy(update={"details": None, "details_withheld": True})
+    public, version = person_record(registers, principal, reads, person_id, as_of, recorded_by)
+    response.headers["ETag"] = f'"{version}"'
     return public
 
 

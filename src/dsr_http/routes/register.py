@@ -43,6 +43,9 @@ def list_register(
     setting: Literal["in_hospital", "out_of_area_placement", "community_at_risk"] | None = None,
     status: Literal["referred", "on_register"] | None = None,
     overdue: bool | None = None,
+    out_of_area: Annotated[
+        bool | None, Query(description="Placed (or in hospital) outside the area")
+    ] = None,
     planned_discharge_overdue: bool | None = None,
     delayed: Annotated[
         bool | None, Query(description="Clinically ready before today, still in hospital")
@@ -68,6 +71,7 @@ def list_register(
                 setting=setting,
                 status=status,
                 overdue=overdue,
+                out_of_area=out_of_area,
                 planned_discharge_overdue=planned_discharge_overdue,
                 delayed=delayed,
                 waiting_for=waiting_for,

@@ -1,0 +1,108 @@
+"""The console's services (sessions, templates, sign-in) and its place in the app.
+
+The console is part of `dsr serve`: the same process, application, dependencies and
+access log as the API, with pages at `/` and the NHS.UK frontend's assets at `/assets`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dsr_core.bootstrap import identity_key
+from dsr_core.settings import Settings
+from dsr_http.config import HttpSettings
+from dsr_http.console import labels
+from dsr_http.console.forms import ROWS_SHOWN
+from dsr_http.console.navigation import navigation
+from dsr_http.console.session import Sessions
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+
+
+def environment() -> Environment:
+    """Our templates first, then the NHS.UK frontend's macros (which expect chainable
+    undefined values: `params.hint.text` on a field without a hint)."""
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(HERE / "templates"),
+                PackageLoader("nhsuk_frontend_jinja", "templates"),
+            ]
+        ),
+        undefined=ChainableUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(labels.FILTERS)
+    env.globals["rows_shown"] = ROWS_SHOWN
+    env.policies["json.dumps_kwargs"] = {"default": str, "ensure_ascii": False}
+    return env
+
+
+@dataclass
+class Console:
+    sessions: Sessions
+    templates: Jinja2Templates
+    local_sign_in: bool | None
+    """True: always offered; None: only in embedded mode, from this machine; False: never."""
+    embedded: bool
+
+    def offers_local_sign_in(self, request: Request) -> bool:
+        if self.local_sign_in is not None:
+            return self.local_sign_in
+        if not self.embedded or request.client is None:
+            return False
+        try:
+            return ipaddress.ip_address(request.client.host).is_loopback
+        except ValueError:
+            return request.client.host == "testclient"  # Starlette's TestClient
+
+    def render(
+        self, request: Request, template: str, context: dict[str, Any], status: int = 200
+    ) -> Response:
+        session = self.sessions.read(request)
+        shown = {
+            "session": session,
+            "user": session.principal,
+            "csrf_token": session.csrf,
+            "today": request.app.state.services.registers.today(),
+            "path": request.url.path,
+            "navigation": navigation(session.principal),
+            **context,
+        }
+        return self.templates.TemplateResponse(request, template, shown, status_code=status)
+
+
+def build(settings: Settings, http: HttpSettings) -> Console:
+    return Console(
+        sessions=Sessions(
+            identity_key(settings),
+            idle_minutes=http.console_idle_minutes,
+            max_hours=http.console_max_hours,
+        ),
+        templates=Jinja2Templates(env=environment()),
+        local_sign_in=http.console_local_sign_in,
+        embedded=not settings.uses_postgres,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Mount the assets (compressed on the wire) and every page's router."""
+    from dsr_http.console.pages import ROUTERS
+
+    app.mount("/assets", GZipMiddleware(StaticFiles(directory=STATIC)), name="console-assets")
+    for router in ROUTERS:
+        app.include_router(router)

@@ -1,0 +1,27 @@
+"""The console's pages, one router per task."""
+
+from dsr_http.console.pages import (
+    audit,
+    dashboard,
+    inpatients,
+    national,
+    panel,
+    person,
+    record,
+    referrals,
+    register,
+    signin,
+)
+
+ROUTERS = [
+    signin.router,
+    register.router,
+    referrals.router,
+    record.router,
+    person.router,
+    inpatients.router,
+    dashboard.router,
+    panel.router,
+    national.router,
+    audit.router,
+]

@@ -1,0 +1,87 @@
+"""The monthly panel pack: what a DSR panel works through, one person a block, printable.
+
+For each person on the area's register, by rating: the rating, everything recorded since
+the last panel date, the duties due or overdue and the open actions. Read from each
+person's record through the application (the same due-duty rules as the record page).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from dsr_core.inputs import AreaCode
+from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
+from dsr_http.console.pages.person import DatePart, as_at
+from dsr_http.console.pages.register import LEVELS, area_of
+from dsr_http.console.routing import ConsoleRoute
+from dsr_http.deps import RegistersDep, ViewsDep
+from dsr_http.schemas import HistoryItem, PersonPublic, with_due_reviews
+from dsr_projections.register import RegisterQuery
+from dsr_projections.working_lists import every_row
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+DEFAULT_SINCE = timedelta(days=28)
+
+
+@router.get("/panel")
+def panel_pack(
+    request: Request,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+    views: ViewsDep,
+    reads: ConsoleReads,
+    area: Annotated[AreaCode | None, Query()] = None,
+    day: DatePart = None,
+    month: DatePart = None,
+    year: DatePart = None,
+) -> Response:
+    """Everyone on the register, by rating, with what changed since the last panel."""
+    chosen = area_of(principal, area)
+    today = registers.today()
+    since, field_errors = as_at(day, month, year)
+    since = since or today - DEFAULT_SINCE
+    policy = registers.areas.policy(chosen)
+    order = {str(level): i for i, level in enumerate(LEVELS[policy.scheme])}
+    rows = every_row(views, RegisterQuery(areas=[chosen], today=today, status="on_register"))
+    rows.sort(key=lambda r: (order.get(str(r["rating"]), 99), r.get("name_order") or 0))
+    people: list[dict[str, Any]] = []
+    for row in rows:
+        person = registers.get_person(UUID(row["person_id"]))
+        record = with_due_reviews(PersonPublic.of(person), person, policy, today)
+        changes = [
+            HistoryItem.of(entry)
+            for entry in registers.history(person.id)
+            if entry.recorded_at.date() >= since
+        ]
+        people.append(
+            {
+                "record": record,
+                "changes": changes,
+                "due": [
+                    d
+                    for d in record.due_reviews
+                    if d.overdue or d.due_on <= today + timedelta(days=31)
+                ],
+                "open_actions": [a for a in record.actions if a.open],
+            }
+        )
+    reads.record("console-panel-pack", [p["record"].person_id for p in people], chosen)
+    return console.render(
+        request,
+        "panel.html",
+        {
+            "title": "Panel pack",
+            "area": chosen,
+            "since": since,
+            "since_values": {"day": day or "", "month": month or "", "year": year or ""},
+            "people": people,
+            "field_errors": field_errors,
+        },
+        422 if field_errors else 200,
+    )

@@ -1,0 +1,118 @@
+"""A person's page: the record now or as it stood on a date, and their timeline.
+
+The record is the API's (`reading.person_record`): the same area check, the same
+withholding of details once a person has left the register, the same access-log row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
+from dsr_http.console.forms import FieldError
+from dsr_http.console.pages.record import SPECS, tasks_for, title_of
+from dsr_http.console.routing import ConsoleRoute
+from dsr_http.deps import PRACTICE, RECORD_READERS, RegistersDep, require, visible_person
+from dsr_http.reading import person_record
+from dsr_http.schemas import HistoryItem, withholds_details
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+DatePart = Annotated[str | None, Query(max_length=4, pattern=r"^[0-9]*$")]
+RECORDED = {spec.operation_id: title_of(spec) for spec in SPECS.values()}
+RECORDED["referPerson"] = "Referral"
+
+
+def as_at(
+    day: str | None, month: str | None, year: str | None
+) -> tuple[date | None, list[FieldError]]:
+    """The "as at" date of the form, or why it is not a date."""
+    if not (day or month or year):
+        return None, []
+    try:
+        return date(int(year or ""), int(month or ""), int(day or "")), []
+    except ValueError:
+        return None, [
+            FieldError("as_of", "The date must be a real date, like 1 3 2025", "as_of-day")
+        ]
+
+
+@router.get("/people/{person_id}")
+def person_page(
+    request: Request,
+    person_id: UUID,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+    reads: ConsoleReads,
+    day: DatePart = None,
+    month: DatePart = None,
+    year: DatePart = None,
+    recorded: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
+    """The record: summary, duties, care record, discharge plan, views; or as at a date."""
+    require(principal, RECORD_READERS)
+    on, field_errors = as_at(day, month, year)
+    today = registers.today()
+    if on is not None and on > today:
+        on, field_errors = (
+            None,
+            [FieldError("as_of", "The date must be today or in the past", "as_of-day")],
+        )
+    record, version = person_record(
+        registers, principal, reads, person_id, on, what="console-record"
+    )
+    context: dict[str, Any] = {
+        "title": "Record"
+        if record.details is None
+        else f"{record.details.given_name} {record.details.family_name}",
+        "record": record,
+        "version": version,
+        "as_of": on,
+        "as_of_values": {"day": day or "", "month": month or "", "year": year or ""},
+        "field_errors": field_errors,
+        "recorded": RECORDED.get(recorded or ""),
+        "can_record": principal.role in PRACTICE and on is None,
+        "tasks": tasks_for(principal.role) if principal.role in PRACTICE else [],
+        "open_actions": [
+            a
+            for a in record.actions
+            if a.completed_on is None and (a.status or "open") in ("open", "in_progress")
+        ],
+    }
+    return console.render(request, "person.html", context, 422 if field_errors else 200)
+
+
+@router.get("/people/{person_id}/timeline")
+def timeline(
+    request: Request,
+    person_id: UUID,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+    reads: ConsoleReads,
+) -> Response:
+    """Every event on the record, newest first: what, when it happened, who recorded it
+    and when, and why (the event's own reason, outcome or note)."""
+    require(principal, RECORD_READERS)
+    person = visible_person(registers, principal, person_id)
+    reads.record("console-history", [person_id], person.area)
+    withhold = withholds_details(principal.role, person)
+    items = [HistoryItem.of(e, withhold_details=withhold) for e in registers.history(person_id)]
+    return console.render(
+        request,
+        "timeline.html",
+        {
+            "title": "Timeline",
+            "person_id": person_id,
+            "name": None
+            if withhold
+            else f"{person.details.given_name} {person.details.family_name}",
+            "items": list(reversed(items)),
+        },
+    )

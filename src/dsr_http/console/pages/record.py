@@ -1,0 +1,370 @@
+"""Forms for every command the API accepts on a person, and for a new referral.
+
+Each form is made from the API's command table (routes.persons.COMMANDS): the same model
+validates it, the same roles may send it, and `persons.execute` records it, so a form
+is refused exactly where the API would refuse the request. Each rendered form carries the
+record's version (sent as If-Match) and a fresh idempotency key, so a double submit
+records once and an edit over someone else's is caught, not lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from dsr_core import commands as cmd
+from dsr_core import errors
+from dsr_core.caller import Caller
+from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, code_list
+from dsr_core.domainmodel import Person
+from dsr_core.values import Role
+from dsr_http.auth import Principal
+from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
+from dsr_http.console.forms import (
+    Choices,
+    FieldError,
+    FormField,
+    FormInput,
+    field_error,
+    fields_of,
+    flatten,
+    read,
+    validation_errors,
+)
+from dsr_http.console.routing import ConsoleRoute
+from dsr_http.deps import PRACTICE, RegistersDep, actor, require, visible_person
+from dsr_http.routes.persons import COMMANDS, CommandSpec, claim_for, execute
+from dsr_http.schemas import HistoryItem
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Referral, consent and acceptance",
+        ("consents", "consent-refusals", "involvement", "data-sharing-objections",
+         "acceptances", "declines", "consent-withdrawals", "re-referrals"),
+    ),
+    ("Rating and risk", ("ratings", "risk-factors", "mitigations", "recommendations", "needs")),
+    (
+        "Hospital stay and discharge",
+        ("admissions", "legal-status", "planned-discharge-dates", "discharge-readiness",
+         "discharge-delays", "discharge-barriers", "discharge-plan-scores",
+         "discharge-unreadiness", "discharges"),
+    ),
+    (
+        "Reviews, C(E)TRs, visits and actions",
+        ("reviews", "cetr-offers", "cetr-declines", "actions", "action-statuses",
+         "action-completions"),
+    ),
+    (
+        "People, services and views",
+        ("professionals", "professional-endings", "service-referrals", "service-starts",
+         "ehc-plans", "views", "placements"),
+    ),
+    (
+        "Record keeping",
+        ("corrections", "transfers", "removals", "legal-holds", "legal-hold-releases",
+         "erasures"),
+    ),
+)  # fmt: skip
+SPECS = {spec.path: spec for spec in COMMANDS}
+
+
+@dataclass(frozen=True)
+class Offered:
+    spec: CommandSpec
+    title: str
+
+
+def title_of(spec: CommandSpec) -> str:
+    """The form's heading: the command's summary up to its first stop."""
+    return spec.summary.split(":")[0].split(" (")[0].rstrip(".")
+
+
+def tasks_for(role: Role) -> list[tuple[str, list[Offered]]]:
+    """The forms a role may send, grouped by task (the API would refuse the others)."""
+    return [
+        (task, [Offered(SPECS[p], title_of(SPECS[p])) for p in paths if role in SPECS[p].roles])
+        for task, paths in TASKS
+        if any(role in SPECS[p].roles for p in paths)
+    ]
+
+
+def code_choices(scheme: str) -> dict[str, Sequence[tuple[str, str]]]:
+    """Code lists for fields the schema types as text (the nation's lists by scheme)."""
+
+    def listed(name: str) -> list[tuple[str, str]]:
+        return [(code, f"{code}: {label}") for code, label in code_list(name).codes.items()]
+
+    return {
+        "delay_reason": listed(DELAY_REASONS[scheme]),
+        "barriers": listed(DELAY_REASONS[scheme]),
+        "detained_under": listed(LEGAL_STATUSES[scheme]),
+        "details.ethnic_category": listed("ethnic_category"),
+        "details.gender_identity": listed("gender_identity"),
+        "category": listed("mitigation_category"),
+        "needs.code": listed("move_home_need"),
+    }
+
+
+def choices_for(person: Person, registers: RegistersDep) -> Choices:
+    """The code lists, the area's discharge plan items and the record's own ids (open
+    actions, current professionals) to choose from."""
+    policy = registers.areas.policy(person.area)
+    return Choices(
+        {
+            **code_choices(str(person.scheme)),
+            "scores": list(policy.discharge_plan_items.items()),
+            "action_id": [
+                (a.action_id, f"{a.description} ({a.owner}, due {a.due_on:%d %b %Y})")
+                for a in person.actions.values()
+                if a.open
+            ],
+            "involvement_id": [
+                (m.involvement_id, f"{m.name}, {m.role}") for m in person.current_team()
+            ],
+        }
+    )
+
+
+def _form(
+    request: Request,
+    console: ConsoleDep,
+    context: dict[str, Any],
+    fields: Sequence[FormField],
+    values: dict[str, Any],
+    field_errors: Sequence[FieldError] = (),
+    status: int = 200,
+) -> Response:
+    return console.render(
+        request,
+        "command.html",
+        {
+            **context,
+            "fields": fields,
+            "values": values,
+            "errors": {e.field: e.message for e in field_errors if e.field},
+            "field_errors": list(field_errors),
+            "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
+        },
+        status,
+    )
+
+
+def _parse(
+    model: type[cmd.Command], fields: Sequence[FormField], posted: FormInput
+) -> tuple[cmd.Command | None, list[FieldError]]:
+    """The command a form stands for, or every field error found (unreadable inputs first,
+    then the model's refusals, as the API words them)."""
+    data, unreadable = read(fields, posted)
+    try:
+        body = model.model_validate(data)
+    except ValidationError as error:
+        refused = {e.field for e in unreadable}
+        return None, unreadable + [
+            e for e in validation_errors(error, fields) if e.field not in refused
+        ]
+    return (body, []) if not unreadable else (None, unreadable)
+
+
+def refusal(error: errors.DsrError, fields: Sequence[FormField]) -> FieldError:
+    """A register rule's refusal, on its field when it names one."""
+    leaves = {f.name: f for f in flatten(fields)}
+    return (
+        field_error(error.field, error.message, leaves)
+        if error.field
+        else FieldError(None, error.message)
+    )
+
+
+@router.get("/people/{person_id}/record")
+def command_list(
+    request: Request,
+    person_id: UUID,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+) -> Response:
+    """What can be recorded about this person, grouped by task."""
+    require(principal, PRACTICE)
+    person = visible_person(registers, principal, person_id)
+    return console.render(
+        request,
+        "commands.html",
+        {"title": "Record something", "person": person, "tasks": tasks_for(principal.role)},
+    )
+
+
+def _spec(path: str, principal: Principal) -> CommandSpec:
+    spec = SPECS.get(path)
+    if spec is None:
+        raise errors.PersonNotFoundError(uuid.UUID(int=0))  # no such form: "not found"
+    require(principal, spec.roles)
+    return spec
+
+
+def _context(spec: CommandSpec, person: Person) -> dict[str, Any]:
+    return {
+        "title": title_of(spec),
+        "summary": spec.summary,
+        "person": person,
+        "action": f"/people/{person.id}/record/{spec.path}",
+        "back": f"/people/{person.id}/record",
+    }
+
+
+@router.get("/people/{person_id}/record/{path}")
+def command_form(
+    request: Request,
+    person_id: UUID,
+    path: str,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+) -> Response:
+    spec = _spec(path, principal)
+    person = visible_person(registers, principal, person_id)
+    fields = fields_of(spec.model, choices_for(person, registers))
+    context = _context(spec, person)
+    return _form(request, console, context, fields, {"version": str(person.version)})
+
+
+@router.post("/people/{person_id}/record/{path}")
+def record(
+    request: Request,
+    person_id: UUID,
+    path: str,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+    posted: Posted,
+) -> Response:
+    """Record the command, or show the form again with what was refused."""
+    spec = _spec(path, principal)
+    person = visible_person(registers, principal, person_id)
+    fields = fields_of(spec.model, choices_for(person, registers))
+    context = _context(spec, person)
+    values = posted.as_dict()
+    body, found = _parse(spec.model, fields, posted)
+    if body is None:
+        return _form(request, console, context, fields, values, found, 422)
+    version = posted.get("version")
+    expected = int(version) if version.isdigit() else None
+    claim = claim_for(request, principal, body, posted.get("idempotency_key") or None)
+    try:
+        result = execute(registers, principal, person_id, body, expected, claim)
+    except errors.VersionMismatchError as conflict:
+        return _conflict(
+            request, console, registers, context, fields, values, person_id, expected, conflict
+        )
+    except (errors.PersonNotFoundError, errors.PersonErasedError):
+        raise
+    except errors.DsrError as error:
+        return _form(
+            request,
+            console,
+            context,
+            fields,
+            values,
+            [refusal(error, fields)],
+            409 if not isinstance(error, errors.InvalidInputError) else 422,
+        )
+    return RedirectResponse(
+        f"/people/{result.person_id}?recorded={spec.operation_id}", status_code=303
+    )
+
+
+def _conflict(
+    request: Request,
+    console: ConsoleDep,
+    registers: RegistersDep,
+    context: dict[str, Any],
+    fields: Sequence[FormField],
+    values: dict[str, Any],
+    person_id: UUID,
+    expected: int | None,
+    conflict: errors.VersionMismatchError,
+) -> Response:
+    """Someone else changed the record after this form was opened: say so, show what they
+    recorded, and offer the form again (with what was typed) on the current version."""
+    since = [
+        HistoryItem.of(entry)
+        for entry in registers.history(person_id)
+        if expected is None or entry.version > expected
+    ]
+    message = FieldError(
+        None,
+        "Someone else changed this record after you opened this form. Check what they "
+        "recorded, then send your form again if it is still right.",
+    )
+    return _form(
+        request,
+        console,
+        {**context, "changes": since},
+        fields,
+        {**values, "version": str(conflict.current)},
+        [message],
+        409,
+    )
+
+
+@router.get("/referrals/new")
+def referral_form(request: Request, console: ConsoleDep, principal: SignedIn) -> Response:
+    require(principal, PRACTICE)
+    fields = _referral_fields(principal)
+    return _form(request, console, _referral_context(), fields, {})
+
+
+def _referral_fields(principal: Principal) -> tuple[FormField, ...]:
+    areas = [(area, area) for area in sorted(principal.areas)]
+    return fields_of(cmd.Refer, Choices({**code_choices("england_rag"), "area": areas}))
+
+
+def _referral_context() -> dict[str, Any]:
+    return {
+        "title": "Refer a person",
+        "summary": "Refer a person to an area's register: this creates their record.",
+        "person": None,
+        "action": "/referrals/new",
+        "back": "/referrals",
+    }
+
+
+@router.post("/referrals/new")
+def refer(
+    request: Request,
+    console: ConsoleDep,
+    principal: SignedIn,
+    registers: RegistersDep,
+    posted: Posted,
+) -> Response:
+    require(principal, PRACTICE)
+    fields = _referral_fields(principal)
+    values = posted.as_dict()
+    body, found = _parse(cmd.Refer, fields, posted)
+    if body is None:
+        return _form(request, console, _referral_context(), fields, values, found, 422)
+    assert isinstance(body, cmd.Refer)
+    require(principal, PRACTICE, body.area)
+    caller = Caller.of(
+        actor(principal, body.area),
+        areas=principal.areas,
+        claim=claim_for(request, principal, body, posted.get("idempotency_key") or None),
+    )
+    try:
+        result = registers.execute(None, body, caller)
+    except errors.DuplicateReferralError as duplicate:
+        context = {**_referral_context(), "existing": duplicate.existing_person_id}
+        return _form(request, console, context, fields, values, [refusal(duplicate, fields)], 409)
+    except errors.DsrError as error:
+        return _form(
+            request, console, _referral_context(), fields, values, [refusal(error, fields)], 422
+        )
+    return RedirectResponse(f"/people/{result.person_id}?recorded=referPerson", status_code=303)

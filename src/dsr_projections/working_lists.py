@@ -1,0 +1,166 @@
+"""Queries the console's working lists need beyond the register's own page query:
+counts for the board, whole filtered lists for exports and the panel pack, finding a
+person by name, and every inpatient an area oversees (on the register or not).
+
+Names and numbers are sealed in the read model, so what SQL cannot filter (a name, an
+age, a lead professional) is filtered here after opening only the columns it needs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from dsr_projections.anonymity import age_band
+from dsr_projections.database import Row, ViewDatabase
+from dsr_projections.register import (
+    RegisterQuery,
+    discharge_timing,
+    inpatients_not_on_register,
+    query_register,
+)
+
+EVERY_ROW = 10**9
+FOUND_AT_MOST = 50
+
+
+def _in(areas: Sequence[str]) -> str:
+    return ", ".join("?" for _ in areas)
+
+
+def register_counts(db: ViewDatabase, areas: Sequence[str]) -> dict[str, int]:
+    """People on the register by rating, and pending referrals (`referred`)."""
+    if not areas:
+        return {}
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT status, rating, COUNT(*) AS n FROM register_entries "
+            f"WHERE area IN ({_in(areas)}) GROUP BY status, rating",
+            list(areas),
+        )
+        rows = cursor.fetchall()
+    counts: dict[str, int] = {}
+    for row in rows:
+        key = "referred" if row["status"] == "referred" else str(row["rating"])
+        counts[key] = counts.get(key, 0) + int(row["n"])
+    return counts
+
+
+def every_row(db: ViewDatabase, query: RegisterQuery) -> list[Row]:
+    """The whole of a filtered register, in the query's order: exports are never short."""
+    return query_register(db, replace(query, limit=EVERY_ROW, cursor=None)).items
+
+
+def in_age_band(band: str, today: date) -> Callable[[Row], bool]:
+    def check(row: Row) -> bool:
+        born = row.get("date_of_birth")
+        return bool(born) and age_band(date.fromisoformat(str(born)), today) == band
+
+    return check
+
+
+def with_lead_professional(name: str) -> Callable[[Row], bool]:
+    wanted = _folded(name)
+
+    def check(row: Row) -> bool:
+        return wanted in _folded(str(row.get("lead_professional") or ""))
+
+    return check
+
+
+def _folded(text: str) -> str:
+    """Case, accents and spacing folded, so "Siobhán" is found as "siobhan"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def name_matches(text: str) -> Callable[[Row], bool]:
+    """Every word typed appears in the given or family name."""
+    words = _folded(text).split()
+
+    def check(row: Row) -> bool:
+        name = _folded(f"{row.get('given_name') or ''} {row.get('family_name') or ''}")
+        return bool(words) and all(word in name for word in words)
+
+    return check
+
+
+def find_by_name(
+    db: ViewDatabase, areas: Sequence[str], text: str, today: date, limit: int = FOUND_AT_MOST
+) -> list[Row]:
+    """People referred or on the register of these areas whose name matches."""
+    rows = every_row(db, RegisterQuery(areas=areas, today=today))
+    matches = name_matches(text)
+    return [row for row in rows if matches(row)][:limit]
+
+
+def rows_for_ids(db: ViewDatabase, ids: Sequence[str], today: date) -> list[Row]:
+    """Register rows of these people (a number's holder), as the register presents them."""
+    if not ids:
+        return []
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT area FROM register_entries WHERE person_id IN (" + _in(ids) + ")", list(ids)
+        )
+        areas = sorted({row["area"] for row in cursor.fetchall()})
+    rows = every_row(db, RegisterQuery(areas=areas, today=today)) if areas else []
+    wanted = set(ids)
+    return [row for row in rows if row["person_id"] in wanted]
+
+
+def inpatient_list(db: ViewDatabase, areas: Sequence[str], today: date) -> list[Row]:
+    """Everyone in hospital the areas oversee, soonest duty first: people on the register
+    (or referred) with their name and hospital, and inpatients not on it without their
+    name (they have not consented to the register: the duties are owed all the same)."""
+    on_register = every_row(db, RegisterQuery(areas=areas, today=today, setting="in_hospital"))
+    listed: list[dict[str, Any]] = [
+        {
+            "person_id": row["person_id"],
+            "area": row["area"],
+            "on_register": True,
+            "status": row["status"],
+            "given_name": row["given_name"],
+            "family_name": row["family_name"],
+            "rating": row["rating"],
+            "hospital": row["hospital"],
+            "admitted_on": row["admitted_on"],
+            "ward_type": row["ward_type"],
+            "security_level": row["security_level"],
+            "next_duty": row["next_review_kind"],
+            "next_duty_due": row["next_review_due"],
+            "overdue": row["overdue"],
+            "ready_for_discharge_on": row["ready_for_discharge_on"],
+            "delay_reason": row["delay_reason"],
+            **discharge_timing(row, today),
+        }
+        for row in on_register
+    ]
+    for row in inpatients_not_on_register(db, areas, today):
+        listed.append(
+            {
+                "person_id": row["person_id"],
+                "area": row["area"],
+                "on_register": False,
+                "status": row.get("status"),
+                "given_name": None,
+                "family_name": None,
+                "rating": None,
+                "hospital": None,
+                "admitted_on": row.get("admitted_on"),
+                "ward_type": row.get("ward_type"),
+                "security_level": row.get("security_level"),
+                "next_duty": row.get("next_duty_kind"),
+                "next_duty_due": row.get("next_duty_due"),
+                "overdue": row.get("overdue"),
+                "ready_for_discharge_on": row.get("ready_for_discharge_on"),
+                "delay_reason": row.get("delay_reason"),
+                "delayed": row.get("delayed"),
+                "days_to_planned_discharge": row.get("days_to_planned_discharge"),
+                "planned_discharge_overdue": row.get("planned_discharge_overdue"),
+            }
+        )
+    listed.sort(key=lambda r: (r["next_duty_due"] or "9999-12-31", r["person_id"]))
+    return listed
