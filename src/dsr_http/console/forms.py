@@ -238,6 +238,10 @@ class FormInput:
     def all(self, name: str) -> list[str]:
         return [v for v in self._values.get(name, []) if v.strip()]
 
+    def named_under(self, prefix: str) -> list[str]:
+        """The names posted under `prefix.` (a score per item: `scores.housing`)."""
+        return [key[len(prefix) + 1 :] for key in self._values if key.startswith(f"{prefix}.")]
+
     def as_dict(self) -> dict[str, Any]:
         """For re-showing a refused form: the values as they were typed."""
         return {k: (v if len(v) > 1 else v[0]) for k, v in self._values.items()}
@@ -284,9 +288,10 @@ def _read_field(f: FormField, posted: FormInput, errors: list[FieldError]) -> tu
         lines = [line.strip() for line in posted.get(f.name).splitlines() if line.strip()]
         return True, lines
     if f.kind == "scores":
+        codes = [code for code, _ in f.options] or posted.named_under(f.name)
         scores = {
             code: int(value)
-            for code, _ in f.options
+            for code in codes
             if (value := posted.get(f"{f.name}.{code}")) and value.isdigit()
         }
         return True, scores

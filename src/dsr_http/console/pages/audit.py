@@ -80,6 +80,7 @@ def audit_person(
     reads: ConsoleReads,
 ) -> Response:
     """The chained trail (every event, who, when, why) and who read the record."""
+    require(principal, AUDITORS)  # the API checks it in its dependency, not its body
     trail = api.audit_trail(person_id, principal, registers, views, reads)
     accesses = api.access_log(person_id, principal, registers, access, reads)
     return console.render(
