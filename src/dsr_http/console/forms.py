@@ -10,6 +10,7 @@ names are the JSON paths the API's problem details use (`rating.level`,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -27,6 +28,7 @@ ROWS_SHOWN = 3
 RADIOS_UP_TO = 5
 """Choices up to this many are radios, more a select (the NHS.UK service manual's advice)."""
 
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 WORDS = {
     "nhs": "NHS",
     "chi": "CHI",
@@ -42,8 +44,10 @@ WORDS = {
 
 
 def humanise(code: str) -> str:
-    """`learning_disability` -> "Learning disability"; acronyms kept as people write them."""
-    words = [WORDS.get(word, word) for word in str(code).replace("-", "_").split("_") if word]
+    """`learning_disability` or `ReviewHeld` -> "Learning disability", "Review held";
+    acronyms kept as people write them."""
+    snake = CAMEL.sub("_", str(code)).replace("-", "_")
+    words = [WORDS.get(word.lower(), word.lower()) for word in snake.split("_") if word]
     if not words:
         return str(code)
     first = words[0]

@@ -19,6 +19,16 @@ RATING_TAGS = {
 """The NHS.UK tag colour for each rating: the colour is never the only cue (the text is)."""
 
 
+SCHEMES = {
+    "england_rag": "England: Blue, Red, Amber, Green",
+    "scotland_coming_home": "Scotland: Coming Home",
+}
+
+
+def scheme(value: object) -> str:
+    return SCHEMES.get(str(value), humanise(str(value)))
+
+
 def rating_tag(level: object) -> str:
     return RATING_TAGS.get(str(level or ""), "nhsuk-tag--grey")
 
@@ -65,6 +75,7 @@ def code(value: Any) -> str:
 
 FILTERS = {
     "label": code,
+    "scheme": scheme,
     "rating_tag": rating_tag,
     "day": day,
     "duration": duration,

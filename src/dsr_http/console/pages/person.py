@@ -13,9 +13,10 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from dsr_core.person_events import PersonEvent
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.forms import FieldError
-from dsr_http.console.pages.record import SPECS, tasks_for, title_of
+from dsr_http.console.pages.record import tasks_for
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RECORD_READERS, RegistersDep, require, visible_person
 from dsr_http.reading import person_record
@@ -24,8 +25,19 @@ from dsr_http.schemas import HistoryItem, withholds_details
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 DatePart = Annotated[str | None, Query(max_length=4, pattern=r"^[0-9]*$")]
-RECORDED = {spec.operation_id: title_of(spec) for spec in SPECS.values()}
-RECORDED["referPerson"] = "Referral"
+
+
+def _event_names(kind: type) -> set[str]:
+    return {kind.__name__}.union(*(_event_names(sub) for sub in kind.__subclasses__()))
+
+
+EVENT_NAMES = _event_names(PersonEvent)
+"""What `?recorded=` may name: the Person's event types, so the banner says only what
+a command recorded (the address could be typed by anyone)."""
+
+
+def recorded_events(names: str | None) -> list[str]:
+    return [name for name in (names or "").split(",") if name in EVENT_NAMES]
 
 
 def as_at(
@@ -53,7 +65,7 @@ def person_page(
     day: DatePart = None,
     month: DatePart = None,
     year: DatePart = None,
-    recorded: Annotated[str | None, Query(max_length=60)] = None,
+    recorded: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
     """The record: summary, duties, care record, discharge plan, views; or as at a date."""
     require(principal, RECORD_READERS)
@@ -76,7 +88,7 @@ def person_page(
         "as_of": on,
         "as_of_values": {"day": day or "", "month": month or "", "year": year or ""},
         "field_errors": field_errors,
-        "recorded": RECORDED.get(recorded or ""),
+        "recorded": recorded_events(recorded),
         "can_record": principal.role in PRACTICE and on is None,
         "tasks": tasks_for(principal.role) if principal.role in PRACTICE else [],
         "open_actions": [

@@ -9,6 +9,7 @@ records once and an edit over someone else's is caught, not lost.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 
 from dsr_core import commands as cmd
 from dsr_core import errors
+from dsr_core.application import CommandResult
 from dsr_core.caller import Caller
 from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, code_list
 from dsr_core.domainmodel import Person
@@ -84,8 +86,9 @@ class Offered:
 
 
 def title_of(spec: CommandSpec) -> str:
-    """The form's heading: the command's summary up to its first stop."""
-    return spec.summary.split(":")[0].split(" (")[0].rstrip(".")
+    """The form's heading: the command's summary, up to a colon that explains it."""
+    title = spec.summary.split(": ")[0].split(". ")[0].rstrip(".")
+    return re.sub(r" \([^)]*_[^)]*\)", "", title)  # no API field names in a heading
 
 
 def tasks_for(role: Role) -> list[tuple[str, list[Offered]]]:
@@ -276,9 +279,13 @@ def record(
             [refusal(error, fields)],
             409 if not isinstance(error, errors.InvalidInputError) else 422,
         )
-    return RedirectResponse(
-        f"/people/{result.person_id}?recorded={spec.operation_id}", status_code=303
-    )
+    return saved(result)
+
+
+def saved(result: CommandResult) -> Response:
+    """To the record, which names what was recorded (event names: nothing personal)."""
+    recorded = ",".join(result.events)
+    return RedirectResponse(f"/people/{result.person_id}?recorded={recorded}", status_code=303)
 
 
 def _conflict(
@@ -367,4 +374,4 @@ def refer(
         return _form(
             request, console, _referral_context(), fields, values, [refusal(error, fields)], 422
         )
-    return RedirectResponse(f"/people/{result.person_id}?recorded=referPerson", status_code=303)
+    return saved(result)
