@@ -3,7 +3,7 @@ VENV ?= .venv
 PORT ?= 8000
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-unit test-integration test-system lint install
+.PHONY: run test test-unit test-integration test-system lint install assets screenshots
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,11 +13,25 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The browser tests' axe-core and the console's asset build (sass), from the lock file.
+NODE_DEPS := node_modules/.package-lock.json
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The console's compiled NHS.UK frontend (committed, so `make run` needs no Node.js).
+assets: $(NODE_DEPS)
+	npm run build --silent
+
+# Screenshots of every console page type into docs/console/ (browser tests, Chromium).
+screenshots: install $(NODE_DEPS)
+	DSR_SCREENSHOTS_DIR=docs/console $(PY) -m pytest -q tests/browser
+
 run: install
 	$(VENV)/bin/dsr serve --demo --port $(PORT)
 
 # One test process per core (pytest-xdist): each starts its own throwaway PostgreSQL.
-test: install
+test: install $(NODE_DEPS)
 	$(PY) -m pytest -n auto
 
 # The tiers (markers set in tests/conftest.py); `make test` runs them all.
@@ -27,7 +41,7 @@ test-unit: install
 test-integration: install
 	$(PY) -m pytest -n auto -m integration
 
-test-system: install
+test-system: install $(NODE_DEPS)
 	$(PY) -m pytest -m system
 
 lint: install

@@ -20,9 +20,9 @@ import httpx
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver import Chrome as WebDriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.support.pgserver import free_port
@@ -224,7 +224,7 @@ class Page:
     def requests_elsewhere(self) -> list[str]:
         """Every address the browser asked for that is not this service's."""
         asked = []
-        for entry in self.driver.get_log("performance"):
+        for entry in self._log("performance"):
             message = json.loads(entry["message"])["message"]
             if message.get("method") == "Network.requestWillBeSent":
                 url = message["params"]["request"]["url"]
@@ -232,13 +232,17 @@ class Page:
                     asked.append(url)
         return asked
 
+    def _log(self, kind: str) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.driver.get_log(kind)  # type: ignore[no-untyped-call]
+        return entries
+
     def console_errors(self) -> list[str]:
         """Script errors and failed loads, but for the page's own status (a refused form is
         answered 422 on purpose)."""
         page = str(self.driver.current_url).split("#")[0]
         return [
             e["message"]
-            for e in self.driver.get_log("browser")
+            for e in self._log("browser")
             if e["level"] == "SEVERE"
             and not (
                 e["message"].startswith(page + " ") and "responded with a status" in e["message"]

@@ -7,7 +7,9 @@ access log as the API, with pages at `/` and the NHS.UK frontend's assets at `/a
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from markupsafe import Markup
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,7 +26,7 @@ from dsr_core.bootstrap import identity_key
 from dsr_core.settings import Settings
 from dsr_http.config import HttpSettings
 from dsr_http.console import labels
-from dsr_http.console.forms import ROWS_SHOWN
+from dsr_http.console.forms import ROWS_SHOWN, FormField
 from dsr_http.console.navigation import navigation
 from dsr_http.console.session import Sessions
 
@@ -52,6 +55,10 @@ def environment() -> Environment:
     return env
 
 
+FORM_CONTROLS = frozenset({"csrf_token", "idempotency_key", "version"})
+BLANK_FORMS_KEPT = 512
+
+
 @dataclass
 class Console:
     sessions: Sessions
@@ -59,6 +66,11 @@ class Console:
     local_sign_in: bool | None
     """True: always offered; None: only in embedded mode, from this machine; False: never."""
     embedded: bool
+
+    def __post_init__(self) -> None:
+        self._blank_fields = lru_cache(maxsize=BLANK_FORMS_KEPT)(
+            lambda fields: self._draw_fields(fields, {}, {})
+        )
 
     def offers_local_sign_in(self, request: Request) -> bool:
         if self.local_sign_in is not None:
@@ -69,6 +81,23 @@ class Console:
             return ipaddress.ip_address(request.client.host).is_loopback
         except ValueError:
             return request.client.host == "testclient"  # Starlette's TestClient
+
+    def fields_markup(
+        self, fields: tuple[FormField, ...], values: Mapping[str, Any], errors: Mapping[str, str]
+    ) -> Markup:
+        """A form's inputs. A blank form's are the same for every request with the same
+        fields (and choices), so they are drawn once: the NHS.UK macros are most of a
+        form page's time."""
+        typed = {k: v for k, v in values.items() if k not in FORM_CONTROLS}
+        if not typed and not errors:
+            return self._blank_fields(fields)
+        return self._draw_fields(fields, values, errors)
+
+    def _draw_fields(
+        self, fields: tuple[FormField, ...], values: Mapping[str, Any], errors: Mapping[str, str]
+    ) -> Markup:
+        template = self.templates.env.get_template("fields_only.html")
+        return Markup(template.render(fields=fields, values=values, errors=errors))
 
     def render(
         self, request: Request, template: str, context: dict[str, Any], status: int = 200

@@ -9,9 +9,10 @@ names are the JSON paths the API's problem details use (`rating.level`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date
 from typing import Any, Literal
 
@@ -138,9 +139,14 @@ def _enum_options(schema: Mapping[str, Any]) -> tuple[tuple[str, str], ...] | No
     return None
 
 
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
 def fields_of(model: type[BaseModel], choices: Choices | None = None) -> tuple[FormField, ...]:
     """The form of a command model: one field per property, nested models as groups."""
-    schema = model.model_json_schema()
+    schema = _schema(model)
     defs = schema.get("$defs", {})
     return _fields(schema, defs, "", choices or Choices())
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from dsr_core.inputs import AreaCode
+from dsr_core.values import RatingLevel
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.pages.person import DatePart, as_at
 from dsr_http.console.pages.register import LEVELS, area_of
@@ -26,6 +27,9 @@ from dsr_projections.working_lists import every_row
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DEFAULT_SINCE = timedelta(days=28)
+PAGE_PEOPLE = 50
+"""People a pack page holds: each reads the person's history, so a big register's pack
+is printed page by page (or one rating at a time)."""
 
 
 @router.get("/panel")
@@ -37,6 +41,8 @@ def panel_pack(
     views: ViewsDep,
     reads: ConsoleReads,
     area: Annotated[AreaCode | None, Query()] = None,
+    rating: Annotated[RatingLevel | None, Query()] = None,
+    start: Annotated[int, Query(ge=0, le=10**7)] = 0,
     day: DatePart = None,
     month: DatePart = None,
     year: DatePart = None,
@@ -48,10 +54,17 @@ def panel_pack(
     since = since or today - DEFAULT_SINCE
     policy = registers.areas.policy(chosen)
     order = {str(level): i for i, level in enumerate(LEVELS[policy.scheme])}
-    rows = every_row(views, RegisterQuery(areas=[chosen], today=today, status="on_register"))
-    rows.sort(key=lambda r: (order.get(str(r["rating"]), 99), r.get("name_order") or 0))
+    query = RegisterQuery(
+        areas=[chosen],
+        today=today,
+        status="on_register",
+        rating=str(rating) if rating else None,
+    )
+    rows = every_row(views, query)  # in name order
+    rows.sort(key=lambda r: order.get(str(r["rating"]), 99))  # stable: by rating, then name
+    shown = rows[start : start + PAGE_PEOPLE]
     people: list[dict[str, Any]] = []
-    for row in rows:
+    for row in shown:
         person = registers.get_person(UUID(row["person_id"]))
         record = with_due_reviews(PersonPublic.of(person), person, policy, today)
         changes = [
@@ -81,6 +94,11 @@ def panel_pack(
             "since": since,
             "since_values": {"day": day or "", "month": month or "", "year": year or ""},
             "people": people,
+            "total": len(rows),
+            "start": start,
+            "next_start": start + PAGE_PEOPLE if start + PAGE_PEOPLE < len(rows) else None,
+            "rating": rating,
+            "levels": LEVELS[policy.scheme],
             "field_errors": field_errors,
         },
         422 if field_errors else 200,

@@ -27,8 +27,11 @@ router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DatePart = Annotated[str | None, Query(max_length=4, pattern=r"^[0-9]*$")]
 
 
-def _event_names(kind: type) -> set[str]:
-    return {kind.__name__}.union(*(_event_names(sub) for sub in kind.__subclasses__()))
+def _event_names(kind: type[PersonEvent]) -> set[str]:
+    names = {kind.__name__}
+    for sub in kind.__subclasses__():
+        names |= _event_names(sub)
+    return names
 
 
 EVENT_NAMES = _event_names(PersonEvent)

@@ -146,14 +146,15 @@ def _form(
     field_errors: Sequence[FieldError] = (),
     status: int = 200,
 ) -> Response:
+    errors_by_field = {e.field: e.message for e in field_errors if e.field}
     return console.render(
         request,
         "command.html",
         {
             **context,
-            "fields": fields,
+            "fields_html": console.fields_markup(tuple(fields), values, errors_by_field),
             "values": values,
-            "errors": {e.field: e.message for e in field_errors if e.field},
+            "errors": errors_by_field,
             "field_errors": list(field_errors),
             "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
         },
