@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import time
+from functools import partial
 from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
@@ -26,6 +27,7 @@ from uuid import UUID
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient
+from tests.support.pgserver import start_throwaway
 
 from bench.reads import AREA, percentiles, save_people
 from dsr_core import commands as cmd
@@ -34,7 +36,6 @@ from dsr_core.settings import Settings
 from dsr_core.values import Actor, Role
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app
-from tests.support.pgserver import start_throwaway
 
 LEAD = Actor(user_id="bench", role=Role.LEAD, area=AREA)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -133,7 +134,7 @@ def main() -> None:
             for name, path in pages.items():
                 first = client.get(path)
                 assert first.status_code == 200, (path, first.status_code)
-                p50, p99 = percentiles(lambda path=path: client.get(path), args.times)
+                p50, p99 = percentiles(partial(client.get, path), args.times)
                 kb = weight(client, first.text) / 1024
                 print(f"| {name} | {p50:.1f} | {p99:.1f} | {kb:.0f} |", flush=True)
             token = CSRF.findall(client.get("/register").text)[0]

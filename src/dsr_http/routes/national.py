@@ -47,13 +47,13 @@ def _period(collection: Collection, label: str) -> Period:
         raise InvalidInputError(str(error), field="period") from None
 
 
-def _national(principal: Principal, collection: Collection) -> bool:
+def is_national_body(principal: Principal, collection: Collection) -> bool:
     """The national body of this collection's nation."""
     return principal.role is Role.NATIONAL and collection.national_code in principal.areas
 
 
 def _may_see_return(principal: Principal, collection: Collection, area: str) -> None:
-    if _national(principal, collection):
+    if is_national_body(principal, collection):
         return
     if principal.role is Role.LEAD and area in principal.areas:
         return
@@ -135,7 +135,7 @@ def build_publication(
     """The national body publishes from all its nation's latest returns (409 when the
     audit cannot protect every suppressed cell, or there are no returns)."""
     spec = _collection(collection)
-    if not _national(principal, spec):
+    if not is_national_body(principal, spec):
         raise ForbiddenError("Only the national body of this nation publishes it.")
     reporting = _period(spec, period)
     try:
@@ -176,7 +176,7 @@ def get_publication(
 
 
 def _may_read_publications(principal: Principal, collection: Collection) -> None:
-    if principal.role in (Role.ANALYST, Role.LEAD, Role.COMMISSIONER) or _national(
+    if principal.role in (Role.ANALYST, Role.LEAD, Role.COMMISSIONER) or is_national_body(
         principal, collection
     ):
         return

@@ -90,9 +90,11 @@ def national(
                 }
                 for area in _areas_of(collection, principal.areas)
             ]
-        entry["publishes"] = api._national(principal, collection)
-        if entry["returns"] if principal.role is Role.LEAD else True:
+        entry["publishes"] = api.is_national_body(principal, collection)
+        if entry.get("returns") or entry["publishes"] or entry["publications"] is not None:
             shown.append(entry)
+    if not shown:  # as the API refuses each of these to this user
+        raise ForbiddenError("National returns and publications are not for your role or areas.")
     return console.render(request, "national.html", {"title": "National", "collections": shown})
 
 
