@@ -131,16 +131,18 @@ def main() -> None:
             }
             print("\n| page | p50 ms | p99 ms | weight kB (gzip) |")
             print("|---|---|---|---|")
+            scans = {"register, age 18-24"}  # open every date of birth: timed fewer times
             for name, path in pages.items():
                 first = client.get(path)
                 assert first.status_code == 200, (path, first.status_code)
-                p50, p99 = percentiles(partial(client.get, path), args.times)
+                times = max(args.times // 20, 5) if name in scans else args.times
+                p50, p99 = percentiles(partial(client.get, path), times)
                 kb = weight(client, first.text) / 1024
                 print(f"| {name} | {p50:.1f} | {p99:.1f} | {kb:.0f} |", flush=True)
             token = CSRF.findall(client.get("/register").text)[0]
             p50, p99 = percentiles(
                 lambda: client.post("/find", data={"csrf_token": token, "q": "Person4242"}),
-                max(args.times // 10, 5),
+                max(args.times // 20, 5),
             )
             print(f"| find by name (posted; opens every name) | {p50:.1f} | {p99:.1f} | |")
     finally:

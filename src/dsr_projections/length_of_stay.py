@@ -244,11 +244,24 @@ def area_metrics(
     With a disclosure profile (for analysts, who may not see people) every count, sum and
     average passes the profile's small-number rules, so no figure describes one person.
     """
+    return area_metrics_over(db, area, [(period_start, period_end)], disclosure_profile)[0]
+
+
+def area_metrics_over(
+    db: ViewDatabase,
+    area: str,
+    periods: Sequence[tuple[date, date]],
+    disclosure_profile: str | None = None,
+) -> list[dict[str, object]]:
+    """`area_metrics` for several periods (a dashboard's months), from one read of the
+    episodes, spells and referrals that any of them needs."""
+    first = min(start for start, _ in periods)
+    last = max(end for _, end in periods)
     with db.read() as cursor:
         cursor.execute(
             "SELECT * FROM los_episodes WHERE area = ? AND admitted_on <= ? "
             "AND (discharged_on IS NULL OR discharged_on >= ?)",
-            (area, period_end.isoformat(), period_start.isoformat()),
+            (area, last.isoformat(), first.isoformat()),
         )
         episodes = [
             Episode(
@@ -273,7 +286,7 @@ def area_metrics(
         cursor.execute(
             "SELECT * FROM los_placements WHERE area = ? AND started_on <= ? "
             "AND (ended_on IS NULL OR ended_on > ?)",
-            (area, period_end.isoformat(), period_end.isoformat()),
+            (area, last.isoformat(), min(end for _, end in periods).isoformat()),
         )
         spells = [
             Spell(
@@ -287,7 +300,7 @@ def area_metrics(
         ]
         cursor.execute(
             "SELECT * FROM los_referrals WHERE area = ? AND accepted_on BETWEEN ? AND ?",
-            (area, period_start.isoformat(), period_end.isoformat()),
+            (area, first.isoformat(), last.isoformat()),
         )
         referrals = [
             Referral(
@@ -298,10 +311,28 @@ def area_metrics(
             )
             for r in cursor.fetchall()
         ]
-    result = metrics(episodes, spells, referrals, period_start, period_end)
-    if disclosure_profile is not None:
-        result = controlled(result, episodes, period_start, period_end, disclosure_profile)
-    return {"area": area, **result}
+    measured = []
+    for start, end in periods:
+        stays = [
+            e for e in episodes if e.admitted_on <= end and not _before(e.discharged_on, start)
+        ]
+        result = metrics(
+            stays,
+            [s for s in spells if s.started_on <= end and not _before(s.ended_on, end, True)],
+            [r for r in referrals if r.accepted_on is not None and start <= r.accepted_on <= end],
+            start,
+            end,
+        )
+        if disclosure_profile is not None:
+            result = controlled(result, stays, start, end, disclosure_profile)
+        measured.append({"area": area, **result})
+    return measured
+
+
+def _before(ended: date | None, day: date, or_on: bool = False) -> bool:
+    """Ended before `day` (or on it, with `or_on`): as the queries' `ended_on >= day`
+    (and `> day`) say, with an open end never before."""
+    return ended is not None and (ended <= day if or_on else ended < day)
 
 
 def controlled(

@@ -192,6 +192,15 @@ def test_the_local_sign_in_is_off_when_configured_off(client: TestClient) -> Non
     assert client.get("/register", follow_redirects=False).status_code == 303
 
 
+def test_a_record_as_at_a_day_before_its_referral_says_when_it_begins(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    person = an_inpatient(client, auth)
+    page = sign_in("lead").get(f"/people/{person}?day=1&month=1&year=2020")
+    assert page.status_code == 422
+    assert "The record begins on 10 January 2025" in page.text
+
+
 def test_a_person_is_found_by_a_posted_number_never_one_in_the_address(
     client: TestClient, sign_in: SignIn, auth: Headers
 ) -> None:

@@ -46,6 +46,6 @@ def list_all_inpatients(
     referred) with name, rating and hospital; inpatients not on it without their name.
     The list commissioners and C(E)TR coordinators plan reviews and visits from."""
     areas = areas_asked(principal, area)
-    rows = inpatient_list(views, areas, registers.today())
+    rows, _ = inpatient_list(views, areas, registers.today())
     reads.record("inpatient-list", [row["person_id"] for row in rows])
     return rows

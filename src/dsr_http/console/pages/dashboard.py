@@ -22,7 +22,7 @@ from dsr_http.console.deps import ConsoleDep, SignedIn
 from dsr_http.console.pages.register import LEVELS
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import AGGREGATES, PLANNERS, PRACTICE, RegistersDep, ViewsDep, require
-from dsr_projections.length_of_stay import area_metrics
+from dsr_projections.length_of_stay import area_metrics_over
 from dsr_projections.service_gaps import report as service_gap_report
 from dsr_projections.working_lists import register_counts
 
@@ -66,9 +66,12 @@ def dashboard(
     analyst = principal.role is Role.ANALYST
     profile = policy.disclosure if analyst else None
     months = last_months(registers.today())
-    metrics = [
-        area_metrics(views, chosen, m.start, m.end, disclosure_profile=profile) for m in months
-    ]
+    *metrics, year = area_metrics_over(
+        views,
+        chosen,
+        [(m.start, m.end) for m in months] + [(months[0].start, months[-1].end)],
+        disclosure_profile=profile,
+    )
     monthly: list[dict[str, Any]] = [
         {
             "label": f"{m.start:%b %y}",
@@ -101,9 +104,7 @@ def dashboard(
             labels,
             [Series("Inpatients", [r["inpatients"] for r in monthly], "dsr-chart__bar--blue")],
         ),
-        "year": area_metrics(
-            views, chosen, months[0].start, months[-1].end, disclosure_profile=profile
-        ),
+        "year": year,
     }
     if principal.role in PRACTICE:
         counts = register_counts(views, [chosen])

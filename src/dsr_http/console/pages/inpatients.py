@@ -7,7 +7,9 @@ so what a commissioner sees here is what their client would get.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
@@ -16,6 +18,7 @@ from dsr_http.deps import OVERSIGHT, RECORD_READERS, RegistersDep, ViewsDep, req
 from dsr_projections.working_lists import inpatient_list
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+PAGE_ROWS = 50
 
 
 @router.get("/inpatients")
@@ -26,9 +29,11 @@ def inpatients(
     registers: RegistersDep,
     views: ViewsDep,
     reads: ConsoleReads,
+    start: Annotated[int, Query(ge=0, le=10**7)] = 0,
 ) -> Response:
     require(principal, OVERSIGHT)
-    rows = inpatient_list(views, sorted(principal.areas), registers.today())
+    areas = sorted(principal.areas)
+    rows, total = inpatient_list(views, areas, registers.today(), start, PAGE_ROWS)
     reads.record("console-inpatient-list", [row["person_id"] for row in rows])
     return console.render(
         request,
@@ -37,6 +42,8 @@ def inpatients(
             "title": "Inpatients",
             "rows": rows,
             "opens_records": principal.role in RECORD_READERS,
-            "overdue": sum(1 for row in rows if row["overdue"]),
+            "total": total,
+            "start": start,
+            "next_start": start + PAGE_ROWS if start + PAGE_ROWS < total else None,
         },
     )

@@ -22,8 +22,7 @@ from dsr_http.console.pages.register import LEVELS, area_of
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import RegistersDep, ViewsDep
 from dsr_http.schemas import HistoryItem, PersonPublic, with_due_reviews
-from dsr_projections.register import RegisterQuery
-from dsr_projections.working_lists import every_row
+from dsr_projections.working_lists import by_rating
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DEFAULT_SINCE = timedelta(days=28)
@@ -53,16 +52,15 @@ def panel_pack(
     since, field_errors = as_at(day, month, year)
     since = since or today - DEFAULT_SINCE
     policy = registers.areas.policy(chosen)
-    order = {str(level): i for i, level in enumerate(LEVELS[policy.scheme])}
-    query = RegisterQuery(
-        areas=[chosen],
-        today=today,
-        status="on_register",
-        rating=str(rating) if rating else None,
+    shown, total = by_rating(
+        views,
+        chosen,
+        today,
+        [str(level) for level in LEVELS[policy.scheme]],
+        start,
+        PAGE_PEOPLE,
+        str(rating) if rating else None,
     )
-    rows = every_row(views, query)  # in name order
-    rows.sort(key=lambda r: order.get(str(r["rating"]), 99))  # stable: by rating, then name
-    shown = rows[start : start + PAGE_PEOPLE]
     people: list[dict[str, Any]] = []
     for row in shown:
         person = registers.get_person(UUID(row["person_id"]))
@@ -94,9 +92,9 @@ def panel_pack(
             "since": since,
             "since_values": {"day": day or "", "month": month or "", "year": year or ""},
             "people": people,
-            "total": len(rows),
+            "total": total,
             "start": start,
-            "next_start": start + PAGE_PEOPLE if start + PAGE_PEOPLE < len(rows) else None,
+            "next_start": start + PAGE_PEOPLE if start + PAGE_PEOPLE < total else None,
             "rating": rating,
             "levels": LEVELS[policy.scheme],
             "field_errors": field_errors,

@@ -13,9 +13,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from dsr_core.errors import PersonNotFoundError
 from dsr_core.person_events import PersonEvent
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.forms import FieldError
+from dsr_http.console.labels import day as day_label
 from dsr_http.console.pages.record import tasks_for
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RECORD_READERS, RegistersDep, require, visible_person
@@ -79,9 +81,19 @@ def person_page(
             None,
             [FieldError("as_of", "The date must be today or in the past", "as_of-day")],
         )
-    record, version = person_record(
-        registers, principal, reads, person_id, on, what="console-record"
-    )
+    try:
+        record, version = person_record(
+            registers, principal, reads, person_id, on, what="console-record"
+        )
+    except PersonNotFoundError:
+        if on is None:
+            raise
+        # visible, but not yet referred on that day: today's record, and why not then
+        record, version = person_record(
+            registers, principal, reads, person_id, None, what="console-record"
+        )
+        message = f"The record begins on {day_label(record.referred_on)}: choose a day from then"
+        on, field_errors = None, [FieldError("as_of", message, "as_of-day")]
     context: dict[str, Any] = {
         "title": "Record"
         if record.details is None
