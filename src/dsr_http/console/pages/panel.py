@@ -95,7 +95,7 @@ def panel_pack(
             "total": total,
             "start": start,
             "next_start": start + PAGE_PEOPLE if start + PAGE_PEOPLE < total else None,
-            "rating": rating,
+            "rating_filter": rating,
             "levels": LEVELS[policy.scheme],
             "field_errors": field_errors,
         },

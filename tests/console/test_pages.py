@@ -1,0 +1,64 @@
+"""What the working pages show: the panel pack's people, the queue's next steps."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Headers
+from tests.console.conftest import SignIn
+from tests.console.test_access import an_inpatient
+
+
+def test_the_panel_pack_lists_what_changed_what_is_due_and_what_is_open(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    person = an_inpatient(client, auth)
+    review = {
+        "kind": "cetr",
+        "held_on": "2025-03-01",
+        "outcome": "Plan discharge",
+        "actions": [
+            {"description": "Find housing", "owner": "Social worker", "due_on": "2025-04-01"}
+        ],
+    }
+    done = client.post(f"/v1/persons/{person}/reviews", json=review, headers=auth("lead"))
+    assert done.status_code == 200, done.text
+    position = done.json()["position"]
+    assert client.get(f"/v1/register?wait_for={position}", headers=auth("lead")).status_code == 200
+    pack = sign_in("lead").get("/panel?day=1&month=1&year=2020")
+    assert pack.status_code == 200
+    assert "1 person on the register" in pack.text, pack.text[pack.text.find("Print this page") - 10 :][:900]
+    since = pack.text.split("Since the last panel")[1].split("Duties due or overdue")[0]
+    assert "Review held" in since and "Admitted" in since
+    assert "Find housing (Social worker), due 1 April 2025" in pack.text
+    assert f'href="/people/{person}"' in pack.text
+
+
+def test_the_referral_queue_offers_the_next_step_by_role(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    lead = auth("lead")
+    body = {
+        "area": "E54000048",
+        "details": {
+            "given_name": "Queue",
+            "family_name": "Person",
+            "date_of_birth": "1990-01-01",
+            "sex": "female",
+            "diagnosis_group": "autism",
+        },
+        "referred_on": "2025-01-10",
+        "criteria": ["support_at_risk"],
+        "referred_by": "GP",
+        "reason": "Support at risk.",
+    }
+    made = client.post("/v1/persons", json=body, headers=lead)
+    person = made.json()["person_id"]
+    client.get(f"/v1/register?wait_for={made.json()['position']}", headers=lead)
+    queue = sign_in("practitioner").get("/referrals").text
+    assert "Queue Person" in queue and f"/people/{person}/record/consents" in queue
+    consent = {"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "the person"}
+    recorded = client.post(f"/v1/persons/{person}/consents", json=consent, headers=lead)
+    client.get(f"/v1/register?wait_for={recorded.json()['position']}", headers=lead)
+    assert f"/people/{person}/record/acceptances" in sign_in("lead").get("/referrals").text
+    assert "Waiting for the lead" in sign_in("practitioner").get("/referrals").text
