@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Headers
-from tests.console.conftest import SignIn
+from tests.api.test_national import AREA, scottish_person
+from tests.console.conftest import SignIn, csrf_of
 from tests.console.test_access import an_inpatient
 
 
@@ -27,7 +28,9 @@ def test_the_panel_pack_lists_what_changed_what_is_due_and_what_is_open(
     assert client.get(f"/v1/register?wait_for={position}", headers=auth("lead")).status_code == 200
     pack = sign_in("lead").get("/panel?day=1&month=1&year=2020")
     assert pack.status_code == 200
-    assert "1 person on the register" in pack.text, pack.text[pack.text.find("Print this page") - 10 :][:900]
+    assert "1 person on the register" in pack.text, pack.text[
+        pack.text.find("Print this page") - 10 :
+    ][:900]
     since = pack.text.split("Since the last panel")[1].split("Duties due or overdue")[0]
     assert "Review held" in since and "Admitted" in since
     assert "Find housing (Social worker), due 1 April 2025" in pack.text
@@ -62,3 +65,46 @@ def test_the_referral_queue_offers_the_next_step_by_role(
     client.get(f"/v1/register?wait_for={recorded.json()['position']}", headers=lead)
     assert f"/people/{person}/record/acceptances" in sign_in("lead").get("/referrals").text
     assert "Waiting for the lead" in sign_in("practitioner").get("/referrals").text
+
+
+def test_a_lead_makes_a_return_a_national_body_publishes_an_analyst_reads_it(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    lead_api = auth("lead", AREA)
+    position = 0
+    for seed in (1, 2, 3):
+        _, position = scottish_person(client, lead_api, seed, "2025-06-25" if seed < 3 else None)
+    client.get(f"/v1/register?wait_for={position}", headers=lead_api)
+    lead = sign_in("lead", AREA)
+    page = lead.get("/national")
+    assert "Make the return" in page.text
+    made = lead.post(
+        "/national/returns",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "collection": "phs_coming_home",
+            "area": AREA,
+            "period": "2025-Q2",
+        },
+    )
+    assert made.status_code == 200 and made.url.path.endswith(f"/{AREA}/2025-Q2"), made.text
+    assert "Revision 1 of 1" in made.text
+    national = sign_in("national", "S92000003")
+    page = national.get("/national")
+    published = national.post(
+        "/national/publications",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "collection": "phs_coming_home",
+            "period": "2025-Q2",
+        },
+    )
+    assert published.status_code == 200, published.text
+    analyst = sign_in("analyst", AREA)
+    shown = analyst.get("/national/publications/phs_coming_home/2025-Q2")
+    assert shown.status_code == 200
+    assert "Register by category" in shown.text
+    assert (
+        '<strong>*</strong><span class="nhsuk-u-visually-hidden"> suppressed</span>' in shown.text
+    )
+    assert analyst.get(f"/national/returns/phs_coming_home/{AREA}/2025-Q2").status_code == 403
