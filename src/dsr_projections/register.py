@@ -413,6 +413,8 @@ class RegisterQuery:
     sort: SortKey = "name"
     limit: int = 50
     cursor: str | None = None
+    opened: Sequence[str] = REGISTER_PERSONAL
+    """The personal columns to open: all of them, unless a caller filters on one first."""
 
 
 @dataclass(frozen=True)
@@ -475,7 +477,7 @@ def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
         rows = cursor.fetchall()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    db.columns.open_rows(rows, REGISTER_PERSONAL)
+    db.columns.open_rows(rows, query.opened)
     items = [present(row, query.today) for row in rows]
     next_cursor = (
         _encode_cursor(rows[-1]["sort_key"], rows[-1]["person_id"]) if more and rows else None

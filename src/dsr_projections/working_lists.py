@@ -84,6 +84,18 @@ def by_rating(
     return [present(row, today) for row in rows], int(count["n"] if count else 0)
 
 
+def in_age_band_page(
+    db: ViewDatabase, query: RegisterQuery, band: str, start: int, limit: int
+) -> tuple[list[Row], bool]:
+    """A page of the register's people in an age band, and whether more follow: every
+    date of birth is opened (the band is not stored), the rest only for the page shown."""
+    rows = every_row(db, replace(query, opened=("date_of_birth",)))
+    matching = [row for row in rows if in_age_band(band, query.today)(row)]
+    page = matching[start : start + limit]
+    db.columns.open_rows(page, [c for c in REGISTER_COLUMNS if c != "date_of_birth"])
+    return page, start + limit < len(matching)
+
+
 def in_age_band(band: str, today: date) -> Callable[[Row], bool]:
     def check(row: Row) -> bool:
         born = row.get("date_of_birth")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Headers
+from tests.api.conftest import Headers, referral_body
 from tests.api.test_national import AREA, scottish_person
 from tests.console.conftest import SignIn, csrf_of
 from tests.console.test_access import an_inpatient
@@ -108,3 +108,27 @@ def test_a_lead_makes_a_return_a_national_body_publishes_an_analyst_reads_it(
         '<strong>*</strong><span class="nhsuk-u-visually-hidden"> suppressed</span>' in shown.text
     )
     assert analyst.get(f"/national/returns/phs_coming_home/{AREA}/2025-Q2").status_code == 403
+
+
+def test_the_age_group_filter_shows_only_that_band_with_names_opened(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    lead = auth("lead")
+    position = 0
+    for seed, born, name in ((11, "2005-03-01", "Young"), (12, "1960-03-01", "Older")):
+        body = referral_body(seed=seed)
+        body["details"] |= {"date_of_birth": born, "given_name": name}
+        person = client.post("/v1/persons", json=body, headers=lead).json()["person_id"]
+        consent = {"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "x"}
+        client.post(f"/v1/persons/{person}/consents", json=consent, headers=lead)
+        accepted = client.post(
+            f"/v1/persons/{person}/acceptances",
+            json={"accepted_on": "2025-01-14", "rating": {"level": "amber"}},
+            headers=lead,
+        )
+        position = accepted.json()["position"]
+    client.get(f"/v1/register?wait_for={position}", headers=lead)
+    page = sign_in("lead").get("/register?age_band=18-24").text
+    assert "Young" in page and "Older" not in page
+    older = sign_in("lead").get("/register?age_band=65%2B").text
+    assert "Older" in older and "Young" not in older

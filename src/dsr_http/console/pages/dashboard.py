@@ -21,7 +21,15 @@ from dsr_http.console.charts import Series, bar_chart
 from dsr_http.console.deps import ConsoleDep, SignedIn
 from dsr_http.console.pages.register import LEVELS
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import AGGREGATES, PLANNERS, PRACTICE, RegistersDep, ViewsDep, require
+from dsr_http.deps import (
+    AGGREGATES,
+    PLANNERS,
+    PRACTICE,
+    RegistersDep,
+    RunnerDep,
+    ViewsDep,
+    require,
+)
 from dsr_projections.length_of_stay import area_metrics_over
 from dsr_projections.service_gaps import report as service_gap_report
 from dsr_projections.working_lists import register_counts
@@ -58,6 +66,7 @@ def dashboard(
     principal: SignedIn,
     registers: RegistersDep,
     views: ViewsDep,
+    runner: RunnerDep,
     area: Annotated[AreaCode | None, Query()] = None,
 ) -> Response:
     require(principal, AGGREGATES, area)
@@ -66,11 +75,16 @@ def dashboard(
     analyst = principal.role is Role.ANALYST
     profile = policy.disclosure if analyst else None
     months = last_months(registers.today())
-    *metrics, year = area_metrics_over(
-        views,
-        chosen,
-        [(m.start, m.end) for m in months] + [(months[0].start, months[-1].end)],
-        disclosure_profile=profile,
+    positions = runner.positions()
+    *metrics, year = console.figures.get(
+        ("dashboard", chosen, profile, months[-1].end),
+        positions.get("length_of_stay", 0),
+        lambda: area_metrics_over(
+            views,
+            chosen,
+            [(m.start, m.end) for m in months] + [(months[0].start, months[-1].end)],
+            disclosure_profile=profile,
+        ),
     )
     monthly: list[dict[str, Any]] = [
         {
@@ -107,7 +121,11 @@ def dashboard(
         "year": year,
     }
     if principal.role in PRACTICE:
-        counts = register_counts(views, [chosen])
+        counts = console.figures.get(
+            ("counts", chosen),
+            positions.get("register", 0),
+            lambda: register_counts(views, [chosen]),
+        )
         levels = LEVELS[policy.scheme]
         context["counts"] = [(level, counts.get(level, 0)) for level in levels]
         context["referred"] = counts.get("referred", 0)

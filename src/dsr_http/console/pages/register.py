@@ -19,7 +19,7 @@ from dsr_http.console import spreadsheets
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, Posted, SignedIn
 from dsr_http.console.forms import FieldError, humanise
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import PRACTICE, RegistersDep, ViewsDep, require
+from dsr_http.deps import PRACTICE, RegistersDep, RunnerDep, ViewsDep, require
 from dsr_projections.anonymity import AGE_BANDS
 from dsr_projections.database import Row, ViewDatabase
 from dsr_projections.register import RegisterQuery, query_register
@@ -27,6 +27,7 @@ from dsr_projections.working_lists import (
     every_row,
     find_by_name,
     in_age_band,
+    in_age_band_page,
     register_counts,
     rows_for_ids,
     with_lead_professional,
@@ -142,10 +143,9 @@ def listing(
         except ValueError:
             page = query_register(views, RegisterQuery(**{**query.__dict__, "cursor": None}))
         return page.items, page.next_cursor
-    rows = [r for r in every_row(views, query) if in_age_band(filters.age_band, query.today)(r)]
     start = int(filters.cursor) if filters.cursor and filters.cursor.isdigit() else 0
-    more = start + query.limit < len(rows)
-    return rows[start : start + query.limit], str(start + query.limit) if more else None
+    rows, more = in_age_band_page(views, query, filters.age_band, start, query.limit)
+    return rows, str(start + query.limit) if more else None
 
 
 @router.get("/register")
@@ -155,13 +155,18 @@ def board(
     principal: SignedIn,
     registers: RegistersDep,
     views: ViewsDep,
+    runner: RunnerDep,
     reads: ConsoleReads,
     filters: Filters,
 ) -> Response:
     """The board: a section per rating with its count, or one filtered list, paged."""
     area = area_of(principal, filters.area)
     scheme = registers.areas.policy(area).scheme
-    counts = register_counts(views, [area])
+    counts = console.figures.get(
+        ("counts", area),
+        runner.positions().get("register", 0),
+        lambda: register_counts(views, [area]),
+    )
     sections: list[dict[str, Any]] = []
     rows: list[Row] = []
     next_cursor = None
