@@ -26,7 +26,7 @@ from dsr_projections.working_lists import by_rating
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DEFAULT_SINCE = timedelta(days=28)
-PAGE_PEOPLE = 50
+PAGE_PEOPLE = 25
 """People a pack page holds: each reads the person's history, so a big register's pack
 is printed page by page (or one rating at a time)."""
 
