@@ -19,8 +19,8 @@ import os
 import re
 import sys
 import time
-from functools import partial
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from uuid import UUID
 
