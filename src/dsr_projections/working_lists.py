@@ -9,10 +9,9 @@ age, a lead professional) is filtered here after opening only the columns it nee
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from dsr_projections.anonymity import age_band
 from dsr_projections.database import Row, ViewDatabase
@@ -60,28 +59,33 @@ def by_rating(
     db: ViewDatabase,
     area: str,
     today: date,
+    counts: Mapping[str, int],
     levels: Sequence[str],
     start: int,
     limit: int,
-    rating: str | None = None,
-) -> tuple[list[Row], int]:
+) -> list[Row]:
     """People on an area's register in the scheme's order of ratings, then by name (the
-    panel pack's order), `limit` of them from `start`; and how many there are. Only the
+    panel pack's order), `limit` of them from `start`. `counts` (register_counts) says
+    which ratings the page reaches, so each is read in its own index order and only the
     rows shown are opened."""
-    where = "area = ? AND status = 'on_register'" + (" AND rating = ?" if rating else "")
-    params: list[Any] = [area, *([rating] if rating else [])]
-    rank = " ".join(f"WHEN '{level}' THEN {i}" for i, level in enumerate(levels))
+    rows: list[Row] = []
+    skip = start
     with db.read() as cursor:
-        cursor.execute(f"SELECT COUNT(*) AS n FROM register_entries WHERE {where}", params)
-        count = cursor.fetchone()
-        cursor.execute(
-            f"SELECT * FROM register_entries WHERE {where} ORDER BY CASE rating {rank} "
-            f"ELSE {len(levels)} END, name_order, person_id LIMIT ? OFFSET ?",
-            [*params, limit, start],
-        )
-        rows = cursor.fetchall()
+        for level in levels:
+            if len(rows) >= limit:
+                break
+            if skip >= counts.get(level, 0):
+                skip -= counts.get(level, 0)
+                continue
+            cursor.execute(
+                "SELECT * FROM register_entries WHERE area = ? AND status = 'on_register' "
+                "AND rating = ? ORDER BY name_order, person_id LIMIT ? OFFSET ?",
+                (area, level, limit - len(rows), skip),
+            )
+            rows += cursor.fetchall()
+            skip = 0
     db.columns.open_rows(rows, REGISTER_COLUMNS)
-    return [present(row, today) for row in rows], int(count["n"] if count else 0)
+    return [present(row, today) for row in rows]
 
 
 def in_age_band_page(

@@ -20,9 +20,9 @@ from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.pages.person import DatePart, as_at
 from dsr_http.console.pages.register import LEVELS, area_of
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import RegistersDep, ViewsDep
+from dsr_http.deps import RegistersDep, RunnerDep, ViewsDep
 from dsr_http.schemas import HistoryItem, PersonPublic, with_due_reviews
-from dsr_projections.working_lists import by_rating
+from dsr_projections.working_lists import by_rating, register_counts
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DEFAULT_SINCE = timedelta(days=28)
@@ -38,6 +38,7 @@ def panel_pack(
     principal: SignedIn,
     registers: RegistersDep,
     views: ViewsDep,
+    runner: RunnerDep,
     reads: ConsoleReads,
     area: Annotated[AreaCode | None, Query()] = None,
     rating: Annotated[RatingLevel | None, Query()] = None,
@@ -52,15 +53,14 @@ def panel_pack(
     since, field_errors = as_at(day, month, year)
     since = since or today - DEFAULT_SINCE
     policy = registers.areas.policy(chosen)
-    shown, total = by_rating(
-        views,
-        chosen,
-        today,
-        [str(level) for level in LEVELS[policy.scheme]],
-        start,
-        PAGE_PEOPLE,
-        str(rating) if rating else None,
+    counts = console.figures.get(
+        ("counts", chosen),
+        runner.positions().get("register", 0),
+        lambda: register_counts(views, [chosen]),
     )
+    levels = [str(level) for level in LEVELS[policy.scheme] if rating in (None, level)]
+    total = sum(counts.get(level, 0) for level in levels)
+    shown = by_rating(views, chosen, today, counts, levels, start, PAGE_PEOPLE)
     people: list[dict[str, Any]] = []
     for row in shown:
         person = registers.get_person(UUID(row["person_id"]))
