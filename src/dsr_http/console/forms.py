@@ -175,7 +175,7 @@ def _field(
         "name": path,
         "label": humanise(name),
         "required": required and not nullable,
-        "hint": schema.get("description"),
+        "hint": _hint(schema.get("description")),
         "nullable": nullable,
         "has_default": "default" in raw,
     }
@@ -212,6 +212,17 @@ def _field(
     if int(schema.get("maxLength", 0)) > 200:
         return FormField(kind="textarea", **common)
     return FormField(kind="text", **common)
+
+
+API_POINTERS = re.compile(r"[;,]? ?\(?(GET|items are the area's) [^)]*\)?")
+
+
+def _hint(description: object) -> str | None:
+    """A field's description as a hint, without the API's pointers to other endpoints
+    (the form offers those lists itself)."""
+    if not isinstance(description, str):
+        return None
+    return API_POINTERS.sub("", description).strip().rstrip(";,") or None
 
 
 def _template_path(path: str) -> str:
