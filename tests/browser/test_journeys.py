@@ -129,6 +129,15 @@ def test_a_lead_runs_a_case_from_referral_to_discharge(server: str, browsers: Br
     lead.go(f"/people/{person}/timeline")
     assert "Discharged" in lead.text and "Admitted" in lead.text
     checked(lead, "timeline")
+    # the board's filters as a person sets them ("Any" rating and age group sent empty)
+    lead.go("/register")
+    lead.driver.find_element(By.CSS_SELECTOR, 'label[for="overdue"]').click()
+    lead.press("Apply filters")
+    assert lead.heading.startswith("Register") and "Filtered list" in lead.text
+    lead.choose("rating", "red").press("Apply filters")
+    assert "Alex Example" in lead.text
+    lead.go("/panel").press("Show")
+    assert "Alex Example" in lead.text
     for path, name in (
         ("/dashboard", "dashboard"),
         ("/panel", "panel-pack"),

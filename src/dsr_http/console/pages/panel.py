@@ -18,7 +18,7 @@ from dsr_core.inputs import AreaCode
 from dsr_core.values import RatingLevel
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.pages.person import DatePart, as_at
-from dsr_http.console.pages.register import LEVELS, area_of
+from dsr_http.console.pages.register import LEVELS, OrNone, area_of
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import RegistersDep, RunnerDep, ViewsDep
 from dsr_http.schemas import HistoryItem, PersonPublic, with_due_reviews
@@ -41,7 +41,7 @@ def panel_pack(
     runner: RunnerDep,
     reads: ConsoleReads,
     area: Annotated[AreaCode | None, Query()] = None,
-    rating: Annotated[RatingLevel | None, Query()] = None,
+    rating: Annotated[RatingLevel | None, OrNone, Query()] = None,
     start: Annotated[int, Query(ge=0, le=10**7)] = 0,
     day: DatePart = None,
     month: DatePart = None,

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from dsr_core.identifiers import normalise
 from dsr_core.inputs import AreaCode
@@ -48,18 +48,26 @@ PAGE_ROWS = 25
 AgeBand = Literal["0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 
 
+def _blank_is_none(value: object) -> object:
+    """A form's "Any" option sends an empty value: no filter, not a bad one."""
+    return None if value == "" else value
+
+
+OrNone = BeforeValidator(_blank_is_none)
+
+
 class BoardFilters(BaseModel):
     """What the board is filtered by: codes only, never a name or number (no personal
     data in a URL); finding by name or number is a form post."""
 
     model_config = ConfigDict(extra="forbid")
 
-    area: AreaCode | None = None
-    rating: RatingLevel | None = None
-    overdue: bool | None = None
-    out_of_area: bool | None = None
-    age_band: AgeBand | None = None
-    cursor: str | None = None
+    area: Annotated[AreaCode | None, OrNone] = None
+    rating: Annotated[RatingLevel | None, OrNone] = None
+    overdue: Annotated[bool | None, OrNone] = None
+    out_of_area: Annotated[bool | None, OrNone] = None
+    age_band: Annotated[AgeBand | None, OrNone] = None
+    cursor: Annotated[str | None, OrNone] = None
 
     @property
     def filtering(self) -> bool:
