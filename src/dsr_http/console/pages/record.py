@@ -370,7 +370,15 @@ def refer(
         result = registers.execute(None, body, caller)
     except errors.DuplicateReferralError as duplicate:
         context = {**_referral_context(), "existing": duplicate.existing_person_id}
-        return _form(request, console, context, fields, values, [refusal(duplicate, fields)], 409)
+        number = "details.nhs_number" if body.details.nhs_number else "details.chi_number"
+        which = "NHS" if body.details.nhs_number else "CHI"
+        held = FieldError(
+            number,
+            f"This {which} number is already held by someone referred in this area: open "
+            "their record below (a removed or declined person is re-referred from it)",
+            number.replace(".", "-"),
+        )
+        return _form(request, console, context, fields, values, [held], 409)
     except errors.DsrError as error:
         return _form(
             request, console, _referral_context(), fields, values, [refusal(error, fields)], 422
