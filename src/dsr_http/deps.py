@@ -207,15 +207,20 @@ class Reads:
             )
         )
 
+    @classmethod
+    def of(cls, request: Request, principal: Principal) -> Reads:
+        """The writer for this request's reads by this caller (bearer token or console)."""
+        services: Services = request.app.state.services
+        return cls(
+            services.access_log,
+            services.registers.now,
+            principal,
+            getattr(request.state, "request_id", None),
+        )
+
 
 async def get_reads(request: Request, principal: CurrentUser) -> Reads:
-    services: Services = request.app.state.services
-    return Reads(
-        services.access_log,
-        services.registers.now,
-        principal,
-        getattr(request.state, "request_id", None),
-    )
+    return Reads.of(request, principal)
 
 
 ReadsDep = Annotated[Reads, Depends(get_reads)]

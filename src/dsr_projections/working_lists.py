@@ -143,20 +143,6 @@ def find_by_name(
     return [row for row in rows if matches(row)][:limit]
 
 
-def rows_for_ids(db: ViewDatabase, ids: Sequence[str], today: date) -> list[Row]:
-    """Register rows of these people (a number's holder), as the register presents them."""
-    if not ids:
-        return []
-    with db.read() as cursor:
-        cursor.execute(
-            "SELECT area FROM register_entries WHERE person_id IN (" + _in(ids) + ")", list(ids)
-        )
-        areas = sorted({row["area"] for row in cursor.fetchall()})
-    rows = every_row(db, RegisterQuery(areas=areas, today=today)) if areas else []
-    wanted = set(ids)
-    return [row for row in rows if row["person_id"] in wanted]
-
-
 INPATIENT_COLUMNS = (
     "person_id", "area", "status", "given_name", "family_name", "rating", "hospital",
     "admitted_on", "ward_type", "security_level", "next_review_kind", "next_review_due",

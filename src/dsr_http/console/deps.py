@@ -15,7 +15,7 @@ from dsr_http.console.app import Console
 from dsr_http.console.forms import FormInput
 from dsr_http.console.routing import CsrfError, NotSignedInError
 from dsr_http.console.session import ConsoleSession
-from dsr_http.deps import Reads, Services
+from dsr_http.deps import Reads
 
 
 async def get_console(request: Request) -> Console:
@@ -59,13 +59,7 @@ Posted = Annotated[FormInput, Depends(posted_form)]
 
 async def get_reads(request: Request, principal: SignedIn) -> Reads:
     """The access log's writer for this user: console reads are logged as API reads are."""
-    services: Services = request.app.state.services
-    return Reads(
-        services.access_log,
-        services.registers.now,
-        principal,
-        getattr(request.state, "request_id", None),
-    )
+    return Reads.of(request, principal)
 
 
 ConsoleReads = Annotated[Reads, Depends(get_reads)]

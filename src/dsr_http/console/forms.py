@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -83,19 +83,8 @@ class FormField:
 
     def at(self, index: int) -> FormField:
         """This row template's field as row `index` of a list (`actions.0.due_on`)."""
-        prefix = self.name.rsplit(".", 1)
-        return FormField(
-            name=f"{prefix[0]}.{index}.{prefix[1]}" if len(prefix) == 2 else self.name,
-            label=self.label,
-            kind=self.kind,
-            required=self.required,
-            hint=self.hint,
-            options=self.options,
-            children=self.children,
-            nullable=self.nullable,
-            has_default=self.has_default,
-            number_type=self.number_type,
-        )
+        head, _, last = self.name.rpartition(".")
+        return replace(self, name=f"{head}.{index}.{last}") if head else self
 
 
 @dataclass

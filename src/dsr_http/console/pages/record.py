@@ -214,6 +214,16 @@ def _spec(path: str, principal: Principal) -> CommandSpec:
     return spec
 
 
+def _opened(
+    path: str, person_id: UUID, principal: Principal, registers: RegistersDep
+) -> tuple[CommandSpec, Person, tuple[FormField, ...], dict[str, Any]]:
+    """A command's form for a person: checked for the role, then the person's area."""
+    spec = _spec(path, principal)
+    person = visible_person(registers, principal, person_id)
+    fields = fields_of(spec.model, choices_for(person, registers))
+    return spec, person, fields, _context(spec, person)
+
+
 def _context(spec: CommandSpec, person: Person) -> dict[str, Any]:
     return {
         "title": title_of(spec),
@@ -233,10 +243,7 @@ def command_form(
     principal: SignedIn,
     registers: RegistersDep,
 ) -> Response:
-    spec = _spec(path, principal)
-    person = visible_person(registers, principal, person_id)
-    fields = fields_of(spec.model, choices_for(person, registers))
-    context = _context(spec, person)
+    _, person, fields, context = _opened(path, person_id, principal, registers)
     return _form(request, console, context, fields, {"version": str(person.version)})
 
 
@@ -251,10 +258,7 @@ def record(
     posted: Posted,
 ) -> Response:
     """Record the command, or show the form again with what was refused."""
-    spec = _spec(path, principal)
-    person = visible_person(registers, principal, person_id)
-    fields = fields_of(spec.model, choices_for(person, registers))
-    context = _context(spec, person)
+    spec, _, fields, context = _opened(path, person_id, principal, registers)
     values = posted.as_dict()
     body, found = _parse(spec.model, fields, posted)
     if body is None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
-from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from dsr_core.identifiers import normalise
@@ -29,7 +28,6 @@ from dsr_projections.working_lists import (
     in_age_band,
     in_age_band_page,
     register_counts,
-    rows_for_ids,
     with_lead_professional,
 )
 
@@ -274,8 +272,13 @@ def find(
             if with_lead_professional(lead)(r)
         ]
     elif normalise(text).isdigit() and len(normalise(text)) == 10:
+        # an exact number opens its holder's record (read from the record, so a referral
+        # made a moment ago is found before the register's read model shows it)
         holders = [registers.identity_keys.holder(area, normalise(text)) for area in areas]
-        rows = rows_for_ids(views, [str(h) for h in holders if isinstance(h, UUID)], today)
+        found = next((h for h in holders if h is not None), None)
+        if found is not None:
+            reads.record("console-find", [found])
+            return RedirectResponse(f"/people/{found}", status_code=303)
     else:
         rows = find_by_name(views, areas, text, today)
     reads.record("console-find", [row["person_id"] for row in rows])
