@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dsr_http.auth import AuthenticationError, Principal, bearer_token
@@ -69,15 +69,8 @@ class RequestLimits:
         if is_console_path(scope.get("path", "")):
             # a console form: its sender holds a signed session cookie (the page it was
             # posted from set it); the page then checks who signed in and the CSRF token
-            if not _has_console_session(scope):
-                await problem_response(
-                    scope,
-                    403,
-                    "forbidden",
-                    "Open the form before sending it",
-                    "Console forms are sent from a page of the console.",
-                    {},
-                )(scope, receive, send)
+            if not _has_console_session(scope):  # lapsed or never opened: sign in again
+                await RedirectResponse("/sign-in", status_code=303)(scope, receive, send)
                 return
             await self._within_limit(scope, receive, send, length)
             return

@@ -153,8 +153,9 @@ def test_a_form_without_the_sessions_token_records_nothing(
         "/referrals/new", data={"csrf_token": "not-the-token", "area": f.ENGLISH_AREA}
     )
     assert forged.status_code == 400
-    no_cookie = TestClient(client.app).post("/referrals/new", data={"csrf_token": "x"})
-    assert no_cookie.status_code == 403
+    stranger = TestClient(client.app)
+    no_cookie = stranger.post("/referrals/new", data={"csrf_token": "x"}, follow_redirects=False)
+    assert (no_cookie.status_code, no_cookie.headers["location"]) == (303, "/sign-in")
     after = client.get("/v1/register?status=referred", headers=auth("lead")).json()["items"]
     assert after == before
 
