@@ -83,6 +83,11 @@ _SCHEME_OF_LEVEL = {
 }
 
 
+def scheme_of(level: RatingLevel) -> Scheme:
+    """The rating scheme a level belongs to (England's RAG or Scotland's Coming Home)."""
+    return _SCHEME_OF_LEVEL[level]
+
+
 class UrgentReason(StrEnum):
     """Why a Coming Home entry is Urgent: the three situations Scotland counts."""
 
@@ -107,7 +112,7 @@ class Rating(ValueObject):
 
     @property
     def scheme(self) -> Scheme:
-        return _SCHEME_OF_LEVEL[self.level]
+        return scheme_of(self.level)
 
     @property
     def is_inpatient(self) -> bool:

@@ -132,3 +132,16 @@ def test_the_age_group_filter_shows_only_that_band_with_names_opened(
     assert "Young" in page and "Older" not in page
     older = sign_in("lead").get("/register?age_band=65%2B").text
     assert "Older" in older and "Young" not in older
+
+
+def test_a_rating_is_chosen_from_the_areas_own_scheme(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    scottish = client.post(
+        "/v1/persons", json=referral_body(seed=21, area=AREA), headers=auth("lead", AREA)
+    ).json()["person_id"]
+    form = sign_in("lead", AREA).get(f"/people/{scottish}/record/acceptances").text
+    assert 'value="enhanced_monitoring"' in form and 'value="amber"' not in form
+    english = an_inpatient(client, auth)
+    form = sign_in("lead").get(f"/people/{english}/record/ratings").text
+    assert 'value="amber"' in form and 'value="urgent"' not in form

@@ -26,7 +26,7 @@ from dsr_core.application import CommandResult
 from dsr_core.caller import Caller
 from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, code_list
 from dsr_core.domainmodel import Person
-from dsr_core.values import Role
+from dsr_core.values import RatingLevel, Role, scheme_of
 from dsr_http.auth import Principal
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
 from dsr_http.console.forms import (
@@ -37,6 +37,7 @@ from dsr_http.console.forms import (
     field_error,
     fields_of,
     flatten,
+    humanise,
     read,
     validation_errors,
 )
@@ -117,6 +118,11 @@ def code_choices(scheme: str) -> dict[str, Sequence[tuple[str, str]]]:
     }
 
 
+def rating_levels(scheme: str) -> list[tuple[str, str]]:
+    """The ratings of the area's own scheme (England's four, or Scotland's three)."""
+    return [(str(level), humanise(level)) for level in RatingLevel if scheme_of(level) == scheme]
+
+
 def choices_for(person: Person, registers: RegistersDep) -> Choices:
     """The code lists, the area's discharge plan items and the record's own ids (open
     actions, current professionals) to choose from."""
@@ -124,6 +130,7 @@ def choices_for(person: Person, registers: RegistersDep) -> Choices:
     return Choices(
         {
             **code_choices(str(person.scheme)),
+            "rating.level": rating_levels(str(person.scheme)),
             "scores": list(policy.discharge_plan_items.items()),
             "action_id": [
                 (a.action_id, f"{a.description} ({a.owner}, due {a.due_on:%d %b %Y})")
@@ -331,7 +338,8 @@ def _conflict(
 def referral_form(request: Request, console: ConsoleDep, principal: SignedIn) -> Response:
     require(principal, PRACTICE)
     fields = _referral_fields(principal)
-    return _form(request, console, _referral_context(), fields, {})
+    only = sorted(principal.areas) if len(principal.areas) == 1 else []
+    return _form(request, console, _referral_context(), fields, {"area": only[0]} if only else {})
 
 
 def _referral_fields(principal: Principal) -> tuple[FormField, ...]:
