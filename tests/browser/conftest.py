@@ -171,10 +171,10 @@ class Page:
         buttons = self.driver.find_elements(By.CSS_SELECTOR, "button, input[type=submit]")
         matching = [b for b in buttons if b.text.strip() == text]
         assert matching, f"no button {text!r} on {self.path}"
-        self._and_wait(matching[0].click)
+        self.after_load(matching[0].click)
         return self
 
-    def _and_wait(self, act: Callable[[], object]) -> None:
+    def after_load(self, act: Callable[[], object]) -> None:
         """Do what loads a new page, and wait until it has (the old one is gone)."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         act()
@@ -192,7 +192,7 @@ class Page:
         )
 
     def follow(self, text: str) -> Page:
-        self._and_wait(self.driver.find_element(By.PARTIAL_LINK_TEXT, text).click)
+        self.after_load(self.driver.find_element(By.PARTIAL_LINK_TEXT, text).click)
         return self
 
     def errors(self) -> list[str]:

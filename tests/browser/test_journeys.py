@@ -257,3 +257,31 @@ def test_pages_reflow_at_320_css_pixels(server: str, browsers: Browsers, path: s
     page.go(path)
     width = page.driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 320, f"{path} is {width} px wide"
+
+
+def test_the_keyboard_alone_fills_in_and_sends_a_form(server: str, browsers: Browsers) -> None:
+    page = Page(browsers(), server)
+    sign_in(page, "lead", AREA, "lead-keys")
+    person = referred(page, "Kim", "Keys", "3 1 2026")
+    page.go(f"/people/{person}/record/consents")
+
+    def tab_to(name: str) -> None:
+        for _ in range(60):
+            page.driver.switch_to.active_element.send_keys(Keys.TAB)
+            if page.driver.switch_to.active_element.get_attribute("name") == name:
+                return
+        raise AssertionError(f"Tab never reached {name}")
+
+    page.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    tab_to("basis")
+    page.driver.switch_to.active_element.send_keys(Keys.SPACE)  # the first lawful basis
+    for name, typed in (
+        ("decided_on.day", "4"),
+        ("decided_on.month", "1"),
+        ("decided_on.year", "2026"),
+        ("decided_by", "the person"),
+    ):
+        tab_to(name)
+        page.driver.switch_to.active_element.send_keys(typed)
+    page.after_load(lambda: page.driver.switch_to.active_element.send_keys(Keys.ENTER))
+    assert "Recorded: Consent recorded" in page.text, page.errors()

@@ -132,6 +132,12 @@ def test_the_compose_topology_runs_a_case_end_to_end(
                 "dsr-retention",
                 "dsr-erasure-finish",
             }
+        # the console is served by the API processes too; with PostgreSQL its local
+        # sign-in is off unless configured, so it asks for the organisation's sign-in
+        console = httpx.get(f"{base}/", timeout=15, follow_redirects=True)
+        assert console.status_code == 200 and str(console.url).endswith("/sign-in")
+        assert "identity provider" in console.text and 'name="role"' not in console.text
+        assert httpx.get(f"{base}/assets/console.css", timeout=15).status_code == 200
         assert all(p.poll() is None for p in processes.values()), "a process died"
     finally:
         for process in processes.values():
