@@ -81,6 +81,15 @@ STATUS: dict[type[errors.DsrError], int] = {
 }
 
 
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    PoolTimeout,
+)
+"""What the store raises when it cannot be reached in time: 503 with Retry-After."""
+
+
 class ForbiddenError(Exception):
     """Authenticated, but the role or area does not allow this."""
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import psycopg
+import pytest
 from fastapi.testclient import TestClient
 
 from dsr_http.console.routing import CONTENT_SECURITY_POLICY
@@ -214,3 +216,40 @@ def test_a_person_is_found_by_a_posted_number_never_one_in_the_address(
     assert number not in str(found.url)
     nobody = lead.post("/find", data={"csrf_token": csrf_of(page.text), "q": "9999999999"})
     assert "0 people found" in nobody.text
+
+
+def test_a_practitioner_sees_no_name_once_the_person_has_left_the_register(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    lead = auth("lead")
+    body = referral_body(seed=31)
+    person = client.post("/v1/persons", json=body, headers=lead).json()["person_id"]
+    for path, step in (
+        ("consents", f.consent().model_dump(mode="json")),
+        ("acceptances", {"accepted_on": "2025-01-14", "rating": {"level": "green"}}),
+        ("removals", {"removed_on": "2025-03-01", "reason_code": "stable"}),
+    ):
+        assert client.post(f"/v1/persons/{person}/{path}", json=step, headers=lead).is_success
+    name = body["details"]["family_name"]
+    practitioner = sign_in("practitioner")
+    for path in ("", "/timeline", "/record", "/record/re-referrals"):
+        page = practitioner.get(f"/people/{person}{path}")
+        assert page.status_code == 200, path
+        assert name not in page.text and "Details withheld" in page.text, path
+    assert name in sign_in("lead").get(f"/people/{person}").text  # the lead still sees it
+
+
+def test_a_page_says_the_service_is_unavailable_when_the_store_is_away(
+    client: TestClient, sign_in: SignIn, auth: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = an_inpatient(client, auth)
+    lead = sign_in("lead")
+    registers = client.app.state.services.registers  # type: ignore[attr-defined]
+
+    def away(*_: object, **__: object) -> None:
+        raise psycopg.OperationalError("connection refused")
+
+    monkeypatch.setattr(registers, "get_person", away)
+    page = lead.get(f"/people/{person}")
+    assert page.status_code == 503 and page.headers["retry-after"] == "5"
+    assert "the service is unavailable" in page.text and "Traceback" not in page.text

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dsr_core import errors
-from dsr_http.problems import ForbiddenError, record_refusal, status_for
+from dsr_http.problems import DATABASE_DOWN, ForbiddenError, record_refusal, status_for
 
 log = structlog.get_logger("dsr.console")
 
@@ -73,6 +73,8 @@ def _status_of(error: Exception) -> tuple[int, str, str]:
         return 400, "This address is not valid", f"Check these parts of the address: {fields}."
     if isinstance(error, errors.DsrError):
         return status_for(error), error.title, error.message
+    if isinstance(error, DATABASE_DOWN):
+        return 503, "Sorry, the service is unavailable", "Try again in a few seconds."
     if isinstance(error, StarletteHTTPException):
         title = "Page not found" if error.status_code == 404 else "This cannot be done"
         return error.status_code, title, str(error.detail)
@@ -113,6 +115,8 @@ async def error_page(request: Request, error: Exception) -> Response:
     page: Response = request.app.state.console.render(
         request, "error.html", {"title": title, "detail": detail, "status": status}, status
     )
+    if status == 503:
+        page.headers["Retry-After"] = "5"
     return page
 
 

@@ -18,7 +18,7 @@ from dsr_core.person_events import PersonEvent
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.forms import FieldError
 from dsr_http.console.labels import day as day_label
-from dsr_http.console.pages.record import tasks_for
+from dsr_http.console.pages.record import shown_name, tasks_for
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RECORD_READERS, RegistersDep, require, visible_person
 from dsr_http.reading import person_record
@@ -131,15 +131,14 @@ def timeline(
     reads.record("console-history", [person_id], person.area)
     withhold = withholds_details(principal.role, person)
     items = [HistoryItem.of(e, withhold_details=withhold) for e in registers.history(person_id)]
+    name = shown_name(principal, person)
     return console.render(
         request,
         "timeline.html",
         {
             "title": "Timeline",
             "person_id": person_id,
-            "name": None
-            if withhold
-            else f"{person.details.given_name} {person.details.family_name}",
+            "name": name,
             "items": list(reversed(items)),
         },
     )

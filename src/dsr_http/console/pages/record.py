@@ -44,7 +44,7 @@ from dsr_http.console.forms import (
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RegistersDep, actor, require, visible_person
 from dsr_http.routes.persons import COMMANDS, CommandSpec, claim_for, execute
-from dsr_http.schemas import HistoryItem
+from dsr_http.schemas import HistoryItem, withholds_details
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -209,7 +209,12 @@ def command_list(
     return console.render(
         request,
         "commands.html",
-        {"title": "Record something", "person": person, "tasks": tasks_for(principal.role)},
+        {
+            "title": "Record something",
+            "person": person,
+            "person_name": shown_name(principal, person),
+            "tasks": tasks_for(principal.role),
+        },
     )
 
 
@@ -221,6 +226,14 @@ def _spec(path: str, principal: Principal) -> CommandSpec:
     return spec
 
 
+def shown_name(principal: Principal, person: Person) -> str | None:
+    """The person's name as this role may see it: withheld, as the API withholds the
+    details, once they have left the register (except from the lead and auditors)."""
+    if withholds_details(principal.role, person):
+        return None
+    return f"{person.details.given_name} {person.details.family_name}"
+
+
 def _opened(
     path: str, person_id: UUID, principal: Principal, registers: RegistersDep
 ) -> tuple[CommandSpec, Person, tuple[FormField, ...], dict[str, Any]]:
@@ -228,11 +241,12 @@ def _opened(
     spec = _spec(path, principal)
     person = visible_person(registers, principal, person_id)
     fields = fields_of(spec.model, choices_for(person, registers))
-    return spec, person, fields, _context(spec, person)
+    return spec, person, fields, _context(spec, person, shown_name(principal, person))
 
 
-def _context(spec: CommandSpec, person: Person) -> dict[str, Any]:
+def _context(spec: CommandSpec, person: Person, name: str | None) -> dict[str, Any]:
     return {
+        "person_name": name,
         "title": title_of(spec),
         "summary": spec.summary,
         "person": person,
