@@ -50,6 +50,22 @@ def register_counts(db: ViewDatabase, areas: Sequence[str]) -> dict[str, int]:
     return counts
 
 
+def ratings_on(db: ViewDatabase, area: str, days: Sequence[date]) -> list[dict[str, int]]:
+    """People on the area's register by rating at the end of each day given, from the
+    national dataset's spells (the rating each held, by the day it took effect)."""
+    counted = []
+    with db.read() as cursor:
+        for day in days:
+            cursor.execute(
+                "SELECT rating, COUNT(*) AS n FROM national_spells WHERE area = ? "
+                "AND status = 'on_register' AND valid_from <= ? "
+                "AND (valid_to IS NULL OR valid_to > ?) GROUP BY rating",
+                (area, day.isoformat(), day.isoformat()),
+            )
+            counted.append({str(row["rating"]): int(row["n"]) for row in cursor.fetchall()})
+    return counted
+
+
 def every_row(db: ViewDatabase, query: RegisterQuery) -> list[Row]:
     """The whole of a filtered register, in the query's order: exports are never short."""
     return query_register(db, replace(query, limit=EVERY_ROW, cursor=None)).items

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Headers, referral_body
@@ -145,3 +148,27 @@ def test_a_rating_is_chosen_from_the_areas_own_scheme(
     english = an_inpatient(client, auth)
     form = sign_in("lead").get(f"/people/{english}/record/ratings").text
     assert 'value="amber"' in form and 'value="urgent"' not in form
+
+
+def test_the_dashboard_counts_the_register_by_rating_at_each_month_end(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    an_inpatient(client, auth)  # accepted as Amber on 14 January 2025, Blue from 10 February
+    runner = client.app.state.services.runner  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 20
+    while not runner.reached(runner.head(), ["national_dataset", "length_of_stay"]):
+        assert time.monotonic() < deadline, "the read models did not catch up"
+        time.sleep(0.05)
+    page = sign_in("lead").get("/dashboard").text
+    table = page.split("At the end of each month")[1].split("</table>")[0]
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (
+            re.findall(r'<td class="nhsuk-table__cell[^"]*">([^<]*)</td>', row)
+            for row in table.split("<tr")[2:]
+        )
+    }
+    # columns: Blue, Red, Amber, Green
+    assert rows["Jan 25"] == ["0", "0", "1", "0"]
+    assert rows["Feb 25"] == ["1", "0", "0", "0"]
+    assert rows["Dec 24"] == ["0", "0", "0", "0"]

@@ -19,6 +19,7 @@ from dsr_core.periods import Period
 from dsr_core.values import Role
 from dsr_http.console.charts import Series, bar_chart
 from dsr_http.console.deps import ConsoleDep, SignedIn
+from dsr_http.console.forms import humanise
 from dsr_http.console.pages.register import LEVELS
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import (
@@ -32,7 +33,7 @@ from dsr_http.deps import (
 )
 from dsr_projections.length_of_stay import area_metrics_over
 from dsr_projections.service_gaps import report as service_gap_report
-from dsr_projections.working_lists import register_counts
+from dsr_projections.working_lists import ratings_on, register_counts
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 MONTHS = 12
@@ -129,6 +130,27 @@ def dashboard(
         levels = LEVELS[policy.scheme]
         context["counts"] = [(level, counts.get(level, 0)) for level in levels]
         context["referred"] = counts.get("referred", 0)
+        history = console.figures.get(
+            ("ratings", chosen, months[-1].end),
+            positions.get("national_dataset", 0),
+            lambda: ratings_on(views, chosen, [m.end for m in months]),
+        )
+        context["rating_history"] = [
+            (label, [month.get(str(level), 0) for level in levels])
+            for label, month in zip(labels, history, strict=True)
+        ]
+        context["rating_history_chart"] = bar_chart(
+            "People on the register by rating at the end of each month",
+            labels,
+            [
+                Series(
+                    humanise(level),
+                    [month.get(str(level), 0) for month in history],
+                    f"dsr-chart__bar--{level}",
+                )
+                for level in levels
+            ],
+        )
         context["rating_chart"] = bar_chart(
             "People on the register by rating",
             [str(level).replace("_", " ") for level in levels],
