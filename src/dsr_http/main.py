@@ -116,7 +116,7 @@ def create_app(
             {"name": "operations", "description": "Health and metrics"},
         ],
     )
-    problems.install(app)
+    problems.install(app, page_not_found=console.not_found_page)
     console.install(app)
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 

@@ -6,13 +6,14 @@ name the field and say what is wrong with it, not what was sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -158,7 +159,13 @@ async def record_refusal(request: Request) -> None:
     await run_in_threadpool(services.access_log.record, access)
 
 
-def install(app: FastAPI) -> None:
+PageFor = Callable[[Request], Response | None]
+
+
+def install(app: FastAPI, page_not_found: PageFor = lambda _: None) -> None:
+    """The handlers; `page_not_found` may answer a browser's 404 with a page (the
+    console's), otherwise the answer is problem details."""
+
     @app.exception_handler(errors.DsrError)
     async def dsr_error(request: Request, error: errors.DsrError) -> JSONResponse:
         if isinstance(error, errors.PersonNotFoundError):
@@ -238,8 +245,11 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         status = error.status_code
+        if status == 404 and (page := page_not_found(request)) is not None:
+            await record_refusal(request)
+            return page
         if status in (403, 404):
             await record_refusal(request)
         slug = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")

@@ -253,3 +253,15 @@ def test_a_page_says_the_service_is_unavailable_when_the_store_is_away(
     page = lead.get(f"/people/{person}")
     assert page.status_code == 503 and page.headers["retry-after"] == "5"
     assert "the service is unavailable" in page.text and "Traceback" not in page.text
+
+
+def test_a_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_a_client(
+    client: TestClient, sign_in: SignIn
+) -> None:
+    browser = sign_in("lead")
+    page = browser.get("/registre", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "Page not found" in page.text
+    assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    api = client.get("/v1/registre", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+    assert client.get("/registre").headers["content-type"] == "application/problem+json"

@@ -30,6 +30,7 @@ from dsr_http.console import labels
 from dsr_http.console.forms import ROWS_SHOWN, FormField
 from dsr_http.console.navigation import navigation
 from dsr_http.console.read_cache import ReadCache
+from dsr_http.console.routing import SECURITY_HEADERS
 from dsr_http.console.session import ConsoleSession, Sessions
 
 HERE = Path(__file__).parent
@@ -139,6 +140,23 @@ class Console:
             **context,
         }
         return self.templates.TemplateResponse(request, template, shown, status_code=status)
+
+
+def not_found_page(request: Request) -> Response | None:
+    """For a browser asking for a page that is not there (outside the API): the NHS.UK
+    "Page not found" instead of problem details; None for API clients."""
+    console: Console | None = getattr(request.app.state, "console", None)
+    wants_html = "text/html" in request.headers.get("accept", "")
+    if console is None or not wants_html or request.url.path.startswith("/v1/"):
+        return None
+    page = console.render(
+        request,
+        "error.html",
+        {"title": "Page not found", "detail": "Check the address, or go to your start page."},
+        404,
+    )
+    page.headers.update(SECURITY_HEADERS)
+    return page
 
 
 def build(settings: Settings, http: HttpSettings) -> Console:
