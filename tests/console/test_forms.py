@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from dsr_core import commands as cmd
+from dsr_http.console.choices import code_choices
 from dsr_http.console.forms import Choices, FormInput, fields_of, read, validation_errors
-from dsr_http.console.pages.record import SPECS, TASKS, code_choices
+from dsr_http.console.pages.record import SPECS, TASKS
 from dsr_http.routes.persons import COMMANDS
 from tests.console.forms_support import typed
 

@@ -24,10 +24,10 @@ from dsr_core import commands as cmd
 from dsr_core import errors
 from dsr_core.application import CommandResult
 from dsr_core.caller import Caller
-from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, code_list
 from dsr_core.domainmodel import Person
-from dsr_core.values import RatingLevel, Role, scheme_of
+from dsr_core.values import Role
 from dsr_http.auth import Principal
+from dsr_http.console.choices import choices_for, code_choices
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
 from dsr_http.console.forms import (
     Choices,
@@ -37,7 +37,6 @@ from dsr_http.console.forms import (
     field_error,
     fields_of,
     flatten,
-    humanise,
     read,
     validation_errors,
 )
@@ -99,49 +98,6 @@ def tasks_for(role: Role) -> list[tuple[str, list[Offered]]]:
         for task, paths in TASKS
         if any(role in SPECS[p].roles for p in paths)
     ]
-
-
-def code_choices(scheme: str) -> dict[str, Sequence[tuple[str, str]]]:
-    """Code lists for fields the schema types as text (the nation's lists by scheme)."""
-
-    def listed(name: str) -> list[tuple[str, str]]:
-        return [(code, f"{code}: {label}") for code, label in code_list(name).codes.items()]
-
-    return {
-        "delay_reason": listed(DELAY_REASONS[scheme]),
-        "barriers": listed(DELAY_REASONS[scheme]),
-        "detained_under": listed(LEGAL_STATUSES[scheme]),
-        "details.ethnic_category": listed("ethnic_category"),
-        "details.gender_identity": listed("gender_identity"),
-        "category": listed("mitigation_category"),
-        "needs.code": listed("move_home_need"),
-    }
-
-
-def rating_levels(scheme: str) -> list[tuple[str, str]]:
-    """The ratings of the area's own scheme (England's four, or Scotland's three)."""
-    return [(str(level), humanise(level)) for level in RatingLevel if scheme_of(level) == scheme]
-
-
-def choices_for(person: Person, registers: RegistersDep) -> Choices:
-    """The code lists, the area's discharge plan items and the record's own ids (open
-    actions, current professionals) to choose from."""
-    policy = registers.areas.policy(person.area)
-    return Choices(
-        {
-            **code_choices(str(person.scheme)),
-            "rating.level": rating_levels(str(person.scheme)),
-            "scores": list(policy.discharge_plan_items.items()),
-            "action_id": [
-                (a.action_id, f"{a.description} ({a.owner}, due {a.due_on:%d %b %Y})")
-                for a in person.actions.values()
-                if a.open
-            ],
-            "involvement_id": [
-                (m.involvement_id, f"{m.name}, {m.role}") for m in person.current_team()
-            ],
-        }
-    )
 
 
 def _form(
