@@ -4,6 +4,7 @@ by name or number, and downloaded as CSV or XLSX exactly as shown."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -147,7 +148,7 @@ def listing(
         try:
             page = query_register(views, query)
         except ValueError:
-            page = query_register(views, RegisterQuery(**{**query.__dict__, "cursor": None}))
+            page = query_register(views, replace(query, cursor=None))
         return page.items, page.next_cursor
     start = int(filters.cursor) if filters.cursor and filters.cursor.isdigit() else 0
     rows, more = in_age_band_page(views, query, filters.age_band, start, query.limit)
@@ -184,9 +185,7 @@ def board(
         shown = []
         for level in LEVELS[scheme]:
             query = _query(area, filters.model_copy(update={"rating": level}), registers)
-            section = query_register(
-                views, RegisterQuery(**{**query.__dict__, "limit": SECTION_ROWS})
-            )
+            section = query_register(views, replace(query, limit=SECTION_ROWS))
             sections.append({"level": level, "rows": section.items, "count": counts.get(level, 0)})
             shown += section.items
     reads.record("console-register", [row["person_id"] for row in shown], area)
