@@ -30,10 +30,10 @@ from fastapi.testclient import TestClient
 from tests.support.pgserver import start_throwaway
 
 from bench.reads import AREA, percentiles, save_people
-from dsr_core import commands as cmd
-from dsr_core.caller import Caller
-from dsr_core.settings import Settings
-from dsr_core.values import Actor, Role
+from dsr_core.domain.values import Actor, Role
+from dsr_core.process.settings import Settings
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
 from dsr_http.config import HttpSettings
 from dsr_http.console.read_cache import ReadCache
 from dsr_http.main import create_app

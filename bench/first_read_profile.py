@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.pgserver import start_throwaway
 
 from bench.reads import refer_long_history
-from dsr_core.bootstrap import build_registers
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
 
 
 def main() -> None:

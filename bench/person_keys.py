@@ -31,14 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support import factories as f
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.areas import AreaDirectory
-from dsr_core.bootstrap import ensure_schema, library_env
-from dsr_core.caller import Caller
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
-from dsr_core.values import Actor, Role
+from dsr_core.domain.values import Actor, Role
+from dsr_core.process.bootstrap import ensure_schema, library_env
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
+from dsr_core.service import commands as cmd
+from dsr_core.service.areas import AreaDirectory
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_http.runtime import create_tables
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.register import RegisterQuery, query_register

@@ -28,8 +28,8 @@ from tests.system.test_projection_crash import worker_env
 
 from bench.reads import save_people
 from bench.same_run import Run, postgres_server, ratio
-from dsr_core.bootstrap import build_registers
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
 from dsr_http.cli.demo import demo_registers_clock, generate
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.projection import POSITIONS

@@ -32,14 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.pgserver import start_throwaway
 
 from bench.plotting import axes, finish
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Person, Stamp
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
-from dsr_core.values import (
+from dsr_core.domain.values import (
     Actor,
     Consent,
     PersonDetails,
@@ -49,6 +42,13 @@ from dsr_core.values import (
     Role,
     Scheme,
 )
+from dsr_core.person.aggregate import Person, Stamp
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.register import RegisterProjection, RegisterQuery, query_register
 from dsr_projections.runner import ProjectionRunner

@@ -28,9 +28,9 @@ from tests.support.pgserver import start_throwaway
 from bench.plotting import axes, finish
 from bench.reads import save_people
 from bench.same_run import Run, postgres_server, ratio
-from dsr_core.bootstrap import build_registers
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
 from dsr_projections.bootstrap import build_runner
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
 from dsr_http.runtime import create_tables
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.runner import ProjectionRunner

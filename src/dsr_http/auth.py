@@ -16,9 +16,9 @@ from pathlib import Path
 import jwt
 from starlette.concurrency import run_in_threadpool
 
-from dsr_core.files import private_dir
-from dsr_core.inputs import text_problem
-from dsr_core.values import Role
+from dsr_core.domain.inputs import text_problem
+from dsr_core.domain.values import Role
+from dsr_core.process.files import private_dir
 from dsr_http.config import HttpSettings
 
 KEY_FILE = "jwt.key"

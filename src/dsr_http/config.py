@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
-from dsr_core.settings import DsrSettings
+from dsr_core.process.settings import DsrSettings
 
 
 class HttpSettings(DsrSettings):

@@ -17,12 +17,12 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from dsr_core.application import Registers
-from dsr_core.domainmodel import Person
-from dsr_core.errors import PersonNotFoundError
-from dsr_core.inputs import AreaCode
-from dsr_core.settings import Settings
-from dsr_core.values import Actor, Role
+from dsr_core.domain.errors import PersonNotFoundError
+from dsr_core.domain.inputs import AreaCode
+from dsr_core.domain.values import Actor, Role
+from dsr_core.person.aggregate import Person
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
 from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.metrics import HttpMetrics

@@ -16,10 +16,10 @@ from uuid import NAMESPACE_URL, uuid5
 
 from fhir.resources.R4B.bundle import Bundle
 
-from dsr_core.cadences import CadencePolicy, due_reviews
-from dsr_core.domainmodel import Person
-from dsr_core.history import HistoryEntry
-from dsr_core.values import Scheme, Sex
+from dsr_core.domain.values import Scheme, Sex
+from dsr_core.person.aggregate import Person
+from dsr_core.person.cadences import CadencePolicy, due_reviews
+from dsr_core.service.history import HistoryEntry
 
 MEDIA_TYPE = "application/fhir+json"
 UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"

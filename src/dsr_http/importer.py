@@ -25,19 +25,19 @@ from typing import Any
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import (
+from dsr_core.domain.errors import (
     DsrError,
     DuplicateReferralError,
 )
-from dsr_core.idempotency import (
+from dsr_core.domain.values import Actor, Role, Scheme
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.idempotency import (
     Claim,
     IdempotencyKeyExpiredError,
     IdempotencyKeyReusedError,
 )
-from dsr_core.values import Actor, Role, Scheme
+from dsr_core.service.registers import Registers
 
 IMPORTER = "dsr-import"
 DETAILS = (

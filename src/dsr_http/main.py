@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from dsr_core.application import Clock
-from dsr_core.bootstrap import system_clock
-from dsr_core.logging import configure_logging
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import system_clock
+from dsr_core.process.logging import configure_logging
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
+from dsr_core.service.registers import Clock
 from dsr_http import problems
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings

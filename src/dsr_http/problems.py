@@ -19,8 +19,8 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dsr_core import errors
-from dsr_core.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
+from dsr_core.domain import errors
+from dsr_core.service.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from dsr_http.auth import AuthenticationError
 from dsr_http.bodies import DuplicateKeyError, MalformedBodyError
 from dsr_projections.access_log import Access

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from dsr_core.application import Registers
-from dsr_core.errors import PersonNotFoundError
+from dsr_core.domain.errors import PersonNotFoundError
+from dsr_core.service.registers import Registers
 from dsr_http.auth import Principal
 from dsr_http.deps import Reads, visible_person
 from dsr_http.schemas import (

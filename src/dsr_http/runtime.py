@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from dsr_core.application import Clock, Registers
-from dsr_core.bootstrap import build_registers, national_secret, system_clock
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import build_registers, national_secret, system_clock
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Clock, Registers
 from dsr_projections import national_returns
 from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.database import ViewDatabase

@@ -8,13 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dsr_core.application import CommandResult
-from dsr_core.areas import AreaPolicy
-from dsr_core.cadences import due_reviews, keyworker_eligible, review_name
-from dsr_core.discharge import delayed_days_by_reason
-from dsr_core.domainmodel import Person
-from dsr_core.history import HistoryEntry
-from dsr_core.values import (
+from dsr_core.domain.discharge import delayed_days_by_reason
+from dsr_core.domain.values import (
     Consent,
     HospitalStay,
     Involvement,
@@ -32,6 +27,11 @@ from dsr_core.values import (
     ViewEntry,
     Views,
 )
+from dsr_core.person.aggregate import Person
+from dsr_core.person.cadences import due_reviews, keyworker_eligible, review_name
+from dsr_core.service.areas import AreaPolicy
+from dsr_core.service.history import HistoryEntry
+from dsr_core.service.registers import CommandResult
 
 
 class CommandResponse(BaseModel):

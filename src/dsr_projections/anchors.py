@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dsr_core.files import private_dir
+from dsr_core.process.files import private_dir
 
 GENESIS = "0" * 64
 

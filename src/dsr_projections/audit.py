@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from dsr_core.application import Registers
-from dsr_core.history import describe
-from dsr_core.mapper import STORED_DIGEST
-from dsr_core.person_events import PersonEvent
+from dsr_core.person.events import PersonEvent
+from dsr_core.service.history import describe
+from dsr_core.service.registers import Registers
+from dsr_core.storage.mapper import STORED_DIGEST
 from dsr_projections import access_log
 from dsr_projections.anchors import GENESIS, Checkpoint, link
 from dsr_projections.database import Cursor, Row, ViewDatabase, storable

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dsr_core.application import Registers
-from dsr_core.bootstrap import national_secret
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import national_secret
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
 from dsr_projections.audit import AuditProjection
 from dsr_projections.database import PostgresViews, SQLiteViews, ViewDatabase
 from dsr_projections.feed import FeedProjection

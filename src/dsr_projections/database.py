@@ -20,7 +20,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from dsr_core.files import private_file
+from dsr_core.process.files import private_file
 from dsr_projections.sealed_columns import ColumnSealer
 
 Row = dict[str, Any]

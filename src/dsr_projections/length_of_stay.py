@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 
-from dsr_core import person_events as pe
-from dsr_core.domainmodel import Person
-from dsr_core.values import DelayMark, RatingLevel, Status
+from dsr_core.domain.values import DelayMark, RatingLevel, Status
+from dsr_core.person import events as pe
+from dsr_core.person.aggregate import Person
 from dsr_projections.database import Cursor, ViewDatabase
 from dsr_projections.disclosure import Table, publish, publish_count, publish_statistic
 from dsr_projections.projection import (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dsr_core.periods import Period
+from dsr_core.domain.periods import Period
 
 
 @dataclass(frozen=True)

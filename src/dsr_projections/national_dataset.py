@@ -17,9 +17,9 @@ from uuid import UUID
 
 import structlog
 
-from dsr_core.domainmodel import Person
-from dsr_core.geography import distance_band
-from dsr_core.values import ReviewKind, Setting, Status
+from dsr_core.domain.geography import distance_band
+from dsr_core.domain.values import ReviewKind, Setting, Status
+from dsr_core.person.aggregate import Person
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import (
     STATE_COLUMNS,

@@ -21,9 +21,9 @@ from uuid import UUID
 from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from dsr_core.areas import AreaDirectory
-from dsr_core.domainmodel import Person
-from dsr_core.person_events import Erased, PersonEvent
+from dsr_core.person.aggregate import Person
+from dsr_core.person.events import Erased, PersonEvent
+from dsr_core.service.areas import AreaDirectory
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.sealed_columns import ColumnSealer
 
@@ -112,7 +112,7 @@ class SharedStates:
     A person's state at a version is the same fold of the same events whichever read model
     holds it, so the register, length of stay and the national dataset, processing the same
     batch, need decode and encode it only once between them. Handed out as shallow copies:
-    Person code never changes a container in place (dsr_core/repository.py). Bounded, so a
+    Person code never changes a container in place (dsr_core/storage/repository.py). Bounded, so a
     process holds at most `kept` people's states."""
 
     def __init__(self, kept: int = 4000) -> None:

@@ -16,9 +16,9 @@ from functools import partial
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
-from dsr_core.cadences import inpatient_duties, next_review
-from dsr_core.domainmodel import Person
-from dsr_core.values import ADULT_AGE, Setting, Status
+from dsr_core.domain.values import ADULT_AGE, Setting, Status
+from dsr_core.person.aggregate import Person
+from dsr_core.person.cadences import inpatient_duties, next_review
 from dsr_projections import service_gaps
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.name_order import NameOrder, name_key

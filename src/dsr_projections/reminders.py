@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import ClassVar
 
-from dsr_core.reminders import ReminderBook
+from dsr_core.service.reminders import ReminderBook
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import Event, Projection
 

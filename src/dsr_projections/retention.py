@@ -25,19 +25,19 @@ from uuid import UUID
 
 import structlog
 
-from dsr_core import commands as cmd
-from dsr_core import rules
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Person
-from dsr_core.errors import (
+from dsr_core.domain import rules
+from dsr_core.domain.errors import (
     ConcurrentWriteError,
     ErasureBlockedError,
     PersonErasedError,
     PersonNotFoundError,
 )
-from dsr_core.files import private_dir
-from dsr_core.values import Actor, ErasureRule, Role
+from dsr_core.domain.values import Actor, ErasureRule, Role
+from dsr_core.person.aggregate import Person
+from dsr_core.process.files import private_dir
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.anchors import signature
 from dsr_projections.database import ViewDatabase
 from dsr_projections.projection import lowest_position

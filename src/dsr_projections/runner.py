@@ -27,7 +27,7 @@ import psycopg
 import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
-from dsr_core.mapper import SealingMapper
+from dsr_core.storage.mapper import SealingMapper
 from dsr_projections import access_log
 from dsr_projections.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection

@@ -13,8 +13,8 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 
-from dsr_core.person_keys import PersonKeyStore
-from dsr_core.sealing import COLUMN_PREFIX, Sealer, Sealers
+from dsr_core.storage.person_keys import PersonKeyStore
+from dsr_core.storage.sealing import COLUMN_PREFIX, Sealer, Sealers
 
 REGISTER_COLUMNS = (
     "given_name",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from dsr_core.domainmodel import Person
+from dsr_core.person.aggregate import Person
 from dsr_projections.database import Cursor, ViewDatabase
 
 TABLES = {

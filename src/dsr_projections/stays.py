@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dsr_core.discharge import delayed_days_by_reason
-from dsr_core.values import DelayMark
+from dsr_core.domain.discharge import delayed_days_by_reason
+from dsr_core.domain.values import DelayMark
 
 BANDS: tuple[tuple[str, int | None], ...] = (
     ("0-3 months", 91),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from dsr_core.inputs import AreaCode
-from dsr_core.settings import DsrSettings
-from dsr_core.values import Role
+from dsr_core.domain.inputs import AreaCode
+from dsr_core.domain.values import Role
+from dsr_core.process.settings import DsrSettings
 
 
 class FeedSubscriber(BaseModel):

@@ -7,8 +7,8 @@ from uuid import UUID
 
 import structlog
 
-from dsr_core.application import Registers
-from dsr_core.errors import DsrError
+from dsr_core.domain.errors import DsrError
+from dsr_core.service.registers import Registers
 from dsr_projections.database import ViewDatabase
 from dsr_projections.queries import inpatient_ids, register_person_ids
 

@@ -20,8 +20,8 @@ import structlog
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from dsr_core.application import Registers
-from dsr_core.settings import Settings
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
 from dsr_projections import retention
 from dsr_projections.anchors import latest_checkpoint, write_checkpoint
 from dsr_projections.audit import take_checkpoint

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
-from dsr_core.settings import Settings
+from dsr_core.process.settings import Settings
 from dsr_http.auth import AuthenticationError, TokenVerifier
 from dsr_http.config import HttpSettings
 from tests.api.conftest import Headers, referral_body
@@ -119,7 +119,7 @@ def test_readiness_fails_when_projections_lag_beyond_the_limit(
     )
     with TestClient(create_app(settings, http, clock=clock)) as client:
         verifier = client.app.state.services.verifier  # type: ignore[attr-defined]
-        from dsr_core.values import Role
+        from dsr_core.domain.values import Role
 
         token = verifier.mint(sub="u", role=Role.LEAD, areas=[f.ENGLISH_AREA])
         client.post(

@@ -76,7 +76,7 @@ def test_logging_follows_stderr_when_it_is_replaced(capsys: pytest.CaptureFixtur
 
     import structlog
 
-    from dsr_core.logging import configure_logging
+    from dsr_core.process.logging import configure_logging
 
     configure_logging()
     first = io.StringIO()

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dsr_core import commands as cmd
+from dsr_core.service import commands as cmd
 from dsr_http.console.choices import code_choices
 from dsr_http.console.forms import Choices, FormInput, fields_of, read, validation_errors
 from dsr_http.console.pages.record import SPECS, TASKS

@@ -4,10 +4,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.cadences import CadencePolicy, due_reviews
-from dsr_core.caller import Caller
+from dsr_core.person.cadences import CadencePolicy, due_reviews
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 

@@ -2,11 +2,11 @@ from datetime import date
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import ConsentRequiredError, LawfulBasisError, PersonNotActiveError
-from dsr_core.values import LawfulBasis, RemovalReason, Status
+from dsr_core.domain.errors import ConsentRequiredError, LawfulBasisError, PersonNotActiveError
+from dsr_core.domain.values import LawfulBasis, RemovalReason, Status
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 

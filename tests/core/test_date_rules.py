@@ -6,15 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import (
+from dsr_core.domain.errors import (
     BirthAfterRecordError,
     DateOrderError,
     FutureDateError,
     NationalNumberRemovedError,
 )
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, consented, referred
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_core.discharge import NOT_RECORDED, delayed_days_by_reason
-from dsr_core.values import DelayMark
+from dsr_core.domain.discharge import NOT_RECORDED, delayed_days_by_reason
+from dsr_core.domain.values import DelayMark
 
 START = date(2025, 1, 1)
 marks = st.lists(

@@ -7,15 +7,15 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Person
-from dsr_core.idempotency import IdempotencyRecord
-from dsr_core.identity_keys import IdentityKey
-from dsr_core.reminders import ReminderBook
-from dsr_core.sealing import Sealer, Sealing, sealing
-from dsr_core.values import Professional, ProfessionalRole, RiskFactor, Views
+from dsr_core.domain.values import Professional, ProfessionalRole, RiskFactor, Views
+from dsr_core.person.aggregate import Person
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.idempotency import IdempotencyRecord
+from dsr_core.service.identity_keys import IdentityKey
+from dsr_core.service.registers import Registers
+from dsr_core.service.reminders import ReminderBook
+from dsr_core.storage.sealing import Sealer, Sealing, sealing
 from tests.support import factories as f
 from tests.support.stages import accepted
 
@@ -74,8 +74,9 @@ def test_every_topic_resolves_in_a_fresh_process() -> None:
     import sys
 
     script = (
-        "import sys, dsr_core.domainmodel, dsr_core.identity_keys, dsr_core.idempotency\n"
-        "import dsr_core.reminders\n"
+        "import sys, dsr_core.person.aggregate, dsr_core.service.identity_keys\n"
+        "import dsr_core.service.idempotency\n"
+        "import dsr_core.service.reminders\n"
         "from eventsourcing.utils import resolve_topic\n"
         "[resolve_topic(t) for t in sys.argv[1:]]\n"
     )

@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import PersonNotFoundError
-from dsr_core.handlers import HANDLERS
+from dsr_core.domain.errors import PersonNotFoundError
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.handlers import HANDLERS
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 
 IDENTITY = base64.b64decode(base64.b64encode(b"unit-identity-key-32-bytes-long!"))

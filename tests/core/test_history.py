@@ -3,11 +3,11 @@ from uuid import uuid4
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import PersonNotFoundError
-from dsr_core.values import RatingLevel, Role
+from dsr_core.domain.errors import PersonNotFoundError
+from dsr_core.domain.values import RatingLevel, Role
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted
 

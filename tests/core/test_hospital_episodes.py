@@ -3,11 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.areas import AreaDirectory
-from dsr_core.caller import Caller
-from dsr_core.errors import (
+from dsr_core.domain.errors import (
     AlreadyAdmittedError,
     DateOrderError,
     InpatientRatingError,
@@ -16,7 +12,11 @@ from dsr_core.errors import (
     NotReadyForDischargeError,
     WrongStatusError,
 )
-from dsr_core.values import RatingLevel, Setting, Status, UrgentReason
+from dsr_core.domain.values import RatingLevel, Setting, Status, UrgentReason
+from dsr_core.service import commands as cmd
+from dsr_core.service.areas import AreaDirectory
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 
@@ -142,7 +142,7 @@ def test_discharge_sets_the_new_rating_and_closes_the_episode(app: Registers) ->
 
 
 def test_an_area_can_set_the_rating_given_on_discharge(make_settings, clock) -> None:  # type: ignore[no-untyped-def]
-    from dsr_core.bootstrap import build_registers
+    from dsr_core.process.bootstrap import build_registers
 
     settings = make_settings(
         area_settings={f.ENGLISH_AREA: {"post_discharge_rating": {"level": "red"}}}
@@ -158,7 +158,7 @@ def test_an_area_can_set_the_rating_given_on_discharge(make_settings, clock) -> 
 
 
 def test_the_area_directory_refuses_a_malformed_code() -> None:
-    from dsr_core.errors import UnknownAreaError
+    from dsr_core.domain.errors import UnknownAreaError
 
     with pytest.raises(UnknownAreaError):
         AreaDirectory().policy("E5400")

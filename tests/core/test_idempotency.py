@@ -3,10 +3,14 @@ from datetime import date
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.idempotency import Claim, IdempotencyKeyExpiredError, IdempotencyKeyReusedError
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.idempotency import (
+    Claim,
+    IdempotencyKeyExpiredError,
+    IdempotencyKeyReusedError,
+)
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted
 

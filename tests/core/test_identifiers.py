@@ -3,7 +3,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_core.identifiers import (
+from dsr_core.domain.identifiers import (
     chi_matches_date_of_birth,
     is_valid_chi_number,
     is_valid_nhs_number,
@@ -57,7 +57,7 @@ def test_changing_any_single_digit_of_a_valid_number_makes_it_invalid(
 
 def test_every_example_in_the_api_contract_is_valid() -> None:
     """Front-ends generate clients and tests from these examples."""
-    from dsr_core import commands
+    from dsr_core.service import commands
 
     for model in vars(commands).values():
         if (

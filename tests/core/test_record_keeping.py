@@ -4,10 +4,7 @@ from datetime import date
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import (
+from dsr_core.domain.errors import (
     AlreadyAdmittedError,
     DateOrderError,
     DuplicateReferralError,
@@ -17,7 +14,10 @@ from dsr_core.errors import (
     UnknownActionError,
     WrongStatusError,
 )
-from dsr_core.values import Actor, ReviewKind, Role, Status
+from dsr_core.domain.values import Actor, ReviewKind, Role, Status
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 

@@ -3,10 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import (
+from dsr_core.domain.errors import (
     AgeRuleError,
     BeforeBirthError,
     DuplicateReferralError,
@@ -14,7 +11,10 @@ from dsr_core.errors import (
     PersonNotActiveError,
     WrongStatusError,
 )
-from dsr_core.values import Scheme, Status
+from dsr_core.domain.values import Scheme, Status
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, referred
 

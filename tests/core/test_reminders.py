@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.cadences import CadencePolicy, DueKind, due_reviews
-from dsr_core.caller import Caller
+from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted
 

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import DsrError
-from dsr_core.history import replay
-from dsr_core.values import Rating, RatingLevel, Scheme, Status, UrgentReason
+from dsr_core.domain.errors import DsrError
+from dsr_core.domain.values import Rating, RatingLevel, Scheme, Status, UrgentReason
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.history import replay
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 
 levels = st.sampled_from(list(RatingLevel))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.periods import Period
+from dsr_core.domain.periods import Period
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.disclosure import SUPPRESSED, profile_named
 from dsr_projections.national_collections import ENGLAND, LOS_BANDS
 from dsr_projections.national_returns import build_return

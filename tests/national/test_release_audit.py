@@ -18,7 +18,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsr_core.periods import Period
+from dsr_core.domain.periods import Period
 from dsr_projections.disclosure import SUPPRESSED, profile_named
 from dsr_projections.national_collections import (
     ENGLAND,

@@ -8,11 +8,11 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.cadences import CadencePolicy, DueKind, due_reviews
-from dsr_core.caller import Caller
-from dsr_core.dates import add_months, birthday
+from dsr_core.domain.dates import add_months, birthday
+from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted
 

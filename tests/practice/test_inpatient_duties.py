@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.cadences import CadencePolicy, DueKind, VisitScope, due_reviews
-from dsr_core.caller import Caller
-from dsr_core.values import Status
+from dsr_core.domain.values import Status
+from dsr_core.person.cadences import CadencePolicy, DueKind, VisitScope, due_reviews
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted, referred
 
@@ -58,7 +58,7 @@ def test_visits_are_for_out_of_area_inpatients_unless_the_area_says_all(app: Reg
 def test_a_cetr_dated_before_the_admission_cannot_close_its_duty(app: Registers) -> None:
     import pytest
 
-    from dsr_core.errors import DateOrderError
+    from dsr_core.domain.errors import DateOrderError
 
     person_id = accepted(app)
     app.execute(person_id, f.admission(), BY)  # 10 February

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import ConsentNotInSchemeError, LawfulBasisError
-from dsr_core.values import Advocacy, Representative, Status
+from dsr_core.domain.errors import ConsentNotInSchemeError, LawfulBasisError
+from dsr_core.domain.values import Advocacy, Representative, Status
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import referred
 

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.cadences import CadencePolicy, DueKind, due_reviews, keyworker_eligible
-from dsr_core.caller import Caller
-from dsr_core.errors import NoOpenOfferError, ServiceEligibilityError
-from dsr_core.values import Service
+from dsr_core.domain.errors import NoOpenOfferError, ServiceEligibilityError
+from dsr_core.domain.values import Service
+from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews, keyworker_eligible
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 from tests.support.stages import accepted
 
@@ -74,8 +74,8 @@ def test_a_declined_cetr_meets_that_cycle_and_the_next_is_due_as_usual(app: Regi
 
 
 def test_a_cetr_records_its_panel_and_is_named_by_age(app: Registers) -> None:
-    from dsr_core.cadences import review_name
-    from dsr_core.values import PanelRole
+    from dsr_core.domain.values import PanelRole
+    from dsr_core.person.cadences import review_name
 
     child = accepted(app, seed=1, date_of_birth=date(2012, 6, 1))
     adult = accepted(app, seed=2)
@@ -102,7 +102,7 @@ def test_a_cetr_records_its_panel_and_is_named_by_age(app: Registers) -> None:
 
 
 def test_a_young_person_with_an_ehc_plan_has_a_cetr_up_to_25(app: Registers) -> None:
-    from dsr_core.cadences import review_name
+    from dsr_core.person.cadences import review_name
 
     person_id = accepted(app, date_of_birth=date(2004, 3, 1))  # 20 in 2025
     on = date(2025, 3, 1)

@@ -13,13 +13,13 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import ErasureBlockedError, PersonErasedError
-from dsr_core.periods import Period
-from dsr_core.sealing import ERASED
-from dsr_core.settings import Settings
+from dsr_core.domain.errors import ErasureBlockedError, PersonErasedError
+from dsr_core.domain.periods import Period
+from dsr_core.process.settings import Settings
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
+from dsr_core.storage.sealing import ERASED
 from dsr_http.runtime import Runtime, opened, scheduler_for
 from dsr_projections import national_returns, retention
 from dsr_projections.audit import verify

@@ -27,12 +27,12 @@ from uuid import UUID
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.discharge import admission_type, delayed_days_by_reason
-from dsr_core.errors import DateOrderError, InpatientRatingError, InvalidInputError
-from dsr_core.values import AdmissionType, DelayMark, DischargeDestination
+from dsr_core.domain.discharge import admission_type, delayed_days_by_reason
+from dsr_core.domain.errors import DateOrderError, InpatientRatingError, InvalidInputError
+from dsr_core.domain.values import AdmissionType, DelayMark, DischargeDestination
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.runner import ProjectionRunner
 from tests.support import factories as f

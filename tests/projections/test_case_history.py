@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dsr_core.application import Registers
+from dsr_core.service.registers import Registers
 from dsr_projections.audit import person_trail, verify
 from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.register import RegisterQuery, query_register

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dsr_core.application import Registers
-from dsr_core.periods import Period
+from dsr_core.domain.periods import Period
+from dsr_core.service.registers import Registers
 from dsr_http.cli.demo import ENGLISH_AREAS, generate
 from dsr_projections.length_of_stay import area_metrics, area_metrics_over
 from dsr_projections.runner import ProjectionRunner

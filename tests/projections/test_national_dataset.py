@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from dsr_core.application import Registers
-from dsr_core.domainmodel import Person
-from dsr_core.periods import Period
+from dsr_core.domain.periods import Period
+from dsr_core.person.aggregate import Person
+from dsr_core.service.registers import Registers
 from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
 from dsr_projections.disclosure import SUPPRESSED
 from dsr_projections.national_dataset import QUASI_IDENTIFIERS

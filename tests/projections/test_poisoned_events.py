@@ -15,10 +15,7 @@ from uuid import UUID
 
 import pytest
 
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Person, Stamp
-from dsr_core.values import (
+from dsr_core.domain.values import (
     Actor,
     Consent,
     HospitalStay,
@@ -32,6 +29,9 @@ from dsr_core.values import (
     SupporterView,
     Views,
 )
+from dsr_core.person.aggregate import Person, Stamp
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.audit import AuditProjection, verify
 from dsr_projections.database import REPLACEMENT, Cursor
 from dsr_projections.projection import Event

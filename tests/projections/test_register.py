@@ -1,8 +1,8 @@
 from datetime import date
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.register import RegisterQuery, query_register
 from dsr_projections.runner import ProjectionRunner
 from tests.support import factories as f

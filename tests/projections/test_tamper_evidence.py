@@ -14,9 +14,9 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from dsr_core.application import Registers
-from dsr_core.sealing import Sealer
-from dsr_core.settings import Settings
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
+from dsr_core.storage.sealing import Sealer
 from dsr_projections.access_log import Access, AccessLog
 from dsr_projections.anchors import Checkpoint
 from dsr_projections.audit import ChainBreak, take_checkpoint, verify

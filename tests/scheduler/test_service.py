@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from dsr_core.application import Registers
+from dsr_core.service.registers import Registers
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler.service import REMINDERS_JOB, SNAPSHOTS_JOB, Runtime, build_scheduler, job_store
 from tests.conftest import SettingsFactory

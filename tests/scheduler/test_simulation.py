@@ -17,13 +17,13 @@ from uuid import UUID
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.cadences import due_reviews
-from dsr_core.caller import Caller
-from dsr_core.errors import DsrError
-from dsr_core.reminders import ReminderPolicy, reminder_key
-from dsr_core.values import Status
+from dsr_core.domain.errors import DsrError
+from dsr_core.domain.values import Status
+from dsr_core.person.cadences import due_reviews
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
+from dsr_core.service.reminders import ReminderPolicy, reminder_key
 from tests.support import factories as f
 from tests.support.books import reminder_counts
 

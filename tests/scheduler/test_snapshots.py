@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.periods import Period
+from dsr_core.domain.periods import Period
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler import snapshots
 from tests.support import factories as f

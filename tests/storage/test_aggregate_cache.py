@@ -4,13 +4,13 @@ import sys
 from datetime import date
 from threading import Barrier, Thread
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Stamp
-from dsr_core.errors import DsrError
-from dsr_core.values import Views
+from dsr_core.domain.errors import DsrError
+from dsr_core.domain.values import Views
+from dsr_core.person.aggregate import Stamp
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import accepted

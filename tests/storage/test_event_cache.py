@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.caller import Caller
-from dsr_core.event_cache import EventCache
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
+from dsr_core.storage.event_cache import EventCache
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import accepted

@@ -14,13 +14,13 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.caller import Caller
-from dsr_core.errors import ConcurrentWriteError, VersionMismatchError
-from dsr_core.group_commit import GroupCommitter, PendingSave
-from dsr_core.recorders import GroupCommitPostgresRecorder
+from dsr_core.domain.errors import ConcurrentWriteError, VersionMismatchError
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
+from dsr_core.storage.group_commit import GroupCommitter, PendingSave
+from dsr_core.storage.recorders import GroupCommitPostgresRecorder
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import accepted

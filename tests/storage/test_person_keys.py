@@ -9,11 +9,11 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from dsr_core.bootstrap import build_registers
-from dsr_core.domainmodel import Person, Stamp
-from dsr_core.identity_keys import IdentityKey
-from dsr_core.person_keys import MasterKeyError
-from dsr_core.values import ReferralCriterion, Scheme
+from dsr_core.domain.values import ReferralCriterion, Scheme
+from dsr_core.person.aggregate import Person, Stamp
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.service.identity_keys import IdentityKey
+from dsr_core.storage.person_keys import MasterKeyError
 from tests.conftest import SettingsFactory
 from tests.storage.test_storage_modes import raw_states
 from tests.support import factories as f

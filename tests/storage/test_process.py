@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dsr_core.process import YOUNG_THRESHOLD, tune_garbage_collection
+from dsr_core.process.tuning import YOUNG_THRESHOLD, tune_garbage_collection
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_library_and_server_logs_are_json_lines(capsys: pytest.CaptureFixture[st
     import json
     import logging
 
-    from dsr_core.logging import configure_logging
+    from dsr_core.process.logging import configure_logging
 
     configure_logging()
     logging.getLogger("uvicorn.error").info("Uvicorn running on %s", "http://127.0.0.1:8000")

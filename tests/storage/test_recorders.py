@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from dsr_core.application import Registers
+from dsr_core.service.registers import Registers
 from tests.support.stages import accepted, admitted
 
 on_postgres = pytest.mark.parametrize("backend", ["postgres"])

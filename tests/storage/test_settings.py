@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from dsr_core.bootstrap import library_env
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import library_env
+from dsr_core.process.settings import Settings
 
 
 def test_with_nothing_configured_dsr_runs_embedded_on_sqlite(

@@ -4,10 +4,10 @@ import threading
 from typing import Any
 from uuid import UUID
 
-from dsr_core.application import Registers
-from dsr_core.domainmodel import Person
-from dsr_core.history import replay
-from dsr_core.snapshot_writer import SnapshotWriter
+from dsr_core.person.aggregate import Person
+from dsr_core.service.history import replay
+from dsr_core.service.registers import Registers
+from dsr_core.storage.snapshot_writer import SnapshotWriter
 from tests.support.stages import accepted, views_recorded
 
 

@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.bootstrap import IDENTITY_KEY_FILE, build_registers
-from dsr_core.caller import Caller
-from dsr_core.errors import ConcurrentWriteError, DuplicateReferralError, VersionMismatchError
-from dsr_core.settings import Settings
+from dsr_core.domain.errors import (
+    ConcurrentWriteError,
+    DuplicateReferralError,
+    VersionMismatchError,
+)
+from dsr_core.process.bootstrap import IDENTITY_KEY_FILE, build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import accepted
@@ -117,7 +121,7 @@ def test_long_histories_are_snapshotted_and_read_back_identically(app: Registers
     app.flush_snapshots()
     assert app.snapshots is not None
     assert [s.originator_version for s in app.snapshots.get(person_id)] == [50]
-    from dsr_core.history import replay
+    from dsr_core.service.history import replay
 
     replayed = replay(app.events.get(person_id))  # type: ignore[arg-type]
     assert replayed is not None

@@ -11,9 +11,9 @@ from eventsourcing.persistence import JSONTranscoder, TranscodingNotRegisteredEr
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_core.application import Registers
-from dsr_core.transcoder import FastJSONTranscoder
-from dsr_core.values import Actor, Rating, RatingLevel
+from dsr_core.domain.values import Actor, Rating, RatingLevel
+from dsr_core.service.registers import Registers
+from dsr_core.storage.transcoder import FastJSONTranscoder
 
 
 def registered(transcoder: JSONTranscoder) -> JSONTranscoder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from uuid import UUID
 
-from dsr_core.application import Registers
+from dsr_core.service.registers import Registers
 
 Keys = Counter[tuple[UUID, str]]
 

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.values import Actor
+from dsr_core.domain.values import Actor
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from tests.support import factories as f
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from dsr_core.settings import Settings
-from dsr_core.values import Role
+from dsr_core.domain.values import Role
+from dsr_core.process.settings import Settings
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app
 from tests.api.conftest import referral_body

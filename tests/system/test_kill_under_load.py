@@ -20,9 +20,9 @@ from uuid import UUID
 import httpx
 import pytest
 
-from dsr_core.application import Registers
-from dsr_core.settings import Settings
-from dsr_core.values import Role
+from dsr_core.domain.values import Role
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_projections.runner import ProjectionRunner

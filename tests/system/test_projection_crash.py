@@ -9,10 +9,10 @@ import sys
 import time
 from datetime import date
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.caller import Caller
-from dsr_core.settings import Settings
+from dsr_core.process.settings import Settings
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 from dsr_projections.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support import factories as f

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dsr_core.application import Registers
+from dsr_core.service.registers import Registers
 from dsr_http.cli import main
 from dsr_projections.runner import ProjectionRunner
 from tests.conftest import SettingsFactory

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.cadences import due_reviews
-from dsr_core.reminders import reminder_key
-from dsr_core.settings import Settings
+from dsr_core.person.cadences import due_reviews
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.service.registers import Registers
+from dsr_core.service.reminders import reminder_key
 from dsr_projections.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support.books import reminder_counts

@@ -18,15 +18,15 @@ from uuid import UUID
 
 import structlog
 
-from dsr_core import commands as cmd
-from dsr_core.application import Registers
-from dsr_core.bootstrap import build_registers
-from dsr_core.caller import Caller
-from dsr_core.code_lists import code_list
-from dsr_core.errors import DsrError
-from dsr_core.identifiers import mod11_check_digit
-from dsr_core.settings import Settings
-from dsr_core.values import Actor, Role
+from dsr_core.domain.code_lists import code_list
+from dsr_core.domain.errors import DsrError
+from dsr_core.domain.identifiers import mod11_check_digit
+from dsr_core.domain.values import Actor, Role
+from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.settings import Settings
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import Registers
 
 GIVEN = (
     "Zephyrine",

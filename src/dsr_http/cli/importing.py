@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from dsr_core.logging import configure_logging
-from dsr_core.settings import Settings
+from dsr_core.process.logging import configure_logging
+from dsr_core.process.settings import Settings
 from dsr_http.importer import ImportFileError, Mapping, import_file
 from dsr_http.runtime import opened
 

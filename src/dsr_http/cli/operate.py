@@ -9,10 +9,10 @@ import secrets
 import sys
 from pathlib import Path
 
-from dsr_core.logging import configure_logging
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
-from dsr_core.values import Role
+from dsr_core.domain.values import Role
+from dsr_core.process.logging import configure_logging
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
 from dsr_http.auth import KEY_FILE, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.runtime import opened

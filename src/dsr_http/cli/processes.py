@@ -15,9 +15,9 @@ from types import FrameType
 import structlog
 import uvicorn
 
-from dsr_core.logging import configure_logging
-from dsr_core.process import tune_garbage_collection
-from dsr_core.settings import Settings
+from dsr_core.process.logging import configure_logging
+from dsr_core.process.settings import Settings
+from dsr_core.process.tuning import tune_garbage_collection
 from dsr_http.cli.demo import load_demo
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app, prepare_storage

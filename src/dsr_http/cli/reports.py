@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from dsr_core.logging import configure_logging
-from dsr_core.periods import Period
-from dsr_core.settings import Settings
+from dsr_core.domain.periods import Period
+from dsr_core.process.logging import configure_logging
+from dsr_core.process.settings import Settings
 from dsr_http.runtime import opened
 from dsr_projections.national_report import build_dataset
 from dsr_scheduler.snapshots import register_snapshot

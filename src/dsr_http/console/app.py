@@ -22,8 +22,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dsr_core.bootstrap import identity_key
-from dsr_core.settings import Settings
+from dsr_core.process.bootstrap import identity_key
+from dsr_core.process.settings import Settings
 from dsr_http.auth import Principal
 from dsr_http.config import HttpSettings
 from dsr_http.console import labels

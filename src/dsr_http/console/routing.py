@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from dsr_core import errors
+from dsr_core.domain import errors
 from dsr_http.problems import DATABASE_DOWN, ForbiddenError, record_refusal, status_for
 
 log = structlog.get_logger("dsr.console")

@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from dsr_core.code_lists import code_lists
+from dsr_core.domain.code_lists import code_lists
 from dsr_http.deps import AnyRole
 from dsr_http.problems import RESPONSES
 

@@ -15,12 +15,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 
-from dsr_core import commands as cmd
-from dsr_core.application import CommandResult, Registers
-from dsr_core.caller import Caller
-from dsr_core.errors import InvalidInputError
-from dsr_core.idempotency import Claim
-from dsr_core.values import Role
+from dsr_core.domain.errors import InvalidInputError
+from dsr_core.domain.values import Role
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.idempotency import Claim
+from dsr_core.service.registers import CommandResult, Registers
 from dsr_http import fhir
 from dsr_http.auth import Principal
 from dsr_http.bodies import StrictJsonRoute

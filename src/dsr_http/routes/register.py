@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from dsr_core.errors import InvalidInputError
+from dsr_core.domain.errors import InvalidInputError
 from dsr_http.deps import (
     AreaFilter,
     Practitioners,

@@ -12,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from dsr_core.identifiers import normalise
+from dsr_core.domain.identifiers import normalise
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, Posted, SignedIn
 from dsr_http.console.forms import FieldError
 from dsr_http.console.routing import ConsoleRoute

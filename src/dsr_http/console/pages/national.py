@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from dsr_core.areas import default_scheme_for
-from dsr_core.errors import DsrError
-from dsr_core.values import Role
+from dsr_core.domain.errors import DsrError
+from dsr_core.domain.values import Role
+from dsr_core.service.areas import default_scheme_for
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
 from dsr_http.console.forms import FieldError
 from dsr_http.console.routing import ConsoleRoute

@@ -13,8 +13,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from dsr_core.errors import PersonNotFoundError
-from dsr_core.person_events import PersonEvent
+from dsr_core.domain.errors import PersonNotFoundError
+from dsr_core.person.events import PersonEvent
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.forms import FieldError
 from dsr_http.console.labels import day as day_label

@@ -20,12 +20,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from dsr_core import commands as cmd
-from dsr_core import errors
-from dsr_core.application import CommandResult
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Person
-from dsr_core.values import Role
+from dsr_core.domain import errors
+from dsr_core.domain.values import Role
+from dsr_core.person.aggregate import Person
+from dsr_core.service import commands as cmd
+from dsr_core.service.caller import Caller
+from dsr_core.service.registers import CommandResult
 from dsr_http.auth import Principal
 from dsr_http.console.choices import choices_for, code_choices
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dsr_core.idempotency import Claim
-from dsr_core.values import Actor
+from dsr_core.domain.values import Actor
+from dsr_core.service.idempotency import Claim
 
 
 @dataclass(frozen=True)

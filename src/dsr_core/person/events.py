@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
-from dsr_core.discharge import admission_type
-from dsr_core.sealing import ERASED, PERSONAL_STATE, erased
-from dsr_core.values import (
+from dsr_core.domain.discharge import admission_type
+from dsr_core.domain.values import (
     ActionStatus,
     Actor,
     AdmissionType,
@@ -51,9 +50,10 @@ from dsr_core.values import (
     ViewHolder,
     Views,
 )
+from dsr_core.storage.sealing import ERASED, PERSONAL_STATE, erased
 
 if TYPE_CHECKING:
-    from dsr_core.domainmodel import Person
+    from dsr_core.person.aggregate import Person
 
 _TOPIC = "dsr.person"
 

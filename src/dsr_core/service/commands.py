@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dsr_core.code_lists import MitigationCategory
-from dsr_core.inputs import AreaCode, Day, Flag, LongText, PlaceCode, Reference, ShortText
-from dsr_core.values import (
+from dsr_core.domain.code_lists import MitigationCategory
+from dsr_core.domain.inputs import AreaCode, Day, Flag, LongText, PlaceCode, Reference, ShortText
+from dsr_core.domain.values import (
     ActionStatus,
     AdmissionType,
     Advocacy,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from dsr_core.dates import add_months
-from dsr_core.values import (
+from dsr_core.domain.dates import add_months
+from dsr_core.domain.values import (
     READMISSION_MONTHS,
     AdmissionType,
     DelayMark,

@@ -15,12 +15,8 @@ from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from dsr_core import commands as cmd
-from dsr_core.areas import AreaDirectory
-from dsr_core.domainmodel import Person, Stamp
-from dsr_core.geography import locate
-from dsr_core.identity_keys import IdentityKeys
-from dsr_core.values import (
+from dsr_core.domain.geography import locate
+from dsr_core.domain.values import (
     Consent,
     DischargeDestination,
     ErasureRule,
@@ -32,6 +28,10 @@ from dsr_core.values import (
     Status,
     Views,
 )
+from dsr_core.person.aggregate import Person, Stamp
+from dsr_core.service import commands as cmd
+from dsr_core.service.areas import AreaDirectory
+from dsr_core.service.identity_keys import IdentityKeys
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, ValidationInfo
 
-from dsr_core.identifiers import is_valid_chi_number, is_valid_nhs_number, normalise
+from dsr_core.domain.identifiers import is_valid_chi_number, is_valid_nhs_number, normalise
 
 _AREA_PREFIXES = "S37|E54|E06|E07|E08|E09|E10"
 _PLACE_PREFIXES = "S37|S12|E54|E06|E07|E08|E09|E10|W06|N09"

@@ -15,8 +15,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo
 
-from dsr_core.errors import InvalidInputError
-from dsr_core.inputs import from_store
+from dsr_core.domain.errors import InvalidInputError
+from dsr_core.domain.inputs import from_store
 
 
 @dataclass(frozen=True)

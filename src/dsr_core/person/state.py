@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dsr_core import person_events as events
+from dsr_core.person import events as events
 
 if TYPE_CHECKING:
-    from dsr_core.domainmodel import Stamp
-    from dsr_core.values import ReviewAction, ReviewRecord
+    from dsr_core.domain.values import ReviewAction, ReviewRecord
+    from dsr_core.person.aggregate import Stamp
 
 
 def raised_on(action_id: str, action: ReviewAction, reviews: list[ReviewRecord]) -> date | None:

@@ -25,31 +25,31 @@ from eventsourcing.application import (
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
-from dsr_core import commands as cmd
-from dsr_core import rules
-from dsr_core.areas import AreaDirectory
-from dsr_core.caller import Caller
-from dsr_core.domainmodel import Person, Stamp
-from dsr_core.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
-from dsr_core.event_cache import EventCache
-from dsr_core.handlers import HANDLERS, HandlerContext, Outcome
-from dsr_core.history import HistoryEntry, as_at, describe
-from dsr_core.idempotency import Claim, IdempotencyRecord, once
-from dsr_core.identity_keys import IdentityKey, IdentityKeys
-from dsr_core.mapper import SealingMapper
-from dsr_core.person_keys import (
+from dsr_core.domain import rules
+from dsr_core.domain.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
+from dsr_core.domain.values import Actor, Status
+from dsr_core.person.aggregate import Person, Stamp
+from dsr_core.service import commands as cmd
+from dsr_core.service.areas import AreaDirectory
+from dsr_core.service.caller import Caller
+from dsr_core.service.handlers import HANDLERS, HandlerContext, Outcome
+from dsr_core.service.history import HistoryEntry, as_at, describe
+from dsr_core.service.idempotency import Claim, IdempotencyRecord, once
+from dsr_core.service.identity_keys import IdentityKey, IdentityKeys
+from dsr_core.service.reminders import ReminderBook, book_id, plan
+from dsr_core.storage.event_cache import EventCache
+from dsr_core.storage.mapper import SealingMapper
+from dsr_core.storage.person_keys import (
     MasterKeys,
     MemoryDatastore,
     PersonKeyStore,
     default_master_key,
 )
-from dsr_core.reminders import ReminderBook, book_id, plan
-from dsr_core.repository import SafeCachingRepository
-from dsr_core.sealing import BLOB_PREFIX
-from dsr_core.snapshot_writer import SnapshotNotSealedError, SnapshotWriter
-from dsr_core.transcoder import FastJSONTranscoder
-from dsr_core.transcodings import dsr_transcodings
-from dsr_core.values import Actor, Status
+from dsr_core.storage.repository import SafeCachingRepository
+from dsr_core.storage.sealing import BLOB_PREFIX
+from dsr_core.storage.snapshot_writer import SnapshotNotSealedError, SnapshotWriter
+from dsr_core.storage.transcoder import FastJSONTranscoder
+from dsr_core.storage.transcodings import dsr_transcodings
 
 Clock = Callable[[], datetime]
 

@@ -12,10 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, uuid5
 
-from dsr_core import person_events as events
-from dsr_core import rules
-from dsr_core.person_base import PersonCommandsBase, raised_on
-from dsr_core.values import (
+from dsr_core.domain import rules
+from dsr_core.domain.values import (
     HospitalStay,
     Involvement,
     PanelRole,
@@ -27,11 +25,13 @@ from dsr_core.values import (
     Service,
     Status,
 )
+from dsr_core.person import events as events
+from dsr_core.person.state import PersonCommandsBase, raised_on
 
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from dsr_core.domainmodel import Stamp
+    from dsr_core.person.aggregate import Stamp
 
 
 class CareCommands(PersonCommandsBase):

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from uuid import UUID
 
-from dsr_core.code_lists import DELAY_REASONS, LEGAL_STATUSES, check_code
-from dsr_core.dates import add_months
-from dsr_core.errors import (
+from dsr_core.domain.code_lists import DELAY_REASONS, LEGAL_STATUSES, check_code
+from dsr_core.domain.dates import add_months
+from dsr_core.domain.errors import (
     AgeRuleError,
     AlreadyAdmittedError,
     BeforeBirthError,
@@ -40,7 +40,7 @@ from dsr_core.errors import (
     VersionMismatchError,
     WrongStatusError,
 )
-from dsr_core.values import (
+from dsr_core.domain.values import (
     ADULT_AGE,
     KEYWORKER_MAX_AGE,
     AdmissionType,

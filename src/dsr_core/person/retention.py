@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dsr_core import person_events as events
-from dsr_core import rules
-from dsr_core.errors import LegalHoldError
-from dsr_core.person_base import PersonCommandsBase
-from dsr_core.values import ErasureBasis, ErasureRule, HospitalStay, Status
+from dsr_core.domain import rules
+from dsr_core.domain.errors import LegalHoldError
+from dsr_core.domain.values import ErasureBasis, ErasureRule, HospitalStay, Status
+from dsr_core.person import events as events
+from dsr_core.person.state import PersonCommandsBase
 
 if TYPE_CHECKING:
-    from dsr_core.domainmodel import Stamp
+    from dsr_core.person.aggregate import Stamp
 
 
 class RetentionCommands(PersonCommandsBase):

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
-from dsr_core.errors import DsrError
+from dsr_core.domain.errors import DsrError
 
 RETENTION = timedelta(hours=24)
 

@@ -11,8 +11,7 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 from pydantic import BaseModel
 
-from dsr_core.sealing import personal_fields, seal_fields, unseal_fields
-from dsr_core.values import (
+from dsr_core.domain.values import (
     Actor,
     Consent,
     HospitalStay,
@@ -31,6 +30,7 @@ from dsr_core.values import (
     ViewEntry,
     Views,
 )
+from dsr_core.storage.sealing import personal_fields, seal_fields, unseal_fields
 
 
 class DateAsISO(Transcoding):

@@ -19,9 +19,14 @@ from pydantic import (
     model_validator,
 )
 
-from dsr_core.code_lists import EthnicCategory, GenderIdentity, MitigationCategory, MoveHomeNeed
-from dsr_core.identifiers import chi_matches_date_of_birth
-from dsr_core.inputs import (
+from dsr_core.domain.code_lists import (
+    EthnicCategory,
+    GenderIdentity,
+    MitigationCategory,
+    MoveHomeNeed,
+)
+from dsr_core.domain.identifiers import chi_matches_date_of_birth
+from dsr_core.domain.inputs import (
     AreaCode,
     BirthDate,
     ChiNumber,

@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dsr_core import person_events as events
-from dsr_core import rules
-from dsr_core.person_base import PersonCommandsBase, raised_on
-from dsr_core.values import (
+from dsr_core.domain import rules
+from dsr_core.domain.values import (
     ActionStatus,
     HospitalStay,
     Mitigation,
@@ -27,9 +25,11 @@ from dsr_core.values import (
     Status,
     TeamMember,
 )
+from dsr_core.person import events as events
+from dsr_core.person.state import PersonCommandsBase, raised_on
 
 if TYPE_CHECKING:
-    from dsr_core.domainmodel import Stamp
+    from dsr_core.person.aggregate import Stamp
 
 
 class RecordCommands(PersonCommandsBase):

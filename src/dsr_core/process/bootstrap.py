@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from dsr_core.application import Clock, Registers
-from dsr_core.areas import AreaDirectory
-from dsr_core.files import private_dir, private_file
-from dsr_core.person_keys import MasterKeys, default_master_key
-from dsr_core.settings import Settings
+from dsr_core.process.files import private_dir, private_file
+from dsr_core.process.settings import Settings
+from dsr_core.service.areas import AreaDirectory
+from dsr_core.service.registers import Clock, Registers
+from dsr_core.storage.person_keys import MasterKeys, default_master_key
 
 IDENTITY_KEY_FILE = "identity.key"
 
@@ -45,7 +45,7 @@ def library_env(settings: Settings) -> dict[str, str]:
             POSTGRES_CONNECT_TIMEOUT=str(settings.database_timeout_seconds),
             # Keep the insert lock and our recorder hooks (9.5.6 drops both with this on).
             POSTGRES_ENABLE_DB_FUNCTIONS="n",
-            APPLICATION_RECORDER_TOPIC="dsr_core.recorders:"
+            APPLICATION_RECORDER_TOPIC="dsr_core.storage.recorders:"
             + ("GroupCommitPostgresRecorder" if settings.group_commit else "PostgresRecorder"),
         )
     else:
@@ -53,7 +53,7 @@ def library_env(settings: Settings) -> dict[str, str]:
             PERSISTENCE_MODULE="eventsourcing.sqlite",
             SQLITE_DBNAME=str(private_file(settings.data_dir / "events.sqlite3")),
             SQLITE_LOCK_TIMEOUT="10",
-            APPLICATION_RECORDER_TOPIC="dsr_core.recorders:SQLiteRecorder",
+            APPLICATION_RECORDER_TOPIC="dsr_core.storage.recorders:SQLiteRecorder",
         )
     if settings.aggregate_cache_size:
         env["AGGREGATE_CACHE_MAXSIZE"] = str(settings.aggregate_cache_size)

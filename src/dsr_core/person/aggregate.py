@@ -17,13 +17,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
-from dsr_core import person_events as events
-from dsr_core import rules
-from dsr_core.person_care import CareCommands
-from dsr_core.person_hospital import HospitalCommands
-from dsr_core.person_record import RecordCommands
-from dsr_core.person_retention import RetentionCommands
-from dsr_core.values import (
+from dsr_core.domain import rules
+from dsr_core.domain.values import (
     Actor,
     Consent,
     DeclineReason,
@@ -53,6 +48,11 @@ from dsr_core.values import (
     ViewEntry,
     Views,
 )
+from dsr_core.person import events as events
+from dsr_core.person.care import CareCommands
+from dsr_core.person.care_record import RecordCommands
+from dsr_core.person.hospital import HospitalCommands
+from dsr_core.person.retention import RetentionCommands
 
 _TOPIC = "dsr.person"
 

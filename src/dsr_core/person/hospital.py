@@ -11,11 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dsr_core import person_events as events
-from dsr_core import rules
-from dsr_core.discharge import admission_type
-from dsr_core.person_base import PersonCommandsBase
-from dsr_core.values import (
+from dsr_core.domain import rules
+from dsr_core.domain.discharge import admission_type
+from dsr_core.domain.values import (
     AdmissionType,
     DischargeDestination,
     HospitalStay,
@@ -26,9 +24,11 @@ from dsr_core.values import (
     Scheme,
     Status,
 )
+from dsr_core.person import events as events
+from dsr_core.person.state import PersonCommandsBase
 
 if TYPE_CHECKING:
-    from dsr_core.domainmodel import Stamp
+    from dsr_core.person.aggregate import Stamp
 
 
 class HospitalCommands(PersonCommandsBase):

@@ -11,9 +11,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from dsr_core.dates import add_days, add_months, birthday
-from dsr_core.domainmodel import Person
-from dsr_core.values import (
+from dsr_core.domain.dates import add_days, add_months, birthday
+from dsr_core.domain.values import (
     ADULT_AGE,
     KEYWORKER_MAX_AGE,
     RatingLevel,
@@ -23,6 +22,7 @@ from dsr_core.values import (
     Status,
     ValueObject,
 )
+from dsr_core.person.aggregate import Person
 
 
 class DueKind(StrEnum):

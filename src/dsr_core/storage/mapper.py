@@ -19,8 +19,8 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
-from dsr_core.person_keys import PersonKeyStore
-from dsr_core.sealing import (
+from dsr_core.storage.person_keys import PersonKeyStore
+from dsr_core.storage.sealing import (
     BLOB_PREFIX,
     ERASED,
     PERSONAL_ATTRIBUTES,

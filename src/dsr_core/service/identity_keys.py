@@ -19,8 +19,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
-from dsr_core import rules
-from dsr_core.values import PersonDetails
+from dsr_core.domain import rules
+from dsr_core.domain.values import PersonDetails
 
 NATIONAL_NUMBERS = (("nhs", "nhs_number"), ("chi", "chi_number"))
 

@@ -21,9 +21,9 @@ from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 from pydantic import Field
 
-from dsr_core.cadences import CadencePolicy, DueReview, due_reviews
-from dsr_core.domainmodel import Person
-from dsr_core.values import ValueObject
+from dsr_core.domain.values import ValueObject
+from dsr_core.person.aggregate import Person
+from dsr_core.person.cadences import CadencePolicy, DueReview, due_reviews
 
 
 class ReminderPolicy(ValueObject):

@@ -16,7 +16,7 @@ from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicatio
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 
-from dsr_core.group_commit import GroupCommitter, PendingSave
+from dsr_core.storage.group_commit import GroupCommitter, PendingSave
 
 AlsoWrite = Callable[[Any], None]
 """Writes more rows with the events' cursor; passed as `app.save(..., also_write=[...])`."""

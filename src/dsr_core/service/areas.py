@@ -10,11 +10,11 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
-from dsr_core.cadences import CadencePolicy
-from dsr_core.code_lists import code_list
-from dsr_core.errors import UnknownAreaError
-from dsr_core.reminders import ReminderPolicy
-from dsr_core.values import Rating, Scheme, ValueObject
+from dsr_core.domain.code_lists import code_list
+from dsr_core.domain.errors import UnknownAreaError
+from dsr_core.domain.values import Rating, Scheme, ValueObject
+from dsr_core.person.cadences import CadencePolicy
+from dsr_core.service.reminders import ReminderPolicy
 
 SCOTTISH_PREFIX = "S37"
 
