@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from dsr_core.domain.personal import ERASED, PERSONAL_ATTRIBUTES, personal_fields
 from dsr_core.domain.values import Actor, Role, Views
 from dsr_core.person import events as person_events
 from dsr_core.person.events import EVENTS, PersonEvent
 from dsr_core.service.registers import Registers
-from dsr_core.storage.sealing import ERASED, PERSONAL_ATTRIBUTES, Sealer, personal_fields
+from dsr_core.storage.sealing import Sealer
 from dsr_core.storage.transcodings import VALUE_OBJECT_NAMES
 from tests.support import factories as f
 

@@ -15,11 +15,11 @@ import pytest
 
 from dsr_core.domain.errors import ErasureBlockedError, PersonErasedError
 from dsr_core.domain.periods import Period
+from dsr_core.domain.personal import ERASED
 from dsr_core.process.settings import Settings
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_core.storage.sealing import ERASED
 from dsr_http.runtime import Runtime, opened, scheduler_for
 from dsr_projections import national_returns, retention
 from dsr_projections.audit import verify

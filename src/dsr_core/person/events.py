@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate
 
 from dsr_core.domain.discharge import admission_type
+from dsr_core.domain.personal import ERASED, PERSONAL_STATE, erased
 from dsr_core.domain.values import (
     ActionStatus,
     Actor,
@@ -50,7 +51,6 @@ from dsr_core.domain.values import (
     ViewHolder,
     Views,
 )
-from dsr_core.storage.sealing import ERASED, PERSONAL_STATE, erased
 
 if TYPE_CHECKING:
     from dsr_core.person.aggregate import Person

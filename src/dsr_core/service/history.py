@@ -15,9 +15,9 @@ from uuid import UUID
 from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel
 
+from dsr_core.domain.personal import PERSONAL_ATTRIBUTES, REDACTED, redacted
 from dsr_core.domain.values import Actor
 from dsr_core.person.aggregate import Person
-from dsr_core.storage.sealing import PERSONAL_ATTRIBUTES, REDACTED, redacted
 
 Event = CanMutateAggregate[UUID]
 

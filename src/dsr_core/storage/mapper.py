@@ -19,11 +19,10 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
+from dsr_core.domain.personal import ERASED, PERSONAL_ATTRIBUTES
 from dsr_core.storage.person_keys import PersonKeyStore
 from dsr_core.storage.sealing import (
     BLOB_PREFIX,
-    ERASED,
-    PERSONAL_ATTRIBUTES,
     TOKEN,
     KeyDestroyedError,
     Sealer,

@@ -17,27 +17,16 @@ import binascii
 import hmac
 import json
 import os
-import types
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeGuard, Union, get_args, get_origin
+from typing import Any, TypeGuard
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel
 
-ERASED = "erased"
-"""What a destroyed text value reads back as."""
-
-REDACTED = "personal"
-"""What the audit trail holds in place of a personal value: never the value itself."""
-
-PERSONAL_ATTRIBUTES = frozenset({"reason", "note", "referred_by", "decided_by"})
-"""Free-text attributes of Person events (value objects declare their own)."""
-
-PERSONAL_STATE = frozenset({"needs_note"})
-"""Free-text attributes of a Person's state that are not value objects."""
+from dsr_core.domain.personal import erased_value, personal_fields
 
 TOKEN = "_sealed_"
 _NONCE = 12
@@ -48,11 +37,6 @@ COLUMN_PREFIX = "\x1epk1:"
 
 class KeyDestroyedError(Exception):
     """The person's key was destroyed: what it sealed can never be read again."""
-
-
-def personal_fields(model: type[BaseModel]) -> frozenset[str]:
-    fields: frozenset[str] = getattr(model, "PERSONAL", frozenset())
-    return fields
 
 
 def is_token(value: object) -> TypeGuard[dict[str, str]]:
@@ -192,58 +176,3 @@ def unseal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> di
         elif value is not None and current is not None:
             current.clear_values += 1
     return data
-
-
-def erased_value(model: type[BaseModel], field: str) -> Any:
-    """What a destroyed field reads back as: its default if it has one, `ERASED` for
-    required text, None otherwise (a date of birth)."""
-    info = model.model_fields[field]
-    if not info.is_required():
-        return info.get_default(call_default_factory=True)
-    return ERASED if _accepts_text(info.annotation) else None
-
-
-def _accepts_text(annotation: Any) -> bool:
-    if annotation is str:
-        return True
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _accepts_text(get_args(annotation)[0])
-    if origin is Union or origin is types.UnionType:
-        return any(_accepts_text(a) for a in get_args(annotation))
-    return False
-
-
-def erased_model(value: BaseModel) -> BaseModel:
-    """The same value object with every personal field as it reads back once erased."""
-    model = type(value)
-    update = {f: erased_value(model, f) for f in personal_fields(model)}
-    return value.model_copy(update=update) if update else value
-
-
-def erased(value: Any) -> Any:
-    """Any state value with every personal value in it erased (value objects, and
-    collections of them)."""
-    if isinstance(value, BaseModel):
-        return erased_model(value)
-    if isinstance(value, dict):
-        return {k: erased(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(erased(v) for v in value)
-    return value
-
-
-def redacted(value: Any) -> Any:
-    """A JSON-ready form of an event value with every personal value replaced by
-    `REDACTED`, whether or not it was set: what the audit trail keeps, so erasing the
-    person changes nothing it holds (audit.py)."""
-    if isinstance(value, BaseModel):
-        data = value.model_dump(mode="json")
-        for field in personal_fields(type(value)):
-            data[field] = REDACTED
-        return data
-    if isinstance(value, (list, tuple)):
-        return [redacted(v) for v in value]
-    if isinstance(value, dict):
-        return {k: redacted(v) for k, v in value.items()}
-    return value
