@@ -29,6 +29,7 @@ from dsr_core.domain.values import (
     SupporterView,
     Views,
 )
+from dsr_core.person import events
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
@@ -114,7 +115,7 @@ def poisoned_person(app: Registers, clock: f.FakeClock) -> UUID:
         attendees=[BAD],
     )
     action = stored(ReviewAction, action_id="r1.1", description=BAD, owner=BAD, due_on="2025-03-01")
-    person._trigger(Person.ReviewHeld, by, date(2025, 1, 22), review=review, actions=(action,))
+    person._trigger(events.ReviewHeld, by, date(2025, 1, 22), review=review, actions=(action,))
     stay = stored(
         HospitalStay,
         admitted_on="2025-02-10",
@@ -124,7 +125,7 @@ def poisoned_person(app: Registers, clock: f.FakeClock) -> UUID:
         legal_status="detained",
         detained_under=BAD,
     )
-    person._trigger(Person.Admitted, by, date(2025, 2, 10), stay=stay, rating=None)
+    person._trigger(events.Admitted, by, date(2025, 2, 10), stay=stay, rating=None)
     mitigation = stored(
         Mitigation,
         mitigation_id="m1",
@@ -133,16 +134,16 @@ def poisoned_person(app: Registers, clock: f.FakeClock) -> UUID:
         description=BAD,
         recorded_on="2025-02-11",
     )
-    person._trigger(Person.MitigationRecorded, by, date(2025, 2, 11), mitigation=mitigation)
+    person._trigger(events.MitigationRecorded, by, date(2025, 2, 11), mitigation=mitigation)
     supporter = stored(SupporterView, name=BAD, relationship=BAD, view=BAD)
     person._trigger(
-        Person.ViewsRecorded,
+        events.ViewsRecorded,
         by,
         date(2025, 2, 11),
         views=stored(Views, person=BAD),
         supporters=(supporter,),
     )
-    person._trigger(Person.DischargeDelayed, by, date(2025, 2, 12), delay_reason=BAD, note=BAD)
+    person._trigger(events.DischargeDelayed, by, date(2025, 2, 12), delay_reason=BAD, note=BAD)
     app.save(person)
     return person.id
 

@@ -1,50 +1,90 @@
-"""The Person's care-record commands of seed 002: what has been tried and what could help,
-the standing action plan and its recommendations, the team over time, and the coded
-needs to move home.
-
-A mixin of `Person` (domainmodel.py), like person_care.py and person_hospital.py.
+"""The Person's care-record commands (seed 002): views, risks, the team over time, what
+has been tried and what could help, coded needs, services.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from dsr_core.domain import rules
 from dsr_core.domain.values import (
-    ActionStatus,
-    HospitalStay,
     Mitigation,
     MitigationKind,
     Need,
+    Professional,
     Recommendation,
-    ReviewAction,
-    ReviewRecord,
+    RiskFactor,
+    Service,
     ServiceHorizon,
-    Status,
-    TeamMember,
+    SupporterView,
+    Views,
 )
-from dsr_core.person import events as events
-from dsr_core.person.state import PersonCommandsBase, raised_on
-
-if TYPE_CHECKING:
-    from dsr_core.person.aggregate import Stamp
+from dsr_core.person import events
+from dsr_core.person.stamp import Stamp
+from dsr_core.person.state import PersonState
 
 
-class RecordCommands(PersonCommandsBase):
-    if TYPE_CHECKING:  # provided by Person
-        status: Status
-        admission: HospitalStay | None
-        reviews: list[ReviewRecord]
-        actions: dict[str, ReviewAction]
-        team: dict[str, TeamMember]
-        MitigationRecorded: type[events.MitigationRecorded]
-        ActionAdded: type[events.ActionAdded]
-        ActionStatusChanged: type[events.ActionStatusChanged]
-        RecommendationRecorded: type[events.RecommendationRecorded]
-        ProfessionalInvolvementEnded: type[events.ProfessionalInvolvementEnded]
-        NeedsRecorded: type[events.NeedsRecorded]
+class CareRecordCommands(PersonState):
+    def record_views(
+        self,
+        *,
+        views: Views,
+        recorded_on: date,
+        by: Stamp,
+        supporters: Sequence[SupporterView] = (),
+    ) -> None:
+        """Views join a history: a later view never overwrites an earlier one (seed 001)."""
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        rules.check_some_view(views, supporters)
+        self._trigger(
+            events.ViewsRecorded, by, recorded_on, views=views, supporters=tuple(supporters)
+        )
+
+    def record_risk_factors(
+        self,
+        *,
+        risk_factors: Sequence[RiskFactor],
+        recorded_on: date,
+        note: str | None,
+        by: Stamp,
+    ) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(
+            events.RiskFactorsRecorded, by, recorded_on, risk_factors=tuple(risk_factors), note=note
+        )
+
+    def assign_professional(
+        self, *, professional: Professional, assigned_on: date, by: Stamp
+    ) -> str:
+        """Adds an involvement; others in the same role go on until ended. Returns its id."""
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        self._check_effective(assigned_on, by, "assigned_on")
+        involvement_id = self._new_id()
+        self._trigger(
+            events.ProfessionalAssigned,
+            by,
+            assigned_on,
+            professional=professional,
+            involvement_id=involvement_id,
+        )
+        return involvement_id
+
+    def end_involvement(
+        self, *, involvement_id: str, ended_on: date, reason: str | None, by: Stamp
+    ) -> None:
+        rules.check_active_or_in_hospital(self.status, self.admission)
+        self._check_effective(ended_on, by, "ended_on")
+        rules.check_current_involvement(self.team.get(involvement_id), ended_on)
+        self._trigger(
+            events.ProfessionalInvolvementEnded,
+            by,
+            ended_on,
+            involvement_id=involvement_id,
+            reason=reason,
+        )
 
     def record_mitigation(
         self,
@@ -65,38 +105,8 @@ class RecordCommands(PersonCommandsBase):
             description=description,
             recorded_on=recorded_on,
         )
-        self._trigger(self.MitigationRecorded, by, recorded_on, mitigation=mitigation)
+        self._trigger(events.MitigationRecorded, by, recorded_on, mitigation=mitigation)
         return mitigation.mitigation_id
-
-    def add_action(
-        self, *, description: str, owner: str, due_on: date, raised_on: date, by: Stamp
-    ) -> str:
-        """An action of the standing plan, owned and due like a review's (seed 002)."""
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        self._check_effective(raised_on, by, "raised_on")
-        rules.check_not_before(due_on, raised_on, "due_on", "day it was raised")
-        action = ReviewAction(
-            action_id=self._new_id(),
-            description=description,
-            owner=owner,
-            due_on=due_on,
-            raised_on=raised_on,
-            status=ActionStatus.OPEN,
-        )
-        self._trigger(self.ActionAdded, by, raised_on, action=action)
-        return action.action_id
-
-    def change_action_status(
-        self, *, action_id: str, status: ActionStatus, changed_on: date, note: str | None, by: Stamp
-    ) -> None:
-        """In progress, done or dropped; a done or dropped action is closed."""
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        action = rules.check_open_action(self.actions.get(action_id))
-        raised = raised_on(action_id, action, self.reviews)
-        self._check_effective(changed_on, by, "changed_on", after=raised, what="action")
-        self._trigger(
-            self.ActionStatusChanged, by, changed_on, action_id=action_id, status=status, note=note
-        )
 
     def record_recommendation(
         self, *, horizon: ServiceHorizon, service: str, text: str, recorded_on: date, by: Stamp
@@ -110,22 +120,8 @@ class RecordCommands(PersonCommandsBase):
             text=text,
             recorded_on=recorded_on,
         )
-        self._trigger(self.RecommendationRecorded, by, recorded_on, recommendation=recommendation)
+        self._trigger(events.RecommendationRecorded, by, recorded_on, recommendation=recommendation)
         return recommendation.recommendation_id
-
-    def end_involvement(
-        self, *, involvement_id: str, ended_on: date, reason: str | None, by: Stamp
-    ) -> None:
-        rules.check_active_or_in_hospital(self.status, self.admission)
-        self._check_effective(ended_on, by, "ended_on")
-        rules.check_current_involvement(self.team.get(involvement_id), ended_on)
-        self._trigger(
-            self.ProfessionalInvolvementEnded,
-            by,
-            ended_on,
-            involvement_id=involvement_id,
-            reason=reason,
-        )
 
     def record_needs(
         self, *, needs: Sequence[Need], recorded_on: date, note: str | None, by: Stamp
@@ -133,4 +129,23 @@ class RecordCommands(PersonCommandsBase):
         """The whole current set of needs: an empty set says none remain."""
         rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(recorded_on, by, "recorded_on")
-        self._trigger(self.NeedsRecorded, by, recorded_on, needs=tuple(needs), note=note)
+        self._trigger(events.NeedsRecorded, by, recorded_on, needs=tuple(needs), note=note)
+
+    def refer_to_service(self, *, service: Service, requested_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(requested_on, by, "requested_on")
+        rules.check_service_eligibility(service, self.scheme, self.details, requested_on)
+        self._trigger(events.ServiceReferred, by, requested_on, service=service)
+
+    def start_service(self, *, service: Service, started_on: date, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        requested = self.services.get(str(service), (None, None))[0]
+        self._check_effective(started_on, by, "started_on", after=requested, what="referral")
+        self._trigger(events.ServiceStarted, by, started_on, service=service)
+
+    def record_ehc_plan(self, *, has_plan: bool, recorded_on: date, by: Stamp) -> None:
+        """An EHC plan makes a young person's C(E)TR a CETR up to 25 (NHS-1)."""
+        rules.check_is_active(self.status)
+        rules.check_scheme_has_ehc_plans(self.scheme)
+        self._check_effective(recorded_on, by, "recorded_on")
+        self._trigger(events.EhcPlanRecorded, by, recorded_on, has_plan=has_plan)

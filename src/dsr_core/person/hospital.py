@@ -1,15 +1,14 @@
-"""The Person's hospital-episode commands: admission, readiness, delays and discharge.
+"""The Person's hospital-stay commands: admission, readiness, delays, discharge, and the
+placement they live in.
 
-A mixin of `Person` (domainmodel.py). These are recorded for any inpatient, on the
-register or not: C(E)TRs and visits are owed from admission to discharge whatever the
-register status (NHS-1; rules.check_active_or_in_hospital).
+Recorded for any inpatient, on the register or not: C(E)TRs and visits are owed from
+admission to discharge whatever the register status (NHS-1; rules.check_active_or_in_hospital).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from dsr_core.domain import rules
 from dsr_core.domain.discharge import admission_type
@@ -21,40 +20,14 @@ from dsr_core.domain.values import (
     Placement,
     Rating,
     RemovalReason,
-    Scheme,
     Status,
 )
-from dsr_core.person import events as events
-from dsr_core.person.state import PersonCommandsBase
-
-if TYPE_CHECKING:
-    from dsr_core.person.aggregate import Stamp
+from dsr_core.person import events
+from dsr_core.person.stamp import Stamp
+from dsr_core.person.state import PersonState
 
 
-class HospitalCommands(PersonCommandsBase):
-    if TYPE_CHECKING:  # provided by Person
-        status: Status
-        scheme: Scheme
-        referred_on: date
-        admission: HospitalStay | None
-        last_discharged_on: date | None
-        last_discharge_destination: DischargeDestination | None
-        last_stay_started_on: date | None
-        placement: Placement | None
-        rating: Rating | None
-        Admitted: type[events.Admitted]
-        ReadyForDischarge: type[events.ReadyForDischarge]
-        NoLongerReadyForDischarge: type[events.NoLongerReadyForDischarge]
-        DischargeDelayed: type[events.DischargeDelayed]
-        DischargeBarriersRecorded: type[events.DischargeBarriersRecorded]
-        PlannedDischargeDateSet: type[events.PlannedDischargeDateSet]
-        DischargePlanScored: type[events.DischargePlanScored]
-        LegalStatusChanged: type[events.LegalStatusChanged]
-        Discharged: type[events.Discharged]
-        Removed: type[events.Removed]
-
-        def inpatient_rating(self) -> Rating: ...
-
+class HospitalCommands(PersonState):
     def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
         """Admission sets the inpatient rating for people on the register (seed 003).
 
@@ -88,7 +61,7 @@ class HospitalCommands(PersonCommandsBase):
         rating = None
         if self.status is Status.ON_REGISTER and self.rating != self.inpatient_rating():
             rating = self.inpatient_rating()  # unchanged across a transfer, and its date too
-        self._trigger(self.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
+        self._trigger(events.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
 
     def change_legal_status(
         self, *, changed_on: date, legal_status: LegalStatus, detained_under: str | None, by: Stamp
@@ -100,7 +73,7 @@ class HospitalCommands(PersonCommandsBase):
         )
         rules.check_detention(legal_status, detained_under, self.scheme)
         self._trigger(
-            self.LegalStatusChanged,
+            events.LegalStatusChanged,
             by,
             changed_on,
             legal_status=legal_status,
@@ -121,7 +94,7 @@ class HospitalCommands(PersonCommandsBase):
             rules.check_not_before(planned_on, admission.admitted_on, "planned_on", "admission")
         rules.check_reason_to_move(admission.planned_discharge_on, reason)
         self._trigger(
-            self.PlannedDischargeDateSet, by, recorded_on, planned_on=planned_on, reason=reason
+            events.PlannedDischargeDateSet, by, recorded_on, planned_on=planned_on, reason=reason
         )
 
     def score_discharge_plan(
@@ -139,7 +112,7 @@ class HospitalCommands(PersonCommandsBase):
             recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
         )
         rules.check_plan_items(scores, items)
-        self._trigger(self.DischargePlanScored, by, recorded_on, scores=dict(scores), note=note)
+        self._trigger(events.DischargePlanScored, by, recorded_on, scores=dict(scores), note=note)
 
     def record_discharge_barriers(
         self, *, barriers: Sequence[str], recorded_on: date, note: str | None, by: Stamp
@@ -152,7 +125,7 @@ class HospitalCommands(PersonCommandsBase):
         for index, code in enumerate(barriers):
             rules.check_delay_code(code, self.scheme, f"barriers[{index}]")
         self._trigger(
-            self.DischargeBarriersRecorded, by, recorded_on, barriers=tuple(barriers), note=note
+            events.DischargeBarriersRecorded, by, recorded_on, barriers=tuple(barriers), note=note
         )
 
     def mark_no_longer_ready(self, *, on: date, reason: str, by: Stamp) -> None:
@@ -163,7 +136,7 @@ class HospitalCommands(PersonCommandsBase):
         self._check_effective(
             on, by, "no_longer_ready_on", after=ready_on, what="ready-for-discharge date"
         )
-        self._trigger(self.NoLongerReadyForDischarge, by, on, reason=reason)
+        self._trigger(events.NoLongerReadyForDischarge, by, on, reason=reason)
 
     def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
@@ -171,7 +144,7 @@ class HospitalCommands(PersonCommandsBase):
         self._check_effective(
             ready_on, by, "ready_on", after=admission.admitted_on, what="admission"
         )
-        self._trigger(self.ReadyForDischarge, by, ready_on)
+        self._trigger(events.ReadyForDischarge, by, ready_on)
 
     def record_discharge_delay(
         self, *, recorded_on: date, delay_reason: str, note: str | None, by: Stamp
@@ -185,7 +158,9 @@ class HospitalCommands(PersonCommandsBase):
             recorded_on, by, "recorded_on", after=ready_on, what="ready-for-discharge date"
         )
         rules.check_delay_code(delay_reason, self.scheme, "delay_reason")
-        self._trigger(self.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note)
+        self._trigger(
+            events.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note
+        )
 
     def discharge(
         self,
@@ -210,8 +185,13 @@ class HospitalCommands(PersonCommandsBase):
         rules.check_discharge_rating(
             rating, self.status, died, self.scheme, self.placement, transfer=transfer
         )
-        self._trigger(self.Discharged, by, discharged_on, destination=destination, rating=rating)
+        self._trigger(events.Discharged, by, discharged_on, destination=destination, rating=rating)
         if died and self.status in (Status.REFERRED, Status.ON_REGISTER):
             self._trigger(
-                self.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None
+                events.Removed, by, discharged_on, reason_code=RemovalReason.DIED, reason=None
             )
+
+    def change_placement(self, *, placement: Placement, by: Stamp) -> None:
+        rules.check_is_active(self.status)
+        self._check_effective(placement.started_on, by, "started_on")
+        self._trigger(events.PlacementChanged, by, placement.started_on, placement=placement)

@@ -1,46 +1,36 @@
 """The Person's retention commands (issue 15): legal holds, and erasure at the end of
 retention or on request.
 
-A mixin of `Person` (domainmodel.py). Erasure is recorded as an event here; the key that
-makes it final is destroyed once every read model has seen that event (retention.py in
-dsr_projections), so no copy is left holding what the key sealed.
+Erasure is recorded as an event here; the key that makes it final is destroyed once every
+read model has seen that event (dsr_scheduler's retention job), so no copy is left holding
+what the key sealed.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from dsr_core.domain import rules
 from dsr_core.domain.errors import LegalHoldError
-from dsr_core.domain.values import ErasureBasis, ErasureRule, HospitalStay, Status
-from dsr_core.person import events as events
-from dsr_core.person.state import PersonCommandsBase
+from dsr_core.domain.values import (
+    ErasureBasis,
+    ErasureRule,
+)
+from dsr_core.person import events
+from dsr_core.person.stamp import Stamp
+from dsr_core.person.state import PersonState
 
-if TYPE_CHECKING:
-    from dsr_core.person.aggregate import Stamp
 
-
-class RetentionCommands(PersonCommandsBase):
-    if TYPE_CHECKING:  # provided by Person
-        status: Status
-        admission: HospitalStay | None
-        closed_on: date | None
-        legal_hold: bool
-        erased_on: date | None
-        LegalHoldPlaced: type[events.LegalHoldPlaced]
-        LegalHoldLifted: type[events.LegalHoldLifted]
-        Erased: type[events.Erased]
-
+class RetentionCommands(PersonState):
     def place_legal_hold(self, *, reference: str | None, reason: str, by: Stamp) -> None:
         if self.legal_hold:
             raise LegalHoldError("A legal hold is already in place.", field="reason")
-        self._trigger(self.LegalHoldPlaced, by, by.today, reference=reference, reason=reason)
+        self._trigger(events.LegalHoldPlaced, by, by.today, reference=reference, reason=reason)
 
     def lift_legal_hold(self, *, reason: str, by: Stamp) -> None:
         if not self.legal_hold:
             raise LegalHoldError("There is no legal hold to lift.", field="reason")
-        self._trigger(self.LegalHoldLifted, by, by.today, reason=reason)
+        self._trigger(events.LegalHoldLifted, by, by.today, reason=reason)
 
     def erasure_blockers(
         self, *, rule: ErasureRule, retention_years: int | None, today: date
@@ -77,7 +67,7 @@ class RetentionCommands(PersonCommandsBase):
             )
         eligible_on = rules.retention_ends(self.closed_on, retention_years)
         self._trigger(
-            self.Erased,
+            events.Erased,
             by,
             by.today,
             rule=rule,

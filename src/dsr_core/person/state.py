@@ -1,16 +1,169 @@
-"""What the Person's command mixins (person_hospital.py, person_care.py) may rely on:
-the two helpers every command uses, provided by `Person` (domainmodel.py)."""
+"""The Person's state, declared once, and what every command and event relies on.
+
+The command modules (referral, hospital, care_record, reviews, retention) are classes over
+`PersonState`, composed into `Person` (aggregate.py); the events (events/) change this
+state. Nothing here imports them, so the package has no import circle.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from uuid import NAMESPACE_URL, uuid5
 
-from dsr_core.person import events as events
+from eventsourcing.domain import Aggregate
 
-if TYPE_CHECKING:
-    from dsr_core.domain.values import ReviewAction, ReviewRecord
-    from dsr_core.person.aggregate import Stamp
+from dsr_core.domain import rules
+from dsr_core.domain.values import (
+    Actor,
+    Consent,
+    DischargeDestination,
+    HospitalStay,
+    Involvement,
+    Mitigation,
+    Need,
+    PersonDetails,
+    Placement,
+    ProfessionalRole,
+    Rating,
+    RatingLevel,
+    Recommendation,
+    ReferralCriterion,
+    ReviewAction,
+    ReviewRecord,
+    RiskFactor,
+    Scheme,
+    Setting,
+    Status,
+    TeamMember,
+    UrgentReason,
+    ViewEntry,
+    Views,
+)
+from dsr_core.person.stamp import Stamp
+
+_TOPIC = "dsr.person"
+
+
+class PersonEvent(Aggregate.Event):
+    """Every Person event: who recorded it, and the day it happened (its effective date)."""
+
+    actor: Actor
+    effective_on: date
+
+
+class PersonCreated(Aggregate.Created, PersonEvent):
+    TOPIC = f"{_TOPIC}.Created"
+
+
+class PersonState(Aggregate):
+    """One person's record on one area's register, across all their periods on it."""
+
+    # Set by the events (annotations hidden from the library's metaclass, which would
+    # otherwise make them constructor arguments).
+    if TYPE_CHECKING:
+        area: str
+        scheme: Scheme
+        details: PersonDetails
+        status: Status
+        period: int
+        referred_on: date
+        first_referred_on: date
+        criteria: tuple[ReferralCriterion, ...]
+        accepted_on: date | None
+        consent: Consent | None
+        involvement: Involvement | None
+        cetr_offered_on: date | None
+        cetr_declined: tuple[date, ...]
+        services: dict[str, tuple[date, date | None]]
+        ehc_plan: bool
+        risk_recorded_on: date | None
+        objects_to_national_sharing: bool
+        rating: Rating | None
+        rating_since: date | None
+        admission: HospitalStay | None
+        last_discharged_on: date | None
+        placement: Placement | None
+        views: Views | None
+        risk_factors: tuple[RiskFactor, ...]
+        team: dict[str, TeamMember]
+        view_history: tuple[ViewEntry, ...]
+        mitigations: tuple[Mitigation, ...]
+        recommendations: tuple[Recommendation, ...]
+        needs: tuple[Need, ...]
+        needs_note: str | None
+        last_discharge_destination: DischargeDestination | None
+        last_stay_started_on: date | None
+        reviews: list[ReviewRecord]
+        actions: dict[str, ReviewAction]
+        closed_on: date | None
+        closure_reason: str | None
+        legal_hold: bool
+        last_closed_on: date | None
+        """When a period last closed, kept while a later one is open (retention)."""
+        erased_on: date | None
+        erasure_rule: str | None
+
+    @property
+    def setting(self) -> Setting:
+        if self.admission is not None:
+            return Setting.IN_HOSPITAL
+        if self.placement is not None and self.placement.out_of_area:
+            return Setting.OUT_OF_AREA_PLACEMENT
+        return Setting.COMMUNITY_AT_RISK
+
+    def current_team(self) -> list[TeamMember]:
+        return [m for m in self.team.values() if m.ended_on is None]
+
+    @property
+    def lead_professional(self) -> TeamMember | None:
+        """The lead professional whose involvement started last and has not ended."""
+        leads = [m for m in self.current_team() if m.role is ProfessionalRole.LEAD_PROFESSIONAL]
+        return max(leads, key=lambda m: m.started_on or date.min, default=None)
+
+    def inpatient_rating(self) -> Rating:
+        if self.scheme is Scheme.ENGLAND_RAG:
+            return Rating(level=RatingLevel.BLUE)
+        return Rating(level=RatingLevel.URGENT, urgent_reason=UrgentReason.IN_HOSPITAL)
+
+    def _check_rating(self, rating: Rating) -> None:
+        rules.check_rating_in_scheme(rating, self.scheme)
+        rules.check_rating_matches_episode(rating, in_hospital=self.admission is not None)
+        rules.check_rating_fits_placement(rating, self.placement)
+
+    def _check_effective(
+        self,
+        day: date,
+        by: Stamp,
+        field: str,
+        *,
+        after: date | None = None,
+        what: str = "",
+    ) -> None:
+        check_effective(day, self.details, by, field)
+        rules.check_not_before(day, after, field, what)
+
+    def _new_id(self) -> str:
+        """An id for something recorded on this person, stable under replay."""
+        return str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
+
+    def _trigger(
+        self, event_class: type[PersonEvent], by: Stamp, effective_on: date, **kwargs: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=by.recorded_at,
+            actor=by.actor,
+            effective_on=effective_on,
+            **kwargs,
+        )
+
+
+def check_effective(day: date, details: PersonDetails, by: Stamp, field: str) -> None:
+    """An effective date is never in the future, nor before the person was born."""
+    rules.check_date_not_in_future(day, by.today, field)
+    rules.check_date_not_before_birth(day, details, field)
 
 
 def raised_on(action_id: str, action: ReviewAction, reviews: list[ReviewRecord]) -> date | None:
@@ -20,25 +173,49 @@ def raised_on(action_id: str, action: ReviewAction, reviews: list[ReviewRecord])
     )
 
 
-class PersonCommandsBase:
-    if TYPE_CHECKING:
+def care_record_defaults(person: PersonState) -> None:
+    """State added by issue 13; the Snapshot restores the same defaults for old snapshots."""
+    for name, empty in CARE_RECORD_DEFAULTS:
+        setattr(person, name, empty() if callable(empty) else empty)
 
-        def _check_effective(
-            self,
-            day: date,
-            by: Stamp,
-            field: str,
-            *,
-            after: date | None = None,
-            what: str = "",
-        ) -> None: ...
 
-        def _new_id(self) -> str: ...
+CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
+    ("team", dict),
+    ("view_history", ()),
+    ("mitigations", ()),
+    ("recommendations", ()),
+    ("needs", ()),
+    ("needs_note", None),
+    ("last_discharge_destination", None),
+    ("last_stay_started_on", None),
+    ("legal_hold", False),
+    ("last_closed_on", None),
+    ("erased_on", None),
+    ("erasure_rule", None),
+)
 
-        def _trigger(
-            self,
-            event_class: type[events.PersonEvent],
-            by: Stamp,
-            effective_on: date,
-            **kwargs: Any,
-        ) -> None: ...
+
+def set_rating(person: PersonState, rating: Rating, since: date) -> None:
+    person.rating = rating
+    person.rating_since = since
+
+
+def open_period(person: PersonState, referred_on: date, criteria: Iterable[str]) -> None:
+    person.status = Status.REFERRED
+    person.referred_on = referred_on
+    person.criteria = tuple(ReferralCriterion(c) for c in criteria)
+    person.accepted_on = None
+    person.consent = None
+    person.rating = None
+    person.rating_since = None
+    person.closed_on = None
+    person.closure_reason = None
+
+
+def close_period(person: PersonState, status: Status, on: date, reason: str) -> None:
+    person.status = status
+    person.rating = None
+    person.rating_since = None
+    person.closed_on = on
+    person.closure_reason = reason
+    person.last_closed_on = on

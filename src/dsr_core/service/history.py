@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from dsr_core.domain.personal import PERSONAL_ATTRIBUTES, REDACTED, redacted
 from dsr_core.domain.values import Actor
 from dsr_core.person.aggregate import Person
+from dsr_core.person.events import PersonCreated
 
 Event = CanMutateAggregate[UUID]
 
@@ -97,7 +98,7 @@ def replay(events: Iterable[Event]) -> Person | None:
     person: Person | None = None
     for event in events:
         if person is None:
-            if not isinstance(event, Person.Created):
+            if not isinstance(event, PersonCreated):
                 continue
             person = event.mutate(None)
         else:

@@ -29,6 +29,7 @@ from dsr_core.domain import rules
 from dsr_core.domain.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
 from dsr_core.domain.values import Actor, Status
 from dsr_core.person.aggregate import Person, Stamp
+from dsr_core.person.events import Erased, PersonCreated
 from dsr_core.service import commands as cmd
 from dsr_core.service.areas import AreaDirectory
 from dsr_core.service.caller import Caller
@@ -428,13 +429,13 @@ class Registers(Application[UUID]):
         events: list[CanMutateAggregate[UUID]] = list(
             self._event_cache.events(person_id, lambda gt: self._read_events(person_id, gt))
         )
-        if events and isinstance(events[-1], Person.Erased):
+        if events and isinstance(events[-1], Erased):
             # Decoded afresh: what the cache holds was opened before the key went.
             self._event_cache.forget(person_id)
             events = list(
                 self._event_cache.events(person_id, lambda _: self._read_events(person_id, None))
             )
-        if not events or not isinstance(events[0], Person.Created):  # unknown, or not a person
+        if not events or not isinstance(events[0], PersonCreated):  # unknown, or not a person
             raise PersonNotFoundError(person_id)
         return events
 

@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 from pydantic import BaseModel
 
+from dsr_core.domain.personal import personal_fields
 from dsr_core.domain.values import (
     Actor,
     Consent,
@@ -30,7 +31,7 @@ from dsr_core.domain.values import (
     ViewEntry,
     Views,
 )
-from dsr_core.storage.sealing import personal_fields, seal_fields, unseal_fields
+from dsr_core.storage.sealing import seal_fields, unseal_fields
 
 
 class DateAsISO(Transcoding):

@@ -1,0 +1,184 @@
+"""Events of referral and lawful basis: a period on the register opens, is decided,
+rated, moved and closes.
+
+Each `apply` only changes state, so stored events replay after a rule changes; the
+rules live in the commands (../referral.py) and domain/rules. Topics are explicit and
+carry no module path.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dsr_core.domain.values import (
+    Actor,
+    Consent,
+    DeclineReason,
+    Involvement,
+    PersonDetails,
+    Rating,
+    ReferralCriterion,
+    RemovalReason,
+    RiskFactor,
+    Scheme,
+    Status,
+)
+from dsr_core.person.state import (
+    _TOPIC,
+    PersonCreated,
+    PersonEvent,
+    PersonState,
+    care_record_defaults,
+    close_period,
+    open_period,
+    set_rating,
+)
+
+
+class Referred(PersonCreated):
+    TOPIC = f"{_TOPIC}.Referred"
+    actor: Actor
+    effective_on: date
+    area: str
+    scheme: Scheme
+    details: PersonDetails
+    criteria: tuple[ReferralCriterion, ...]
+    referred_by: str
+    reason: str
+
+    def apply(self, person: PersonState) -> None:
+        person.area = self.area
+        person.scheme = Scheme(self.scheme)
+        person.details = self.details
+        person.period = 1
+        person.objects_to_national_sharing = False
+        person.reviews = []
+        person.actions = {}
+        person.admission = None
+        person.last_discharged_on = None
+        person.placement = None
+        person.views = None
+        person.risk_factors = ()
+        person.involvement = None
+        person.cetr_offered_on = None
+        person.cetr_declined = ()
+        person.services = {}
+        person.ehc_plan = False
+        person.risk_recorded_on = None
+        person.first_referred_on = self.effective_on
+        care_record_defaults(person)
+        open_period(person, self.effective_on, self.criteria)
+
+
+class ReferralDeclined(PersonEvent):
+    TOPIC = f"{_TOPIC}.ReferralDeclined"
+    reason_code: DeclineReason
+    reason: str
+
+    def apply(self, person: PersonState) -> None:
+        close_period(person, Status.DECLINED, self.effective_on, str(self.reason_code))
+
+
+class ConsentRecorded(PersonEvent):
+    TOPIC = f"{_TOPIC}.ConsentRecorded"
+    consent: Consent
+
+    def apply(self, person: PersonState) -> None:
+        person.consent = self.consent
+
+
+class ConsentRefused(PersonEvent):
+    """The person (or whoever decides for them) said no: an outcome, recorded (seed 002)."""
+
+    TOPIC = f"{_TOPIC}.ConsentRefused"
+    decided_by: str
+    note: str | None
+
+    def apply(self, person: PersonState) -> None:
+        person.consent = None
+
+
+class ConsentWithdrawn(PersonEvent):
+    TOPIC = f"{_TOPIC}.ConsentWithdrawn"
+    reason: str | None
+
+    def apply(self, person: PersonState) -> None:
+        person.consent = None
+
+
+class InvolvementRecorded(PersonEvent):
+    TOPIC = f"{_TOPIC}.InvolvementRecorded"
+    involvement: Involvement
+
+    def apply(self, person: PersonState) -> None:
+        person.involvement = self.involvement
+
+
+class NationalDataObjectionRecorded(PersonEvent):
+    TOPIC = f"{_TOPIC}.NationalDataObjectionRecorded"
+    objects: bool
+    reason: str | None
+
+    def apply(self, person: PersonState) -> None:
+        person.objects_to_national_sharing = self.objects
+
+
+class Accepted(PersonEvent):
+    TOPIC = f"{_TOPIC}.Accepted"
+    rating: Rating
+    reason: str | None
+
+    def apply(self, person: PersonState) -> None:
+        person.status = Status.ON_REGISTER
+        person.accepted_on = self.effective_on
+        set_rating(person, self.rating, self.effective_on)
+
+
+class RatingChanged(PersonEvent):
+    TOPIC = f"{_TOPIC}.RatingChanged"
+    rating: Rating
+    reason: str
+    risk_factors: tuple[RiskFactor, ...]
+
+    def apply(self, person: PersonState) -> None:
+        set_rating(person, self.rating, self.effective_on)
+        person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
+
+
+class DetailsCorrected(PersonEvent):
+    TOPIC = f"{_TOPIC}.DetailsCorrected"
+    details: PersonDetails
+    reason: str
+
+    def apply(self, person: PersonState) -> None:
+        person.details = self.details
+
+
+class Transferred(PersonEvent):
+    TOPIC = f"{_TOPIC}.Transferred"
+    from_area: str
+    to_area: str
+    reason: str
+
+    def apply(self, person: PersonState) -> None:
+        person.area = self.to_area
+
+
+class Removed(PersonEvent):
+    TOPIC = f"{_TOPIC}.Removed"
+    reason_code: RemovalReason
+    reason: str | None
+
+    def apply(self, person: PersonState) -> None:
+        close_period(person, Status.REMOVED, self.effective_on, str(self.reason_code))
+
+
+class ReReferred(PersonEvent):
+    TOPIC = f"{_TOPIC}.ReReferred"
+    criteria: tuple[ReferralCriterion, ...]
+    referred_by: str
+    reason: str
+
+    def apply(self, person: PersonState) -> None:
+        person.period += 1
+        open_period(person, self.effective_on, self.criteria)
