@@ -30,7 +30,8 @@ from fastapi.testclient import TestClient
 from tests.support.pgserver import start_throwaway
 
 from bench.reads import AREA, percentiles, save_people
-from dsr_core.domain.values import Actor, Role
+from dsr_core.domain.codes import Role
+from dsr_core.domain.values import Actor
 from dsr_core.process.settings import Settings
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller

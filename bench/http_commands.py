@@ -44,7 +44,7 @@ from tests.support.pgserver import free_port, start_throwaway
 
 from bench.plotting import axes, finish
 from bench.same_run import Figure, Run, postgres_server, ratio
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.process.bootstrap import ensure_schema, library_env
 from dsr_core.process.settings import Settings
 from dsr_http.auth import TokenVerifier

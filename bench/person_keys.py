@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support import factories as f
 
-from dsr_core.domain.values import Actor, Role
+from dsr_core.domain.codes import Role
+from dsr_core.domain.values import Actor
 from dsr_core.process.bootstrap import ensure_schema, library_env
 from dsr_core.process.settings import Settings
 from dsr_core.process.tuning import tune_garbage_collection

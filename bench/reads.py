@@ -32,16 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.pgserver import start_throwaway
 
 from bench.plotting import axes, finish
-from dsr_core.domain.values import (
-    Actor,
-    Consent,
-    PersonDetails,
-    Rating,
-    RatingLevel,
-    ReferralCriterion,
-    Role,
-    Scheme,
-)
+from dsr_core.domain.codes import RatingLevel, ReferralCriterion, Role, Scheme
+from dsr_core.domain.values import Actor, Consent, PersonDetails, Rating
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.process.bootstrap import build_registers
 from dsr_core.process.settings import Settings

@@ -16,8 +16,8 @@ from pathlib import Path
 import jwt
 from starlette.concurrency import run_in_threadpool
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.inputs import text_problem
-from dsr_core.domain.values import Role
 from dsr_core.process.files import private_dir
 from dsr_http.config import HttpSettings
 

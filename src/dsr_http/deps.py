@@ -17,9 +17,10 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.errors import PersonNotFoundError
 from dsr_core.domain.inputs import AreaCode
-from dsr_core.domain.values import Actor, Role
+from dsr_core.domain.values import Actor
 from dsr_core.person.aggregate import Person
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers

@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from fhir.resources.R4B.bundle import Bundle
 
-from dsr_core.domain.values import Scheme, Sex
+from dsr_core.domain.codes import Scheme, Sex
 from dsr_core.person.aggregate import Person
 from dsr_core.person.cadences import CadencePolicy, due_reviews
 from dsr_core.service.history import HistoryEntry

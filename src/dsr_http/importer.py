@@ -25,11 +25,12 @@ from typing import Any
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from dsr_core.domain.codes import Role, Scheme
 from dsr_core.domain.errors import (
     DsrError,
     DuplicateReferralError,
 )
-from dsr_core.domain.values import Actor, Role, Scheme
+from dsr_core.domain.values import Actor
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.idempotency import (

@@ -8,24 +8,25 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dsr_core.domain.care_record import (
+    Mitigation,
+    Need,
+    Recommendation,
+    ReviewAction,
+    ReviewRecord,
+    TeamMember,
+    ViewEntry,
+    Views,
+)
+from dsr_core.domain.codes import Role, Status
 from dsr_core.domain.discharge import delayed_days_by_reason
 from dsr_core.domain.values import (
     Consent,
     HospitalStay,
     Involvement,
-    Mitigation,
-    Need,
     PersonDetails,
     Placement,
     Rating,
-    Recommendation,
-    ReviewAction,
-    ReviewRecord,
-    Role,
-    Status,
-    TeamMember,
-    ViewEntry,
-    Views,
 )
 from dsr_core.person.aggregate import Person
 from dsr_core.person.cadences import due_reviews, keyworker_eligible, review_name

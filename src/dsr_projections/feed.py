@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.person.events import PersonEvent, Referred, Transferred
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import Event, Projection, effective_on, person_events

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 
-from dsr_core.domain.values import DelayMark, RatingLevel, Status
+from dsr_core.domain.codes import RatingLevel, Status
+from dsr_core.domain.values import DelayMark
 from dsr_core.person import events as pe
 from dsr_core.person.aggregate import Person
 from dsr_projections.database import Cursor, ViewDatabase

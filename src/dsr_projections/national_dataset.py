@@ -17,8 +17,8 @@ from uuid import UUID
 
 import structlog
 
+from dsr_core.domain.codes import ReviewKind, Setting, Status
 from dsr_core.domain.geography import distance_band
-from dsr_core.domain.values import ReviewKind, Setting, Status
 from dsr_core.person.aggregate import Person
 from dsr_projections.database import Cursor, Row, ViewDatabase
 from dsr_projections.projection import (

@@ -20,8 +20,8 @@ from typing import Any
 
 import structlog
 
+from dsr_core.domain.codes import RatingLevel, Setting, UrgentReason
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import RatingLevel, Setting, UrgentReason
 from dsr_projections.anonymity import age_band, k_anonymise, pseudonym
 from dsr_projections.database import Row, ViewDatabase
 from dsr_projections.disclosure import Published, Table, publish, publish_statistic

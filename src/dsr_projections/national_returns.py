@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from dsr_core.domain.codes import RatingLevel, Setting, UrgentReason
 from dsr_core.domain.dates import add_months
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import RatingLevel, Setting, UrgentReason
 from dsr_projections.anonymity import age, k_anonymise, pseudonym
 from dsr_projections.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
 from dsr_projections.disclosure import profile_named

@@ -16,7 +16,8 @@ from functools import partial
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
-from dsr_core.domain.values import ADULT_AGE, Setting, Status
+from dsr_core.domain.codes import Setting, Status
+from dsr_core.domain.values import ADULT_AGE
 from dsr_core.person.aggregate import Person
 from dsr_core.person.cadences import inpatient_duties, next_review
 from dsr_projections import service_gaps

@@ -25,14 +25,15 @@ from uuid import UUID
 
 import structlog
 
-from dsr_core.domain import rules
+from dsr_core.domain import retention_rules
+from dsr_core.domain.codes import ErasureRule, Role
 from dsr_core.domain.errors import (
     ConcurrentWriteError,
     ErasureBlockedError,
     PersonErasedError,
     PersonNotFoundError,
 )
-from dsr_core.domain.values import Actor, ErasureRule, Role
+from dsr_core.domain.values import Actor
 from dsr_core.person.aggregate import Person
 from dsr_core.process.files import private_dir
 from dsr_core.service import commands as cmd
@@ -139,7 +140,7 @@ def review(registers: Registers, db: ViewDatabase, today: date) -> list[Candidat
         if person.erased_on is not None:
             continue
         years = registers.areas.policy(person.area).retention_years
-        eligible = rules.retention_ends(person.last_closed_on, years)
+        eligible = retention_rules.retention_ends(person.last_closed_on, years)
         if eligible is None or eligible > today:
             continue
         blockers = person.erasure_blockers(

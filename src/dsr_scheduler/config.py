@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.inputs import AreaCode
-from dsr_core.domain.values import Role
 from dsr_core.process.settings import DsrSettings
 
 

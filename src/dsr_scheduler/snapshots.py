@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import structlog
 
+from dsr_core.domain.codes import Status
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import Status
 from dsr_core.service.registers import Registers
 from dsr_projections.database import SCHEMA_LOCK, Row, ViewDatabase
 from dsr_projections.queries import build_dataset, lowest_position, people_in_area_by

@@ -23,7 +23,7 @@ from typing import Any
 
 import structlog
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_projections.database import SCHEMA_LOCK, ViewDatabase
 from dsr_projections.feed import read_feed, scoped
 

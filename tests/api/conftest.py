@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app
 from tests.conftest import SettingsFactory

@@ -119,7 +119,7 @@ def test_readiness_fails_when_projections_lag_beyond_the_limit(
     )
     with TestClient(create_app(settings, http, clock=clock)) as client:
         verifier = client.app.state.services.verifier  # type: ignore[attr-defined]
-        from dsr_core.domain.values import Role
+        from dsr_core.domain.codes import Role
 
         token = verifier.mint(sub="u", role=Role.LEAD, areas=[f.ENGLISH_AREA])
         client.post(

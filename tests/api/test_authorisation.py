@@ -196,7 +196,7 @@ def test_the_authorisation_matrix(client: TestClient, auth: Headers, role: str, 
     person_id = created.json()["person_id"]
     if area == "none":
         verifier = client.app.state.services.verifier  # type: ignore[attr-defined]
-        from dsr_core.domain.values import Role
+        from dsr_core.domain.codes import Role
 
         token = {"Authorization": f"Bearer {verifier.mint(sub='x', role=Role(role), areas=[])}"}
     else:

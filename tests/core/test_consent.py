@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
+from dsr_core.domain.codes import LawfulBasis, RemovalReason, Status
 from dsr_core.domain.errors import ConsentRequiredError, LawfulBasisError, PersonNotActiveError
-from dsr_core.domain.values import LawfulBasis, RemovalReason, Status
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

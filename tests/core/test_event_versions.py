@@ -7,7 +7,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from dsr_core.domain.values import Professional, ProfessionalRole, RiskFactor, Views
+from dsr_core.domain.care_record import Professional, Views
+from dsr_core.domain.codes import ProfessionalRole, RiskFactor
 from dsr_core.person import events
 from dsr_core.person.aggregate import Person
 from dsr_core.service import commands as cmd

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dsr_core.domain.codes import PlacementLocation
 from dsr_core.domain.errors import InvalidInputError
 from dsr_core.domain.geography import DISTANCE_BANDS, distance_band, distance_km, locate
-from dsr_core.domain.values import Location, PlacementLocation
+from dsr_core.domain.values import Location
 
 LANCASHIRE = "E54000048"
 INVERCLYDE = "S37000017"

@@ -3,8 +3,8 @@ from uuid import uuid4
 
 import pytest
 
+from dsr_core.domain.codes import RatingLevel, Role
 from dsr_core.domain.errors import PersonNotFoundError
-from dsr_core.domain.values import RatingLevel, Role
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from dsr_core.domain.codes import RatingLevel, Setting, Status, UrgentReason
 from dsr_core.domain.errors import (
     AlreadyAdmittedError,
     DateOrderError,
@@ -12,7 +13,6 @@ from dsr_core.domain.errors import (
     NotReadyForDischargeError,
     WrongStatusError,
 )
-from dsr_core.domain.values import RatingLevel, Setting, Status, UrgentReason
 from dsr_core.service import commands as cmd
 from dsr_core.service.areas import AreaDirectory
 from dsr_core.service.caller import Caller

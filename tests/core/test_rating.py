@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from dsr_core.domain.codes import RatingLevel, RiskFactor
 from dsr_core.domain.errors import (
     DateOrderError,
     InpatientRatingError,
@@ -10,7 +11,7 @@ from dsr_core.domain.errors import (
     RatingSchemeError,
     WrongStatusError,
 )
-from dsr_core.domain.values import Rating, RatingLevel, RiskFactor
+from dsr_core.domain.values import Rating
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

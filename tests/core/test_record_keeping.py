@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from dsr_core.domain.codes import ReviewKind, Role, Status
 from dsr_core.domain.errors import (
     AlreadyAdmittedError,
     DateOrderError,
@@ -14,7 +15,7 @@ from dsr_core.domain.errors import (
     UnknownActionError,
     WrongStatusError,
 )
-from dsr_core.domain.values import Actor, ReviewKind, Role, Status
+from dsr_core.domain.values import Actor
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from dsr_core.domain.codes import Scheme, Status
 from dsr_core.domain.errors import (
     AgeRuleError,
     BeforeBirthError,
@@ -11,7 +12,6 @@ from dsr_core.domain.errors import (
     PersonNotActiveError,
     WrongStatusError,
 )
-from dsr_core.domain.values import Scheme, Status
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -15,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from dsr_core.domain.care_record import Views
+from dsr_core.domain.codes import Role
 from dsr_core.domain.personal import ERASED, PERSONAL_ATTRIBUTES, personal_fields
-from dsr_core.domain.values import Actor, Role, Views
+from dsr_core.domain.values import Actor
 from dsr_core.person import events as person_events
 from dsr_core.person.events import EVENTS, PersonEvent
 from dsr_core.service.registers import Registers

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from dsr_core.domain.codes import RatingLevel, Scheme, Status, UrgentReason
 from dsr_core.domain.errors import DsrError
-from dsr_core.domain.values import Rating, RatingLevel, Scheme, Status, UrgentReason
+from dsr_core.domain.values import Rating
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.history import replay

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import Actor, Role
+from dsr_core.domain.values import Actor
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from dsr_core.domain.codes import Advocacy, Representative, Status
 from dsr_core.domain.errors import ConsentNotInSchemeError, LawfulBasisError
-from dsr_core.domain.values import Advocacy, Representative, Status
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

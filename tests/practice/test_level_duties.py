@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from dsr_core.domain.codes import Service
 from dsr_core.domain.errors import NoOpenOfferError, ServiceEligibilityError
-from dsr_core.domain.values import Service
 from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews, keyworker_eligible
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
@@ -74,7 +74,7 @@ def test_a_declined_cetr_meets_that_cycle_and_the_next_is_due_as_usual(app: Regi
 
 
 def test_a_cetr_records_its_panel_and_is_named_by_age(app: Registers) -> None:
-    from dsr_core.domain.values import PanelRole
+    from dsr_core.domain.codes import PanelRole
     from dsr_core.person.cadences import review_name
 
     child = accepted(app, seed=1, date_of_birth=date(2012, 6, 1))

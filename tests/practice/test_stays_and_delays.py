@@ -27,9 +27,10 @@ from uuid import UUID
 
 import pytest
 
+from dsr_core.domain.codes import AdmissionType, DischargeDestination
 from dsr_core.domain.discharge import admission_type, delayed_days_by_reason
 from dsr_core.domain.errors import DateOrderError, InpatientRatingError, InvalidInputError
-from dsr_core.domain.values import AdmissionType, DelayMark, DischargeDestination
+from dsr_core.domain.values import DelayMark
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

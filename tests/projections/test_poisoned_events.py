@@ -15,20 +15,15 @@ from uuid import UUID
 
 import pytest
 
-from dsr_core.domain.values import (
-    Actor,
-    Consent,
-    HospitalStay,
+from dsr_core.domain.care_record import (
     Mitigation,
-    PersonDetails,
-    Placement,
     Professional,
-    Rating,
     ReviewAction,
     ReviewRecord,
     SupporterView,
     Views,
 )
+from dsr_core.domain.values import Actor, Consent, HospitalStay, PersonDetails, Placement, Rating
 from dsr_core.person import events
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.service.caller import Caller

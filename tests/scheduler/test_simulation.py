@@ -17,8 +17,8 @@ from uuid import UUID
 
 import pytest
 
+from dsr_core.domain.codes import Status
 from dsr_core.domain.errors import DsrError
-from dsr_core.domain.values import Status
 from dsr_core.person.cadences import due_reviews
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller

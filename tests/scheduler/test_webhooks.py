@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.service.registers import Registers
 from dsr_projections.runner import ProjectionRunner
 from dsr_scheduler.webhooks import WebhookDelivery, feed_for, verify_signature

@@ -4,8 +4,8 @@ import sys
 from datetime import date
 from threading import Barrier, Thread
 
+from dsr_core.domain.care_record import Views
 from dsr_core.domain.errors import DsrError
-from dsr_core.domain.values import Views
 from dsr_core.person.aggregate import Stamp
 from dsr_core.process.bootstrap import build_registers
 from dsr_core.service import commands as cmd

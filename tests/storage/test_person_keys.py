@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from dsr_core.domain.values import ReferralCriterion, Scheme
+from dsr_core.domain.codes import ReferralCriterion, Scheme
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.process.bootstrap import build_registers
 from dsr_core.service.identity_keys import IdentityKey

@@ -11,7 +11,8 @@ from eventsourcing.persistence import JSONTranscoder, TranscodingNotRegisteredEr
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_core.domain.values import Actor, Rating, RatingLevel
+from dsr_core.domain.codes import RatingLevel
+from dsr_core.domain.values import Actor, Rating
 from dsr_core.service.registers import Registers
 from dsr_core.storage.transcoder import FastJSONTranscoder
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.identifiers import mod11_check_digit
-from dsr_core.domain.values import Actor, PersonDetails, Role
+from dsr_core.domain.values import Actor, PersonDetails
 from dsr_core.service import commands as cmd
 
 ENGLISH_AREA = "E54000048"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.process.settings import Settings
 from dsr_http.config import HttpSettings
 from dsr_http.main import create_app

@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from tests.api.conftest import referral_body

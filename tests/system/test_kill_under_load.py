@@ -20,7 +20,7 @@ from uuid import UUID
 import httpx
 import pytest
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_http.auth import TokenVerifier

@@ -16,7 +16,7 @@ import time
 import httpx
 import pytest
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_projections.runner import ProjectionRunner

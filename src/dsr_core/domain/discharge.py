@@ -9,13 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from dsr_core.domain.codes import AdmissionType, DischargeDestination
 from dsr_core.domain.dates import add_months
-from dsr_core.domain.values import (
-    READMISSION_MONTHS,
-    AdmissionType,
-    DelayMark,
-    DischargeDestination,
-)
+from dsr_core.domain.values import READMISSION_MONTHS, DelayMark
 
 NOT_RECORDED = "not_recorded"
 """Delayed days before any reason was recorded for them."""

@@ -14,8 +14,9 @@ from functools import cache
 from importlib import resources
 from math import asin, cos, radians, sin, sqrt
 
+from dsr_core.domain.codes import PlacementLocation
 from dsr_core.domain.errors import InvalidInputError
-from dsr_core.domain.values import Location, PlacementLocation
+from dsr_core.domain.values import Location
 
 _NATION_OF_PREFIX = {"S": "scotland", "E": "england", "W": "wales", "N": "northern_ireland"}
 _REGISTER_PREFIXES = ("S37", "E54")

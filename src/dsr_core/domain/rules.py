@@ -6,30 +6,33 @@ Each check raises the domain error named in its docstring, citing the source in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from dsr_core.domain.code_lists import DELAY_REASONS, LEGAL_STATUSES, check_code
-from dsr_core.domain.dates import add_months
+from dsr_core.domain.care_record import ReviewAction, SupporterView, TeamMember, Views
+from dsr_core.domain.codes import (
+    LawfulBasis,
+    RatingLevel,
+    Scheme,
+    Service,
+    Status,
+    UrgentReason,
+)
 from dsr_core.domain.errors import (
     AgeRuleError,
-    AlreadyAdmittedError,
     BeforeBirthError,
     BirthAfterRecordError,
     ConsentNotInSchemeError,
     ConsentRequiredError,
     DateOrderError,
     DuplicateReferralError,
-    ErasureBlockedError,
     FutureDateError,
     InpatientRatingError,
     InvalidInputError,
     LawfulBasisError,
     NationalNumberRemovedError,
     NoOpenOfferError,
-    NotAdmittedError,
-    NotReadyForDischargeError,
     PersonNotActiveError,
     PlacementRuleError,
     RatingSchemeError,
@@ -43,26 +46,11 @@ from dsr_core.domain.errors import (
 from dsr_core.domain.values import (
     ADULT_AGE,
     KEYWORKER_MAX_AGE,
-    AdmissionType,
     Consent,
-    ErasureRule,
     HospitalStay,
-    LawfulBasis,
-    LegalStatus,
     PersonDetails,
     Placement,
     Rating,
-    RatingLevel,
-    RemovalReason,
-    ReviewAction,
-    ReviewKind,
-    Scheme,
-    Service,
-    Status,
-    SupporterView,
-    TeamMember,
-    UrgentReason,
-    Views,
 )
 
 
@@ -208,19 +196,6 @@ def check_rating_fits_placement(rating: Rating, placement: Placement | None) -> 
         )
 
 
-def check_not_admitted(admission: HospitalStay | None) -> None:
-    """No admission while an admission is open. Raises AlreadyAdmittedError."""
-    if admission is not None:
-        raise AlreadyAdmittedError("The person already has an open hospital admission.")
-
-
-def check_admitted(admission: HospitalStay | None) -> HospitalStay:
-    """Discharge and delays need an open admission. Raises NotAdmittedError."""
-    if admission is None:
-        raise NotAdmittedError("The person has no open hospital admission.")
-    return admission
-
-
 def check_scheme_accepts_age(details: PersonDetails, on: date, scheme: Scheme) -> None:
     """Scotland's Coming Home register is for adults (18+) only (seed 000). Raises AgeRuleError."""
     if scheme is Scheme.SCOTLAND_COMING_HOME and details.age_on(on) < ADULT_AGE:
@@ -228,19 +203,6 @@ def check_scheme_accepts_age(details: PersonDetails, on: date, scheme: Scheme) -
             "Scotland's register is for adults; this person is under 18 on the referral date.",
             field="details.date_of_birth",
         )
-
-
-def check_ready_for_discharge(stay: HospitalStay, *, field: str = "recorded_on") -> date:
-    """A delay is a stay beyond the clinically-ready date, so that date comes first.
-
-    Raises NotReadyForDischargeError.
-    """
-    if stay.ready_for_discharge_on is None:
-        raise NotReadyForDischargeError(
-            "Record the date the person was clinically ready for discharge first.",
-            field=field,
-        )
-    return stay.ready_for_discharge_on
 
 
 def check_birth_before_record(details: PersonDetails, record_began: date) -> None:
@@ -265,44 +227,6 @@ def check_national_numbers_kept(before: PersonDetails, after: PersonDetails) -> 
                 "change it but not remove it.",
                 field=f"details.{field}",
             )
-
-
-def check_discharge_rating(
-    rating: Rating | None,
-    status: Status,
-    died: bool,
-    scheme: Scheme,
-    placement: Placement | None,
-    *,
-    transfer: bool = False,
-) -> None:
-    """Discharge must set a non-inpatient rating for people on the register (seed 003);
-    a rating is given only to people on the register who are discharged alive. A transfer
-    to another MH/LD bed keeps the inpatient rating: the stay goes on (domain.md).
-
-    Raises InpatientRatingError or WrongStatusError.
-    """
-    if transfer:
-        if rating is not None:
-            raise InpatientRatingError(
-                "A transfer to another MH/LD bed keeps the inpatient rating; record the "
-                "admission to the new bed next.",
-                field="rating",
-            )
-        return
-    if status is Status.ON_REGISTER and not died:
-        if rating is None:
-            raise InpatientRatingError(
-                "A discharge must set the person's new rating.", field="rating"
-            )
-        check_rating_in_scheme(rating, scheme)
-        check_rating_matches_episode(rating, in_hospital=False)
-        check_rating_fits_placement(rating, placement)
-    elif rating is not None:
-        raise WrongStatusError(
-            "A rating is only set for people on the register who are discharged alive.",
-            field="rating",
-        )
 
 
 def check_open_action(action: ReviewAction | None) -> ReviewAction:
@@ -330,15 +254,6 @@ def check_transfer(from_area: str, to_area: str, from_scheme: Scheme, to_scheme:
         )
 
 
-def check_discharged_before_removal(admission: HospitalStay | None, reason: RemovalReason) -> None:
-    """A person in hospital is discharged before being removed; consent withdrawal is
-    the exception (seed 002: at any time). Raises AlreadyAdmittedError."""
-    if admission is not None and reason is not RemovalReason.CONSENT_WITHDRAWN:
-        raise AlreadyAdmittedError(
-            "Record the discharge before removing the person from the register."
-        )
-
-
 def check_can_re_refer(status: Status) -> None:
     """Re-referral starts a new period, so the last one must have ended (domain rules,
     "Leaving the register"). Raises WrongStatusError."""
@@ -360,16 +275,6 @@ def check_number_free(holder: UUID | None, person_id: UUID | None, holder_active
     DuplicateReferralError, pointing at the holder."""
     if holder is not None and holder != person_id:
         raise DuplicateReferralError(holder, on_register=holder_active)
-
-
-def check_review_within_stay(
-    kind: ReviewKind, held_on: date, admission: HospitalStay | None
-) -> None:
-    """An inpatient C(E)TR or a commissioner's visit closes a duty of the current stay, so
-    it cannot be dated before the admission it belongs to. Raises DateOrderError."""
-    inpatient_kinds = (ReviewKind.CETR, ReviewKind.COMMISSIONER_OVERSIGHT_VISIT)
-    if admission is not None and kind in inpatient_kinds:
-        check_not_before(held_on, admission.admitted_on, "held_on", "admission it belongs to")
 
 
 def check_offer_to_decline(offered_on: date | None, settled_on: date | None) -> date:
@@ -430,127 +335,4 @@ def check_current_involvement(member: TeamMember | None, ended_on: date) -> Team
     return member
 
 
-def check_detention(legal_status: LegalStatus, detained_under: str | None, scheme: Scheme) -> None:
-    """Detention is coded with the nation's act (MHA 1983 in England, MHCTA 2003 and the
-    Criminal Procedure (Scotland) Act 1995 in Scotland); informal has no section (domain.md).
-
-    Raises InvalidInputError.
-    """
-    if legal_status is LegalStatus.DETAINED:
-        if not detained_under:
-            raise InvalidInputError(
-                "detained_under (the section or order) is required when detained.",
-                field="detained_under",
-            )
-        check_code(LEGAL_STATUSES[scheme], detained_under, "detained_under")
-    elif detained_under:
-        raise InvalidInputError(
-            "detained_under is only given when detained.", field="detained_under"
-        )
-
-
-def check_delay_code(code: str, scheme: Scheme, field: str) -> str:
-    """England codes delays with MHSDS's list, Scotland with PHS's (domain.md).
-
-    Raises InvalidInputError.
-    """
-    return check_code(DELAY_REASONS[scheme], code, field)
-
-
-def check_plan_items(scores: Mapping[str, int], items: Mapping[str, str]) -> None:
-    """Scores are for the area's discharge plan items only. Raises InvalidInputError."""
-    for item in scores:
-        if item not in items:
-            raise InvalidInputError(
-                f"{item!r} is not an item of this area's discharge plan ({', '.join(items)}).",
-                field=f"scores.{item}",
-            )
-
-
-def check_admission_type(
-    given: AdmissionType | None,
-    derived: AdmissionType,
-    stay_started_on: date | None,
-    admitted_on: date,
-) -> AdmissionType:
-    """What the record shows wins: a transfer or readmission it can see cannot be entered
-    as something else; with no earlier stay on record the user may say it was a transfer or
-    a readmission (from a bed or a discharge elsewhere). A transfer's earlier start is not
-    after this admission. Raises InvalidInputError."""
-    kind = given or derived
-    if derived is not AdmissionType.FIRST and given not in (None, derived):
-        raise InvalidInputError(
-            f"The record shows this admission is a {derived.value.replace('_', ' ')}.",
-            field="admission_type",
-        )
-    if stay_started_on is not None:
-        if kind is not AdmissionType.TRANSFER:
-            raise InvalidInputError(
-                "stay_started_on is only given for a transfer from another MH/LD bed.",
-                field="stay_started_on",
-            )
-        check_not_before(admitted_on, stay_started_on, "admitted_on", "stay_started_on")
-    return kind
-
-
-def check_reason_to_move(planned_on: date | None, reason: str | None) -> None:
-    """A planned discharge date is moved or withdrawn with a reason, so the slippage can be
-    read later (domain.md, "Discharge planning"). Raises InvalidInputError."""
-    if planned_on is not None and not reason:
-        raise InvalidInputError(
-            "Moving or withdrawing a planned discharge date needs a reason.", field="reason"
-        )
-
-
 # ------------------------------------------------------------------ retention (issue 15)
-
-OPEN_PERIOD = "open_period"
-OPEN_INPATIENT_DUTY = "open_inpatient_duty"
-LEGAL_HOLD = "legal_hold"
-ALREADY_ERASED = "already_erased"
-NO_RETENTION_PERIOD = "no_retention_period"
-RETENTION_NOT_REACHED = "retention_not_reached"
-
-
-def retention_ends(closed_on: date | None, years: int | None) -> date | None:
-    """The day retention ends: `years` calendar years after the last period closed."""
-    if closed_on is None or years is None:
-        return None
-    return add_months(closed_on, 12 * years)
-
-
-def erasure_blockers(
-    *,
-    status: Status,
-    in_hospital: bool,
-    legal_hold: bool,
-    erased: bool,
-    closed_on: date | None,
-    rule: ErasureRule,
-    retention_years: int | None,
-    today: date,
-) -> list[str]:
-    """Why a record may not be erased (domain.md, "Retention and erasure"): an open
-    period, an inpatient stay (whose duties are owed whatever the register status), a
-    legal hold; for the retention rule, also retention not yet over."""
-    if erased:
-        return [ALREADY_ERASED]
-    reasons = []
-    if status in (Status.REFERRED, Status.ON_REGISTER):
-        reasons.append(OPEN_PERIOD)
-    if in_hospital:
-        reasons.append(OPEN_INPATIENT_DUTY)
-    if legal_hold:
-        reasons.append(LEGAL_HOLD)
-    if rule is ErasureRule.RETENTION:
-        ends = retention_ends(closed_on, retention_years)
-        if retention_years is None:
-            reasons.append(NO_RETENTION_PERIOD)
-        elif ends is not None and today < ends:
-            reasons.append(RETENTION_NOT_REACHED)
-    return reasons
-
-
-def check_erasable(reasons: list[str]) -> None:
-    if reasons:
-        raise ErasureBlockedError(reasons)

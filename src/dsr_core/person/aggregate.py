@@ -10,13 +10,13 @@ from __future__ import annotations
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
-from dsr_core.domain.values import (
+from dsr_core.domain.care_record import TeamMember
+from dsr_core.domain.codes import (
     DischargeDestination,
     ReferralCriterion,
     RiskFactor,
     Scheme,
     Status,
-    TeamMember,
 )
 from dsr_core.person.care_record import CareRecordCommands
 from dsr_core.person.hospital import HospitalCommands

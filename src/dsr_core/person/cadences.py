@@ -11,17 +11,9 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from dsr_core.domain.codes import RatingLevel, ReviewKind, Scheme, Service, Status
 from dsr_core.domain.dates import add_days, add_months, birthday
-from dsr_core.domain.values import (
-    ADULT_AGE,
-    KEYWORKER_MAX_AGE,
-    RatingLevel,
-    ReviewKind,
-    Scheme,
-    Service,
-    Status,
-    ValueObject,
-)
+from dsr_core.domain.values import ADULT_AGE, KEYWORKER_MAX_AGE, ValueObject
 from dsr_core.person.aggregate import Person
 
 

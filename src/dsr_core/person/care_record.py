@@ -8,18 +8,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from dsr_core.domain import rules
-from dsr_core.domain.values import (
+from dsr_core.domain.care_record import (
     Mitigation,
-    MitigationKind,
     Need,
     Professional,
     Recommendation,
-    RiskFactor,
-    Service,
-    ServiceHorizon,
     SupporterView,
     Views,
 )
+from dsr_core.domain.codes import MitigationKind, RiskFactor, Service, ServiceHorizon
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
 from dsr_core.person.state import PersonState

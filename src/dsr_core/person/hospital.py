@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from dsr_core.domain import rules
-from dsr_core.domain.discharge import admission_type
-from dsr_core.domain.values import (
+from dsr_core.domain import hospital_rules, rules
+from dsr_core.domain.codes import (
     AdmissionType,
     DischargeDestination,
-    HospitalStay,
     LegalStatus,
-    Placement,
-    Rating,
     RemovalReason,
     Status,
 )
+from dsr_core.domain.discharge import admission_type
+from dsr_core.domain.values import HospitalStay, Placement, Rating
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
 from dsr_core.person.state import PersonState
@@ -33,12 +31,13 @@ class HospitalCommands(PersonState):
 
         The admission type is worked out from the record (a transfer keeps the stay's
         start, so length of stay runs across transfers); `stay.admission_type` and
-        `stay.stay_started_on` may add what the record cannot know (rules.check_admission_type).
+        `stay.stay_started_on` may add what the record cannot know
+        (hospital_rules.check_admission_type).
         """
         rules.check_status(
             self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission"
         )
-        rules.check_not_admitted(self.admission)
+        hospital_rules.check_not_admitted(self.admission)
         self._check_effective(
             stay.admitted_on,
             by,
@@ -47,11 +46,11 @@ class HospitalCommands(PersonState):
             what="last discharge",
         )
         rules.check_not_before(stay.admitted_on, self.referred_on, "admitted_on", "referral")
-        rules.check_detention(stay.legal_status, stay.detained_under, self.scheme)
+        hospital_rules.check_detention(stay.legal_status, stay.detained_under, self.scheme)
         derived = admission_type(
             stay.admitted_on, self.last_discharged_on, self.last_discharge_destination
         )
-        kind = rules.check_admission_type(
+        kind = hospital_rules.check_admission_type(
             stay.admission_type, derived, stay.stay_started_on, stay.admitted_on
         )
         started = stay.stay_started_on
@@ -67,11 +66,11 @@ class HospitalCommands(PersonState):
         self, *, changed_on: date, legal_status: LegalStatus, detained_under: str | None, by: Stamp
     ) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
+        admission = hospital_rules.check_admitted(self.admission)
         self._check_effective(
             changed_on, by, "changed_on", after=admission.admitted_on, what="admission"
         )
-        rules.check_detention(legal_status, detained_under, self.scheme)
+        hospital_rules.check_detention(legal_status, detained_under, self.scheme)
         self._trigger(
             events.LegalStatusChanged,
             by,
@@ -86,13 +85,13 @@ class HospitalCommands(PersonState):
         """Set, move (with a reason) or withdraw the planned date; it may lie in the future,
         never before the admission (domain.md, "Discharge planning")."""
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
+        admission = hospital_rules.check_admitted(self.admission)
         self._check_effective(
             recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
         )
         if planned_on is not None:
             rules.check_not_before(planned_on, admission.admitted_on, "planned_on", "admission")
-        rules.check_reason_to_move(admission.planned_discharge_on, reason)
+        hospital_rules.check_reason_to_move(admission.planned_discharge_on, reason)
         self._trigger(
             events.PlannedDischargeDateSet, by, recorded_on, planned_on=planned_on, reason=reason
         )
@@ -107,23 +106,23 @@ class HospitalCommands(PersonState):
         by: Stamp,
     ) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
+        admission = hospital_rules.check_admitted(self.admission)
         self._check_effective(
             recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
         )
-        rules.check_plan_items(scores, items)
+        hospital_rules.check_plan_items(scores, items)
         self._trigger(events.DischargePlanScored, by, recorded_on, scores=dict(scores), note=note)
 
     def record_discharge_barriers(
         self, *, barriers: Sequence[str], recorded_on: date, note: str | None, by: Stamp
     ) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
+        admission = hospital_rules.check_admitted(self.admission)
         self._check_effective(
             recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
         )
         for index, code in enumerate(barriers):
-            rules.check_delay_code(code, self.scheme, f"barriers[{index}]")
+            hospital_rules.check_delay_code(code, self.scheme, f"barriers[{index}]")
         self._trigger(
             events.DischargeBarriersRecorded, by, recorded_on, barriers=tuple(barriers), note=note
         )
@@ -131,8 +130,8 @@ class HospitalCommands(PersonState):
     def mark_no_longer_ready(self, *, on: date, reason: str, by: Stamp) -> None:
         """The delay stops: the person needs hospital care again (domain.md)."""
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
-        ready_on = rules.check_ready_for_discharge(admission, field="no_longer_ready_on")
+        admission = hospital_rules.check_admitted(self.admission)
+        ready_on = hospital_rules.check_ready_for_discharge(admission, field="no_longer_ready_on")
         self._check_effective(
             on, by, "no_longer_ready_on", after=ready_on, what="ready-for-discharge date"
         )
@@ -140,7 +139,7 @@ class HospitalCommands(PersonState):
 
     def mark_ready_for_discharge(self, *, ready_on: date, by: Stamp) -> None:
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
+        admission = hospital_rules.check_admitted(self.admission)
         self._check_effective(
             ready_on, by, "ready_on", after=admission.admitted_on, what="admission"
         )
@@ -152,12 +151,12 @@ class HospitalCommands(PersonState):
         """A delay is a stay beyond the clinically-ready date, so that date comes first. The
         reason, coded with the nation's list, is in force from `recorded_on` until the next."""
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
-        ready_on = rules.check_ready_for_discharge(admission)
+        admission = hospital_rules.check_admitted(self.admission)
+        ready_on = hospital_rules.check_ready_for_discharge(admission)
         self._check_effective(
             recorded_on, by, "recorded_on", after=ready_on, what="ready-for-discharge date"
         )
-        rules.check_delay_code(delay_reason, self.scheme, "delay_reason")
+        hospital_rules.check_delay_code(delay_reason, self.scheme, "delay_reason")
         self._trigger(
             events.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note
         )
@@ -175,14 +174,14 @@ class HospitalCommands(PersonState):
         A death in hospital also closes the register period.
         """
         rules.check_active_or_in_hospital(self.status, self.admission)
-        admission = rules.check_admitted(self.admission)
+        admission = hospital_rules.check_admitted(self.admission)
         self._check_effective(
             discharged_on, by, "discharged_on", after=admission.admitted_on, what="admission"
         )
         rules.check_not_before(discharged_on, self.referred_on, "discharged_on", "referral")
         died = destination is DischargeDestination.DIED
         transfer = destination is DischargeDestination.ANOTHER_MH_LD_BED
-        rules.check_discharge_rating(
+        hospital_rules.check_discharge_rating(
             rating, self.status, died, self.scheme, self.placement, transfer=transfer
         )
         self._trigger(events.Discharged, by, discharged_on, destination=destination, rating=rating)

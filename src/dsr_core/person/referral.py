@@ -9,19 +9,16 @@ from datetime import date
 from typing import Self
 from uuid import uuid4
 
-from dsr_core.domain import rules
-from dsr_core.domain.values import (
-    Consent,
+from dsr_core.domain import hospital_rules, rules
+from dsr_core.domain.codes import (
     DeclineReason,
-    Involvement,
-    PersonDetails,
-    Rating,
     ReferralCriterion,
     RemovalReason,
     RiskFactor,
     Scheme,
     Status,
 )
+from dsr_core.domain.values import Consent, Involvement, PersonDetails, Rating
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
 from dsr_core.person.state import PersonState, check_effective
@@ -184,7 +181,7 @@ class ReferralCommands(PersonState):
         self, *, removed_on: date, reason_code: RemovalReason, reason: str | None, by: Stamp
     ) -> None:
         rules.check_status(self.status, (Status.REFERRED, Status.ON_REGISTER), "remove")
-        rules.check_discharged_before_removal(self.admission, reason_code)
+        hospital_rules.check_discharged_before_removal(self.admission, reason_code)
         self._check_effective(removed_on, by, "removed_on", after=self.referred_on, what="referral")
         rules.check_not_before(removed_on, self.accepted_on, "removed_on", "acceptance")
         self._trigger(events.Removed, by, removed_on, reason_code=reason_code, reason=reason)

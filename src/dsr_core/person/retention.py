@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from dsr_core.domain import rules
+from dsr_core.domain import retention_rules
+from dsr_core.domain.codes import ErasureBasis, ErasureRule
 from dsr_core.domain.errors import LegalHoldError
-from dsr_core.domain.values import (
-    ErasureBasis,
-    ErasureRule,
-)
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
 from dsr_core.person.state import PersonState
@@ -36,7 +33,7 @@ class RetentionCommands(PersonState):
         self, *, rule: ErasureRule, retention_years: int | None, today: date
     ) -> list[str]:
         """Every reason the record may not be erased today; none means it may."""
-        return rules.erasure_blockers(
+        return retention_rules.erasure_blockers(
             status=self.status,
             in_hospital=self.admission is not None,
             legal_hold=self.legal_hold,
@@ -62,10 +59,10 @@ class RetentionCommands(PersonState):
         lawful when first made, so nothing blocks it.
         """
         if rule is not ErasureRule.REAPPLIED:
-            rules.check_erasable(
+            retention_rules.check_erasable(
                 self.erasure_blockers(rule=rule, retention_years=retention_years, today=by.today)
             )
-        eligible_on = rules.retention_ends(self.closed_on, retention_years)
+        eligible_on = retention_rules.retention_ends(self.closed_on, retention_years)
         self._trigger(
             events.Erased,
             by,

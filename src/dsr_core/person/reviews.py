@@ -8,14 +8,9 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import NAMESPACE_URL, uuid5
 
-from dsr_core.domain import rules
-from dsr_core.domain.values import (
-    ActionStatus,
-    PanelRole,
-    ReviewAction,
-    ReviewKind,
-    ReviewRecord,
-)
+from dsr_core.domain import hospital_rules, rules
+from dsr_core.domain.care_record import ReviewAction, ReviewRecord
+from dsr_core.domain.codes import ActionStatus, PanelRole, ReviewKind
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
 from dsr_core.person.state import PersonState, raised_on
@@ -56,7 +51,7 @@ class ReviewCommands(PersonState):
         """
         rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(held_on, by, "held_on")
-        rules.check_review_within_stay(kind, held_on, self.admission)
+        hospital_rules.check_review_within_stay(kind, held_on, self.admission)
         review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
         review = ReviewRecord(
             review_id=review_id,

@@ -9,37 +9,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from dsr_core.domain import rules
-from dsr_core.domain.values import (
-    Actor,
-    Consent,
-    DischargeDestination,
-    HospitalStay,
-    Involvement,
+from dsr_core.domain.care_record import (
     Mitigation,
     Need,
-    PersonDetails,
-    Placement,
-    ProfessionalRole,
-    Rating,
-    RatingLevel,
     Recommendation,
-    ReferralCriterion,
     ReviewAction,
     ReviewRecord,
+    TeamMember,
+    ViewEntry,
+    Views,
+)
+from dsr_core.domain.codes import (
+    DischargeDestination,
+    ProfessionalRole,
+    RatingLevel,
+    ReferralCriterion,
     RiskFactor,
     Scheme,
     Setting,
     Status,
-    TeamMember,
     UrgentReason,
-    ViewEntry,
-    Views,
+)
+from dsr_core.domain.values import (
+    Actor,
+    Consent,
+    HospitalStay,
+    Involvement,
+    PersonDetails,
+    Placement,
+    Rating,
 )
 from dsr_core.person.stamp import Stamp
 
@@ -48,6 +52,9 @@ _TOPIC = "dsr.person"
 
 class PersonEvent(Aggregate.Event):
     """Every Person event: who recorded it, and the day it happened (its effective date)."""
+
+    TOPIC: ClassVar[str]
+    """Set on each concrete event: its stored name, which never changes."""
 
     actor: Actor
     effective_on: date

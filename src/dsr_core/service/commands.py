@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dsr_core.domain.care_record import Need, SupporterView
 from dsr_core.domain.code_lists import MitigationCategory
-from dsr_core.domain.inputs import AreaCode, Day, Flag, LongText, PlaceCode, Reference, ShortText
-from dsr_core.domain.values import (
+from dsr_core.domain.codes import (
     ActionStatus,
     AdmissionType,
     Advocacy,
@@ -21,15 +21,10 @@ from dsr_core.domain.values import (
     ErasureBasis,
     LawfulBasis,
     LegalStatus,
-    Location,
     MitigationKind,
-    Need,
     PanelRole,
-    PersonDetails,
-    PlacementNeeds,
     PlacementType,
     ProfessionalRole,
-    Rating,
     ReferralCriterion,
     RemovalReason,
     Representative,
@@ -38,9 +33,10 @@ from dsr_core.domain.values import (
     SecurityLevel,
     Service,
     ServiceHorizon,
-    SupporterView,
     WardType,
 )
+from dsr_core.domain.inputs import AreaCode, Day, Flag, LongText, PlaceCode, Reference, ShortText
+from dsr_core.domain.values import Location, PersonDetails, PlacementNeeds, Rating
 
 
 def _example(example: dict[str, Any]) -> ConfigDict:

@@ -15,19 +15,10 @@ from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from dsr_core.domain.care_record import Professional, Views
+from dsr_core.domain.codes import DischargeDestination, ErasureRule, PlacementLocation, Status
 from dsr_core.domain.geography import locate
-from dsr_core.domain.values import (
-    Consent,
-    DischargeDestination,
-    ErasureRule,
-    HospitalStay,
-    Involvement,
-    Placement,
-    PlacementLocation,
-    Professional,
-    Status,
-    Views,
-)
+from dsr_core.domain.values import Consent, HospitalStay, Involvement, Placement
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.service import commands as cmd
 from dsr_core.service.areas import AreaDirectory

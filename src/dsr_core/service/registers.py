@@ -26,8 +26,9 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
 from dsr_core.domain import rules
+from dsr_core.domain.codes import Status
 from dsr_core.domain.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
-from dsr_core.domain.values import Actor, Status
+from dsr_core.domain.values import Actor
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.person.events import Erased, PersonCreated
 from dsr_core.service import commands as cmd

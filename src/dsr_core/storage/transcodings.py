@@ -11,18 +11,10 @@ from typing import Any
 from eventsourcing.persistence import Transcoding
 from pydantic import BaseModel
 
-from dsr_core.domain.personal import personal_fields
-from dsr_core.domain.values import (
-    Actor,
-    Consent,
-    HospitalStay,
-    Involvement,
+from dsr_core.domain.care_record import (
     Mitigation,
     Need,
-    PersonDetails,
-    Placement,
     Professional,
-    Rating,
     Recommendation,
     ReviewAction,
     ReviewRecord,
@@ -30,6 +22,16 @@ from dsr_core.domain.values import (
     TeamMember,
     ViewEntry,
     Views,
+)
+from dsr_core.domain.personal import personal_fields
+from dsr_core.domain.values import (
+    Actor,
+    Consent,
+    HospitalStay,
+    Involvement,
+    PersonDetails,
+    Placement,
+    Rating,
 )
 from dsr_core.storage.sealing import seal_fields, unseal_fields
 

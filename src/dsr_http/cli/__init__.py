@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.cli import demo, importing, operate, processes, reports
 
 

@@ -19,9 +19,10 @@ from uuid import UUID
 import structlog
 
 from dsr_core.domain.code_lists import code_list
+from dsr_core.domain.codes import Role
 from dsr_core.domain.errors import DsrError
 from dsr_core.domain.identifiers import mod11_check_digit
-from dsr_core.domain.values import Actor, Role
+from dsr_core.domain.values import Actor
 from dsr_core.process.bootstrap import build_registers
 from dsr_core.process.settings import Settings
 from dsr_core.service import commands as cmd

@@ -9,7 +9,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.process.logging import configure_logging
 from dsr_core.process.settings import Settings
 from dsr_core.process.tuning import tune_garbage_collection

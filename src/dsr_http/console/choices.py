@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dsr_core.domain.code_lists import DELAY_REASONS, LEGAL_STATUSES, code_list
-from dsr_core.domain.values import RatingLevel, scheme_of
+from dsr_core.domain.codes import RatingLevel, scheme_of
 from dsr_core.person.aggregate import Person
 from dsr_core.service.registers import Registers
 from dsr_http.console.forms import Choices, humanise

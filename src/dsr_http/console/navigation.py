@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.auth import Principal
 from dsr_http.deps import AGGREGATES, AUDITORS, OVERSIGHT, PRACTICE
 

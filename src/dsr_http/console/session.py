@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.auth import Principal
 
 COOKIE = "dsr_console"

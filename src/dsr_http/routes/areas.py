@@ -5,10 +5,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.errors import InvalidInputError
 from dsr_core.domain.inputs import Day
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import Role
 from dsr_http.deps import (
     AggregateReadersInArea,
     AreaPath,

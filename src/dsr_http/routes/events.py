@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.auth import Principal
 from dsr_http.deps import (
     MAX_POSITION,

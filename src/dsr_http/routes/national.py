@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.errors import InvalidInputError
 from dsr_core.domain.inputs import AreaCode
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import Role
 from dsr_core.service.areas import default_scheme_for
 from dsr_http.auth import Principal
 from dsr_http.deps import CurrentUser, NationalSecretDep, RegistersDep, ViewsDep, waits_for

@@ -15,8 +15,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.errors import InvalidInputError
-from dsr_core.domain.values import Role
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.idempotency import Claim

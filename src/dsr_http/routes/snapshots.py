@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.deps import NationalReaders, ReadsDep, ViewsDep
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_scheduler import snapshots

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.auth import Principal
 from dsr_http.deps import (
     AccessLogDep,

@@ -107,7 +107,7 @@ EVENTS: tuple[type[PersonEvent], ...] = (
 # The library registers an explicit topic only for event classes named on an aggregate
 # class; these are named here, so register them here (stored events resolve by topic).
 for _event in EVENTS:
-    register_topic(getattr(_event, "TOPIC"), _event)  # noqa: B009 (set on each class, not the base)
+    register_topic(_event.TOPIC, _event)
 
 __all__ = [
     "EVENTS",

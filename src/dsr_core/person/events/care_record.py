@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dsr_core.domain.values import (
+from dsr_core.domain.care_record import (
     Mitigation,
     Need,
     Professional,
     Recommendation,
-    RiskFactor,
-    Service,
     SupporterView,
     TeamMember,
     ViewEntry,
-    ViewHolder,
     Views,
 )
+from dsr_core.domain.codes import RiskFactor, Service, ViewHolder
 from dsr_core.person.state import (
     _TOPIC,
     PersonEvent,

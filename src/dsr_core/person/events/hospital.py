@@ -10,16 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from dsr_core.domain.codes import AdmissionType, DischargeDestination, LegalStatus
 from dsr_core.domain.discharge import admission_type
-from dsr_core.domain.values import (
-    AdmissionType,
-    DelayMark,
-    DischargeDestination,
-    HospitalStay,
-    LegalStatus,
-    Placement,
-    Rating,
-)
+from dsr_core.domain.values import DelayMark, HospitalStay, Placement, Rating
 from dsr_core.person.state import (
     _TOPIC,
     PersonEvent,

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from dsr_core.domain.values import (
-    Actor,
-    Consent,
+from dsr_core.domain.codes import (
     DeclineReason,
-    Involvement,
-    PersonDetails,
-    Rating,
     ReferralCriterion,
     RemovalReason,
     RiskFactor,
     Scheme,
     Status,
 )
+from dsr_core.domain.values import Actor, Consent, Involvement, PersonDetails, Rating
 from dsr_core.person.state import (
     _TOPIC,
     PersonCreated,

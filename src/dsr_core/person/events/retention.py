@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dsr_core.domain.codes import ErasureBasis, ErasureRule
 from dsr_core.domain.personal import ERASED, PERSONAL_STATE, erased
-from dsr_core.domain.values import (
-    ErasureBasis,
-    ErasureRule,
-)
 from dsr_core.person.state import (
     _TOPIC,
     PersonEvent,

@@ -8,12 +8,8 @@ carry no module path.
 
 from __future__ import annotations
 
-from dsr_core.domain.values import (
-    ActionStatus,
-    ReviewAction,
-    ReviewKind,
-    ReviewRecord,
-)
+from dsr_core.domain.care_record import ReviewAction, ReviewRecord
+from dsr_core.domain.codes import ActionStatus, ReviewKind
 from dsr_core.person.state import (
     _TOPIC,
     PersonEvent,

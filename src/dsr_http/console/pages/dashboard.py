@@ -14,9 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.inputs import AreaCode
 from dsr_core.domain.periods import Period
-from dsr_core.domain.values import Role
 from dsr_http.console.charts import Series, bar_chart
 from dsr_http.console.deps import ConsoleDep, SignedIn
 from dsr_http.console.forms import humanise

@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.errors import DsrError
-from dsr_core.domain.values import Role
 from dsr_core.service.areas import default_scheme_for
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
 from dsr_http.console.forms import FieldError

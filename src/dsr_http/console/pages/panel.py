@@ -14,8 +14,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from dsr_core.domain.codes import RatingLevel
 from dsr_core.domain.inputs import AreaCode
-from dsr_core.domain.values import RatingLevel
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.pages.person import DatePart, as_at
 from dsr_http.console.pages.register import LEVELS, OrNone, area_of

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from dsr_core.domain import errors
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_core.person.aggregate import Person
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller

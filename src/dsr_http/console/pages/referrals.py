@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from dsr_core.domain.values import Role
+from dsr_core.domain.codes import Role
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RegistersDep, ViewsDep, require

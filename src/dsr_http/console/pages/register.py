@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from dsr_core.domain.codes import RatingLevel, Scheme
 from dsr_core.domain.identifiers import normalise
 from dsr_core.domain.inputs import AreaCode
-from dsr_core.domain.values import RatingLevel, Scheme
 from dsr_http.auth import Principal
 from dsr_http.console import spreadsheets
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, Posted, SignedIn

@@ -8,8 +8,8 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from dsr_core.domain.codes import Role
 from dsr_core.domain.inputs import text_problem
-from dsr_core.domain.values import Role
 from dsr_http.auth import Principal
 from dsr_http.console.deps import ConsoleDep, Posted, SessionDep
 from dsr_http.console.forms import FieldError, humanise
