@@ -70,6 +70,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 STATUS: dict[type[errors.DsrError], int] = {
     errors.PersonNotFoundError: 404,
+    errors.AreaNotAllowedError: 403,
     errors.PersonErasedError: 410,
     errors.VersionMismatchError: 412,
     errors.ConcurrentWriteError: 409,
@@ -168,7 +169,7 @@ def install(app: FastAPI, page_not_found: PageFor = lambda _: None) -> None:
 
     @app.exception_handler(errors.DsrError)
     async def dsr_error(request: Request, error: errors.DsrError) -> JSONResponse:
-        if isinstance(error, errors.PersonNotFoundError):
+        if isinstance(error, (errors.PersonNotFoundError, errors.AreaNotAllowedError)):
             await record_refusal(request)
         extra: dict[str, Any] = {}
         headers = None

@@ -150,6 +150,13 @@ class UnknownAreaError(DomainRuleError):
     title = "Area is not configured"
 
 
+class AreaNotAllowedError(DsrError):
+    """The caller may act on this person, but not in the area the command names."""
+
+    slug = "forbidden"
+    title = "Not allowed for your role or area"
+
+
 class PersonNotFoundError(DsrError):
     slug = "person-not-found"
     title = "Person not found"

@@ -17,11 +17,13 @@ from eventsourcing.domain import Aggregate
 
 from dsr_core.domain.care_record import Professional, Views
 from dsr_core.domain.codes import DischargeDestination, ErasureRule, PlacementLocation, Status
+from dsr_core.domain.errors import AreaNotAllowedError
 from dsr_core.domain.geography import locate
 from dsr_core.domain.values import Consent, HospitalStay, Involvement, Placement
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.service import commands as cmd
 from dsr_core.service.areas import AreaDirectory
+from dsr_core.service.caller import Caller
 from dsr_core.service.identity_keys import IdentityKeys
 
 
@@ -32,6 +34,7 @@ class HandlerContext:
     stamp: Stamp
     areas: AreaDirectory
     identity_keys: IdentityKeys
+    caller: Caller
 
 
 @dataclass
@@ -341,6 +344,9 @@ def correct_details(person: Person, c: cmd.CorrectDetails, ctx: HandlerContext) 
 
 @handles(cmd.Transfer)
 def transfer(person: Person, c: cmd.Transfer, ctx: HandlerContext) -> Outcome:
+    """Funding moves to another area: one the caller also acts in."""
+    if not ctx.caller.may_act_in(c.to_area):
+        raise AreaNotAllowedError("You can only transfer to one of your areas.")
     from_area = person.area
     person.transfer(
         to_area=c.to_area,

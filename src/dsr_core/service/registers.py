@@ -279,7 +279,7 @@ class Registers(Application[UUID]):
         )
         claimed = keys.claim(first.area, first.details, person.id, by.recorded_at)
         outcome = Outcome(also_save=list(claimed))
-        context = HandlerContext(by, self.areas, keys)
+        context = HandlerContext(by, self.areas, keys, caller)
         for command in rest:
             more = HANDLERS[type(command)](person, command, context) or Outcome()
             outcome.also_save += more.also_save
@@ -308,7 +308,7 @@ class Registers(Application[UUID]):
         actor = caller.actor
         if actor.area is None:  # acting on a person is acting in their area
             actor = actor.model_copy(update={"area": person.area})
-        context = HandlerContext(self._stamp(actor), self.areas, self.identity_keys)
+        context = HandlerContext(self._stamp(actor), self.areas, self.identity_keys, caller)
         outcome = change(person, context) or Outcome()
         return self._save(person, outcome, caller.claim, None)
 

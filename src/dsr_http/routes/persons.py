@@ -36,7 +36,7 @@ from dsr_http.deps import (
     require,
     visible_person,
 )
-from dsr_http.problems import RESPONSES, ForbiddenError
+from dsr_http.problems import RESPONSES
 from dsr_http.reading import person_record
 from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, withholds_details
 
@@ -111,270 +111,72 @@ def refer(
 
 
 @dataclass(frozen=True)
-class CommandSpec:
-    """A command's route: its path under the person, its type (which picks its handler),
-    its operationId and summary, and the roles that may send it."""
+class CommandRoute:
+    """A command's route: its path under the person, its type (which picks its handler and
+    gives the summary, its docstring's first paragraph), the roles that may send it, and
+    its operationId where the published one is not the class name in lower camel case."""
 
     path: str
     model: type[cmd.Command]
-    operation_id: str
-    summary: str
     roles: tuple[Role, ...] = PRACTICE
+    operation_id: str = ""
+
+    @property
+    def operation(self) -> str:
+        name = self.model.__name__
+        return self.operation_id or name[0].lower() + name[1:]
+
+    @property
+    def summary(self) -> str:
+        return " ".join((self.model.__doc__ or "").split("\n\n")[0].split())
 
 
 COMMANDS = [
-    CommandSpec(
-        "consents",
-        cmd.RecordConsent,
-        "recordConsent",
-        "Record consent, a best-interests decision or another lawful basis.",
-    ),
-    CommandSpec(
-        "consent-refusals",
-        cmd.RecordConsentRefusal,
-        "recordConsentRefusal",
-        "Record that consent was refused (England): an outcome, kept with the referral.",
-    ),
-    CommandSpec(
-        "involvement",
-        cmd.RecordInvolvement,
-        "recordInvolvement",
-        "Record how the person and their supporters were involved, advocacy and any "
-        "guardian or attorney (what Scotland records instead of consent).",
-    ),
-    CommandSpec(
-        "cetr-offers",
-        cmd.OfferCetr,
-        "offerCetr",
-        "Record that a C(E)TR (or community C(E)TR) was offered.",
-    ),
-    CommandSpec(
-        "cetr-declines",
-        cmd.DeclineCetr,
-        "declineCetr",
-        "Record that the person declined the offered C(E)TR: that cycle's duty is met.",
-    ),
-    CommandSpec(
-        "service-referrals",
-        cmd.ReferToService,
-        "referToService",
-        "Refer to a service: keyworker (England, up to 25), intensive support, forensic "
-        "outreach, housing, a care provider.",
-    ),
-    CommandSpec(
-        "service-starts",
-        cmd.StartService,
-        "startService",
-        "Record that a referred service started (a keyworker allocated).",
-    ),
-    CommandSpec(
-        "ehc-plans",
-        cmd.RecordEhcPlan,
-        "recordEhcPlan",
-        "Record whether the young person has an EHC plan (England).",
-    ),
-    CommandSpec(
-        "consent-withdrawals",
-        cmd.WithdrawConsent,
-        "withdrawConsent",
-        "Record that consent was withdrawn: the person leaves the register.",
-    ),
-    CommandSpec(
+    CommandRoute("consents", cmd.RecordConsent),
+    CommandRoute("consent-refusals", cmd.RecordConsentRefusal),
+    CommandRoute("involvement", cmd.RecordInvolvement),
+    CommandRoute("cetr-offers", cmd.OfferCetr),
+    CommandRoute("cetr-declines", cmd.DeclineCetr),
+    CommandRoute("service-referrals", cmd.ReferToService),
+    CommandRoute("service-starts", cmd.StartService),
+    CommandRoute("ehc-plans", cmd.RecordEhcPlan),
+    CommandRoute("consent-withdrawals", cmd.WithdrawConsent),
+    CommandRoute(
         "data-sharing-objections",
         cmd.RecordNationalDataObjection,
-        "recordDataSharingObjection",
-        "Record an objection (or its withdrawal) to record-level national sharing.",
+        operation_id="recordDataSharingObjection",
     ),
-    CommandSpec(
-        "acceptances",
-        cmd.Accept,
-        "acceptPerson",
-        "Accept the person onto the register with an initial rating.",
-        LEAD_ONLY,
-    ),
-    CommandSpec(
-        "declines",
-        cmd.DeclineReferral,
-        "declineReferral",
-        "Decline the referral, with a reason.",
-        LEAD_ONLY,
-    ),
-    CommandSpec(
-        "ratings",
-        cmd.ChangeRating,
-        "changeRating",
-        "Change the rating, with the reason and risk factors.",
-    ),
-    CommandSpec("admissions", cmd.Admit, "admitPerson", "Record a hospital admission."),
-    CommandSpec(
-        "discharge-readiness",
-        cmd.MarkReadyForDischarge,
-        "markReadyForDischarge",
-        "Record the date the person was clinically ready.",
-    ),
-    CommandSpec(
-        "discharge-delays",
-        cmd.RecordDischargeDelay,
-        "recordDischargeDelay",
-        "Record why a ready person is still in hospital.",
-    ),
-    CommandSpec(
-        "discharges",
-        cmd.Discharge,
-        "dischargePerson",
-        "Record a discharge and the new rating.",
-    ),
-    CommandSpec(
-        "placements",
-        cmd.ChangePlacement,
-        "changePlacement",
-        "Record where the person now lives and what they need to move home.",
-    ),
-    CommandSpec(
-        "views",
-        cmd.RecordViews,
-        "recordViews",
-        "Record the views of the person, their family and named supporters (a history).",
-    ),
-    CommandSpec(
-        "risk-factors",
-        cmd.RecordRiskFactors,
-        "recordRiskFactors",
-        "Record current risk factors.",
-    ),
-    CommandSpec(
-        "professionals",
-        cmd.AssignProfessional,
-        "assignProfessional",
-        "Add a key professional's involvement (several per role; returns involvement_id).",
-    ),
-    CommandSpec(
-        "reviews",
-        cmd.RecordReview,
-        "recordReview",
-        "Record a review (C(E)TR, LAEP, MDT, visit...) and its actions.",
-    ),
-    CommandSpec(
-        "action-completions",
-        cmd.CompleteAction,
-        "completeAction",
-        "Record that an action from a review is done.",
-    ),
-    CommandSpec(
-        "legal-status",
-        cmd.ChangeLegalStatus,
-        "changeLegalStatus",
-        "Record a change of legal status during a stay (coded section or order).",
-    ),
-    CommandSpec(
-        "planned-discharge-dates",
-        cmd.SetPlannedDischargeDate,
-        "setPlannedDischargeDate",
-        "Set, move (with a reason) or withdraw the planned discharge date.",
-    ),
-    CommandSpec(
-        "discharge-plan-scores",
-        cmd.ScoreDischargePlan,
-        "scoreDischargePlan",
-        "Score the discharge plan item by item (the area's item list).",
-    ),
-    CommandSpec(
-        "discharge-barriers",
-        cmd.RecordDischargeBarriers,
-        "recordDischargeBarriers",
-        "Record the coded barriers to discharge (the nation's delay codes).",
-    ),
-    CommandSpec(
-        "discharge-unreadiness",
-        cmd.MarkNoLongerReady,
-        "markNoLongerReady",
-        "Record that the person is no longer clinically ready: the delay stops.",
-    ),
-    CommandSpec(
-        "mitigations",
-        cmd.RecordMitigation,
-        "recordMitigation",
-        "Record what has been tried to mitigate risk, or what could help further.",
-    ),
-    CommandSpec(
-        "actions",
-        cmd.AddAction,
-        "addAction",
-        "Add an action to the standing action plan, with its owner and due date.",
-    ),
-    CommandSpec(
-        "action-statuses",
-        cmd.ChangeActionStatus,
-        "changeActionStatus",
-        "Mark an action of any plan in progress, done or dropped.",
-    ),
-    CommandSpec(
-        "recommendations",
-        cmd.RecordRecommendation,
-        "recordRecommendation",
-        "Record a recommendation for current or future services.",
-    ),
-    CommandSpec(
-        "professional-endings",
-        cmd.EndInvolvement,
-        "endInvolvement",
-        "End a professional's involvement (others in the same role go on).",
-    ),
-    CommandSpec(
-        "needs",
-        cmd.RecordNeeds,
-        "recordNeeds",
-        "Record the coded needs to move home: housing, support, funding, now or in future.",
-    ),
-    CommandSpec(
-        "corrections",
-        cmd.CorrectDetails,
-        "correctDetails",
-        "Correct identifying details; the earlier values stay in the history.",
-    ),
-    CommandSpec(
-        "transfers",
-        cmd.Transfer,
-        "transferPerson",
-        "Transfer funding responsibility to another area.",
-        LEAD_ONLY,
-    ),
-    CommandSpec(
-        "removals",
-        cmd.Remove,
-        "removePerson",
-        "Remove the person from the register, with a reason.",
-        LEAD_ONLY,
-    ),
-    CommandSpec(
-        "re-referrals",
-        cmd.ReRefer,
-        "reReferPerson",
-        "Re-refer a removed or declined person: a new period on the same record.",
-    ),
-    CommandSpec(
-        "legal-holds",
-        cmd.PlaceLegalHold,
-        "placeLegalHold",
-        "Keep the record whatever its retention: nothing erases it while the hold stands.",
-        LEAD_ONLY,
-    ),
-    CommandSpec(
-        "legal-hold-releases",
-        cmd.LiftLegalHold,
-        "liftLegalHold",
-        "Lift the legal hold: retention applies again.",
-        LEAD_ONLY,
-    ),
-    CommandSpec(
-        "erasures",
-        cmd.Erase,
-        "erasePerson",
-        "Erase on request where the law allows it (no open period, inpatient stay or legal "
-        "hold): the person's key is destroyed within minutes, and nothing more can be "
-        "recorded about them.",
-        LEAD_ONLY,
-    ),
+    CommandRoute("acceptances", cmd.Accept, LEAD_ONLY, operation_id="acceptPerson"),
+    CommandRoute("declines", cmd.DeclineReferral, LEAD_ONLY),
+    CommandRoute("ratings", cmd.ChangeRating),
+    CommandRoute("admissions", cmd.Admit, operation_id="admitPerson"),
+    CommandRoute("discharge-readiness", cmd.MarkReadyForDischarge),
+    CommandRoute("discharge-delays", cmd.RecordDischargeDelay),
+    CommandRoute("discharges", cmd.Discharge, operation_id="dischargePerson"),
+    CommandRoute("placements", cmd.ChangePlacement),
+    CommandRoute("views", cmd.RecordViews),
+    CommandRoute("risk-factors", cmd.RecordRiskFactors),
+    CommandRoute("professionals", cmd.AssignProfessional),
+    CommandRoute("reviews", cmd.RecordReview),
+    CommandRoute("action-completions", cmd.CompleteAction),
+    CommandRoute("legal-status", cmd.ChangeLegalStatus),
+    CommandRoute("planned-discharge-dates", cmd.SetPlannedDischargeDate),
+    CommandRoute("discharge-plan-scores", cmd.ScoreDischargePlan),
+    CommandRoute("discharge-barriers", cmd.RecordDischargeBarriers),
+    CommandRoute("discharge-unreadiness", cmd.MarkNoLongerReady),
+    CommandRoute("mitigations", cmd.RecordMitigation),
+    CommandRoute("actions", cmd.AddAction),
+    CommandRoute("action-statuses", cmd.ChangeActionStatus),
+    CommandRoute("recommendations", cmd.RecordRecommendation),
+    CommandRoute("professional-endings", cmd.EndInvolvement),
+    CommandRoute("needs", cmd.RecordNeeds),
+    CommandRoute("corrections", cmd.CorrectDetails),
+    CommandRoute("transfers", cmd.Transfer, LEAD_ONLY, operation_id="transferPerson"),
+    CommandRoute("removals", cmd.Remove, LEAD_ONLY, operation_id="removePerson"),
+    CommandRoute("re-referrals", cmd.ReRefer, operation_id="reReferPerson"),
+    CommandRoute("legal-holds", cmd.PlaceLegalHold, LEAD_ONLY),
+    CommandRoute("legal-hold-releases", cmd.LiftLegalHold, LEAD_ONLY),
+    CommandRoute("erasures", cmd.Erase, LEAD_ONLY, operation_id="erasePerson"),
 ]
 
 
@@ -387,8 +189,6 @@ def execute(
     claim: Claim | None,
 ) -> CommandResult:
     """Record a command on a person: the API's endpoints and the console's forms alike."""
-    if getattr(body, "to_area", None) not in (None, *principal.areas):
-        raise ForbiddenError("You can only transfer to one of your areas.")
     # The application checks the person is in the caller's areas on the version it
     # loads to change, and records the actor in the person's area: one load, not two.
     caller = Caller.of(
@@ -400,7 +200,7 @@ def execute(
     return registers.execute(person_id, body, caller)
 
 
-def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
+def _command_endpoint(spec: CommandRoute) -> Callable[..., CommandResponse]:
     model = spec.model
     Authorised = Annotated[Principal, Depends(allowed(*spec.roles))]  # noqa: N806
 
@@ -419,7 +219,7 @@ def _command_endpoint(spec: CommandSpec) -> Callable[..., CommandResponse]:
         return answer(response, result)
 
     endpoint.__doc__ = spec.summary
-    endpoint.__name__ = spec.operation_id
+    endpoint.__name__ = spec.operation
     return endpoint
 
 
@@ -444,7 +244,7 @@ router.add_api_route(
         201: {
             "description": "The person's record was created",
             "links": _links(
-                "$response.body#/person_id", _READS + [spec.operation_id for spec in COMMANDS]
+                "$response.body#/person_id", _READS + [spec.operation for spec in COMMANDS]
             ),
         }
     },
@@ -454,7 +254,7 @@ for _spec in COMMANDS:
         f"/{{person_id}}/{_spec.path}",
         _command_endpoint(_spec),
         methods=["POST"],
-        operation_id=_spec.operation_id,
+        operation_id=_spec.operation,
         response_model=CommandResponse,
         summary=_spec.summary,
         responses={

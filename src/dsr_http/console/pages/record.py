@@ -42,7 +42,7 @@ from dsr_http.console.forms import (
 )
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RegistersDep, actor, require, visible_person
-from dsr_http.routes.persons import COMMANDS, CommandSpec, claim_for, execute
+from dsr_http.routes.persons import COMMANDS, CommandRoute, claim_for, execute
 from dsr_http.schemas import HistoryItem, withholds_details
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -81,11 +81,11 @@ SPECS = {spec.path: spec for spec in COMMANDS}
 
 @dataclass(frozen=True)
 class Offered:
-    spec: CommandSpec
+    spec: CommandRoute
     title: str
 
 
-def title_of(spec: CommandSpec) -> str:
+def title_of(spec: CommandRoute) -> str:
     """The form's heading: the command's summary, up to a colon that explains it."""
     title = spec.summary.split(": ")[0].split(". ")[0].rstrip(".")
     return re.sub(r" \([^)]*_[^)]*\)", "", title)  # no API field names in a heading
@@ -174,7 +174,7 @@ def command_list(
     )
 
 
-def _spec(path: str, principal: Principal) -> CommandSpec:
+def _spec(path: str, principal: Principal) -> CommandRoute:
     spec = SPECS.get(path)
     if spec is None:
         raise errors.PersonNotFoundError(uuid.UUID(int=0))  # no such form: "not found"
@@ -192,7 +192,7 @@ def shown_name(principal: Principal, person: Person) -> str | None:
 
 def _opened(
     path: str, person_id: UUID, principal: Principal, registers: RegistersDep
-) -> tuple[CommandSpec, Person, tuple[FormField, ...], dict[str, Any]]:
+) -> tuple[CommandRoute, Person, tuple[FormField, ...], dict[str, Any]]:
     """A command's form for a person: checked for the role, then the person's area."""
     spec = _spec(path, principal)
     person = visible_person(registers, principal, person_id)
@@ -200,7 +200,7 @@ def _opened(
     return spec, person, fields, _context(spec, person, shown_name(principal, person))
 
 
-def _context(spec: CommandSpec, person: Person, name: str | None) -> dict[str, Any]:
+def _context(spec: CommandRoute, person: Person, name: str | None) -> dict[str, Any]:
     return {
         "person_name": name,
         "title": title_of(spec),
