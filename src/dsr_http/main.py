@@ -20,7 +20,7 @@ from dsr_core.process.bootstrap import system_clock
 from dsr_core.process.logging import configure_logging
 from dsr_core.process.settings import Settings
 from dsr_core.process.tuning import tune_garbage_collection
-from dsr_core.service.registers import Clock
+from dsr_core.service.clock import TimeSource
 from dsr_http import problems
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
@@ -59,7 +59,7 @@ def create_app(
     settings: Settings | None = None,
     http_settings: HttpSettings | None = None,
     *,
-    clock: Clock = system_clock,
+    clock: TimeSource = system_clock,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

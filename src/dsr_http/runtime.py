@@ -16,7 +16,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.process.bootstrap import build_registers, national_secret, system_clock
 from dsr_core.process.settings import Settings
-from dsr_core.service.registers import Clock, Registers
+from dsr_core.service.clock import TimeSource
+from dsr_core.service.registers import Registers
 from dsr_projections import national_returns
 from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.database import ViewDatabase
@@ -66,7 +67,7 @@ def create_tables(runner: ProjectionRunner) -> None:
     national_returns.ensure_tables(runner.db)
 
 
-def _build_registers(settings: Settings, clock: Clock) -> Registers:
+def _build_registers(settings: Settings, clock: TimeSource) -> Registers:
     """The library creates its tables on start; processes starting together can collide
     on PostgreSQL's catalogue, so a failed start is tried again, twice, after a pause."""
     for attempt in range(3):
@@ -83,7 +84,7 @@ def _build_registers(settings: Settings, clock: Clock) -> Registers:
 def opened(
     settings: Settings | None = None,
     *,
-    clock: Clock = system_clock,
+    clock: TimeSource = system_clock,
     batch_size: int = 500,
     only: Sequence[str] = (),
 ) -> Iterator[Runtime]:

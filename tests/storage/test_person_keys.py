@@ -13,7 +13,7 @@ from dsr_core.domain.codes import ReferralCriterion, Scheme
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.process.bootstrap import build_registers
 from dsr_core.service.identity_keys import IdentityKey
-from dsr_core.storage.person_keys import MasterKeyError
+from dsr_core.storage.master_keys import MasterKeyError
 from tests.conftest import SettingsFactory
 from tests.storage.test_storage_modes import raw_states
 from tests.support import factories as f

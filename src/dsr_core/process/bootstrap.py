@@ -14,8 +14,9 @@ from urllib.parse import unquote, urlsplit
 from dsr_core.process.files import private_dir, private_file
 from dsr_core.process.settings import Settings
 from dsr_core.service.areas import AreaDirectory
-from dsr_core.service.registers import Clock, Registers
-from dsr_core.storage.person_keys import MasterKeys, default_master_key
+from dsr_core.service.clock import TimeSource
+from dsr_core.service.registers import Registers
+from dsr_core.storage.master_keys import MasterKeys, default_master_key
 
 IDENTITY_KEY_FILE = "identity.key"
 
@@ -154,7 +155,9 @@ def _write_secret(path: Path, value: str) -> None:
         handle.write(value + "\n")
 
 
-def build_registers(settings: Settings | None = None, *, clock: Clock = system_clock) -> Registers:
+def build_registers(
+    settings: Settings | None = None, *, clock: TimeSource = system_clock
+) -> Registers:
     settings = settings or Settings()
     ensure_schema(settings)
     return Registers(

@@ -9,7 +9,7 @@ identity-key changes and the idempotency record. Every command returns the new v
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -18,12 +18,9 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import (
     AggregateNotFoundError,
-    Application,
-    ProcessingEvent,
-    Repository,
 )
 from eventsourcing.domain import Aggregate, CanMutateAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError
 
 from dsr_core.domain import rules
 from dsr_core.domain.codes import Status
@@ -34,26 +31,14 @@ from dsr_core.person.events import Erased, PersonCreated
 from dsr_core.service import commands as cmd
 from dsr_core.service.areas import AreaDirectory
 from dsr_core.service.caller import Caller
+from dsr_core.service.clock import Clock, TimeSource
 from dsr_core.service.handlers import HANDLERS, HandlerContext, Outcome
 from dsr_core.service.history import HistoryEntry, as_at, describe
 from dsr_core.service.idempotency import Claim, IdempotencyRecord, once
 from dsr_core.service.identity_keys import IdentityKey, IdentityKeys
 from dsr_core.service.reminders import ReminderBook, book_id, plan
-from dsr_core.storage.event_cache import EventCache
-from dsr_core.storage.mapper import SealingMapper
-from dsr_core.storage.person_keys import (
-    MasterKeys,
-    MemoryDatastore,
-    PersonKeyStore,
-    default_master_key,
-)
-from dsr_core.storage.repository import SafeCachingRepository
-from dsr_core.storage.sealing import BLOB_PREFIX
-from dsr_core.storage.snapshot_writer import SnapshotNotSealedError, SnapshotWriter
-from dsr_core.storage.transcoder import FastJSONTranscoder
-from dsr_core.storage.transcodings import dsr_transcodings
-
-Clock = Callable[[], datetime]
+from dsr_core.storage.application import SealedApplication
+from dsr_core.storage.master_keys import MasterKeys
 
 
 @dataclass(frozen=True)
@@ -68,7 +53,7 @@ class CommandResult:
     replayed: bool = False
 
 
-class Registers(Application[UUID]):
+class Registers(SealedApplication):
     """All areas' Dynamic Support Registers: the write side of dsr."""
 
     name = "Registers"
@@ -79,7 +64,7 @@ class Registers(Application[UUID]):
         env: Mapping[str, str] | None = None,
         *,
         identity_key: bytes,
-        clock: Clock,
+        clock: TimeSource,
         areas: AreaDirectory | None = None,
         timezone: str = "Europe/London",
         event_cache_size: int = 0,
@@ -91,101 +76,15 @@ class Registers(Application[UUID]):
         self.audit_key = audit_key or hmac.new(identity_key, b"dsr:audit-chain", "sha256").digest()
         """Links the audit chains; never stored in the database (docs/operations.md)."""
         self.areas = areas or AreaDirectory()
-        self._clock = clock
-        self._zone = ZoneInfo(timezone)
-        self._event_cache = EventCache(event_cache_size)
-        self._snapshot_writer = SnapshotWriter(self._store_snapshot)
-        super().__init__(env)
-        self.person_keys: PersonKeyStore | None = None
-        """Per-person data keys (issue 15); None only when built without them (bench/)."""
-        if person_keys:
-            snapshots = self._snapshots_table()
-            self.person_keys = PersonKeyStore(
-                getattr(self.recorder, "datastore", None) or MemoryDatastore(snapshots),
-                master_keys or MasterKeys(default_master_key(identity_key)),
-                postgres_schema=self._postgres_schema(),
-                snapshots_table=snapshots,
-                clock=clock,
-            )
-            self.person_keys.create_tables()
-            assert isinstance(self.mapper, SealingMapper)
-            self.mapper.keys = self.person_keys
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """A new person's key is written in the transaction that saves their events."""
-        if self.person_keys is None or not getattr(self.recorder, "writes_alongside", False):
-            return super().save(*objs, **kwargs)  # keys are then made in their own transaction
-        with self.person_keys.saving() as write_keys:
-            return super().save(*objs, also_write=[write_keys], **kwargs)
-
-    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        """Snapshot the aggregate in hand, written off the command's path (snapshot_writer)."""
-        if not self.snapshots:
-            return
-        for aggregate_id, aggregate in processing_event.aggregates.items():
-            interval = self.snapshotting_intervals.get(type(aggregate))
-            if interval is None or not any(
-                event.originator_id == aggregate_id and event.originator_version % interval == 0
-                for event in processing_event.events
-            ):
-                continue
-            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
-            assert snapshot_class is not None
-            self._snapshot_writer.submit(snapshot_class.take(aggregate))
-
-    def _store_snapshot(self, snapshot: Any) -> None:
-        assert self.snapshots is not None
-        stored = self.snapshots.mapper.to_stored_event(snapshot)
-        if self.person_keys is not None and not stored.state.startswith(BLOB_PREFIX):
-            # The person's key went while this waited (erased): never store it in the clear.
-            raise SnapshotNotSealedError
-        self.snapshots.recorder.insert_events([stored])
-
-    def flush_snapshots(self) -> None:
-        """Wait for the snapshots of commands already saved to be stored."""
-        self._snapshot_writer.flush()
-
-    def close(self) -> None:
-        self._snapshot_writer.close()
-        super().close()
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(
-            transcoder=self.construct_transcoder(), mapper_class=SealingMapper
+        self.clock = Clock(clock, ZoneInfo(timezone))
+        super().__init__(
+            env,
+            identity_key=identity_key,
+            clock=clock,
+            event_cache_size=event_cache_size,
+            master_keys=master_keys,
+            person_keys=person_keys,
         )
-
-    def _postgres_schema(self) -> str | None:
-        datastore = getattr(self.recorder, "datastore", None)
-        schema = getattr(datastore, "schema", None)
-        return str(schema) if schema and hasattr(datastore, "pool") else None
-
-    def _snapshots_table(self) -> str:
-        recorder = self.snapshots.recorder if self.snapshots else self.recorder
-        table = str(getattr(recorder, "events_table_name", "snapshots"))
-        return table.rsplit(".", 1)[-1]
-
-    def construct_repository(self) -> Repository[UUID]:
-        base = super().construct_repository()
-        return SafeCachingRepository(
-            event_store=base.event_store,
-            snapshot_store=base.snapshot_store,
-            cache_maxsize=int(self.env.get(self.AGGREGATE_CACHE_MAXSIZE) or 0) or None,
-            fastforward=base.fastforward,
-            fastforward_skipping=base.fastforward_skipping,
-            deepcopy_from_cache=base.deepcopy_from_cache,
-        )
-
-    def construct_transcoder(self) -> Transcoder:
-        if self.env.get(self.factory.TRANSCODER_TOPIC):
-            return super().construct_transcoder()
-        transcoder = FastJSONTranscoder()
-        self.register_transcodings(transcoder)
-        return transcoder
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        for transcoding in dsr_transcodings():
-            transcoder.register(transcoding)
 
     # ------------------------------------------------------------- commands
 
@@ -237,7 +136,7 @@ class Registers(Application[UUID]):
             return None
         if not isinstance(record, IdempotencyRecord):
             return None
-        record.check(claim, self._clock())
+        record.check(claim, self.clock.now())
         if areas is not None and self.get_person(record.person_id).area not in areas:
             raise PersonNotFoundError(record.person_id)
         return CommandResult(
@@ -323,7 +222,9 @@ class Registers(Application[UUID]):
         aggregates: list[Aggregate] = [person, *outcome.also_save]
         if claim is not None:
             aggregates.append(
-                IdempotencyRecord.record(claim, person.id, person.version, pending, self._clock())
+                IdempotencyRecord.record(
+                    claim, person.id, person.version, pending, self.clock.now()
+                )
             )
         try:
             recordings = self.save(*aggregates)
@@ -366,7 +267,7 @@ class Registers(Application[UUID]):
             todo = plan(person, policy.cadences, policy.reminders, self.today(), issued, escalated)
             if not todo.issue and not todo.escalate:
                 return []
-            now = self._clock()
+            now = self.clock.now()
             book = book or ReminderBook.open(person_id, person.area, now)
             book.record(todo, self.today(), now)
             written = [
@@ -417,14 +318,14 @@ class Registers(Application[UUID]):
     # -------------------------------------------------------------- helpers
 
     def now(self) -> datetime:
-        return self._clock()
+        return self.clock.now()
 
     def today(self) -> date:
-        return self._clock().astimezone(self._zone).date()
+        return self.clock.today()
 
     def _stamp(self, actor: Actor) -> Stamp:
-        now = self._clock()
-        return Stamp(actor=actor, recorded_at=now, today=now.astimezone(self._zone).date())
+        now = self.clock.now()
+        return Stamp(actor=actor, recorded_at=now, today=now.astimezone(self.clock.zone).date())
 
     def _person_events(self, person_id: UUID) -> list[CanMutateAggregate[UUID]]:
         events: list[CanMutateAggregate[UUID]] = list(
@@ -439,11 +340,6 @@ class Registers(Application[UUID]):
         if not events or not isinstance(events[0], PersonCreated):  # unknown, or not a person
             raise PersonNotFoundError(person_id)
         return events
-
-    def _read_events(self, person_id: UUID, gt: int | None) -> Iterator[Any]:
-        """The person's stored events after version `gt`, their key found once for all."""
-        assert isinstance(self.mapper, SealingMapper)  # construct_mapper
-        return map(self.mapper.reader(), self.recorder.select_events(person_id, gt=gt))
 
     def _load_key(self, key_id: UUID) -> IdentityKey | None:
         try:

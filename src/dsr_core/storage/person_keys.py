@@ -9,79 +9,25 @@ Rotating the master key re-wraps the rows; the events are not touched (issue 15)
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID, uuid4
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from dsr_core.storage.datastores import Cursor, Datastore
+from dsr_core.storage.master_keys import MasterKeys
 
 KEYS_TABLE = "dsr_person_keys"
 TOMBSTONES_TABLE = "dsr_erased_persons"
 _NONCE = 12
-
-
-class MasterKeyError(Exception):
-    """A person key is wrapped by a master key this process was not given."""
-
-
-def key_id(key: bytes) -> str:
-    """A master key's name in the key table: a digest prefix, never the key."""
-    return hashlib.sha256(b"dsr:master-key-id|" + key).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class MasterKeys:
-    """The current master key, and earlier ones kept only until `rotate` has re-wrapped
-    every person key under the current one."""
-
-    current: bytes
-    previous: tuple[bytes, ...] = ()
-
-    def __post_init__(self) -> None:
-        for key in (self.current, *self.previous):
-            if len(key) not in (16, 24, 32):
-                raise ValueError("a master key is 16, 24 or 32 bytes (base64 in configuration)")
-
-    @property
-    def current_id(self) -> str:
-        return key_id(self.current)
-
-    def wrap(self, person_id: UUID, data_key: bytes) -> bytes:
-        nonce = os.urandom(_NONCE)
-        return nonce + AESGCM(self.current).encrypt(nonce, data_key, person_id.bytes)
-
-    def unwrap(self, person_id: UUID, master_id: str, wrapped: bytes) -> bytes:
-        for key in (self.current, *self.previous):
-            if key_id(key) == master_id:
-                try:
-                    return AESGCM(key).decrypt(wrapped[:_NONCE], wrapped[_NONCE:], person_id.bytes)
-                except InvalidTag:
-                    break
-        raise MasterKeyError(f"the master key {master_id} is not configured")
-
-
-class _Cursor(Protocol):
-    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> Any: ...
-
-
-class Datastore(Protocol):
-    """The event store's own connection pool (eventsourcing's SQLite or PostgreSQL
-    datastore): the key table lives in the same database, reached the same way."""
-
-    def transaction(self, *, commit: bool) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -447,28 +393,6 @@ class PersonKeyStore:
         return "%s" if self._postgres else "?"
 
     @contextmanager
-    def _cursor(self, *, commit: bool) -> Iterator[_Cursor]:
+    def _cursor(self, *, commit: bool) -> Iterator[Cursor]:
         with self._datastore.transaction(commit=commit) as cursor:
             yield cursor
-
-
-def default_master_key(identity_key: bytes) -> bytes:
-    """With no master key configured, one derived from the identity secret: set
-    DSR_MASTER_KEY in production, so it can be rotated on its own (docs/operations.md)."""
-    return hmac.new(identity_key, b"dsr:master-key", hashlib.sha256).digest()
-
-
-class MemoryDatastore:
-    """The key table of an in-memory application (tests and the demo generator): a
-    private SQLite database in memory, reached like the library's datastores."""
-
-    def __init__(self, snapshots_table: str) -> None:
-        self._connection = sqlite3.connect(":memory:", check_same_thread=False)
-        self._connection.row_factory = sqlite3.Row
-        self._lock = threading.Lock()
-        self._connection.execute(f"CREATE TABLE {snapshots_table} (originator_id TEXT)")
-
-    @contextmanager
-    def transaction(self, *, commit: bool) -> Iterator[sqlite3.Cursor]:
-        with self._lock, self._connection:
-            yield self._connection.cursor()
