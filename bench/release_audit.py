@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dsr_projections.national_collections import (
+from dsr_projections.national.collections import (
     AGE_BANDS,
     ENGLAND,
     LOS_BANDS,
@@ -29,7 +29,7 @@ from dsr_projections.national_collections import (
     Family,
     los_band,
 )
-from dsr_projections.release import AtomCounts, build
+from dsr_projections.national.release import AtomCounts, build
 
 ONE_WAY = (
     ("inpatients", "sex"),

@@ -28,9 +28,9 @@ from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.metrics import HttpMetrics
 from dsr_http.problems import ForbiddenError
-from dsr_projections.access_log import Access, AccessLog
-from dsr_projections.database import ViewDatabase
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.audit.access_log import Access, AccessLog
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.storage.database import ViewDatabase
 
 
 @dataclass

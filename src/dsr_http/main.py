@@ -44,7 +44,7 @@ from dsr_http.routes import (
     subject_access,
 )
 from dsr_http.runtime import opened, scheduler_for
-from dsr_projections.access_log import AccessLog
+from dsr_projections.audit.access_log import AccessLog
 
 log = structlog.get_logger("dsr.http")
 

@@ -23,7 +23,7 @@ from dsr_core.domain import errors
 from dsr_core.service.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from dsr_http.auth import AuthenticationError
 from dsr_http.bodies import DuplicateKeyError, MalformedBodyError
-from dsr_projections.access_log import Access
+from dsr_projections.audit.access_log import Access
 
 MEDIA_TYPE = "application/problem+json"
 

@@ -18,14 +18,14 @@ from dsr_core.process.bootstrap import build_registers, national_secret, system_
 from dsr_core.process.settings import Settings
 from dsr_core.service.clock import TimeSource
 from dsr_core.service.registers import Registers
-from dsr_projections import national_returns
-from dsr_projections.bootstrap import ALL, build_runner
-from dsr_projections.database import ViewDatabase
-from dsr_projections.projection import Projection
-from dsr_projections.retention import ErasureLedger
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.bootstrap import ALL, build_runner
+from dsr_projections.engine.projection import Projection
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.national import returns as national_returns
+from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import snapshots, webhooks
 from dsr_scheduler.config import SchedulerSettings
+from dsr_scheduler.retention import ErasureLedger
 from dsr_scheduler.service import Runtime as JobRuntime
 from dsr_scheduler.service import (
     build_scheduler,

@@ -21,9 +21,9 @@ from cloudevents.core.v1.event import CloudEvent
 
 from dsr_core.domain.codes import Role
 from dsr_core.person.events import PersonEvent, Referred, Transferred
-from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.projection import Event, Projection, effective_on, person_events
-from dsr_projections.sealed_columns import REGISTER_COLUMNS
+from dsr_projections.engine.projection import Event, Projection, effective_on, person_events
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.sealed import REGISTER_COLUMNS
 
 TYPE_PREFIX = "uk.nhs.dsr.person."
 JSON = JSONFormat()

@@ -18,16 +18,16 @@ from dsr_core.domain.codes import RatingLevel, Status
 from dsr_core.domain.values import DelayMark
 from dsr_core.person import events as pe
 from dsr_core.person.aggregate import Person
-from dsr_projections.database import Cursor, ViewDatabase
-from dsr_projections.disclosure import Table, publish, publish_count, publish_statistic
-from dsr_projections.projection import (
+from dsr_projections.engine.projection import (
     STATE_COLUMNS,
     Event,
     PersonStates,
     Projection,
     effective_on,
 )
+from dsr_projections.national.disclosure import Table, publish, publish_count, publish_statistic
 from dsr_projections.stays import Episode, Referral, Spell, metrics, overlap_days
+from dsr_projections.storage.database import Cursor, ViewDatabase
 
 LOOKBACK_DAYS = 365
 """How far before an admission Amber/Red days are counted."""

@@ -4,10 +4,14 @@ The scheduler and the snapshots read through these functions, never with SQL of 
 own against projection tables (an import contract in pyproject.toml holds them to it).
 """
 
-from dsr_projections.national_dataset import census, people_in_area_by
-from dsr_projections.national_report import Dataset, build_dataset
-from dsr_projections.projection import lowest_position
-from dsr_projections.register import inpatient_ids, inpatients_not_on_register, register_person_ids
+from dsr_projections.engine.projection import lowest_position
+from dsr_projections.national.dataset import census, people_in_area_by
+from dsr_projections.national.report import Dataset, build_dataset
+from dsr_projections.register.entries import (
+    inpatient_ids,
+    inpatients_not_on_register,
+    register_person_ids,
+)
 
 __all__ = [
     "Dataset",

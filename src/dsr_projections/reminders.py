@@ -11,8 +11,8 @@ from functools import singledispatchmethod
 from typing import ClassVar
 
 from dsr_core.service.reminders import ReminderBook
-from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.projection import Event, Projection
+from dsr_projections.engine.projection import Event, Projection
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase
 
 
 class RemindersProjection(Projection):

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from dsr_projections.database import ViewDatabase
-from dsr_projections.projection import Projection
-from dsr_projections.sealed_columns import REGISTER_COLUMNS, SPELL_COLUMNS
+from dsr_projections.engine.projection import Projection
+from dsr_projections.storage.database import ViewDatabase
+from dsr_projections.storage.sealed import REGISTER_COLUMNS, SPELL_COLUMNS
 
 SEALED_COLUMNS = tuple(dict.fromkeys(REGISTER_COLUMNS + SPELL_COLUMNS))
 

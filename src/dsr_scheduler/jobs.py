@@ -9,8 +9,8 @@ import structlog
 
 from dsr_core.domain.errors import DsrError
 from dsr_core.service.registers import Registers
-from dsr_projections.database import ViewDatabase
 from dsr_projections.queries import inpatient_ids, register_person_ids
+from dsr_projections.storage.database import ViewDatabase
 
 log = structlog.get_logger(__name__)
 

@@ -22,13 +22,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
-from dsr_projections import retention
-from dsr_projections.anchors import latest_checkpoint, write_checkpoint
-from dsr_projections.audit import take_checkpoint
-from dsr_projections.database import ViewDatabase
-from dsr_projections.retention import ErasureLedger
+from dsr_projections.audit.checkpoints import latest_checkpoint, write_checkpoint
+from dsr_projections.audit.trail import take_checkpoint
+from dsr_projections.storage.database import ViewDatabase
+from dsr_scheduler import retention
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.jobs import remind_everyone
+from dsr_scheduler.retention import ErasureLedger
 from dsr_scheduler.snapshots import take_due_snapshots
 from dsr_scheduler.webhooks import WebhookDelivery, feed_for
 

@@ -20,8 +20,8 @@ import structlog
 from dsr_core.domain.codes import Status
 from dsr_core.domain.periods import Period
 from dsr_core.service.registers import Registers
-from dsr_projections.database import SCHEMA_LOCK, Row, ViewDatabase
 from dsr_projections.queries import build_dataset, lowest_position, people_in_area_by
+from dsr_projections.storage.database import SCHEMA_LOCK, Row, ViewDatabase
 
 log = structlog.get_logger(__name__)
 

@@ -24,8 +24,8 @@ from typing import Any
 import structlog
 
 from dsr_core.domain.codes import Role
-from dsr_projections.database import SCHEMA_LOCK, ViewDatabase
 from dsr_projections.feed import read_feed, scoped
+from dsr_projections.storage.database import SCHEMA_LOCK, ViewDatabase
 
 log = structlog.get_logger(__name__)
 

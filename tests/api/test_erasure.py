@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from dsr_projections import retention
-from dsr_projections.retention import ErasureLedger
+from dsr_scheduler import retention
+from dsr_scheduler.retention import ErasureLedger
 from tests.api.conftest import Headers, referral_body
 from tests.support import factories as f
 

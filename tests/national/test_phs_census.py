@@ -13,11 +13,11 @@ from dsr_core.domain.values import Actor
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.disclosure import profile_named
-from dsr_projections.national_collections import PHS
-from dsr_projections.national_returns import build_return
-from dsr_projections.release import build, check
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.national.collections import PHS
+from dsr_projections.national.disclosure import profile_named
+from dsr_projections.national.release import build, check
+from dsr_projections.national.returns import build_return
 from tests.support import factories as f
 
 HSCPS = [f"S37{n:06d}" for n in range(1, 36) if n not in (14, 15, 21, 23)]

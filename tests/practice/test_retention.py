@@ -21,12 +21,12 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_http.runtime import Runtime, opened, scheduler_for
-from dsr_projections import national_returns, retention
-from dsr_projections.audit import verify
-from dsr_projections.database import ViewDatabase
-from dsr_projections.national_collections import ENGLAND
-from dsr_projections.retention import ErasureLedger
-from dsr_scheduler import snapshots
+from dsr_projections.audit.trail import verify
+from dsr_projections.national import returns as national_returns
+from dsr_projections.national.collections import ENGLAND
+from dsr_projections.storage.database import ViewDatabase
+from dsr_scheduler import retention, snapshots
+from dsr_scheduler.retention import ErasureLedger
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 

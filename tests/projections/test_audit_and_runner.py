@@ -7,9 +7,9 @@ import pytest
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.audit import opened_trail, person_trail, verify
-from dsr_projections.projection import SHADOW
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.audit.trail import opened_trail, person_trail, verify
+from dsr_projections.engine.projection import SHADOW
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted
@@ -161,7 +161,7 @@ def test_two_runners_at_once_apply_each_event_exactly_once(
     runner: ProjectionRunner,
     make_settings: SettingsFactory,
 ) -> None:
-    from dsr_projections.bootstrap import build_runner
+    from dsr_projections.engine.bootstrap import build_runner
 
     other = build_runner(make_settings(), app, batch_size=7)
     runner.batch_size = 5
@@ -204,7 +204,7 @@ def test_a_reader_can_wait_for_its_own_write(app: Registers, runner: ProjectionR
 def test_the_actor_trail_covers_a_time_range(
     app: Registers, runner: ProjectionRunner, clock: f.FakeClock
 ) -> None:
-    from dsr_projections.audit import actor_trail
+    from dsr_projections.audit.trail import actor_trail
 
     accepted(app)
     runner.catch_up()

@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsr_projections.anonymity import age_band, k_anonymise, pseudonym
-from dsr_projections.disclosure import SUPPRESSED, Table, publish, publish_statistic
+from dsr_projections.national.anonymity import age_band, k_anonymise, pseudonym
+from dsr_projections.national.disclosure import SUPPRESSED, Table, publish, publish_statistic
 from tests.support.disclosure_checks import recoverable_cells
 
 small_tables = st.dictionaries(

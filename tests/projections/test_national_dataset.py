@@ -12,10 +12,10 @@ from dsr_core.domain.periods import Period
 from dsr_core.person.aggregate import Person
 from dsr_core.service.registers import Registers
 from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
-from dsr_projections.disclosure import SUPPRESSED
-from dsr_projections.national_dataset import QUASI_IDENTIFIERS
-from dsr_projections.national_report import Dataset, build_dataset
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.national.dataset import QUASI_IDENTIFIERS
+from dsr_projections.national.disclosure import SUPPRESSED
+from dsr_projections.national.report import Dataset, build_dataset
 from tests.support import factories as f
 from tests.support.case_history import play
 from tests.support.disclosure_checks import recoverable_cells
@@ -136,7 +136,7 @@ def test_a_thousand_people_export_anonymously(
             assert all(n >= 5 for n in groups.values()), "k-anonymity broken"
 
     # Objectors are left out of record-level rows; pseudonyms are stable across periods.
-    from dsr_projections.anonymity import pseudonym
+    from dsr_projections.national.anonymity import pseudonym
 
     area = ENGLISH_AREAS[1]
     objecting = {

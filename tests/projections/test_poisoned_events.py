@@ -28,11 +28,11 @@ from dsr_core.person import events
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.audit import AuditProjection, verify
-from dsr_projections.database import REPLACEMENT, Cursor
-from dsr_projections.projection import Event
-from dsr_projections.register import RegisterProjection
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.audit.trail import AuditProjection, verify
+from dsr_projections.engine.projection import Event
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.register.entries import RegisterProjection
+from dsr_projections.storage.database import REPLACEMENT, Cursor
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.system.test_projection_crash import start_worker, wait_until
@@ -206,7 +206,7 @@ class _FailsOnMarkedEvents(RegisterProjection):
 def test_one_failing_projection_is_named_and_the_others_keep_going(
     app: Registers, make_settings: SettingsFactory
 ) -> None:
-    from dsr_projections.bootstrap import build_runner
+    from dsr_projections.engine.bootstrap import build_runner
 
     runner = build_runner(make_settings(), app, projections=[_FailsOnMarkedEvents, AuditProjection])
     try:

@@ -3,8 +3,8 @@ from datetime import date
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.register import RegisterQuery, query_register
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.register.entries import RegisterQuery, query_register
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dsr_core.service.registers import Registers
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.support.stages import admitted
 
 

@@ -17,10 +17,10 @@ import pytest
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_core.storage.sealing import Sealer
-from dsr_projections.access_log import Access, AccessLog
-from dsr_projections.anchors import Checkpoint
-from dsr_projections.audit import ChainBreak, take_checkpoint, verify
-from dsr_projections.runner import ProjectionRunner, RebuildRefusedError
+from dsr_projections.audit.access_log import Access, AccessLog
+from dsr_projections.audit.checkpoints import Checkpoint
+from dsr_projections.audit.trail import ChainBreak, take_checkpoint, verify
+from dsr_projections.engine.runner import ProjectionRunner, RebuildRefusedError
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import referred, views_recorded
@@ -268,7 +268,7 @@ def _position(runner: ProjectionRunner, person_id: UUID) -> int:
 def test_the_scheduler_writes_a_checkpoint_only_when_the_chains_moved(
     app: Registers, runner: ProjectionRunner, tmp_path: Path
 ) -> None:
-    from dsr_projections.anchors import read_checkpoints
+    from dsr_projections.audit.checkpoints import read_checkpoints
     from dsr_scheduler.service import take_checkpoint_if_moved
 
     referred(app)

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from dsr_core.service.registers import Registers
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from dsr_scheduler.service import REMINDERS_JOB, SNAPSHOTS_JOB, Runtime, build_scheduler, job_store
 from tests.conftest import SettingsFactory
 from tests.support import factories as f

@@ -11,7 +11,7 @@ from dsr_core.domain.periods import Period
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from dsr_scheduler import snapshots
 from tests.support import factories as f
 from tests.support.case_history import play

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from dsr_core.domain.codes import Role
 from dsr_core.service.registers import Registers
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from dsr_scheduler.webhooks import WebhookDelivery, feed_for, verify_signature
 from tests.support import factories as f
 from tests.support.stages import admitted

@@ -25,7 +25,7 @@ from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.api.conftest import referral_body
 from tests.conftest import SettingsFactory
 from tests.support.pgserver import free_port

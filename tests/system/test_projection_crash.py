@@ -13,7 +13,7 @@ from dsr_core.process.settings import Settings
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import admitted

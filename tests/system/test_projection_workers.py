@@ -10,7 +10,7 @@ import pytest
 
 from dsr_core.service.registers import Registers
 from dsr_http.cli import main
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support.stages import admitted
 from tests.system.test_projection_crash import worker_env

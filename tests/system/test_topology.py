@@ -19,7 +19,7 @@ import pytest
 from dsr_core.domain.codes import Role
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.api.test_docs import examples, parse
 from tests.conftest import SettingsFactory
 from tests.support.pgserver import free_port

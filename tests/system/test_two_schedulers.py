@@ -16,7 +16,7 @@ from dsr_core.process.bootstrap import build_registers
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_core.service.reminders import reminder_key
-from dsr_projections.runner import ProjectionRunner
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support.books import reminder_counts
 from tests.support.stages import admitted

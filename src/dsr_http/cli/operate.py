@@ -16,10 +16,10 @@ from dsr_core.process.tuning import tune_garbage_collection
 from dsr_http.auth import KEY_FILE, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.runtime import opened
-from dsr_projections import retention
-from dsr_projections.anchors import read_checkpoints, write_checkpoint
-from dsr_projections.audit import take_checkpoint, verify
-from dsr_projections.retention import ErasureLedger
+from dsr_projections.audit.checkpoints import read_checkpoints, write_checkpoint
+from dsr_projections.audit.trail import take_checkpoint, verify
+from dsr_scheduler import retention
+from dsr_scheduler.retention import ErasureLedger
 
 
 def info(_: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from dsr_core.domain.periods import Period
 from dsr_core.process.logging import configure_logging
 from dsr_core.process.settings import Settings
 from dsr_http.runtime import opened
-from dsr_projections.national_report import build_dataset
+from dsr_projections.national.report import build_dataset
 from dsr_scheduler.snapshots import register_snapshot
 
 

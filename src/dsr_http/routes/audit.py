@@ -16,7 +16,7 @@ from dsr_http.deps import (
     waits_for,
 )
 from dsr_http.problems import RESPONSES
-from dsr_projections.audit import actor_trail, opened_trail
+from dsr_projections.audit.trail import actor_trail, opened_trail
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=RESPONSES)
 

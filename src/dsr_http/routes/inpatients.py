@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from dsr_http.deps import AreaFilter, Overseers, ReadsDep, RegistersDep, ViewsDep, areas_asked
 from dsr_http.problems import RESPONSES
 from dsr_projections.queries import inpatients_not_on_register
-from dsr_projections.working_lists import inpatient_list
+from dsr_projections.register.working_lists import inpatient_list
 
 router = APIRouter(prefix="/v1/inpatients", tags=["inpatients"], responses=RESPONSES)
 

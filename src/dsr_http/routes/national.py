@@ -18,8 +18,8 @@ from dsr_core.service.areas import default_scheme_for
 from dsr_http.auth import Principal
 from dsr_http.deps import CurrentUser, NationalSecretDep, RegistersDep, ViewsDep, waits_for
 from dsr_http.problems import RESPONSES, ForbiddenError
-from dsr_projections import national_returns as returns
-from dsr_projections.national_collections import COLLECTIONS, Collection
+from dsr_projections.national import returns as returns
+from dsr_projections.national.collections import COLLECTIONS, Collection
 
 router = APIRouter(tags=["national"], responses=RESPONSES)
 

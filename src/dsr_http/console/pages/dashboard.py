@@ -32,8 +32,8 @@ from dsr_http.deps import (
     require,
 )
 from dsr_projections.length_of_stay import area_metrics_over
-from dsr_projections.service_gaps import report as service_gap_report
-from dsr_projections.working_lists import ratings_on, register_counts
+from dsr_projections.register.service_gaps import report as service_gap_report
+from dsr_projections.register.working_lists import ratings_on, register_counts
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 MONTHS = 12

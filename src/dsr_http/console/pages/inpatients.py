@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import OVERSIGHT, RECORD_READERS, RegistersDep, ViewsDep, require
-from dsr_projections.working_lists import inpatient_list
+from dsr_projections.register.working_lists import inpatient_list
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 PAGE_ROWS = 50

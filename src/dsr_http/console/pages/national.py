@@ -21,8 +21,8 @@ from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import NationalSecretDep, RegistersDep, ViewsDep
 from dsr_http.problems import ForbiddenError
 from dsr_http.routes import national as api
-from dsr_projections import national_returns as returns
-from dsr_projections.national_collections import COLLECTIONS, Collection
+from dsr_projections.national import returns as returns
+from dsr_projections.national.collections import COLLECTIONS, Collection
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 RECENT = 4

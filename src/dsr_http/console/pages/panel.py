@@ -22,7 +22,7 @@ from dsr_http.console.pages.register import LEVELS, OrNone, area_of
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import RegistersDep, RunnerDep, ViewsDep
 from dsr_http.schemas import HistoryItem, PersonPublic, with_due_reviews
-from dsr_projections.working_lists import by_rating, register_counts
+from dsr_projections.register.working_lists import by_rating, register_counts
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DEFAULT_SINCE = timedelta(days=28)

@@ -20,10 +20,9 @@ from dsr_http.console.deps import ConsoleDep, ConsoleReads, Posted, SignedIn
 from dsr_http.console.forms import FieldError, humanise
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RegistersDep, RunnerDep, ViewsDep, require
-from dsr_projections.anonymity import AGE_BANDS
-from dsr_projections.database import Row, ViewDatabase
-from dsr_projections.register import RegisterQuery, query_register
-from dsr_projections.working_lists import (
+from dsr_projections.national.anonymity import AGE_BANDS
+from dsr_projections.register.entries import RegisterQuery, query_register
+from dsr_projections.register.working_lists import (
     every_row,
     find_by_name,
     in_age_band,
@@ -31,6 +30,7 @@ from dsr_projections.working_lists import (
     register_counts,
     with_lead_professional,
 )
+from dsr_projections.storage.database import Row, ViewDatabase
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 

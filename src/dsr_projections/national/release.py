@@ -23,8 +23,8 @@ import highspy
 import numpy as np
 import structlog
 
-from dsr_projections.disclosure import SUPPRESSED, DisclosureProfile, profile_named
-from dsr_projections.national_collections import Collection
+from dsr_projections.national.collections import Collection
+from dsr_projections.national.disclosure import SUPPRESSED, DisclosureProfile, profile_named
 
 log = structlog.get_logger(__name__)
 

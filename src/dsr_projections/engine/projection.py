@@ -24,8 +24,8 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from dsr_core.person.aggregate import Person
 from dsr_core.person.events import Erased, PersonEvent
 from dsr_core.service.areas import AreaDirectory
-from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.sealed_columns import ColumnSealer
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.sealed import ColumnSealer
 
 Event = CanMutateAggregate[UUID]
 POSITIONS = "projection_positions"

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dsr_projections.anchors import GENESIS, link
-from dsr_projections.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase, storable
+from dsr_projections.audit.checkpoints import GENESIS, link
+from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase, storable
 
 TABLE = "access_trail"
 SUBJECTS = "access_subjects"

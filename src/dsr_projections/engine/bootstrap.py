@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from dsr_core.process.bootstrap import national_secret
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
-from dsr_projections.audit import AuditProjection
-from dsr_projections.database import PostgresViews, SQLiteViews, ViewDatabase
+from dsr_projections.audit.trail import AuditProjection
+from dsr_projections.engine.projection import Context, Projection
+from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.feed import FeedProjection
 from dsr_projections.length_of_stay import LengthOfStayProjection
-from dsr_projections.national_dataset import NationalDatasetProjection
-from dsr_projections.projection import Context, Projection
-from dsr_projections.register import RegisterProjection
+from dsr_projections.national.dataset import NationalDatasetProjection
+from dsr_projections.register.entries import RegisterProjection
 from dsr_projections.reminders import RemindersProjection
-from dsr_projections.runner import ProjectionRunner
-from dsr_projections.sealed_columns import ColumnSealer
+from dsr_projections.storage.database import PostgresViews, SQLiteViews, ViewDatabase
+from dsr_projections.storage.sealed import ColumnSealer
 
 ALL: Sequence[type[Projection]] = (
     RegisterProjection,

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from dsr_core.person.aggregate import Person
-from dsr_projections.database import Cursor, ViewDatabase
+from dsr_projections.storage.database import Cursor, ViewDatabase
 
 TABLES = {
     "service_referrals": (

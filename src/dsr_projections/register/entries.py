@@ -20,11 +20,17 @@ from dsr_core.domain.codes import Setting, Status
 from dsr_core.domain.values import ADULT_AGE
 from dsr_core.person.aggregate import Person
 from dsr_core.person.cadences import inpatient_duties, next_review
-from dsr_projections import service_gaps
-from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.name_order import NameOrder, name_key
-from dsr_projections.projection import STATE_COLUMNS, Context, Event, PersonStates, Projection
-from dsr_projections.sealed_columns import REGISTER_COLUMNS as REGISTER_PERSONAL
+from dsr_projections.engine.projection import (
+    STATE_COLUMNS,
+    Context,
+    Event,
+    PersonStates,
+    Projection,
+)
+from dsr_projections.register import service_gaps
+from dsr_projections.register.name_order import NameOrder, name_key
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.sealed import REGISTER_COLUMNS as REGISTER_PERSONAL
 
 COLUMNS = (
     "person_id",

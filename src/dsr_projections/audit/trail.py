@@ -21,10 +21,10 @@ from dsr_core.person.events import PersonEvent
 from dsr_core.service.history import describe
 from dsr_core.service.registers import Registers
 from dsr_core.storage.mapper import STORED_DIGEST
-from dsr_projections import access_log
-from dsr_projections.anchors import GENESIS, Checkpoint, link
-from dsr_projections.database import Cursor, Row, ViewDatabase, storable
-from dsr_projections.projection import Event, Projection, person_events
+from dsr_projections.audit import access_log
+from dsr_projections.audit.checkpoints import GENESIS, Checkpoint, link
+from dsr_projections.engine.projection import Event, Projection, person_events
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase, storable
 
 FIELDS = (
     "person_id",

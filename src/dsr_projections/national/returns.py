@@ -21,10 +21,8 @@ from typing import Any
 from dsr_core.domain.codes import RatingLevel, Setting, UrgentReason
 from dsr_core.domain.dates import add_months
 from dsr_core.domain.periods import Period
-from dsr_projections.anonymity import age, k_anonymise, pseudonym
-from dsr_projections.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
-from dsr_projections.disclosure import profile_named
-from dsr_projections.national_collections import (
+from dsr_projections.national.anonymity import age, k_anonymise, pseudonym
+from dsr_projections.national.collections import (
     ENGLAND,
     ETHNIC_GROUP_OF,
     PHS,
@@ -32,8 +30,10 @@ from dsr_projections.national_collections import (
     age_band,
     los_band,
 )
-from dsr_projections.release import AtomCounts, build, check
-from dsr_projections.sealed_columns import SPELL_COLUMNS
+from dsr_projections.national.disclosure import profile_named
+from dsr_projections.national.release import AtomCounts, build, check
+from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
+from dsr_projections.storage.sealed import SPELL_COLUMNS
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS national_returns (collection TEXT NOT NULL, area TEXT NOT NULL, "

@@ -20,15 +20,15 @@ import structlog
 from dsr_core.domain.codes import ReviewKind, Setting, Status
 from dsr_core.domain.geography import distance_band
 from dsr_core.person.aggregate import Person
-from dsr_projections.database import Cursor, Row, ViewDatabase
-from dsr_projections.projection import (
+from dsr_projections.engine.projection import (
     STATE_COLUMNS,
     Event,
     PersonStates,
     Projection,
     effective_on,
 )
-from dsr_projections.sealed_columns import SPELL_COLUMNS
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.sealed import SPELL_COLUMNS
 
 log = structlog.get_logger(__name__)
 

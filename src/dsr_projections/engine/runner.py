@@ -28,9 +28,9 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from dsr_core.storage.mapper import SealingMapper
-from dsr_projections import access_log
-from dsr_projections.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
-from dsr_projections.projection import POSITIONS, SHADOW, Context, Event, Projection
+from dsr_projections.audit import access_log
+from dsr_projections.engine.projection import POSITIONS, SHADOW, Context, Event, Projection
+from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int], None]

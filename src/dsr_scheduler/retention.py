@@ -39,9 +39,9 @@ from dsr_core.process.files import private_dir
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.anchors import signature
-from dsr_projections.database import ViewDatabase
-from dsr_projections.projection import lowest_position
+from dsr_projections.audit.checkpoints import signature
+from dsr_projections.engine.projection import lowest_position
+from dsr_projections.storage.database import ViewDatabase
 
 log = structlog.get_logger(__name__)
 

@@ -13,16 +13,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from dsr_projections.anonymity import age_band
-from dsr_projections.database import Row, ViewDatabase
-from dsr_projections.register import (
+from dsr_projections.national.anonymity import age_band
+from dsr_projections.register.entries import (
     RegisterQuery,
     discharge_timing,
     inpatients_not_on_register,
     present,
     query_register,
 )
-from dsr_projections.sealed_columns import REGISTER_COLUMNS
+from dsr_projections.storage.database import Row, ViewDatabase
+from dsr_projections.storage.sealed import REGISTER_COLUMNS
 
 EVERY_ROW = 10**9
 FOUND_AT_MOST = 50

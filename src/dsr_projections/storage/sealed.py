@@ -39,7 +39,7 @@ class ColumnSealer:
     def seal(self, person_id: UUID | str, column: str, value: str | None) -> str | None:
         if value is None or self._keys is None:
             return value
-        from dsr_projections.database import storable  # it imports this module
+        from dsr_projections.storage.database import storable  # it imports this module
 
         sealer = self._sealer(person_id, create=True)
         return sealer.seal_column(f"column:{column}", storable(value)) if sealer else None

@@ -21,7 +21,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from dsr_core.process.files import private_file
-from dsr_projections.sealed_columns import ColumnSealer
+from dsr_projections.storage.sealed import ColumnSealer
 
 Row = dict[str, Any]
 
