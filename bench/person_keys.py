@@ -43,7 +43,7 @@ from dsr_core.service.registers import Registers
 from dsr_http.runtime import create_tables
 from dsr_projections.engine.bootstrap import build_runner
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.register.entries import RegisterQuery, query_register
+from dsr_projections.register.queries import RegisterQuery, query_register
 
 LEAD = Caller.of(Actor(user_id="bench-lead", role=Role.LEAD, area=f.ENGLISH_AREA))
 NOW = datetime(2025, 9, 30, 12, tzinfo=UTC)

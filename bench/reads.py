@@ -43,7 +43,8 @@ from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.bootstrap import build_runner
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.register.entries import RegisterProjection, RegisterQuery, query_register
+from dsr_projections.register.entries import RegisterProjection
+from dsr_projections.register.queries import RegisterQuery, query_register
 
 AREA = "E54000048"
 ACTOR = Actor(user_id="bench", role=Role.LEAD, area=AREA)

@@ -23,7 +23,6 @@ from dsr_core.domain.codes import Role
 from dsr_core.person.events import PersonEvent, Referred, Transferred
 from dsr_projections.engine.projection import Event, Projection, effective_on, person_events
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
-from dsr_projections.storage.sealed import REGISTER_COLUMNS
 
 TYPE_PREFIX = "uk.nhs.dsr.person."
 JSON = JSONFormat()
@@ -156,5 +155,4 @@ def _national_numbers(db: ViewDatabase, person_ids: set[str]) -> dict[str, dict[
             ids,
         )
         rows = cursor.fetchall()
-    db.columns.open_rows(rows, [c for c in REGISTER_COLUMNS if c.endswith("_number")])
     return {r["person_id"]: {k: r[k] for k in ("nhs_number", "chi_number") if r[k]} for r in rows}

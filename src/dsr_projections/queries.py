@@ -7,7 +7,7 @@ own against projection tables (an import contract in pyproject.toml holds them t
 from dsr_projections.engine.projection import lowest_position
 from dsr_projections.national.dataset import census, people_in_area_by
 from dsr_projections.national.report import Dataset, build_dataset
-from dsr_projections.register.entries import (
+from dsr_projections.register.queries import (
     inpatient_ids,
     inpatients_not_on_register,
     register_person_ids,

@@ -14,9 +14,6 @@ from uuid import UUID
 
 from dsr_projections.engine.projection import Projection
 from dsr_projections.storage.database import ViewDatabase
-from dsr_projections.storage.sealed import REGISTER_COLUMNS, SPELL_COLUMNS
-
-SEALED_COLUMNS = tuple(dict.fromkeys(REGISTER_COLUMNS + SPELL_COLUMNS))
 
 
 def read_model_rows(
@@ -34,6 +31,5 @@ def read_model_rows(
                     for row in cursor.fetchall()
                 ]
                 if rows:
-                    db.columns.open_rows(rows, SEALED_COLUMNS)
                     found[table] = rows
     return found

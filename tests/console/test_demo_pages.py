@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 
 from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
-from dsr_projections.register.entries import inpatient_ids, register_person_ids
+from dsr_projections.register.queries import inpatient_ids, register_person_ids
 from tests.console.conftest import SignIn
 
 LISTS = ("/register", "/referrals", "/inpatients", "/dashboard", "/panel", "/national")

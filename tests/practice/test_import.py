@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from dsr_http.importer import ImportFileError, Mapping, import_file
 from dsr_http.runtime import Runtime, opened
-from dsr_projections.register.entries import RegisterQuery, query_register
+from dsr_projections.register.queries import RegisterQuery, query_register
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 

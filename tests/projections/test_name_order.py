@@ -15,8 +15,9 @@ from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.bootstrap import build_runner
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.register.entries import RegisterProjection, RegisterQuery, query_register
+from dsr_projections.register.entries import RegisterProjection
 from dsr_projections.register.name_order import AreaOrder, name_key
+from dsr_projections.register.queries import RegisterQuery, query_register
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import accepted, referred

@@ -4,7 +4,7 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.register.entries import RegisterQuery, query_register
+from dsr_projections.register.queries import RegisterQuery, query_register
 from tests.support import factories as f
 from tests.support.stages import accepted, admitted, referred
 

@@ -18,7 +18,7 @@ from dsr_http.deps import (
 )
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
-from dsr_projections.register.entries import RegisterQuery, query_register
+from dsr_projections.register.queries import RegisterQuery, query_register
 
 WaitingFor = Literal[
     "any", "keyworker", "intensive_support", "forensic_outreach", "housing", "care_provider"

@@ -17,7 +17,8 @@ from typing import Any
 from uuid import UUID
 
 from dsr_projections.audit.checkpoints import GENESIS, link
-from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase, storable
+from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
+from dsr_projections.storage.text import storable
 
 TABLE = "access_trail"
 SUBJECTS = "access_subjects"

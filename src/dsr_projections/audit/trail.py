@@ -24,7 +24,8 @@ from dsr_core.storage.mapper import STORED_DIGEST
 from dsr_projections.audit import access_log
 from dsr_projections.audit.checkpoints import GENESIS, Checkpoint, link
 from dsr_projections.engine.projection import Event, Projection, person_events
-from dsr_projections.storage.database import Cursor, Row, ViewDatabase, storable
+from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.text import storable
 
 FIELDS = (
     "person_id",

@@ -46,14 +46,13 @@ def build_runner(
     **options: float,
 ) -> ProjectionRunner:
     db = db or view_database(settings)
-    db.columns = ColumnSealer(registers.person_keys)
+    db.sealer = ColumnSealer(registers.person_keys)
     context = Context(
         mapper=registers.mapper,
         areas=registers.areas,
         audit_key=registers.audit_key,
         dialect=db.dialect,
         national_secret=national_secret(settings),
-        columns=db.columns,
     )
     runner = ProjectionRunner(
         context,

@@ -25,7 +25,6 @@ from dsr_core.person.aggregate import Person
 from dsr_core.person.events import Erased, PersonEvent
 from dsr_core.service.areas import AreaDirectory
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
-from dsr_projections.storage.sealed import ColumnSealer
 
 Event = CanMutateAggregate[UUID]
 POSITIONS = "projection_positions"
@@ -42,8 +41,6 @@ class Context:
     audit_key: bytes
     dialect: str
     national_secret: bytes
-    columns: ColumnSealer = field(default_factory=lambda: ColumnSealer(None))
-    """Seals the personal columns a read model holds (sealed_columns.py)."""
     states: SharedStates = field(default_factory=lambda: SharedStates())
     """Person states decoded or encoded by one read model, for the others in the process."""
 

@@ -28,9 +28,12 @@ from dsr_projections.engine.projection import (
     effective_on,
 )
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
-from dsr_projections.storage.sealed import SPELL_COLUMNS
+from dsr_projections.storage.tables import upsert
 
 log = structlog.get_logger(__name__)
+
+PERSONAL = ("date_of_birth",)
+"""The spells' columns sealed under each person's key (storage/sealed.py)."""
 
 SPELL_FIELDS = (
     "area",
@@ -138,19 +141,10 @@ class NationalDatasetProjection(Projection):
                 erased.add(str(person.id))
                 continue
             on = effective_on(event).isoformat()
-            spells.record(str(person.id), on, position, self._sealed(person))
+            spells.record(str(person.id), on, position, spell_attributes(person))
         spells.flush()
         states.flush()
         self._purge(cursor, sorted(erased))
-
-    def _sealed(self, person: Person) -> tuple[Any, ...]:
-        """The spell's attributes with the date of birth sealed under the person's key
-        (deterministically, so an unchanged spell still compares equal)."""
-        columns = self.context.columns
-        return tuple(
-            columns.seal(person.id, name, value) if name in SPELL_COLUMNS else value
-            for name, value in zip(SPELL_FIELDS, spell_attributes(person), strict=True)
-        )
 
     def _purge(self, cursor: Cursor, person_ids: list[str]) -> None:
         cursor.executemany(
@@ -205,19 +199,9 @@ class _SpellChanges:
 
     def flush(self) -> None:
         columns = ("spell_id", "person_id", "valid_from", "valid_to", *SPELL_FIELDS)
-        self.cursor.executemany(
-            f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})",
-            [tuple(_stored(c, s[c]) for c in columns) for s in self.inserts.values()],
-        )
-        assignments = ", ".join(f"{c} = ?" for c in columns[3:])
-        self.cursor.executemany(
-            f"UPDATE {self.table} SET {assignments} WHERE spell_id = ?",
-            [
-                (*(_stored(c, s[c]) for c in columns[3:]), s["spell_id"])
-                for s in self.updates.values()
-            ],
-        )
+        rows = [*self.inserts.values(), *self.updates.values()]
+        stored = [{c: _stored(c, spell[c]) for c in columns} for spell in rows]
+        upsert(self.cursor, self.table, stored, personal=PERSONAL, key="spell_id")
 
 
 BOOLEAN_FIELDS = frozenset({"out_of_area", "chosen", "secure", "objects", "dsr_before_admission"})
@@ -242,7 +226,6 @@ def census(db: ViewDatabase, area: str, on: date) -> list[Row]:
             (area, str(Status.ON_REGISTER), on.isoformat(), on.isoformat()),
         )
         rows = cursor.fetchall()
-    db.columns.open_rows(rows, SPELL_COLUMNS)
     return rows
 
 

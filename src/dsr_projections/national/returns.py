@@ -33,7 +33,6 @@ from dsr_projections.national.collections import (
 from dsr_projections.national.disclosure import profile_named
 from dsr_projections.national.release import AtomCounts, build, check
 from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
-from dsr_projections.storage.sealed import SPELL_COLUMNS
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS national_returns (collection TEXT NOT NULL, area TEXT NOT NULL, "
@@ -104,7 +103,6 @@ def _valid_on(
         (area, on.isoformat(), on.isoformat(), *params),
     )
     rows = cursor.fetchall()
-    db.columns.open_rows(rows, SPELL_COLUMNS)
     return rows
 
 

@@ -7,13 +7,10 @@ they are computed when queried, not stored.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from dsr_core.domain.codes import Setting, Status
@@ -29,50 +26,19 @@ from dsr_projections.engine.projection import (
 )
 from dsr_projections.register import service_gaps
 from dsr_projections.register.name_order import NameOrder, name_key
-from dsr_projections.storage.database import Cursor, Row, ViewDatabase
-from dsr_projections.storage.sealed import REGISTER_COLUMNS as REGISTER_PERSONAL
+from dsr_projections.storage.database import Cursor, Row
+from dsr_projections.storage.tables import upsert
 
-COLUMNS = (
-    "person_id",
-    "area",
-    "scheme",
-    "status",
+PERSONAL = (
     "given_name",
     "family_name",
     "date_of_birth",
     "nhs_number",
     "chi_number",
-    "setting",
-    "setting_since",
-    "rating",
-    "urgent_reason",
-    "rating_since",
-    "out_of_area",
     "hospital",
-    "admitted_on",
-    "ready_for_discharge_on",
-    "delay_reason",
     "lead_professional",
-    "last_review_on",
-    "last_review_kind",
-    "next_review_kind",
-    "next_review_due",
-    "referred_on",
-    "accepted_on",
-    "admission_type",
-    "stay_started_on",
-    "ward_type",
-    "security_level",
-    "detained_under",
-    "planned_discharge_on",
-    "placement_location",
-    "placement_appropriate",
-    "waiting_services",
-    "waiting_since",
-    "needs",
-    "version",
 )
-
+"""The register's columns sealed under each person's key (storage/sealed.py)."""
 
 SortKey = Literal["name", "next_review_due", "rating_since", "admitted_on"]
 SORTS = {
@@ -156,20 +122,19 @@ class RegisterProjection(Projection):
             self.names = NameOrder()  # half-placed: start again from the stored rows
             raise
         rows = [
-            (*self.sealed(self.row(p)), labels[str(p.id)])
+            {**self.row(p), "name_order": labels[str(p.id)]}
             for p in touched.values()
             if _on_register_list(p)
         ]
-        _upsert(cursor, table, (*COLUMNS, "name_order"), rows)
+        upsert(cursor, table, rows, personal=PERSONAL)
         inpatients = self.t("inpatient_oversight")
         cursor.executemany(
             f"DELETE FROM {inpatients} WHERE person_id = ?",
             [(str(pid),) for pid, p in touched.items() if not _overseen_apart(p)],
         )
-        _upsert(
+        upsert(
             cursor,
             inpatients,
-            INPATIENT_COLUMNS,
             [self.inpatient_row(p) for p in touched.values() if _overseen_apart(p)],
         )
         people = list(touched.values())
@@ -226,7 +191,6 @@ class RegisterProjection(Projection):
             (area,),
         )
         rows = cursor.fetchall()
-        self.context.columns.open_rows(rows, ("family_name", "given_name"))
         return [
             (
                 str(row["person_id"]),
@@ -246,42 +210,34 @@ class RegisterProjection(Projection):
             row["name_order"] = places[row["area"]] = places.get(row["area"], 0) + 1
         return ranked
 
-    def sealed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The row with its personal columns sealed under the person's key."""
-        columns = self.context.columns
-        person_id = row[0]
-        return tuple(
-            columns.seal(person_id, name, value) if name in REGISTER_PERSONAL else value
-            for name, value in zip(COLUMNS, row, strict=True)
-        )
-
-    def inpatient_row(self, person: Person) -> tuple[Any, ...]:
+    def inpatient_row(self, person: Person) -> Row:
         stay = person.admission
         assert stay is not None
         policy = self.context.areas.policy(person.area).cadences
         duties = inpatient_duties(person, policy)
         first = min(duties) if duties else None
-        return (
-            str(person.id),
-            person.area,
-            str(person.status),
-            _d(stay.admitted_on),
-            stay.hospital_area,
-            stay.in_area,
-            str(stay.ward_type),
-            str(stay.security_level) if stay.security_level else None,
-            not person.details.erased and person.details.age_on(stay.admitted_on) < ADULT_AGE,
-            str(first.kind) if first else None,
-            _d(first.due_on) if first else None,
-            str(stay.admission_type) if stay.admission_type else None,
-            _d(stay.total_stay_started_on),
-            _d(stay.planned_discharge_on),
-            _d(stay.ready_for_discharge_on),
-            stay.delay_reason,
-            person.version,
-        )
+        return {
+            "person_id": str(person.id),
+            "area": person.area,
+            "status": str(person.status),
+            "admitted_on": _d(stay.admitted_on),
+            "hospital_area": stay.hospital_area,
+            "in_area": stay.in_area,
+            "ward_type": str(stay.ward_type),
+            "security_level": str(stay.security_level) if stay.security_level else None,
+            "child_at_admission": not person.details.erased
+            and person.details.age_on(stay.admitted_on) < ADULT_AGE,
+            "next_duty_kind": str(first.kind) if first else None,
+            "next_duty_due": _d(first.due_on) if first else None,
+            "admission_type": str(stay.admission_type) if stay.admission_type else None,
+            "stay_started_on": _d(stay.total_stay_started_on),
+            "planned_discharge_on": _d(stay.planned_discharge_on),
+            "ready_for_discharge_on": _d(stay.ready_for_discharge_on),
+            "delay_reason": stay.delay_reason,
+            "version": person.version,
+        }
 
-    def row(self, person: Person) -> tuple[Any, ...]:
+    def row(self, person: Person) -> Row:
         policy = self.context.areas.policy(person.area)
         due = next_review(person, policy.cadences)
         stay = person.admission
@@ -291,67 +247,48 @@ class RegisterProjection(Projection):
         placement = person.placement
         waiting = waiting_services(person)
         details = person.details
-        return (
-            str(person.id),
-            person.area,
-            str(person.scheme),
-            str(person.status),
-            details.given_name,
-            details.family_name,
-            _d(details.date_of_birth),
-            details.nhs_number,
-            details.chi_number,
-            str(person.setting),
-            _d(setting_since(person)),
-            str(rating.level) if rating else None,
-            str(rating.urgent_reason) if rating and rating.urgent_reason else None,
-            _d(person.rating_since),
-            person.setting is Setting.OUT_OF_AREA_PLACEMENT,
-            stay.hospital if stay else None,
-            _d(stay.admitted_on) if stay else None,
-            _d(stay.ready_for_discharge_on) if stay else None,
-            str(stay.delay_reason) if stay and stay.delay_reason else None,
-            lead.name if lead else None,
-            _d(last.held_on) if last else None,
-            str(last.kind) if last else None,
-            str(due.kind) if due else None,
-            _d(due.due_on) if due else None,
-            _d(person.referred_on),
-            _d(person.accepted_on),
-            str(stay.admission_type) if stay and stay.admission_type else None,
-            _d(stay.total_stay_started_on) if stay else None,
-            str(stay.ward_type) if stay else None,
-            str(stay.security_level) if stay and stay.security_level else None,
-            stay.detained_under if stay else None,
-            _d(stay.planned_discharge_on) if stay else None,
-            str(placement.location) if placement and placement.location else None,
-            placement.appropriate if placement else None,
-            ",".join(sorted(waiting)) or None,
-            _d(min(waiting.values())) if waiting else None,
-            ",".join(sorted({n.code for n in person.needs})) or None,
-            person.version,
-        )
-
-
-INPATIENT_COLUMNS = (
-    "person_id",
-    "area",
-    "status",
-    "admitted_on",
-    "hospital_area",
-    "in_area",
-    "ward_type",
-    "security_level",
-    "child_at_admission",
-    "next_duty_kind",
-    "next_duty_due",
-    "admission_type",
-    "stay_started_on",
-    "planned_discharge_on",
-    "ready_for_discharge_on",
-    "delay_reason",
-    "version",
-)
+        return {
+            "person_id": str(person.id),
+            "area": person.area,
+            "scheme": str(person.scheme),
+            "status": str(person.status),
+            "given_name": details.given_name,
+            "family_name": details.family_name,
+            "date_of_birth": _d(details.date_of_birth),
+            "nhs_number": details.nhs_number,
+            "chi_number": details.chi_number,
+            "setting": str(person.setting),
+            "setting_since": _d(setting_since(person)),
+            "rating": str(rating.level) if rating else None,
+            "urgent_reason": str(rating.urgent_reason) if rating and rating.urgent_reason else None,
+            "rating_since": _d(person.rating_since),
+            "out_of_area": person.setting is Setting.OUT_OF_AREA_PLACEMENT,
+            "hospital": stay.hospital if stay else None,
+            "admitted_on": _d(stay.admitted_on) if stay else None,
+            "ready_for_discharge_on": _d(stay.ready_for_discharge_on) if stay else None,
+            "delay_reason": str(stay.delay_reason) if stay and stay.delay_reason else None,
+            "lead_professional": lead.name if lead else None,
+            "last_review_on": _d(last.held_on) if last else None,
+            "last_review_kind": str(last.kind) if last else None,
+            "next_review_kind": str(due.kind) if due else None,
+            "next_review_due": _d(due.due_on) if due else None,
+            "referred_on": _d(person.referred_on),
+            "accepted_on": _d(person.accepted_on),
+            "admission_type": str(stay.admission_type) if stay and stay.admission_type else None,
+            "stay_started_on": _d(stay.total_stay_started_on) if stay else None,
+            "ward_type": str(stay.ward_type) if stay else None,
+            "security_level": str(stay.security_level) if stay and stay.security_level else None,
+            "detained_under": stay.detained_under if stay else None,
+            "planned_discharge_on": _d(stay.planned_discharge_on) if stay else None,
+            "placement_location": str(placement.location)
+            if placement and placement.location
+            else None,
+            "placement_appropriate": placement.appropriate if placement else None,
+            "waiting_services": ",".join(sorted(waiting)) or None,
+            "waiting_since": _d(min(waiting.values())) if waiting else None,
+            "needs": ",".join(sorted({n.code for n in person.needs})) or None,
+            "version": person.version,
+        }
 
 
 def _on_register_list(person: Person) -> bool:
@@ -377,18 +314,6 @@ def _overseen_apart(person: Person) -> bool:
     return person.admission is not None and person.status is not Status.ON_REGISTER
 
 
-def _upsert(
-    cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    placeholders = ", ".join("?" for _ in columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
-    cursor.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
-        f"ON CONFLICT (person_id) DO UPDATE SET {updates}",
-        rows,
-    )
-
-
 def setting_since(person: Person) -> date:
     """When the person entered their current setting."""
     if person.admission is not None:
@@ -405,172 +330,5 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@dataclass(frozen=True)
-class RegisterQuery:
-    areas: Sequence[str]
-    today: date
-    rating: str | None = None
-    setting: str | None = None
-    status: str | None = None
-    overdue: bool | None = None
-    out_of_area: bool | None = None
-    planned_discharge_overdue: bool | None = None
-    delayed: bool | None = None
-    waiting_for: str | None = None
-    sort: SortKey = "name"
-    limit: int = 50
-    cursor: str | None = None
-    opened: Sequence[str] = REGISTER_PERSONAL
-    """The personal columns to open: all of them, unless a caller filters on one first."""
-
-
-@dataclass(frozen=True)
-class RegisterPage:
-    items: list[Row]
-    next_cursor: str | None
-
-
-def query_register(db: ViewDatabase, query: RegisterQuery) -> RegisterPage:
-    """Filter, sort (with person id as tie-break) and page by keyset cursor."""
-    if not query.areas:
-        return RegisterPage([], None)
-    sort = SORTS[query.sort]
-    where = [f"area IN ({', '.join('?' for _ in query.areas)})"]
-    params: list[Any] = list(query.areas)
-    for column in ("rating", "setting", "status"):
-        value = getattr(query, column)
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if query.out_of_area is not None:
-        where.append("out_of_area = ?")
-        params.append(query.out_of_area)
-    if query.overdue is not None:
-        where.append(
-            "next_review_due < ?"
-            if query.overdue
-            else "(next_review_due IS NULL OR next_review_due >= ?)"
-        )
-        params.append(query.today.isoformat())
-    today = query.today.isoformat()
-    for column, wanted in (
-        ("planned_discharge_on", query.planned_discharge_overdue),
-        ("ready_for_discharge_on", query.delayed),
-    ):
-        if wanted is not None:  # a day before today: overdue, or clinically ready (delayed)
-            where.append(
-                f"({column} IS NOT NULL AND {column} < ?)"
-                if wanted
-                else f"({column} IS NULL OR {column} >= ?)"
-            )
-            params.append(today)
-    if query.waiting_for == "any":
-        where.append("waiting_services IS NOT NULL")
-    elif query.waiting_for is not None:
-        where.append("(',' || waiting_services || ',') LIKE ?")
-        params.append(f"%,{query.waiting_for},%")
-    if query.cursor:
-        after_key, after_id = _decode_cursor(query.cursor)
-        if isinstance(after_key, int) != (query.sort == "name"):
-            raise ValueError("cursor was issued for another sort order")
-        where.append(f"({sort} > ? OR ({sort} = ? AND person_id > ?))")
-        params += [after_key, after_key, after_id]
-    sql = (
-        f"SELECT *, {sort} AS sort_key FROM register_entries WHERE {' AND '.join(where)} "
-        f"ORDER BY {sort}, person_id LIMIT ?"
-    )
-    with db.read() as cursor:
-        cursor.execute(sql, [*params, query.limit + 1])
-        rows = cursor.fetchall()
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    db.columns.open_rows(rows, query.opened)
-    items = [present(row, query.today) for row in rows]
-    next_cursor = (
-        _encode_cursor(rows[-1]["sort_key"], rows[-1]["person_id"]) if more and rows else None
-    )
-    return RegisterPage(items, next_cursor)
-
-
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def present(row: Row, today: date) -> Row:
-    """Add what depends on today; drop internal columns."""
-    item = {k: v for k, v in row.items() if k not in ("sort_key", "name_order")}
-    item["out_of_area"] = bool(item["out_of_area"])
-    if item.get("placement_appropriate") is not None:
-        item["placement_appropriate"] = bool(item["placement_appropriate"])
-    item.update(discharge_timing(item, today))
-    waiting_since = item.get("waiting_since")
-    item["days_waiting"] = (
-        (today - date.fromisoformat(waiting_since)).days if waiting_since else None
-    )
-    due = item.get("next_review_due")
-    item["overdue"] = bool(due and due < today.isoformat())
-    since = item.get("setting_since")
-    item["days_in_setting"] = (today - date.fromisoformat(since)).days if since else None
-    return item
-
-
-def discharge_timing(row: Row, today: date) -> Row:
-    """What depends on today for a stay: days to the planned date (negative once passed),
-    and whether the person is delayed (clinically ready before today)."""
-    planned, ready = row.get("planned_discharge_on"), row.get("ready_for_discharge_on")
-    return {
-        "days_to_planned_discharge": (date.fromisoformat(planned) - today).days
-        if planned
-        else None,
-        "planned_discharge_overdue": bool(planned and planned < today.isoformat()),
-        "delayed": bool(ready and ready < today.isoformat()),
-    }
-
-
-def _encode_cursor(key: str | int, person_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([key, person_id]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[str | int, str]:
-    """The last row's sort key (a date, or a name-order label: never a name) and id."""
-    try:
-        key, person_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as error:
-        raise ValueError("cursor is not one this API issued") from error
-    if isinstance(key, bool) or not isinstance(key, str | int):
-        raise ValueError("cursor is not one this API issued")
-    return key, str(person_id)
-
-
-def register_person_ids(db: ViewDatabase) -> list[UUID]:
-    """Everyone referred or on a register, in id order."""
-    with db.read() as cursor:
-        cursor.execute("SELECT person_id FROM register_entries ORDER BY person_id")
-        return [UUID(row["person_id"]) for row in cursor.fetchall()]
-
-
-def inpatient_ids(db: ViewDatabase) -> list[UUID]:
-    """Inpatients not on the register, whose inpatient duties are still owed."""
-    with db.read() as cursor:
-        cursor.execute("SELECT person_id FROM inpatient_oversight ORDER BY person_id")
-        return [UUID(row["person_id"]) for row in cursor.fetchall()]
-
-
-def inpatients_not_on_register(db: ViewDatabase, areas: Sequence[str], today: date) -> list[Row]:
-    """The inpatient oversight view of these areas, soonest duty first."""
-    if not areas:
-        return []
-    with db.read() as cursor:
-        cursor.execute(
-            f"SELECT * FROM inpatient_oversight WHERE area IN ({', '.join('?' for _ in areas)}) "
-            "ORDER BY COALESCE(next_duty_due, '9999-12-31'), person_id",
-            list(areas),
-        )
-        rows = cursor.fetchall()
-    for row in rows:
-        row["in_area"] = bool(row["in_area"])
-        row["child_at_admission"] = bool(row["child_at_admission"])
-        due = row["next_duty_due"]
-        row["overdue"] = bool(due and due < today.isoformat())
-        row.update(discharge_timing(row, today))
-    return rows

@@ -3,7 +3,7 @@ counts for the board, whole filtered lists for exports and the panel pack, findi
 person by name, and every inpatient an area oversees (on the register or not).
 
 Names and numbers are sealed in the read model, so what SQL cannot filter (a name, an
-age, a lead professional) is filtered here after opening only the columns it needs.
+age, a lead professional) is filtered here, reading only the columns it needs.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from dataclasses import replace
 from datetime import date
 
 from dsr_projections.national.anonymity import age_band
-from dsr_projections.register.entries import (
+from dsr_projections.register.entries import SORTS
+from dsr_projections.register.queries import (
     RegisterQuery,
     discharge_timing,
     inpatients_not_on_register,
     present,
     query_register,
+    register_filter,
 )
 from dsr_projections.storage.database import Row, ViewDatabase
-from dsr_projections.storage.sealed import REGISTER_COLUMNS
 
 EVERY_ROW = 10**9
 FOUND_AT_MOST = 50
@@ -100,7 +101,6 @@ def by_rating(
             )
             rows += cursor.fetchall()
             skip = 0
-    db.columns.open_rows(rows, REGISTER_COLUMNS)
     return [present(row, today) for row in rows]
 
 
@@ -108,11 +108,24 @@ def in_age_band_page(
     db: ViewDatabase, query: RegisterQuery, band: str, start: int, limit: int
 ) -> tuple[list[Row], bool]:
     """A page of the register's people in an age band, and whether more follow: every
-    date of birth is opened (the band is not stored), the rest only for the page shown."""
-    rows = every_row(db, replace(query, opened=("date_of_birth",)))
-    matching = [row for row in rows if in_age_band(band, query.today)(row)]
-    page = matching[start : start + limit]
-    db.columns.open_rows(page, [c for c in REGISTER_COLUMNS if c != "date_of_birth"])
+    date of birth is read (the band is not stored), the other columns only for the page."""
+    if not query.areas:
+        return [], False
+    where, params = register_filter(query)
+    sort = SORTS[query.sort]
+    with db.read() as cursor:
+        cursor.execute(
+            f"SELECT person_id, date_of_birth FROM register_entries "
+            f"WHERE {' AND '.join(where)} ORDER BY {sort}, person_id",
+            params,
+        )
+        matching = [r["person_id"] for r in cursor.fetchall() if in_age_band(band, query.today)(r)]
+        ids = matching[start : start + limit]
+        rows: dict[str, Row] = {}
+        if ids:
+            cursor.execute(f"SELECT * FROM register_entries WHERE person_id IN ({_in(ids)})", ids)
+            rows = {r["person_id"]: r for r in cursor.fetchall()}
+    page = [present(rows[i], query.today) for i in ids if i in rows]
     return page, start + limit < len(matching)
 
 
@@ -195,9 +208,6 @@ def inpatient_list(
     listed = [_on_register(row, today) for row in on_register] + [_apart(row) for row in others]
     listed.sort(key=lambda r: (r["next_duty_due"] or "9999-12-31", r["person_id"]))
     shown = listed[start:] if wanted is None else listed[start:wanted]
-    db.columns.open_rows(
-        [row for row in shown if row["on_register"]], ("given_name", "family_name", "hospital")
-    )
     return shown, int(count["n"] if count else 0) + len(others)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +22,7 @@ from psycopg_pool import ConnectionPool
 
 from dsr_core.process.files import private_file
 from dsr_projections.storage.sealed import ColumnSealer
+from dsr_projections.storage.text import storable_params
 
 Row = dict[str, Any]
 
@@ -30,42 +31,36 @@ SCHEMA_LOCK = "schema"
 scheduler) take turns, since concurrent CREATE TABLE IF NOT EXISTS can fail on
 PostgreSQL's catalogue."""
 
-REPLACEMENT = "\ufffd"
-
-
-def storable(text: str) -> str:
-    """Text any database can hold: NUL (which PostgreSQL refuses) and unpaired surrogates
-    (which no encoder accepts) become U+FFFD.
-
-    Input rules refuse both now, but a read model must store every event the store
-    accepted, including ones written before those rules (issue 10): one bad character
-    must never stop a projection. Both backends store the same replaced text.
-    """
-    if text.isascii():
-        return text.replace("\x00", REPLACEMENT) if "\x00" in text else text
-    text = text.replace("\x00", REPLACEMENT)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join(REPLACEMENT if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
-    return text
-
-
-def _storable_params(params: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(storable(p) if isinstance(p, str) else p for p in params)
-
 
 class Cursor(Protocol):
+    """Rows fetched come back with their personal columns opened; `sealed` gives a row to
+    write with them sealed (tables.py writes through it)."""
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
     def fetchall(self) -> list[Row]: ...
     def fetchone(self) -> Row | None: ...
+    def sealed(self, row: Mapping[str, Any], personal: Collection[str]) -> Row: ...
+
+
+class _Cursor:
+    """What both backends' cursors share: the seam for personal columns."""
+
+    def __init__(self, sealer: ColumnSealer) -> None:
+        self._sealer = sealer
+
+    def sealed(self, row: Mapping[str, Any], personal: Collection[str]) -> Row:
+        return self._sealer.sealed(row, personal)
+
+    def _opened(self, rows: list[Row]) -> list[Row]:
+        self._sealer.open_rows(rows)
+        return rows
 
 
 class ViewDatabase(Protocol):
     dialect: str
-    columns: ColumnSealer
-    """Opens the personal columns it holds sealed (sealed_columns.py)."""
+    sealer: ColumnSealer
+    """Seals and opens the personal columns it holds (sealed.py); set once keys exist."""
 
     def transaction(self, lock: str | None = None) -> AbstractContextManager[Cursor]: ...
     def read(self) -> AbstractContextManager[Cursor]: ...
@@ -73,19 +68,20 @@ class ViewDatabase(Protocol):
     def close(self) -> None: ...
 
 
-class _SQLiteCursor:
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
+class _SQLiteCursor(_Cursor):
+    def __init__(self, cursor: sqlite3.Cursor, sealer: ColumnSealer) -> None:
+        super().__init__(sealer)
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(sql, _storable_params(params))
+        self._cursor.execute(sql, storable_params(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(sql, [_storable_params(r) for r in rows])
+        self._cursor.executemany(sql, [storable_params(r) for r in rows])
 
     def fetchall(self) -> list[Row]:
         names = [d[0] for d in self._cursor.description or ()]
-        return [dict(zip(names, row, strict=True)) for row in self._cursor.fetchall()]
+        return self._opened([dict(zip(names, r, strict=True)) for r in self._cursor.fetchall()])
 
     def fetchone(self) -> Row | None:
         rows = self.fetchall()
@@ -100,7 +96,7 @@ class SQLiteViews:
     def __init__(self, path: Path) -> None:
         self.path = private_file(path)
         self._local = threading.local()
-        self.columns = ColumnSealer(None)
+        self.sealer = ColumnSealer(None)
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -121,7 +117,7 @@ class SQLiteViews:
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            yield _SQLiteCursor(conn.cursor())
+            yield _SQLiteCursor(conn.cursor(), self.sealer)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -129,7 +125,7 @@ class SQLiteViews:
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:
-        yield _SQLiteCursor(self._connection().cursor())
+        yield _SQLiteCursor(self._connection().cursor(), self.sealer)
 
     def compact(self) -> None:
         """Copy the write-ahead log into the file and empty it: pages an erasure replaced
@@ -143,12 +139,13 @@ class SQLiteViews:
             self._local.conn = None
 
 
-class _PostgresCursor:
-    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
+class _PostgresCursor(_Cursor):
+    def __init__(self, cursor: psycopg.Cursor[Row], sealer: ColumnSealer) -> None:
+        super().__init__(sealer)
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(_pg(sql), _storable_params(params))
+        self._cursor.execute(_pg(sql), storable_params(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """On a cursor of its own: in pipeline mode psycopg (3.3) hands a batch's results that
@@ -156,13 +153,14 @@ class _PostgresCursor:
         batch of writes could be answered 'INSERT 0 1' (seen in rebuilds; a test holds it)."""
         if rows:
             with self._cursor.connection.cursor() as writer:
-                writer.executemany(_pg(sql), [_storable_params(r) for r in rows])
+                writer.executemany(_pg(sql), [storable_params(r) for r in rows])
 
     def fetchall(self) -> list[Row]:
-        return list(self._cursor.fetchall())
+        return self._opened(list(self._cursor.fetchall()))
 
     def fetchone(self) -> Row | None:
-        return self._cursor.fetchone()
+        row = self._cursor.fetchone()
+        return None if row is None else self._opened([row])[0]
 
 
 def _pg(sql: str) -> str:
@@ -180,7 +178,7 @@ class PostgresViews:
     def __init__(self, url: str, schema: str, pool_size: int = 8, timeout: float = 2) -> None:
         self.url = url
         self.schema = schema
-        self.columns = ColumnSealer(None)
+        self.sealer = ColumnSealer(None)
         self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
             min_size=1,
@@ -207,12 +205,12 @@ class PostgresViews:
         ):
             if lock is not None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock),))
-            yield _PostgresCursor(cursor)
+            yield _PostgresCursor(cursor, self.sealer)
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:
         with self.pool.connection() as conn, conn.cursor() as cursor:
-            yield _PostgresCursor(cursor)
+            yield _PostgresCursor(cursor, self.sealer)
             conn.rollback()
 
     def compact(self) -> None:

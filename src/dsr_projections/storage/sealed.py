@@ -1,31 +1,24 @@
-"""Personal columns of read models, sealed under each person's key (issue 15, item 1).
+"""The one seam for personal columns of read models (issue 15, item 1; issue 26).
 
-The register's names, numbers and dates of birth and the national spells' dates of birth
-are stored sealed, deterministically (equal values of one person seal alike, so spells
-still compare in SQL), and opened when read. Once a person's key is destroyed their
-columns open to None. Values stored before sealing read back as they are.
+A read model declares which of its columns are personal (a table's `personal`, see
+tables.py); those are sealed under the person's own key when written, deterministically
+(equal values of one person seal alike, so spells still compare in SQL). Every row any
+cursor fetches comes back opened (database.py), so no projection or query handles a
+sealer and none can forget to open a column. Once a person's key is destroyed their
+values open to None; values stored before sealing read back as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 
 from dsr_core.storage.person_keys import PersonKeyStore
 from dsr_core.storage.sealing import COLUMN_PREFIX, Sealer, Sealers
-
-REGISTER_COLUMNS = (
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "nhs_number",
-    "chi_number",
-    "hospital",
-    "lead_professional",
-)
-SPELL_COLUMNS = ("date_of_birth",)
+from dsr_projections.storage.text import storable
 
 
 class ColumnSealer:
@@ -36,17 +29,32 @@ class ColumnSealer:
         self._keys = keys
         self._sealers = Sealers()
 
-    def seal(self, person_id: UUID | str, column: str, value: str | None) -> str | None:
-        if value is None or self._keys is None:
-            return value
-        from dsr_projections.storage.database import storable  # it imports this module
+    def sealed(self, row: Mapping[str, Any], personal: Collection[str]) -> dict[str, Any]:
+        """The row to write: its personal columns sealed under the key of its `person_id`."""
+        out = dict(row)
+        if self._keys is None:
+            return out
+        for column in personal:
+            value = out.get(column)
+            if value is not None:
+                out[column] = self._seal(out["person_id"], column, value)
+        return out
 
+    def open_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Open, in place, every sealed value of rows fetched (rows name their `person_id`;
+        a sealed value in a row without one is never shown)."""
+        for row in rows:
+            for column, value in row.items():
+                if value.__class__ is str and value.startswith(COLUMN_PREFIX):
+                    row[column] = self._open(row.get("person_id"), column, value)
+
+    def _seal(self, person_id: UUID | str, column: str, value: str) -> str | None:
         sealer = self._sealer(person_id, create=True)
         return sealer.seal_column(f"column:{column}", storable(value)) if sealer else None
 
-    def open(self, person_id: UUID | str, column: str, value: object) -> object:
-        if not isinstance(value, str) or not value.startswith(COLUMN_PREFIX):
-            return value
+    def _open(self, person_id: object, column: str, value: str) -> str | None:
+        if self._keys is None or not isinstance(person_id, str | UUID):
+            return None
         sealer = self._sealer(person_id, create=False)
         if sealer is None:
             return None  # the key is destroyed
@@ -54,13 +62,6 @@ class ColumnSealer:
             return sealer.open_column(f"column:{column}", value)
         except (InvalidTag, ValueError):
             return None  # not sealed by this person's key: never shown
-
-    def open_rows(self, rows: Iterable[dict[str, object]], columns: Sequence[str]) -> None:
-        """Open `columns` of each row in place (rows carry their `person_id`)."""
-        for row in rows:
-            for column in columns:
-                if column in row:
-                    row[column] = self.open(str(row["person_id"]), column, row[column])
 
     def _sealer(self, person_id: UUID | str, *, create: bool) -> Sealer | None:
         assert self._keys is not None

@@ -18,7 +18,7 @@ from dsr_core.domain.codes import Role
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RegistersDep, ViewsDep, require
-from dsr_projections.register.entries import RegisterQuery, inpatients_not_on_register
+from dsr_projections.register.queries import RegisterQuery, inpatients_not_on_register
 from dsr_projections.register.working_lists import every_row
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)

@@ -21,7 +21,7 @@ from dsr_http.console.forms import FieldError, humanise
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, RegistersDep, RunnerDep, ViewsDep, require
 from dsr_projections.national.anonymity import AGE_BANDS
-from dsr_projections.register.entries import RegisterQuery, query_register
+from dsr_projections.register.queries import RegisterQuery, query_register
 from dsr_projections.register.working_lists import (
     every_row,
     find_by_name,

@@ -1,0 +1,46 @@
+"""Writing rows keyed by column: the only way projections write a person's row, so the
+columns a table declares personal are always sealed (sealed.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from dsr_projections.storage.database import Cursor
+
+
+def upsert(
+    cursor: Cursor,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    personal: Collection[str] = (),
+    key: str = "person_id",
+) -> None:
+    """Insert each row, or update the row with the same `key`; every row has the same
+    columns."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    placeholders = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    sealed = [cursor.sealed(row, personal) for row in rows]
+    cursor.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
+        [tuple(row[c] for c in columns) for row in sealed],
+    )
+
+
+def insert(
+    cursor: Cursor, table: str, rows: Sequence[Mapping[str, Any]], *, personal: Collection[str] = ()
+) -> None:
+    """Insert each row; every row has the same columns."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sealed = [cursor.sealed(row, personal) for row in rows]
+    cursor.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [tuple(row[c] for c in columns) for row in sealed],
+    )
