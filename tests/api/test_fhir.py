@@ -7,7 +7,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 
-from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
+from dsr_http.cli.demo import generate
+from dsr_http.cli.demo_data import ENGLISH_AREAS, SCOTTISH_AREAS
 from dsr_http.fhir import CHI_NUMBER, CODE_SYSTEM_BASE, MEDIA_TYPE, NHS_NUMBER
 from tests.api.conftest import Headers, referral_body
 

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
-from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
+from dsr_http.cli.demo import generate
+from dsr_http.cli.demo_data import ENGLISH_AREAS, SCOTTISH_AREAS
 from dsr_projections.register.queries import inpatient_ids, register_person_ids
 from tests.console.conftest import SignIn
 

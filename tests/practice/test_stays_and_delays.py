@@ -35,7 +35,7 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.length_of_stay import area_metrics
+from dsr_projections.stays.metrics import area_metrics
 from tests.support import factories as f
 from tests.support.stages import accepted
 

@@ -5,8 +5,8 @@ from datetime import date
 from dsr_core.service.registers import Registers
 from dsr_projections.audit.trail import person_trail, verify
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.register.queries import RegisterQuery, query_register
+from dsr_projections.stays.metrics import area_metrics
 from tests.support import factories as f
 from tests.support.case_history import EVENT_TYPES, play
 

@@ -6,9 +6,10 @@ from datetime import date
 
 from dsr_core.domain.periods import Period
 from dsr_core.service.registers import Registers
-from dsr_http.cli.demo import ENGLISH_AREAS, generate
+from dsr_http.cli.demo import generate
+from dsr_http.cli.demo_data import ENGLISH_AREAS
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.length_of_stay import area_metrics, area_metrics_over
+from dsr_projections.stays.metrics import area_metrics, area_metrics_over
 
 
 def test_several_periods_at_once_measure_as_each_alone(

@@ -11,7 +11,8 @@ import pytest
 from dsr_core.domain.periods import Period
 from dsr_core.person.aggregate import Person
 from dsr_core.service.registers import Registers
-from dsr_http.cli.demo import ENGLISH_AREAS, SCOTTISH_AREAS, generate
+from dsr_http.cli.demo import generate
+from dsr_http.cli.demo_data import ENGLISH_AREAS, SCOTTISH_AREAS
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.national.dataset import QUASI_IDENTIFIERS
 from dsr_projections.national.disclosure import SUPPRESSED

@@ -20,12 +20,11 @@ def raw_rows(runner: ProjectionRunner, sql: str) -> list[tuple[Any, ...]]:
     """Rows as the database holds them, past the cursors that open sealed columns."""
     db = runner.db
     if isinstance(db, SQLiteViews):
-        with sqlite3.connect(db.path) as conn:
-            return list(conn.execute(sql).fetchall())
+        with sqlite3.connect(db.path) as lite:
+            return list(lite.execute(sql).fetchall())
     assert isinstance(db, PostgresViews)
-    with db.pool.connection() as conn, conn.cursor() as cursor:
-        cursor.execute(sql)
-        return [tuple(row.values()) for row in cursor.fetchall()]
+    with db.pool.connection() as pg:
+        return [tuple(row.values()) for row in pg.execute(sql).fetchall()]
 
 
 def test_names_and_dates_of_birth_are_stored_sealed_and_read_opened(

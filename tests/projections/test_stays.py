@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dsr_projections.stays import BANDS, Episode, los_band, overlap_days
+from dsr_projections.stays.spells import BANDS, Episode, los_band, overlap_days
 
 
 def episode(admitted: date, discharged: date | None) -> Episode:

@@ -20,7 +20,8 @@ from dsr_core.storage.sealing import Sealer
 from dsr_projections.audit.access_log import Access, AccessLog
 from dsr_projections.audit.checkpoints import Checkpoint
 from dsr_projections.audit.trail import ChainBreak, take_checkpoint, verify
-from dsr_projections.engine.runner import ProjectionRunner, RebuildRefusedError
+from dsr_projections.engine.outcomes import RebuildRefusedError
+from dsr_projections.engine.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
 from tests.support.stages import referred, views_recorded

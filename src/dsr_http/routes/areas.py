@@ -20,9 +20,9 @@ from dsr_http.deps import (
     waits_for,
 )
 from dsr_http.problems import RESPONSES, ForbiddenError
-from dsr_projections.length_of_stay import area_metrics
 from dsr_projections.national.report import build_dataset
 from dsr_projections.register.service_gaps import report as service_gap_report
+from dsr_projections.stays.metrics import area_metrics
 from dsr_scheduler.retention import review
 
 router = APIRouter(prefix="/v1/areas", tags=["areas"], responses=RESPONSES)

@@ -11,10 +11,10 @@ from dsr_projections.audit.trail import AuditProjection
 from dsr_projections.engine.projection import Context, Projection
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.feed import FeedProjection
-from dsr_projections.length_of_stay import LengthOfStayProjection
 from dsr_projections.national.dataset import NationalDatasetProjection
 from dsr_projections.register.entries import RegisterProjection
 from dsr_projections.reminders import RemindersProjection
+from dsr_projections.stays.projection import LengthOfStayProjection
 from dsr_projections.storage.database import PostgresViews, SQLiteViews, ViewDatabase
 from dsr_projections.storage.sealed import ColumnSealer
 

@@ -14,12 +14,10 @@ other projections going (issue 10).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,65 +27,18 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from dsr_core.storage.mapper import SealingMapper
 from dsr_projections.audit import access_log
+from dsr_projections.engine.content import content_hash
+from dsr_projections.engine.outcomes import Failure, Lag, Passed, RebuildRefusedError, Rebuilt
+from dsr_projections.engine.positions import apply_batch, ensure_position
 from dsr_projections.engine.projection import POSITIONS, SHADOW, Context, Event, Projection
-from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
+from dsr_projections.storage.database import SCHEMA_LOCK, PostgresViews, ViewDatabase
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int], None]
-
-
 FAILURES = "projection_failures"
-
-
 UNREAD_TOPICS = ("dsr.identity_key.", "dsr.idempotency.")
 """Aggregates whose events no read model reads: decoding them (an identity key's holder is
 opened with a key lookup) would only cost."""
-
-
-@dataclass(frozen=True)
-class Passed:
-    """An event no read model handles, in a batch only for its position."""
-
-    originator_id: object
-
-
-@dataclass
-class Rebuilt:
-    """What `rebuild_all` did: each model's position once swapped in, and those refused."""
-
-    positions: dict[str, int] = field(default_factory=dict)
-    refused: list[RebuildRefusedError] = field(default_factory=list)
-
-
-class RebuildRefusedError(Exception):
-    """The rebuilt model disagrees with what it must not contradict; the live one stays."""
-
-    def __init__(self, name: str, problems: Sequence[str]) -> None:
-        super().__init__(f"rebuild of {name} refused: " + "; ".join(problems))
-        self.name = name
-        self.problems = list(problems)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A projection stopped at an event: which position, what went wrong (the error's type)."""
-
-    name: str
-    position: int
-    error: str
-    attempts: int
-    since: str
-
-
-@dataclass(frozen=True)
-class Lag:
-    name: str
-    position: int
-    head: int
-
-    @property
-    def behind(self) -> int:
-        return max(0, self.head - self.position)
 
 
 class ProjectionRunner:
@@ -136,7 +87,7 @@ class ProjectionRunner:
             )
             for projection in self.projections:
                 projection.create(cursor)
-                _ensure_position(cursor, projection.name)
+                ensure_position(cursor, projection.name)
             access_log.create_tables(cursor)
 
     def projection(self, name: str) -> Projection:
@@ -211,7 +162,7 @@ class ProjectionRunner:
         self, projection: Projection, batch: Sequence[tuple[Event, int]]
     ) -> int:
         with self.db.transaction(lock=projection.name) as cursor:
-            return _apply(cursor, projection, projection.name, batch)
+            return apply_batch(cursor, projection, projection.name, batch)
 
     def _record_failure(self, name: str, position: int, error: Exception) -> None:
         kind = type(error).__name__
@@ -382,7 +333,7 @@ class ProjectionRunner:
 
             def apply(item: tuple[str, Projection], batch: list[tuple[Event, int]] = batch) -> int:
                 with self.db.transaction(lock=item[0] + SHADOW) as cursor:
-                    return _apply(cursor, item[1], item[0] + SHADOW, batch)
+                    return apply_batch(cursor, item[1], item[0] + SHADOW, batch)
 
             if self._pool is None or len(shadows) == 1:
                 for item in shadows.items():
@@ -408,7 +359,7 @@ class ProjectionRunner:
             shadow.drop(cursor)
             shadow.create(cursor)
             cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
-            _ensure_position(cursor, shadow_name)
+            ensure_position(cursor, shadow_name)
         return shadow
 
     def _swap_in(
@@ -420,7 +371,7 @@ class ProjectionRunner:
         with self.db.transaction(lock=name) as cursor:
             # Under the live lock: finish the last events, then swap tables and positions.
             while batch := self._read(position + 1):
-                _apply(cursor, shadow, shadow_name, batch)
+                apply_batch(cursor, shadow, shadow_name, batch)
                 position = batch[-1][1]
             problems = live.rebuild_problems(cursor, shadow, checkpoints)
         if problems:
@@ -431,7 +382,7 @@ class ProjectionRunner:
             raise RebuildRefusedError(name, problems)
         with self.db.transaction(lock=name) as cursor:
             while batch := self._read(position + 1):
-                _apply(cursor, shadow, shadow_name, batch)
+                apply_batch(cursor, shadow, shadow_name, batch)
                 position = batch[-1][1]
             for table in live.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -446,37 +397,4 @@ class ProjectionRunner:
 
     def content_hash(self, name: str) -> str:
         """A digest of a read model's public tables (not its internal state), for comparison."""
-        digest = hashlib.sha256()
-        projection = self.projection(name)
-        with self.db.read() as cursor:
-            for table in sorted(projection.tables):
-                if table.endswith("_state"):
-                    continue
-                cursor.execute(f"SELECT * FROM {table}")
-                found = projection.comparable(table, list(cursor.fetchall()))
-                rows = sorted(repr(sorted(r.items())) for r in found)
-                digest.update(table.encode())
-                for row in rows:
-                    digest.update(row.encode())
-        return digest.hexdigest()
-
-
-def _ensure_position(cursor: Cursor, name: str) -> None:
-    cursor.execute(
-        f"INSERT INTO {POSITIONS} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
-        (name,),
-    )
-
-
-def _apply(
-    cursor: Cursor, projection: Projection, name: str, batch: Sequence[tuple[Event, int]]
-) -> int:
-    cursor.execute(f"SELECT position FROM {POSITIONS} WHERE name = ?", (name,))
-    row = cursor.fetchone()
-    position = int(row["position"]) if row else 0
-    todo = [(event, p) for event, p in batch if p > position]
-    if not todo:
-        return 0
-    projection.process(cursor, todo)
-    cursor.execute(f"UPDATE {POSITIONS} SET position = ? WHERE name = ?", (todo[-1][1], name))
-    return len(todo)
+        return content_hash(self.db, self.projection(name))

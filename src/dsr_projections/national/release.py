@@ -13,9 +13,6 @@ counts any of the same people, and the release is audited again.
 from __future__ import annotations
 
 import itertools
-import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +22,7 @@ import structlog
 
 from dsr_projections.national.collections import Collection
 from dsr_projections.national.disclosure import SUPPRESSED, DisclosureProfile, profile_named
+from dsr_projections.national.solver import SOLVER_LOCK, bounds_solver, solve
 
 log = structlog.get_logger(__name__)
 
@@ -283,8 +281,8 @@ def audit(
     lp.a_matrix_.start_ = np.append(starts, len(entries)).astype(np.int32)
     lp.a_matrix_.index_ = np.array([row for row, _ in entries], dtype=np.int32)
     lp.a_matrix_.value_ = np.array([value for _, value in entries], dtype=float)
-    with _SOLVER_LOCK:
-        solver = _solver()
+    with SOLVER_LOCK:
+        solver = bounds_solver()
         solver.passModel(lp)
         return _intervals(solver, cells, hidden if only is None else only & hidden, atom_count)
 
@@ -304,41 +302,11 @@ def _intervals(
         solver.changeColsCost(len(members), np.array(members), np.ones(len(members)))
         previous = list(members)
         solver.changeObjectiveSense(highspy.ObjSense.kMinimize)
-        least = _solve(solver)
+        least = solve(solver)
         solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        most = _solve(solver)
+        most = solve(solver)
         found[key] = (0.0 if least is None else least, np.inf if most is None else most)
     return found
-
-
-_SOLVER_LOCK = threading.Lock()
-_SOLVERS: list[highspy.Highs] = []
-
-
-def _solver() -> highspy.Highs:
-    """One solver per process, made once: HiGHS prints a banner on stdout when made, before
-    it can be silenced, and logs here are JSON lines only; so it is made with stdout shut."""
-    if not _SOLVERS:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 1)
-                solver = highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        solver.setOptionValue("output_flag", False)
-        _SOLVERS.append(solver)
-    return _SOLVERS[0]
-
-
-def _solve(solver: highspy.Highs) -> float | None:
-    """The optimum, or None when unbounded (nothing pins the cell on that side)."""
-    solver.run()
-    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    return float(solver.getInfo().objective_function_value)
 
 
 class _Neighbours:

@@ -25,7 +25,7 @@ from dsr_core.domain.periods import Period
 from dsr_projections.national.anonymity import age_band, k_anonymise, pseudonym
 from dsr_projections.national.dataset import QUASI_IDENTIFIERS, census
 from dsr_projections.national.disclosure import Published, Table, publish, publish_statistic
-from dsr_projections.stays import los_band
+from dsr_projections.stays.spells import los_band
 from dsr_projections.storage.database import Row, ViewDatabase
 
 log = structlog.get_logger(__name__)

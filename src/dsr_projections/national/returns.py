@@ -18,10 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dsr_core.domain.codes import RatingLevel, Setting, UrgentReason
-from dsr_core.domain.dates import add_months
+from dsr_core.domain.codes import Setting
 from dsr_core.domain.periods import Period
 from dsr_projections.national.anonymity import age, k_anonymise, pseudonym
+from dsr_projections.national.classify import (
+    destination_group,
+    last_cetr,
+    phs_category,
+    planned,
+    sex,
+)
 from dsr_projections.national.collections import (
     ENGLAND,
     ETHNIC_GROUP_OF,
@@ -54,41 +60,6 @@ def ensure_tables(db: ViewDatabase) -> None:
             cursor.execute(statement)
 
 
-def _planned(row: Row, census: date) -> str:
-    planned = row["planned_discharge_on"]
-    if not planned:
-        return "no_planned_date"
-    return "planned_date_ahead" if planned >= census.isoformat() else "planned_date_passed"
-
-
-def _last_cetr(row: Row, census: date) -> str:
-    """Whether the last C(E)TR held was within 6 calendar months of the census."""
-    held = row["last_cetr_on"]
-    if not held:
-        return "none_recorded"
-    within = add_months(date.fromisoformat(held), 6) >= census
-    return "within_6_months" if within else "over_6_months_ago"
-
-
-def _sex(value: str) -> str:
-    return value if value in ("female", "male") else "other_or_not_known"
-
-
-def _phs_category(row: Row, census: date) -> str | None:
-    level, reason = row["rating"], row["urgent_reason"]
-    if level == RatingLevel.URGENT:
-        if reason == UrgentReason.IN_HOSPITAL:
-            ready = row["ready_on"]
-            delayed = bool(ready and ready < census.isoformat())  # ready *before* the census
-            return "urgent_in_hospital_delayed" if delayed else "urgent_in_hospital_not_delayed"
-        if reason == UrgentReason.INAPPROPRIATE_OUT_OF_AREA:
-            return "urgent_inappropriate_out_of_area"
-        return "urgent_at_risk"
-    if level in (RatingLevel.ENHANCED_MONITORING, RatingLevel.APPROPRIATE_OUT_OF_AREA):
-        return str(level)
-    return None
-
-
 def _valid_on(
     db: ViewDatabase,
     cursor: Cursor,
@@ -104,29 +75,6 @@ def _valid_on(
     )
     rows = cursor.fetchall()
     return rows
-
-
-DESTINATION_GROUPS = {
-    "community": (
-        "independent_living",
-        "supported_housing",
-        "family_home",
-        "care_home_with_nursing",
-        "care_home_without_nursing",
-        "residential_school_or_college",
-        "foster_care",
-        "temporary_residence",
-    ),
-    "hospital": ("acute_physical_bed", "another_mh_ld_bed"),
-    "died": ("died",),
-}
-
-
-def _destination_group(destination: str | None) -> str:
-    for group, destinations in DESTINATION_GROUPS.items():
-        if destination in destinations:
-            return group
-    return "other"
 
 
 @dataclass
@@ -172,10 +120,10 @@ def build_return(
         if collection.name == PHS.name:
             for row in _valid_on(db, cursor, area, census, "AND status = ?", ("on_register",)):
                 years = age(date.fromisoformat(row["date_of_birth"]), census)
-                category = _phs_category(row, census)
+                category = phs_category(row, census)
                 if category is None or (collection.min_age and years < collection.min_age):
                     continue
-                attributes = {"category": category, "sex": _sex(row["sex"])}
+                attributes = {"category": category, "sex": sex(row["sex"])}
                 atoms["register"][(category, attributes["sex"])] += 1
                 people.append((row, attributes))
         elif collection.name == ENGLAND.name:
@@ -184,14 +132,14 @@ def build_return(
             ):
                 started = date.fromisoformat(row["stay_started_on"] or row["admitted_on"])
                 attributes = {
-                    "inpatients": _sex(row["sex"]),
+                    "inpatients": sex(row["sex"]),
                     "inpatients_by_age": age_band(
                         age(date.fromisoformat(row["date_of_birth"]), census)
                     ),
                     "inpatients_by_stay": los_band((census - started).days),
                     "inpatients_by_security": "secure" if row["secure"] else "not_secure",
-                    "inpatients_by_planned_discharge": _planned(row, census),
-                    "inpatients_by_last_cetr": _last_cetr(row, census),
+                    "inpatients_by_planned_discharge": planned(row, census),
+                    "inpatients_by_last_cetr": last_cetr(row, census),
                     "inpatients_by_distance": (row["distance_band"] or "not known").replace(
                         " ", "_"
                     ),
@@ -218,12 +166,12 @@ def build_return(
                 (area, period.start.isoformat(), period.end.isoformat()),
             )
             for row in cursor.fetchall():
-                atoms["discharges"][(_destination_group(row["destination"]),)] += 1
+                atoms["discharges"][(destination_group(row["destination"]),)] += 1
     records = [
         {
             "pseudonym": pseudonym(secret, row["person_id"]),
             "age_band": age_band(age(date.fromisoformat(row["date_of_birth"]), census)),
-            "sex": _sex(row["sex"]),
+            "sex": sex(row["sex"]),
             "diagnosis_group": row["diagnosis_group"],
             "setting": row["setting"],
             "category": attributes.get("category", ""),

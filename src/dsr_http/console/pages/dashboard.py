@@ -31,9 +31,9 @@ from dsr_http.deps import (
     ViewsDep,
     require,
 )
-from dsr_projections.length_of_stay import area_metrics_over
 from dsr_projections.register.service_gaps import report as service_gap_report
 from dsr_projections.register.working_lists import ratings_on, register_counts
+from dsr_projections.stays.metrics import area_metrics_over
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 MONTHS = 12
