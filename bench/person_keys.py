@@ -41,7 +41,7 @@ from dsr_core.service.areas import AreaDirectory
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_http.runtime import create_tables
-from dsr_projections.engine.bootstrap import build_runner
+from dsr_projections.bootstrap import build_runner
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.register.queries import RegisterQuery, query_register
 

@@ -41,7 +41,7 @@ from dsr_core.process.tuning import tune_garbage_collection
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.engine.bootstrap import build_runner
+from dsr_projections.bootstrap import build_runner
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.register.entries import RegisterProjection
 from dsr_projections.register.queries import RegisterQuery, query_register

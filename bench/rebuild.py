@@ -31,7 +31,7 @@ from bench.same_run import Run, postgres_server, ratio
 from dsr_core.process.bootstrap import build_registers
 from dsr_core.process.settings import Settings
 from dsr_core.process.tuning import tune_garbage_collection
-from dsr_projections.engine.bootstrap import build_runner
+from dsr_projections.bootstrap import build_runner
 
 
 def plot(curve: list[tuple[int, float, float]], path: Path) -> None:

@@ -14,7 +14,7 @@ from dsr_core.process.bootstrap import build_registers
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_http.runtime import create_tables
-from dsr_projections.engine.bootstrap import build_runner
+from dsr_projections.bootstrap import build_runner
 from dsr_projections.engine.runner import ProjectionRunner
 from tests.support.factories import FakeClock
 from tests.support.pgserver import ThrowawayPostgres, find_bindir

@@ -25,6 +25,7 @@ from dsr_http import problems
 from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.console import app as console
+from dsr_http.console import mount as console_mount
 from dsr_http.deps import Services
 from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
@@ -117,7 +118,7 @@ def create_app(
         ],
     )
     problems.install(app, page_not_found=console.not_found_page)
-    console.install(app)
+    console_mount.install(app)
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)

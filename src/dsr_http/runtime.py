@@ -18,7 +18,7 @@ from dsr_core.process.bootstrap import build_registers, national_secret, system_
 from dsr_core.process.settings import Settings
 from dsr_core.service.clock import TimeSource
 from dsr_core.service.registers import Registers
-from dsr_projections.engine.bootstrap import ALL, build_runner
+from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.engine.projection import Projection
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.national import returns as national_returns

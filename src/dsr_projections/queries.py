@@ -5,21 +5,29 @@ own against projection tables (an import contract in pyproject.toml holds them t
 """
 
 from dsr_projections.engine.projection import lowest_position
-from dsr_projections.national.dataset import census, people_in_area_by
+from dsr_projections.feed import read_feed, scoped
+from dsr_projections.national.dataset import areas_with_spells, census, people_in_area_by
 from dsr_projections.national.report import Dataset, build_dataset
 from dsr_projections.register.queries import (
     inpatient_ids,
     inpatients_not_on_register,
+    people_projected,
     register_person_ids,
 )
+from dsr_projections.reminders import reminders_after
 
 __all__ = [
     "Dataset",
+    "areas_with_spells",
     "build_dataset",
     "census",
     "inpatient_ids",
     "inpatients_not_on_register",
     "lowest_position",
     "people_in_area_by",
+    "people_projected",
+    "read_feed",
     "register_person_ids",
+    "reminders_after",
+    "scoped",
 ]

@@ -80,13 +80,16 @@ class RemindersProjection(Projection):
         )
 
 
-def reminders_after(db: ViewDatabase, areas: Sequence[str], after: int, limit: int) -> list[Row]:
-    if not areas:
+def reminders_after(
+    db: ViewDatabase, areas: Sequence[str] | None, after: int, limit: int
+) -> list[Row]:
+    """Reminders after a log position, in log order: of these areas, or of all (None)."""
+    if areas is not None and not areas:
         return []
+    where = "" if areas is None else f"area IN ({', '.join('?' for _ in areas)}) AND "
     with db.read() as cursor:
         cursor.execute(
-            f"SELECT * FROM reminders WHERE area IN ({', '.join('?' for _ in areas)}) "
-            "AND position > ? ORDER BY position LIMIT ?",
-            (*areas, after, limit),
+            f"SELECT * FROM reminders WHERE {where}position > ? ORDER BY position LIMIT ?",
+            (*(areas or ()), after, limit),
         )
         return cursor.fetchall()

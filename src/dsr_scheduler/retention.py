@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -40,7 +40,7 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.audit.checkpoints import signature
-from dsr_projections.engine.projection import lowest_position
+from dsr_projections.queries import lowest_position, people_projected
 from dsr_projections.storage.database import ViewDatabase
 
 log = structlog.get_logger(__name__)
@@ -132,7 +132,7 @@ def review(registers: Registers, db: ViewDatabase, today: date) -> list[Candidat
     erasable): a legal hold, an inpatient stay whose duties are still owed, or a period
     opened again since the one whose retention ran out."""
     found = []
-    for person_id in _everyone(db):
+    for person_id in people_projected(db):
         try:
             person = registers.get_person(person_id)
         except PersonNotFoundError:
@@ -258,12 +258,6 @@ def _person(registers: Registers, person_id: UUID) -> Person | None:
         return registers.get_person(person_id)
     except PersonNotFoundError:
         return None
-
-
-def _everyone(db: ViewDatabase) -> Sequence[UUID]:
-    with db.read() as cursor:
-        cursor.execute("SELECT person_id FROM register_state ORDER BY person_id")
-        return [UUID(r["person_id"]) for r in cursor.fetchall()]
 
 
 def _d(day: date | None) -> str | None:

@@ -20,7 +20,12 @@ import structlog
 from dsr_core.domain.codes import Status
 from dsr_core.domain.periods import Period
 from dsr_core.service.registers import Registers
-from dsr_projections.queries import build_dataset, lowest_position, people_in_area_by
+from dsr_projections.queries import (
+    areas_with_spells,
+    build_dataset,
+    lowest_position,
+    people_in_area_by,
+)
 from dsr_projections.storage.database import SCHEMA_LOCK, Row, ViewDatabase
 
 log = structlog.get_logger(__name__)
@@ -200,11 +205,8 @@ def take_due_snapshots(registers: Registers, db: ViewDatabase, secret: bytes) ->
         log.info("snapshots_deferred_projections_behind")
         return 0
     month, quarter = last_complete(registers.today())
-    with db.read() as cursor:
-        cursor.execute("SELECT DISTINCT area FROM national_spells ORDER BY area")
-        areas = [row["area"] for row in cursor.fetchall()]
     stored = 0
-    for area in areas:
+    for area in areas_with_spells(db):
         profile = registers.areas.policy(area).disclosure
         stored += store(db, register_snapshot(registers, db, area, month), registers.now())
         stored += store(db, national_snapshot(db, area, quarter, profile, secret), registers.now())

@@ -24,7 +24,8 @@ from typing import Any
 import structlog
 
 from dsr_core.domain.codes import Role
-from dsr_projections.feed import read_feed, scoped
+from dsr_projections import queries
+from dsr_projections.queries import read_feed, scoped
 from dsr_projections.storage.database import SCHEMA_LOCK, ViewDatabase
 
 log = structlog.get_logger(__name__)
@@ -51,12 +52,7 @@ Fetch = Callable[[int, int], list[Item]]
 
 def reminders_after(db: ViewDatabase) -> Fetch:
     def fetch(after: int, limit: int) -> list[Item]:
-        with db.read() as cursor:
-            cursor.execute(
-                "SELECT * FROM reminders WHERE position > ? ORDER BY position LIMIT ?",
-                (after, limit),
-            )
-            rows = cursor.fetchall()
+        rows = queries.reminders_after(db, None, after, limit)
         return [
             (int(r["position"]), str(r["reminder_id"]), {k: r[k] for k in PAYLOAD_FIELDS})
             for r in rows

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dsr_http.cli import main
-from dsr_projections.engine.bootstrap import ALL
+from dsr_projections.bootstrap import ALL
 
 
 @pytest.fixture

@@ -41,7 +41,21 @@ def test_the_contracts_hold(tree: Path) -> None:
         ("dsr_core/_breach.py", "import dsr_http\n", "Layers"),
         ("dsr_core/_breach.py", "import fastapi\n", "The core knows nothing"),
         ("dsr_projections/_breach.py", "import dsr_scheduler\n", "Layers"),
-        ("dsr_scheduler/jobs.py", "from dsr_projections import register\n", "Scheduler jobs"),
+        (
+            "dsr_scheduler/jobs.py",
+            "from dsr_projections.register import entries\n",
+            "The scheduler",
+        ),
+        ("dsr_core/domain/_breach.py", "import dsr_core.storage.mapper\n", "Core rooms"),
+        ("dsr_core/person/_breach.py", "import dsr_core.service.registers\n", "Core rooms"),
+        ("dsr_core/service/_breach.py", "import cryptography\n", "Only core storage"),
+        (
+            "dsr_projections/storage/_breach.py",
+            "import dsr_projections.engine\n",
+            "Projection rooms",
+        ),
+        ("dsr_projections/register/_breach.py", "import dsr_core.storage.sealing\n", "Only the"),
+        ("dsr_http/_breach.py", "import dsr_core.storage.person_keys\n", "Only the"),
     ],
 )
 def test_a_broken_contract_fails_the_lint(

@@ -17,7 +17,8 @@ from dsr_core.service.idempotency import IdempotencyRecord
 from dsr_core.service.identity_keys import IdentityKey
 from dsr_core.service.registers import Registers
 from dsr_core.service.reminders import ReminderBook
-from dsr_core.storage.sealing import Sealer, Sealing, sealing
+from dsr_core.storage.sealing import Sealer, Sealing
+from dsr_core.storage.transcoder import FastJSONTranscoder
 from tests.support import factories as f
 from tests.support.stages import accepted
 
@@ -95,8 +96,9 @@ def _store_as_version_1(app: Registers, event: object, drop: tuple[str, ...]) ->
     key = app.person_keys.key_for(person_id, create=False)
     assert key is not None
     # Opened with the person's key and written back in the clear, as events were then.
-    with sealing(Sealing(Sealer(key, person_id))):
-        state = app.mapper.transcoder.decode(stored.state)
+    transcoder = app.mapper.transcoder
+    assert isinstance(transcoder, FastJSONTranscoder)
+    state = transcoder.decode_sealed(stored.state, Sealing(Sealer(key, person_id)))
     for name in (*drop, "class_version"):
         del state[name]
     app.recorder.insert_events(

@@ -161,7 +161,7 @@ def test_two_runners_at_once_apply_each_event_exactly_once(
     runner: ProjectionRunner,
     make_settings: SettingsFactory,
 ) -> None:
-    from dsr_projections.engine.bootstrap import build_runner
+    from dsr_projections.bootstrap import build_runner
 
     other = build_runner(make_settings(), app, batch_size=7)
     runner.batch_size = 5

@@ -206,7 +206,7 @@ class _FailsOnMarkedEvents(RegisterProjection):
 def test_one_failing_projection_is_named_and_the_others_keep_going(
     app: Registers, make_settings: SettingsFactory
 ) -> None:
-    from dsr_projections.engine.bootstrap import build_runner
+    from dsr_projections.bootstrap import build_runner
 
     runner = build_runner(make_settings(), app, projections=[_FailsOnMarkedEvents, AuditProjection])
     try:

@@ -150,7 +150,7 @@ def test_postgres_mode_refuses_to_start_without_an_identity_key(postgres_url: st
 
 
 def test_the_embedded_data_directory_and_its_files_are_private(tmp_path: Path) -> None:
-    from dsr_projections.engine.bootstrap import build_runner
+    from dsr_projections.bootstrap import build_runner
 
     data_dir = tmp_path / "data"
     data_dir.mkdir(mode=0o755)  # as an older version left it

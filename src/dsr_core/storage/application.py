@@ -8,17 +8,18 @@ the command's path, the cache of decoded events, and where the store's tables ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoder
+from eventsourcing.utils import get_topic
 
 from dsr_core.storage.datastores import MemoryDatastore
 from dsr_core.storage.event_cache import EventCache
-from dsr_core.storage.mapper import SealingMapper
+from dsr_core.storage.mapper import PERSON_TOPICS, REFERRED_TOPIC, SealingMapper
 from dsr_core.storage.master_keys import MasterKeys, default_master_key
 from dsr_core.storage.person_keys import PersonKeyStore
 from dsr_core.storage.repository import SafeCachingRepository
@@ -63,7 +64,8 @@ class SealedApplication(Application[UUID]):
         """A new person's key is written in the transaction that saves their events."""
         if self.person_keys is None or not getattr(self.recorder, "writes_alongside", False):
             return super().save(*objs, **kwargs)  # keys are then made in their own transaction
-        with self.person_keys.saving() as write_keys:
+        new, existing = _people_sealed(objs)
+        with self.person_keys.saving(new, existing) as write_keys:
             return super().save(*objs, also_write=[write_keys], **kwargs)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
@@ -139,3 +141,19 @@ class SealedApplication(Application[UUID]):
         """The person's stored events after version `gt`, their key found once for all."""
         assert isinstance(self.mapper, SealingMapper)  # construct_mapper
         return map(self.mapper.reader(), self.recorder.select_events(person_id, gt=gt))
+
+
+def _people_sealed(objs: Sequence[Any]) -> tuple[list[UUID], list[UUID]]:
+    """The people whose events a save seals: those it creates, and the others."""
+    new: dict[UUID, None] = {}
+    existing: dict[UUID, None] = {}
+    for obj in objs:
+        for event in getattr(obj, "pending_events", ()):
+            topic = get_topic(type(event))
+            if not topic.startswith(PERSON_TOPICS):
+                continue
+            if event.originator_version == 1 and topic == REFERRED_TOPIC:
+                new[event.originator_id] = None
+            else:
+                existing[event.originator_id] = None
+    return list(new), [p for p in existing if p not in new]

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
 from dsr_core.domain.personal import ERASED, PERSONAL_ATTRIBUTES
@@ -29,8 +29,8 @@ from dsr_core.storage.sealing import (
     Sealers,
     Sealing,
     is_token,
-    sealing,
 )
+from dsr_core.storage.transcoder import FastJSONTranscoder
 
 PERSON_TOPICS = "dsr.person."
 IDENTITY_CLAIMS = ("dsr.identity_key.Created", "dsr.identity_key.Claimed")
@@ -98,8 +98,7 @@ class SealingMapper(Mapper[UUID]):
             if event_state[name] is not None:
                 event_state[name] = sealer.seal(name, event_state[name])
         event_state[SEALED_MARK] = 1
-        with sealing(Sealing(sealer)):
-            stored_state = self.transcoder.encode(event_state)
+        stored_state = self._fast().encode_sealed(event_state, Sealing(sealer))
         if self.compressor:
             stored_state = self.compressor.compress(stored_state)
         if self.cipher:
@@ -163,8 +162,10 @@ class SealingMapper(Mapper[UUID]):
             if sealers is not None:
                 sealers[person_id] = sealer
         current = Sealing(sealer)
-        with sealing(current):
-            event = super().to_domain_event(stored_event)
+        opening: Mapper[UUID] = Mapper(
+            _SealedTranscoder(self._fast(), current), self.compressor, self.cipher
+        )
+        event = opening.to_domain_event(stored_event)
         state = vars(event)
         for name in PERSONAL_ATTRIBUTES:
             value = state.get(name)
@@ -205,6 +206,11 @@ class SealingMapper(Mapper[UUID]):
             )
         return event
 
+    def _fast(self) -> FastJSONTranscoder:
+        if not isinstance(self.transcoder, FastJSONTranscoder):
+            raise TypeError("per-person sealing needs dsr's transcoder (FastJSONTranscoder)")
+        return self.transcoder
+
     def _sealer(self, person_id: UUID, *, create: bool) -> Sealer:
         assert self.keys is not None
         key = self.keys.key_for(person_id, create=create)
@@ -214,3 +220,17 @@ class SealingMapper(Mapper[UUID]):
 
     def _sealer_with(self, person_id: UUID, key: bytes) -> Sealer:
         return self._sealers.of(person_id, key)
+
+
+class _SealedTranscoder(Transcoder):
+    """The store's transcoder, for one event: its value objects sealed and opened with
+    that event's sealing, given as an argument rather than set aside for them to find."""
+
+    def __init__(self, base: FastJSONTranscoder, sealing: Sealing) -> None:
+        self._base, self._sealing = base, sealing
+
+    def encode(self, obj: Any) -> bytes:
+        return self._base.encode_sealed(obj, self._sealing)
+
+    def decode(self, data: bytes) -> Any:
+        return self._base.decode_sealed(data, self._sealing)

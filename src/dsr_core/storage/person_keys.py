@@ -14,20 +14,19 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import IntegrityError
 
 from dsr_core.storage.datastores import Cursor, Datastore
 from dsr_core.storage.master_keys import MasterKeys
 
 KEYS_TABLE = "dsr_person_keys"
 TOMBSTONES_TABLE = "dsr_erased_persons"
-_NONCE = 12
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,6 @@ class PendingKey:
     master_key_id: str
     wrapped: bytes
     alias: str
-
-
-_pending: ContextVar[list[PendingKey] | None] = ContextVar("dsr_pending_keys", default=None)
 
 
 @dataclass(frozen=True)
@@ -78,6 +74,7 @@ class PersonKeyStore:
         self._clock = clock
         self._cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[bytes, float]] = {}
+        self._pending: dict[UUID, PendingKey] = {}  # made for saves under way (`saving`)
         self._aliases: dict[str, tuple[UUID, bytes, float]] = {}
         self._lock = threading.Lock()
 
@@ -99,17 +96,15 @@ class PersonKeyStore:
     # ------------------------------------------------------------------ keys
 
     def key_for_new(self, person_id: UUID) -> bytes:
-        """The key of a person being created now (a fresh random id): nothing to look up,
-        since no key or tombstone can exist for an id never saved."""
-        if _pending.get() is None:
-            key = self.key_for(person_id, create=True)
-            if key is None:
-                raise LookupError("this person's key was destroyed")
-            return key
-        key = self._new_pending(person_id, checked=True)
-        assert key is not None
+        """The key of a person being created now (a fresh random id): the one made for the
+        save under way (`saving`), or else made now in its own transaction."""
         with self._lock:
-            self._cache[person_id] = (key, time.monotonic())
+            pending = self._pending.get(person_id)
+        if pending is not None:
+            return pending.key
+        key = self.key_for(person_id, create=True)
+        if key is None:
+            raise LookupError("this person's key was destroyed")
         return key
 
     def key_for(self, person_id: UUID, *, create: bool) -> bytes | None:
@@ -125,8 +120,9 @@ class PersonKeyStore:
                 return cached[0]
         key = self._load(person_id)
         if key is None and create:
-            key = self._new_pending(person_id) if _pending.get() is not None else None
-            key = key or self._create(person_id)
+            with self._lock:
+                pending = self._pending.get(person_id)
+            key = pending.key if pending is not None else self._create(person_id)
         if key is not None:
             with self._lock:
                 self._cache[person_id] = (key, now)
@@ -162,40 +158,45 @@ class PersonKeyStore:
                     self._cache[pid] = (key, now)
 
     @contextmanager
-    def saving(self) -> Iterator[Callable[[Any], None]]:
-        """Keys made while the block runs are written by the function it yields, with
-        the cursor of the transaction that saves the events they seal; on failure they
-        are forgotten, as if never made."""
-        pending: list[PendingKey] = []
-        token = _pending.set(pending)
+    def saving(
+        self, new: Iterable[UUID], existing: Iterable[UUID]
+    ) -> Iterator[Callable[[Any], None]]:
+        """Keys for the people one save seals, made before it: new people's at once, the
+        others' only if they have none (nor a tombstone). They are written by the function
+        yielded, with the cursor of the transaction that saves the events they seal; on
+        failure they are forgotten, as if never made."""
+        made: list[PendingKey] = []
         try:
-            yield lambda cursor: self._write_pending(cursor, pending)
+            made += [self._pending_key(person_id) for person_id in new]
+            for person_id in existing:
+                if self.key_for(person_id, create=False) is None and not self.tombstone(person_id):
+                    made.append(self._pending_key(person_id))
+            yield lambda cursor: self._write_pending(cursor, made)
         except BaseException:
-            for made in pending:
-                self.forget(made.person_id)
+            for key in made:
+                self.forget(key.person_id)
             raise
         finally:
-            _pending.reset(token)
+            with self._lock:
+                for key in made:
+                    if self._pending.get(key.person_id) is key:
+                        del self._pending[key.person_id]
 
-    def _new_pending(self, person_id: UUID, *, checked: bool = False) -> bytes | None:
-        pending = _pending.get()
-        assert pending is not None
-        for made in pending:
-            if made.person_id == person_id:
-                return made.key
-        if not checked and self.tombstone(person_id) is not None:
-            return None
+    def _pending_key(self, person_id: UUID) -> PendingKey:
         data_key = AESGCM.generate_key(bit_length=256)
-        pending.append(
-            PendingKey(
-                person_id,
-                data_key,
-                self.master.current_id,
-                self.master.wrap(person_id, data_key),
-                uuid4().hex,
-            )
+        made = PendingKey(
+            person_id,
+            data_key,
+            self.master.current_id,
+            self.master.wrap(person_id, data_key),
+            uuid4().hex,
         )
-        return data_key
+        with self._lock:
+            if person_id in self._pending:  # another save is making this person's key
+                raise IntegrityError(f"a key for {person_id} is being made by another save")
+            self._pending[person_id] = made
+            self._cache[person_id] = (data_key, time.monotonic())
+        return made
 
     def _write_pending(self, cursor: Any, pending: list[PendingKey]) -> None:
         p = self._p
@@ -218,9 +219,10 @@ class PersonKeyStore:
         (identity keys): unlike the person id it appears nowhere else, so once the key
         row is gone nothing links what it sealed back to the person."""
         self.key_for(person_id, create=True)
-        for made in _pending.get() or ():
-            if made.person_id == person_id:
-                return made.alias
+        with self._lock:
+            made = self._pending.get(person_id)
+        if made is not None:
+            return made.alias
         row = self._row(self._keys, "alias", person_id)
         if row is None:
             raise LookupError("this person's key was destroyed")

@@ -17,7 +17,6 @@ import binascii
 import hmac
 import json
 import os
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 from uuid import UUID
@@ -119,38 +118,19 @@ class Sealers:
 
 @dataclass
 class Sealing:
-    """The sealing in force while one stored event is encoded or decoded: the person's
-    sealer, or None once their key is destroyed. `clear_values` counts personal values
-    found unsealed (written before per-person keys)."""
+    """The sealing of one stored event being encoded or decoded, passed down to its value
+    objects' transcodings: the person's sealer, or None once their key is destroyed.
+    `clear_values` counts personal values found unsealed (written before per-person keys)."""
 
     sealer: Sealer | None
     clear_values: int = 0
 
 
-_current: ContextVar[Sealing | None] = ContextVar("dsr_sealing", default=None)
-
-
-class sealing:  # noqa: N801 (used as a function: `with sealing(...)`)
-    """The sealing in force within the block. A class, not a generator: it is entered once
-    per stored event, and a first read of a long history decodes hundreds."""
-
-    __slots__ = ("_current", "_token")
-
-    def __init__(self, current: Sealing) -> None:
-        self._current = current
-
-    def __enter__(self) -> Sealing:
-        self._token = _current.set(self._current)
-        return self._current
-
-    def __exit__(self, *_: object) -> None:
-        _current.reset(self._token)
-
-
-def seal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict[str, Any]:
+def seal_fields(
+    model: type[BaseModel], name: str, data: dict[str, Any], current: Sealing | None
+) -> dict[str, Any]:
     """`data` (a value object's JSON form) with its personal fields sealed, when a person's
-    event is being stored; unchanged otherwise."""
-    current = _current.get()
+    event is being stored (`current`); unchanged otherwise."""
     if current is None or current.sealer is None:
         return data
     for field in personal_fields(model):
@@ -160,12 +140,13 @@ def seal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict
     return data
 
 
-def unseal_fields(model: type[BaseModel], name: str, data: dict[str, Any]) -> dict[str, Any]:
+def unseal_fields(
+    model: type[BaseModel], name: str, data: dict[str, Any], current: Sealing | None
+) -> dict[str, Any]:
     """`data` with its sealed fields opened, or set to their erased value without a key."""
     fields = personal_fields(model)
     if not fields:
         return data
-    current = _current.get()
     for field in fields:
         value = data.get(field)
         if is_token(value):

@@ -33,7 +33,8 @@ from dsr_core.domain.values import (
     Placement,
     Rating,
 )
-from dsr_core.storage.sealing import seal_fields, unseal_fields
+from dsr_core.storage.sealing import Sealing, seal_fields, unseal_fields
+from dsr_core.storage.transcoder import SealingTranscoding
 
 
 class DateAsISO(Transcoding):
@@ -47,7 +48,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class ValueObjectAsDict(Transcoding):
+class ValueObjectAsDict(SealingTranscoding):
     """Stores a pydantic value object as its JSON-mode dict; validates it on the way back."""
 
     KNOWN = 1024
@@ -63,13 +64,13 @@ class ValueObjectAsDict(Transcoding):
             None if personal_fields(model) else {}
         )
 
-    def encode(self, obj: BaseModel) -> dict[str, Any]:
+    def encode_sealed(self, obj: BaseModel, sealing: Sealing | None) -> dict[str, Any]:
         # Inside a person's event, its personal fields are sealed under their key.
-        return seal_fields(self.model, self.name, obj.model_dump(mode="json"))
+        return seal_fields(self.model, self.name, obj.model_dump(mode="json"), sealing)
 
-    def decode(self, data: dict[str, Any]) -> BaseModel:
+    def decode_sealed(self, data: dict[str, Any], sealing: Sealing | None) -> BaseModel:
         if self._known is None:
-            return self._validate(unseal_fields(self.model, self.name, data))
+            return self._validate(unseal_fields(self.model, self.name, data, sealing))
         key = tuple(data.items())
         try:
             return self._known[key]

@@ -13,12 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from markupsafe import Markup
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -170,12 +167,3 @@ def build(settings: Settings, http: HttpSettings) -> Console:
         local_sign_in=http.console_local_sign_in,
         embedded=not settings.uses_postgres,
     )
-
-
-def install(app: FastAPI) -> None:
-    """Mount the assets (compressed on the wire) and every page's router."""
-    from dsr_http.console.pages import ROUTERS
-
-    app.mount("/assets", GZipMiddleware(StaticFiles(directory=STATIC)), name="console-assets")
-    for router in ROUTERS:
-        app.include_router(router)

@@ -26,12 +26,11 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from dsr_core.storage.mapper import SealingMapper
-from dsr_projections.audit import access_log
 from dsr_projections.engine.content import content_hash
 from dsr_projections.engine.outcomes import Failure, Lag, Passed, RebuildRefusedError, Rebuilt
 from dsr_projections.engine.positions import apply_batch, ensure_position
 from dsr_projections.engine.projection import POSITIONS, SHADOW, Context, Event, Projection
-from dsr_projections.storage.database import SCHEMA_LOCK, PostgresViews, ViewDatabase
+from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 
 log = structlog.get_logger(__name__)
 Progress = Callable[[int, int], None]
@@ -52,8 +51,10 @@ class ProjectionRunner:
         log_name: str = "Registers",
         batch_size: int = 500,
         poll_interval: float = 0.5,
+        other_tables: Sequence[Callable[[Cursor], None]] = (),
     ) -> None:
         self.context = context
+        self.other_tables = other_tables  # beside the read models: the access log
         self.db = db
         self.log = log
         """The event store's notification log, which the read models follow."""
@@ -72,8 +73,6 @@ class ProjectionRunner:
             else None
         )
 
-    # ------------------------------------------------------------ set-up
-
     def setup(self) -> None:
         with self.db.transaction(lock=SCHEMA_LOCK) as cursor:
             cursor.execute(
@@ -88,7 +87,8 @@ class ProjectionRunner:
             for projection in self.projections:
                 projection.create(cursor)
                 ensure_position(cursor, projection.name)
-            access_log.create_tables(cursor)
+            for create in self.other_tables:
+                create(cursor)
 
     def projection(self, name: str) -> Projection:
         for projection in self.projections:
@@ -300,8 +300,6 @@ class ProjectionRunner:
             return
         for _ in listener.notifies(timeout=self.poll_interval, stop_after=1):
             pass
-
-    # ------------------------------------------------------------ rebuild
 
     def rebuild(
         self, name: str, progress: Progress | None = None, checkpoints: Sequence[Any] = ()

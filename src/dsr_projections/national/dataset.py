@@ -238,3 +238,10 @@ def people_in_area_by(db: ViewDatabase, area: str, on: date) -> list[UUID]:
             (area, on.isoformat()),
         )
         return [UUID(row["person_id"]) for row in cursor.fetchall()]
+
+
+def areas_with_spells(db: ViewDatabase) -> list[str]:
+    """Every area anyone has had a spell in: the areas a reporting snapshot is taken of."""
+    with db.read() as cursor:
+        cursor.execute("SELECT DISTINCT area FROM national_spells ORDER BY area")
+        return [row["area"] for row in cursor.fetchall()]

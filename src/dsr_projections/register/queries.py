@@ -184,3 +184,11 @@ def inpatients_not_on_register(db: ViewDatabase, areas: Sequence[str], today: da
         row["overdue"] = bool(due and due < today.isoformat())
         row.update(discharge_timing(row, today))
     return rows
+
+
+def people_projected(db: ViewDatabase) -> list[UUID]:
+    """Everyone the register read model holds a state for, on a register or not, in id
+    order: whom retention looks at."""
+    with db.read() as cursor:
+        cursor.execute("SELECT person_id FROM register_state ORDER BY person_id")
+        return [UUID(row["person_id"]) for row in cursor.fetchall()]

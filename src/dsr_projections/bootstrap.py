@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dsr_core.process.bootstrap import national_secret
 from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
+from dsr_projections.audit import access_log
 from dsr_projections.audit.trail import AuditProjection
 from dsr_projections.engine.projection import Context, Projection
 from dsr_projections.engine.runner import ProjectionRunner
@@ -60,6 +61,7 @@ def build_runner(
         projections,
         registers.recorder,
         log_name=registers.name,
+        other_tables=(access_log.create_tables,),
         **options,  # type: ignore[arg-type]
     )
     runner.setup()  # the read side's tables; dsr_http.runtime.create_tables adds the rest
