@@ -23,11 +23,13 @@ from dsr_core.domain.inputs import AreaCode
 from dsr_core.domain.values import Actor
 from dsr_core.person.aggregate import Person
 from dsr_core.process.settings import Settings
+from dsr_core.service.clock import Clock
 from dsr_core.service.registers import Registers
 from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.metrics import HttpMetrics
 from dsr_http.problems import ForbiddenError
+from dsr_http.runtime import Runtime
 from dsr_projections.audit.access_log import Access, AccessLog
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.storage.database import ViewDatabase
@@ -35,18 +37,37 @@ from dsr_projections.storage.database import ViewDatabase
 
 @dataclass
 class Services:
-    settings: Settings
+    """The process's runtime (runtime.py), and what serving HTTP adds to it."""
+
+    runtime: Runtime
     http: HttpSettings
-    registers: Registers
-    runner: ProjectionRunner
     verifier: TokenVerifier
     access_log: AccessLog
-    national_secret: bytes
     metrics: HttpMetrics
 
     @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
+
+    @property
+    def registers(self) -> Registers:
+        return self.runtime.registers
+
+    @property
+    def runner(self) -> ProjectionRunner:
+        return self.runtime.runner
+
+    @property
     def db(self) -> ViewDatabase:
-        return self.runner.db
+        return self.runtime.db
+
+    @property
+    def national_secret(self) -> bytes:
+        return self.runtime.national_secret
 
 
 # Dependencies are async where they only read what the lifespan built: they run on the
@@ -60,6 +81,15 @@ async def get_services(request: Request) -> Services:
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 """For the operations routes and the middleware only; other routes take narrow ones."""
+
+
+async def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.services.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+"""Now, and today in the configured zone: never asked of the write application."""
 
 
 async def get_registers(request: Request) -> Registers:

@@ -67,13 +67,10 @@ def create_app(
         http = http_settings or HttpSettings()
         with opened(settings, clock=clock) as runtime:
             app.state.services = Services(
-                settings=runtime.settings,
+                runtime=runtime,
                 http=http,
-                registers=runtime.registers,
-                runner=runtime.runner,
                 verifier=TokenVerifier(http, runtime.settings.data_dir),
                 access_log=AccessLog(runtime.db, runtime.registers.audit_key),
-                national_secret=runtime.national_secret,
                 metrics=HttpMetrics(runtime.runner),
             )
             app.state.console = console.build(runtime.settings, http)

@@ -149,7 +149,7 @@ async def record_refusal(request: Request) -> None:
     if principal is None or services is None:
         return
     access = Access(
-        at=services.registers.now(),
+        at=services.clock.now(),
         actor_id=principal.sub,
         actor_role=str(principal.role),
         what=request.method,

@@ -31,12 +31,12 @@ def person_record(
     recorded_by: datetime | None = None,
     *,
     what: str = "record",
+    today: date,
 ) -> tuple[PersonPublic, int]:
     """The record now, or as it stood on `as_of` (as known at `recorded_by`), and the
     record's current version (what an edit's If-Match names, whatever was read)."""
     person = visible_person(registers, principal, person_id)
     policy = registers.areas.policy(person.area)
-    today = registers.today()
     reads.record(what, [person_id], person.area)
     if as_of is None and recorded_by is None:
         public = with_due_reviews(PersonPublic.of(person), person, policy, today)

@@ -11,12 +11,13 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.process.bootstrap import build_registers, national_secret, system_clock
 from dsr_core.process.settings import Settings
-from dsr_core.service.clock import TimeSource
+from dsr_core.service.clock import Clock, TimeSource
 from dsr_core.service.registers import Registers
 from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.engine.projection import Projection
@@ -37,7 +38,11 @@ from dsr_scheduler.service import (
 
 @dataclass(frozen=True)
 class Runtime:
+    """What a process runs on: its settings and clock, the write application, the read
+    models' runner (and their database), and the national secret."""
+
     settings: Settings
+    clock: Clock
     registers: Registers
     runner: ProjectionRunner
     national_secret: bytes
@@ -67,7 +72,7 @@ def create_tables(runner: ProjectionRunner) -> None:
     national_returns.ensure_tables(runner.db)
 
 
-def _build_registers(settings: Settings, clock: TimeSource) -> Registers:
+def _build_registers(settings: Settings, clock: Clock) -> Registers:
     """The library creates its tables on start; processes starting together can collide
     on PostgreSQL's catalogue, so a failed start is tried again, twice, after a pause."""
     for attempt in range(3):
@@ -92,12 +97,13 @@ def opened(
     with `only`, its runner keeps just those read models (a worker per read model)."""
     settings = settings or Settings()
     projections = projections_named(only) if only else ALL
-    registers = _build_registers(settings, clock)
+    the_clock = Clock(clock, ZoneInfo(settings.timezone))
+    registers = _build_registers(settings, the_clock)
     try:
         runner = build_runner(settings, registers, projections=projections, batch_size=batch_size)
         try:
             create_tables(runner)
-            yield Runtime(settings, registers, runner, national_secret(settings))
+            yield Runtime(settings, the_clock, registers, runner, national_secret(settings))
         finally:
             runner.db.close()
     finally:
@@ -111,6 +117,7 @@ def scheduler_for(
     options = options or SchedulerSettings()
     jobs = JobRuntime(
         runtime.registers,
+        runtime.clock,
         runtime.db,
         runtime.national_secret,
         webhook_from(options, runtime.db),

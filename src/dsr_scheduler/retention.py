@@ -38,6 +38,7 @@ from dsr_core.person.aggregate import Person
 from dsr_core.process.files import private_dir
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
+from dsr_core.service.clock import Clock
 from dsr_core.service.registers import Registers
 from dsr_projections.audit.checkpoints import signature
 from dsr_projections.queries import lowest_position, people_projected
@@ -163,13 +164,14 @@ def run(
     db: ViewDatabase,
     ledger: ErasureLedger,
     *,
+    clock: Clock,
     dry_run: bool,
     catch_up: Callable[[], None] | None = None,
 ) -> RetentionReport:
     """The retention job: reconcile with the ledger, review, record the erasures due,
     and finish every erasure the read models have caught up with (after `catch_up`, when
     this process runs them: the CLI on SQLite; otherwise the next run finishes them)."""
-    today = registers.today()
+    today = clock.today()
     report = RetentionReport(today.isoformat(), dry_run)
     if catch_up is not None:
         catch_up()  # the review finds people through the register's read model
@@ -190,7 +192,7 @@ def run(
         report.erasures_recorded.append(candidate.person_id)
     if catch_up is not None:
         catch_up()
-    destroyed, waiting = finish(registers, db, ledger)
+    destroyed, waiting = finish(registers, db, ledger, clock=clock)
     report.keys_destroyed, report.waiting_for_read_models = destroyed, waiting
     log.info(
         "retention_run",
@@ -203,7 +205,7 @@ def run(
 
 
 def finish(
-    registers: Registers, db: ViewDatabase, ledger: ErasureLedger
+    registers: Registers, db: ViewDatabase, ledger: ErasureLedger, *, clock: Clock
 ) -> tuple[list[str], list[str]]:
     """Phase two for every recorded erasure every live read model has processed."""
     keys = registers.person_keys
@@ -219,7 +221,7 @@ def finish(
         person = registers.get_person(person_id)
         rule = person.erasure_rule or str(ErasureRule.REQUEST)
         keys.destroy(person_id, rule)
-        ledger.record(person_id, registers.now(), rule)
+        ledger.record(person_id, clock.now(), rule)
         destroyed.append(str(person_id))
     if destroyed:
         keys.compact()

@@ -21,6 +21,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from dsr_core.process.settings import Settings
+from dsr_core.service.clock import Clock
 from dsr_core.service.registers import Registers
 from dsr_projections.audit.checkpoints import latest_checkpoint, write_checkpoint
 from dsr_projections.audit.trail import take_checkpoint
@@ -48,6 +49,7 @@ class Runtime:
     """What stored jobs run against in this process."""
 
     registers: Registers
+    clock: Clock
     db: ViewDatabase
     secret: bytes | None = None
     webhook: WebhookDelivery | None = None
@@ -73,14 +75,16 @@ def run_reminders() -> None:
 def run_snapshots() -> None:
     runtime = _current()
     if runtime.secret is not None:
-        take_due_snapshots(runtime.registers, runtime.db, runtime.secret)
+        take_due_snapshots(runtime.registers, runtime.db, runtime.secret, clock=runtime.clock)
 
 
 def run_retention() -> None:
     """Daily: erase everyone past their area's retention (issue 15)."""
     runtime = _current()
     if runtime.ledger is not None:
-        retention.run(runtime.registers, runtime.db, runtime.ledger, dry_run=False)
+        retention.run(
+            runtime.registers, runtime.db, runtime.ledger, clock=runtime.clock, dry_run=False
+        )
 
 
 def run_erasure_finish() -> None:
@@ -88,22 +92,24 @@ def run_erasure_finish() -> None:
     with, so an erasure on request is final within minutes, not a day."""
     runtime = _current()
     if runtime.ledger is not None:
-        retention.finish(runtime.registers, runtime.db, runtime.ledger)
+        retention.finish(runtime.registers, runtime.db, runtime.ledger, clock=runtime.clock)
 
 
 def run_checkpoint() -> None:
     runtime = _current()
     if runtime.checkpoint_dir is not None:
-        take_checkpoint_if_moved(runtime.registers, runtime.db, runtime.checkpoint_dir)
+        take_checkpoint_if_moved(
+            runtime.registers, runtime.db, runtime.checkpoint_dir, clock=runtime.clock
+        )
 
 
 def take_checkpoint_if_moved(
-    registers: Registers, db: ViewDatabase, directory: Path
+    registers: Registers, db: ViewDatabase, directory: Path, *, clock: Clock
 ) -> Path | None:
     """A signed checkpoint of the audit chains, unless nothing moved since the last one
     (so restarts and several schedulers add no copies); the audit model is caught up to
     the log head first, as far as the worker has got."""
-    checkpoint = take_checkpoint(db, registers.audit_key, registers.now())
+    checkpoint = take_checkpoint(db, registers.audit_key, clock.now())
     earlier = latest_checkpoint(directory)
     if earlier is not None and (earlier.log_position, earlier.access_seq) == (
         checkpoint.log_position,

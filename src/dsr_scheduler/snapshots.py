@@ -19,6 +19,7 @@ import structlog
 
 from dsr_core.domain.codes import Status
 from dsr_core.domain.periods import Period
+from dsr_core.service.clock import Clock
 from dsr_core.service.registers import Registers
 from dsr_projections.queries import (
     areas_with_spells,
@@ -196,7 +197,9 @@ def projections_caught_up(registers: Registers, db: ViewDatabase) -> bool:
     return lowest_position(db) >= head
 
 
-def take_due_snapshots(registers: Registers, db: ViewDatabase, secret: bytes) -> int:
+def take_due_snapshots(
+    registers: Registers, db: ViewDatabase, secret: bytes, *, clock: Clock
+) -> int:
     """The job: last month's register and last quarter's national snapshot for every area.
 
     Skipped (and retried at the next run) while the projections are behind the log.
@@ -204,10 +207,10 @@ def take_due_snapshots(registers: Registers, db: ViewDatabase, secret: bytes) ->
     if not projections_caught_up(registers, db):
         log.info("snapshots_deferred_projections_behind")
         return 0
-    month, quarter = last_complete(registers.today())
+    month, quarter = last_complete(clock.today())
     stored = 0
     for area in areas_with_spells(db):
         profile = registers.areas.policy(area).disclosure
-        stored += store(db, register_snapshot(registers, db, area, month), registers.now())
-        stored += store(db, national_snapshot(db, area, quarter, profile, secret), registers.now())
+        stored += store(db, register_snapshot(registers, db, area, month), clock.now())
+        stored += store(db, national_snapshot(db, area, quarter, profile, secret), clock.now())
     return stored

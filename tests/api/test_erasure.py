@@ -21,7 +21,9 @@ def finish_erasures(client: TestClient) -> list[str]:
     services = client.app.state.services  # type: ignore[attr-defined]
     services.runner.catch_up()
     ledger = ErasureLedger(services.settings.ledger_dir, services.registers.audit_key)
-    destroyed, _ = retention.finish(services.registers, services.runner.db, ledger)
+    destroyed, _ = retention.finish(
+        services.registers, services.runner.db, ledger, clock=services.registers.clock
+    )
     return destroyed
 
 

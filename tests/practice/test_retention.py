@@ -191,7 +191,7 @@ def test_after_retention_no_byte_of_the_store_identifies_an_erased_person(
     scheduler.shutdown(wait=False)
     # Reporting snapshots of the months and quarter they were on the register.
     clock.now = datetime(2025, 10, 2, 12, 0, tzinfo=UTC)
-    assert snapshots.take_due_snapshots(registers, db, SECRET) > 0
+    assert snapshots.take_due_snapshots(registers, db, SECRET, clock=registers.clock) > 0
     period = Period.parse("2025-09")
     national_returns.submit_return(db, ENGLAND, f.ENGLISH_AREA, period, SECRET, 5)
     national_returns.publish(db, ENGLAND, period)
@@ -212,7 +212,14 @@ def test_after_retention_no_byte_of_the_store_identifies_an_erased_person(
 
     clock.now = datetime(2031, 8, 2, 9, 0, tzinfo=UTC)  # 6 years after the removals
     ledger = ErasureLedger(settings.ledger_dir, registers.audit_key)
-    report = retention.run(registers, db, ledger, dry_run=False, catch_up=runtime.runner.catch_up)
+    report = retention.run(
+        registers,
+        db,
+        ledger,
+        dry_run=False,
+        catch_up=runtime.runner.catch_up,
+        clock=registers.clock,
+    )
 
     assert sorted(report.keys_destroyed) == sorted(str(p) for p in erased)
     blocked = {c.person_id: c.blocked_by for c in report.candidates if c.blocked_by}
@@ -246,7 +253,14 @@ def test_an_erased_history_still_replays_and_shows_the_erasure(
     person_id = record_life(registers, 5)
     clock.now = datetime(2031, 8, 2, 9, 0, tzinfo=UTC)
     ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
-    retention.run(registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up)
+    retention.run(
+        registers,
+        runtime.db,
+        ledger,
+        dry_run=False,
+        catch_up=runtime.runner.catch_up,
+        clock=registers.clock,
+    )
 
     person = registers.get_person(person_id)
     assert (person.details.given_name, person.details.nhs_number) == (ERASED, None)
@@ -300,7 +314,7 @@ def test_the_dry_run_reports_every_blocker_and_erases_nothing(
     runtime.runner.catch_up()
     ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
 
-    report = retention.run(registers, runtime.db, ledger, dry_run=True)
+    report = retention.run(registers, runtime.db, ledger, dry_run=True, clock=registers.clock)
 
     assert {c.person_id: c.blocked_by for c in report.candidates} == {
         str(due): [],
@@ -336,7 +350,7 @@ def test_a_lead_erases_on_request_only_where_nothing_blocks_it(
     )
     runtime.runner.catch_up()
     ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
-    destroyed, waiting = retention.finish(registers, runtime.db, ledger)
+    destroyed, waiting = retention.finish(registers, runtime.db, ledger, clock=registers.clock)
     assert (destroyed, waiting) == ([str(on_register)], [])
     assert leaks(runtime.settings, list(distinctive(10).values())) == set()
     assert registers.history(on_register)[-1].data["reference"] == "SAR-2025-7"
@@ -357,7 +371,12 @@ def test_a_backup_restored_after_an_erasure_does_not_bring_the_person_back(
     with opened(settings, clock=clock) as runtime:
         ledger = ErasureLedger(settings.ledger_dir, runtime.registers.audit_key)
         retention.run(
-            runtime.registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up
+            runtime.registers,
+            runtime.db,
+            ledger,
+            dry_run=False,
+            catch_up=runtime.runner.catch_up,
+            clock=runtime.registers.clock,
         )
     for path in Path(settings.data_dir).glob("*.sqlite3*"):
         path.unlink()
@@ -369,7 +388,12 @@ def test_a_backup_restored_after_an_erasure_does_not_bring_the_person_back(
         assert restored.details.given_name == distinctive(11)["given_name"]  # back, for now
         ledger = ErasureLedger(settings.ledger_dir, runtime.registers.audit_key)
         report = retention.run(
-            runtime.registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up
+            runtime.registers,
+            runtime.db,
+            ledger,
+            dry_run=False,
+            catch_up=runtime.runner.catch_up,
+            clock=runtime.registers.clock,
         )
         assert report.reapplied_from_ledger == [str(person_id)]
         assert report.keys_destroyed == [str(person_id)]
@@ -389,7 +413,14 @@ def test_an_erased_persons_national_number_leads_nowhere_and_can_be_referred_afr
     [key_id] = registers.identity_keys.ids(f.ENGLISH_AREA, f.details(nhs_number=number))
     clock.now = datetime(2031, 8, 2, 9, 0, tzinfo=UTC)
     ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
-    retention.run(registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up)
+    retention.run(
+        registers,
+        runtime.db,
+        ledger,
+        dry_run=False,
+        catch_up=runtime.runner.catch_up,
+        clock=registers.clock,
+    )
 
     key = registers._load_key(key_id)  # noqa: SLF001: what the duplicate check reads
     assert key is not None and key.person_id is None
@@ -414,11 +445,16 @@ def test_two_retention_runs_at_once_erase_each_person_once(
     ledger = ErasureLedger(runtime.settings.ledger_dir, registers.audit_key)
     seen_by_both = retention.review(registers, runtime.db, registers.today())
     first = retention.run(
-        registers, runtime.db, ledger, dry_run=False, catch_up=runtime.runner.catch_up
+        registers,
+        runtime.db,
+        ledger,
+        dry_run=False,
+        catch_up=runtime.runner.catch_up,
+        clock=registers.clock,
     )
     # The second run reviewed before the first recorded anything.
     monkeypatch.setattr(retention, "review", lambda *_: seen_by_both)
-    second = retention.run(registers, runtime.db, ledger, dry_run=False)
+    second = retention.run(registers, runtime.db, ledger, dry_run=False, clock=registers.clock)
     assert first.erasures_recorded == [str(person_id)]
     assert second.erasures_recorded == []
     erasures = [e for e in registers.history(person_id) if e.event_type == "Erased"]

@@ -274,11 +274,13 @@ def test_the_scheduler_writes_a_checkpoint_only_when_the_chains_moved(
 
     referred(app)
     runner.catch_up()
-    first = take_checkpoint_if_moved(app, runner.db, tmp_path / "anchors")
+    first = take_checkpoint_if_moved(app, runner.db, tmp_path / "anchors", clock=app.clock)
     assert first is not None and oct(first.stat().st_mode & 0o777) == "0o600"
-    assert take_checkpoint_if_moved(app, runner.db, tmp_path / "anchors") is None
+    assert take_checkpoint_if_moved(app, runner.db, tmp_path / "anchors", clock=app.clock) is None
     referred(app, seed=2)
     runner.catch_up()
-    assert take_checkpoint_if_moved(app, runner.db, tmp_path / "anchors") is not None
+    assert (
+        take_checkpoint_if_moved(app, runner.db, tmp_path / "anchors", clock=app.clock) is not None
+    )
     found = read_checkpoints(tmp_path / "anchors")
     assert len(found) == 2 and all(c is not None and c.genuine(app.audit_key) for _, c in found)

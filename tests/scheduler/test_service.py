@@ -27,7 +27,8 @@ def test_jobs_are_stored_in_the_same_database_and_survive_a_restart(
     runner.catch_up()
     settings = make_settings()
     for _ in range(2):  # start, stop, start again
-        scheduler = build_scheduler(Runtime(app, runner.db, b"secret"), 60, job_store(settings))
+        jobs = Runtime(app, app.clock, runner.db, b"secret")
+        scheduler = build_scheduler(jobs, 60, job_store(settings))
         scheduler.start()
         deadline = time.monotonic() + 20
         while app.reminder_book(person_id) is None and time.monotonic() < deadline:

@@ -94,9 +94,11 @@ def test_the_job_waits_while_the_read_models_are_behind(
     app: Registers, runner: ProjectionRunner, clock: f.FakeClock
 ) -> None:
     play(app, clock)
-    assert snapshots.take_due_snapshots(app, runner.db, SECRET) == 0  # not caught up yet
+    assert (
+        snapshots.take_due_snapshots(app, runner.db, SECRET, clock=app.clock) == 0
+    )  # not caught up yet
     runner.catch_up()
-    assert snapshots.take_due_snapshots(app, runner.db, SECRET) == 2
+    assert snapshots.take_due_snapshots(app, runner.db, SECRET, clock=app.clock) == 2
 
 
 def test_the_job_takes_last_months_and_last_quarters_snapshots_once(
@@ -108,7 +110,7 @@ def test_the_job_takes_last_months_and_last_quarters_snapshots_once(
         Period.parse("2025-08"),
         Period.parse("2025-Q2"),
     )
-    assert snapshots.take_due_snapshots(app, runner.db, SECRET) == 2
-    assert snapshots.take_due_snapshots(app, runner.db, SECRET) == 0
+    assert snapshots.take_due_snapshots(app, runner.db, SECRET, clock=app.clock) == 2
+    assert snapshots.take_due_snapshots(app, runner.db, SECRET, clock=app.clock) == 0
     ids = {r["snapshot_id"] for r in snapshots.listing(runner.db, [f.ENGLISH_AREA])}
     assert ids == {f"register:{f.ENGLISH_AREA}:2025-08", f"national:{f.ENGLISH_AREA}:2025-Q2"}

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from dsr_core.process.files import private_dir, private_file
 from dsr_core.process.settings import Settings
 from dsr_core.service.areas import AreaDirectory
-from dsr_core.service.clock import TimeSource
+from dsr_core.service.clock import Clock, TimeSource
 from dsr_core.service.registers import Registers
 from dsr_core.storage.master_keys import MasterKeys, default_master_key
 
@@ -156,7 +156,7 @@ def _write_secret(path: Path, value: str) -> None:
 
 
 def build_registers(
-    settings: Settings | None = None, *, clock: TimeSource = system_clock
+    settings: Settings | None = None, *, clock: Clock | TimeSource = system_clock
 ) -> Registers:
     settings = settings or Settings()
     ensure_schema(settings)

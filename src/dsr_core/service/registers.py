@@ -64,7 +64,7 @@ class Registers(SealedApplication):
         env: Mapping[str, str] | None = None,
         *,
         identity_key: bytes,
-        clock: TimeSource,
+        clock: Clock | TimeSource,
         areas: AreaDirectory | None = None,
         timezone: str = "Europe/London",
         event_cache_size: int = 0,
@@ -76,11 +76,12 @@ class Registers(SealedApplication):
         self.audit_key = audit_key or hmac.new(identity_key, b"dsr:audit-chain", "sha256").digest()
         """Links the audit chains; never stored in the database (docs/operations.md)."""
         self.areas = areas or AreaDirectory()
-        self.clock = Clock(clock, ZoneInfo(timezone))
+        self.clock = clock if isinstance(clock, Clock) else Clock(clock, ZoneInfo(timezone))
+        """Now, and today in the area's zone: the clock the process was given."""
         super().__init__(
             env,
             identity_key=identity_key,
-            clock=clock,
+            clock=self.clock.read,
             event_cache_size=event_cache_size,
             master_keys=master_keys,
             person_keys=person_keys,

@@ -86,7 +86,7 @@ def load_demo(settings: Settings, people: int) -> bool:
             registers,
             people,
             progress=progress if interactive else None,
-            today=registers.today(),
+            today=registers.clock.today(),
         )
         if interactive:
             print(file=sys.stderr)

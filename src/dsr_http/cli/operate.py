@@ -109,7 +109,7 @@ def audit_checkpoint(args: argparse.Namespace) -> int:
     with opened(settings) as runtime:
         runtime.runner.catch_up()
         registers = runtime.registers
-        checkpoint = take_checkpoint(runtime.db, registers.audit_key, registers.now())
+        checkpoint = take_checkpoint(runtime.db, registers.audit_key, runtime.clock.now())
     path = write_checkpoint(Path(args.dir) if args.dir else settings.checkpoint_dir, checkpoint)
     print(json.dumps({"checkpoint": str(path), "log_position": checkpoint.log_position}))
     return 0
@@ -144,6 +144,7 @@ def retention_run(args: argparse.Namespace) -> int:
             ledger,
             dry_run=args.dry_run,
             catch_up=runtime.runner.catch_up,
+            clock=runtime.clock,
         )
     print(json.dumps(report.as_dict(), indent=2))
     return 0

@@ -131,7 +131,7 @@ class Console:
             "session": session,
             "user": session.principal,
             "csrf_token": session.csrf,
-            "today": request.app.state.services.registers.today(),
+            "today": request.app.state.services.clock.today(),
             "path": request.url.path,
             "header_html": self.header_markup(session, request.url.path),
             **context,

@@ -12,6 +12,7 @@ from dsr_core.domain.periods import Period
 from dsr_http.deps import (
     AggregateReadersInArea,
     AreaPath,
+    ClockDep,
     NationalReadersInArea,
     NationalSecretDep,
     PlannersInArea,
@@ -127,11 +128,14 @@ def national_dataset(
 
 @router.get("/{area}/service-gaps", operation_id="getServiceGaps")
 def service_gaps(
-    area: AreaPath, principal: PlannersInArea, registers: RegistersDep, views: ViewsDep
+    area: AreaPath,
+    principal: PlannersInArea,
+    clock: ClockDep,
+    views: ViewsDep,
 ) -> dict[str, Any]:
     """People waiting for each service and for how long, and the coded needs to move home
     the area does not yet meet: the gaps commissioners plan from (seed 004). Counts only."""
-    return service_gap_report(views, area, registers.today())
+    return service_gap_report(views, area, clock.today())
 
 
 @router.get("/{area}/discharge-plan-items", operation_id="getDischargePlanItems")
@@ -147,13 +151,14 @@ def retention_review(
     area: AreaPath,
     principal: NationalReadersInArea,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     _: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> dict[str, Any]:
     """Who in the area is past its retention period, and what blocks each erasure (an open
     period, an inpatient stay, a legal hold): what the next retention run would do. Ids
     and dates only."""
-    today = registers.today()
+    today = clock.today()
     candidates = [c for c in review(registers, views, today) if c.area == area]
     return {
         "area": area,

@@ -11,7 +11,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from dsr_http.deps import AreaFilter, Overseers, ReadsDep, RegistersDep, ViewsDep, areas_asked
+from dsr_http.deps import (
+    AreaFilter,
+    ClockDep,
+    Overseers,
+    ReadsDep,
+    ViewsDep,
+    areas_asked,
+)
 from dsr_http.problems import RESPONSES
 from dsr_projections.queries import inpatients_not_on_register
 from dsr_projections.register.working_lists import inpatient_list
@@ -22,14 +29,14 @@ router = APIRouter(prefix="/v1/inpatients", tags=["inpatients"], responses=RESPO
 @router.get("", operation_id="listInpatientsNotOnRegister")
 def list_inpatients(
     principal: Overseers,
-    registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ReadsDep,
     area: AreaFilter = None,
 ) -> list[dict[str, Any]]:
     """Inpatients not on the register, soonest duty first, with the duty and its date."""
     areas = areas_asked(principal, area)
-    rows = inpatients_not_on_register(views, areas, registers.today())
+    rows = inpatients_not_on_register(views, areas, clock.today())
     reads.record("inpatient-oversight", [row["person_id"] for row in rows])
     return rows
 
@@ -37,7 +44,7 @@ def list_inpatients(
 @router.get("/all", operation_id="listAllInpatients")
 def list_all_inpatients(
     principal: Overseers,
-    registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ReadsDep,
     area: AreaFilter = None,
@@ -46,6 +53,6 @@ def list_all_inpatients(
     referred) with name, rating and hospital; inpatients not on it without their name.
     The list commissioners and C(E)TR coordinators plan reviews and visits from."""
     areas = areas_asked(principal, area)
-    rows, _ = inpatient_list(views, areas, registers.today())
+    rows, _ = inpatient_list(views, areas, clock.today())
     reads.record("inpatient-list", [row["person_id"] for row in rows])
     return rows

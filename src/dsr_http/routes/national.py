@@ -16,7 +16,14 @@ from dsr_core.domain.inputs import AreaCode
 from dsr_core.domain.periods import Period
 from dsr_core.service.areas import default_scheme_for
 from dsr_http.auth import Principal
-from dsr_http.deps import CurrentUser, NationalSecretDep, RegistersDep, ViewsDep, waits_for
+from dsr_http.deps import (
+    ClockDep,
+    CurrentUser,
+    NationalSecretDep,
+    RegistersDep,
+    ViewsDep,
+    waits_for,
+)
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.national import returns as returns
 from dsr_projections.national.collections import COLLECTIONS, Collection
@@ -77,6 +84,7 @@ def submit_return(
     period: PeriodPath,
     principal: CurrentUser,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     secret: NationalSecretDep,
     response: Response,
@@ -89,7 +97,7 @@ def submit_return(
     _area_of(spec, area)
     _may_see_return(principal, spec, area)
     reporting = _period(spec, period)
-    if reporting.end >= registers.today():
+    if reporting.end >= clock.today():
         raise InvalidInputError("The period has not ended yet.", field="period")
     if not caught_up:
         raise HTTPException(503, "The read models have not caught up; try again.")

@@ -27,6 +27,7 @@ from dsr_http.bodies import StrictJsonRoute
 from dsr_http.deps import (
     LEAD_ONLY,
     PRACTICE,
+    ClockDep,
     Practitioners,
     ReadsDep,
     RecordReaders,
@@ -272,6 +273,7 @@ def get_person(
     response: Response,
     principal: RecordReaders,
     registers: RegistersDep,
+    clock: ClockDep,
     reads: ReadsDep,
     as_of: Annotated[date | None, Query(description="The record as it stood on this date")] = None,
     recorded_by: Annotated[
@@ -280,7 +282,9 @@ def get_person(
     ] = None,
 ) -> PersonPublic:
     """Read a person's record now, or as it stood on a date (and as known at a time)."""
-    public, version = person_record(registers, principal, reads, person_id, as_of, recorded_by)
+    public, version = person_record(
+        registers, principal, reads, person_id, as_of, recorded_by, today=clock.today()
+    )
     response.headers["ETag"] = f'"{version}"'
     return public
 
@@ -298,7 +302,11 @@ def get_person(
     },
 )
 def person_fhir(
-    person_id: UUID, principal: RecordReaders, registers: RegistersDep, reads: ReadsDep
+    person_id: UUID,
+    principal: RecordReaders,
+    registers: RegistersDep,
+    clock: ClockDep,
+    reads: ReadsDep,
 ) -> Response:
     """The person as a FHIR R4 bundle (UK Core profiles), for other care systems; the same
     access as the record, and recorded in the access log."""
@@ -308,7 +316,7 @@ def person_fhir(
         person,
         registers.history(person_id),
         registers.areas.policy(person.area).cadences,
-        registers.today(),
+        clock.today(),
         withhold_details=withholds_details(principal.role, person),
     )
     return Response(json.dumps(bundle), media_type=fhir.MEDIA_TYPE)

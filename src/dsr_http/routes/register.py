@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from dsr_core.domain.errors import InvalidInputError
 from dsr_http.deps import (
     AreaFilter,
+    ClockDep,
     Practitioners,
     ReadsDep,
-    RegistersDep,
     ViewsDep,
     areas_asked,
     waits_for,
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES
 )
 def list_register(
     principal: Practitioners,
-    registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ReadsDep,
     area: AreaFilter = None,
@@ -66,7 +66,7 @@ def list_register(
             views,
             RegisterQuery(
                 areas=areas,
-                today=registers.today(),
+                today=clock.today(),
                 rating=rating,
                 setting=setting,
                 status=status,

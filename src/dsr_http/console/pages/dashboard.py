@@ -26,6 +26,7 @@ from dsr_http.deps import (
     AGGREGATES,
     PLANNERS,
     PRACTICE,
+    ClockDep,
     RegistersDep,
     RunnerDep,
     ViewsDep,
@@ -66,6 +67,7 @@ def dashboard(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     runner: RunnerDep,
     area: Annotated[AreaCode | None, Query()] = None,
@@ -75,7 +77,7 @@ def dashboard(
     policy = registers.areas.policy(chosen)
     analyst = principal.role is Role.ANALYST
     profile = policy.disclosure if analyst else None
-    months = last_months(registers.today())
+    months = last_months(clock.today())
     positions = runner.positions()
     *metrics, year = console.figures.get(
         ("dashboard", chosen, profile, months[-1].end),
@@ -164,5 +166,5 @@ def dashboard(
             ],
         )
     if principal.role in PLANNERS:
-        context["gaps"] = service_gap_report(views, chosen, registers.today())
+        context["gaps"] = service_gap_report(views, chosen, clock.today())
     return console.render(request, "dashboard.html", context)

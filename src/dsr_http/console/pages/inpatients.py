@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import OVERSIGHT, RECORD_READERS, RegistersDep, ViewsDep, require
+from dsr_http.deps import OVERSIGHT, RECORD_READERS, ClockDep, ViewsDep, require
 from dsr_projections.register.working_lists import inpatient_list
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -26,14 +26,14 @@ def inpatients(
     request: Request,
     console: ConsoleDep,
     principal: SignedIn,
-    registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ConsoleReads,
     start: Annotated[int, Query(ge=0, le=10**7)] = 0,
 ) -> Response:
     require(principal, OVERSIGHT)
     areas = sorted(principal.areas)
-    rows, total = inpatient_list(views, areas, registers.today(), start, PAGE_ROWS)
+    rows, total = inpatient_list(views, areas, clock.today(), start, PAGE_ROWS)
     reads.record("console-inpatient-list", [row["person_id"] for row in rows])
     return console.render(
         request,

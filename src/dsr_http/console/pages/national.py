@@ -18,7 +18,7 @@ from dsr_core.service.areas import default_scheme_for
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
 from dsr_http.console.forms import FieldError
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import NationalSecretDep, RegistersDep, ViewsDep
+from dsr_http.deps import ClockDep, NationalSecretDep, RegistersDep, ViewsDep
 from dsr_http.problems import ForbiddenError
 from dsr_http.routes import national as api
 from dsr_projections.national import returns as returns
@@ -57,13 +57,13 @@ def national(
     request: Request,
     console: ConsoleDep,
     principal: SignedIn,
-    registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
 ) -> Response:
     """What this user can do nationally, collection by collection."""
     if principal.role not in (Role.LEAD, Role.ANALYST, Role.COMMISSIONER, Role.NATIONAL):
         raise ForbiddenError("National returns and publications are not for your role.")
-    today = registers.today()
+    today = clock.today()
     shown: list[dict[str, Any]] = []
     for collection in COLLECTIONS.values():
         entry: dict[str, Any] = {
@@ -104,6 +104,7 @@ def make_return(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     secret: NationalSecretDep,
     form: Posted,
@@ -111,7 +112,9 @@ def make_return(
     """Build and store the area's return for a period (a new revision if it changed)."""
     collection, area, period = form.get("collection"), form.get("area"), form.get("period")
     try:
-        api.submit_return(collection, area, period, principal, registers, views, secret, Response())
+        api.submit_return(
+            collection, area, period, principal, registers, clock, views, secret, Response()
+        )
     except HTTPException as error:
         return _refused(request, console, str(error.detail))
     except DsrError as error:

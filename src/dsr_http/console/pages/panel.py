@@ -20,7 +20,7 @@ from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.pages.person import DatePart, as_at
 from dsr_http.console.pages.register import LEVELS, OrNone, area_of
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import RegistersDep, RunnerDep, ViewsDep
+from dsr_http.deps import ClockDep, RegistersDep, RunnerDep, ViewsDep
 from dsr_http.schemas import HistoryItem, PersonPublic, with_due_reviews
 from dsr_projections.register.working_lists import by_rating, register_counts
 
@@ -37,6 +37,7 @@ def panel_pack(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     runner: RunnerDep,
     reads: ConsoleReads,
@@ -49,7 +50,7 @@ def panel_pack(
 ) -> Response:
     """Everyone on the register, by rating, with what changed since the last panel."""
     chosen = area_of(principal, area)
-    today = registers.today()
+    today = clock.today()
     since, field_errors = as_at(day, month, year)
     since = since or today - DEFAULT_SINCE
     policy = registers.areas.policy(chosen)

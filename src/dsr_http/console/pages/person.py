@@ -20,7 +20,7 @@ from dsr_http.console.forms import FieldError
 from dsr_http.console.labels import day as day_label
 from dsr_http.console.pages.record import shown_name, tasks_for
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import PRACTICE, RECORD_READERS, RegistersDep, require, visible_person
+from dsr_http.deps import PRACTICE, RECORD_READERS, ClockDep, RegistersDep, require, visible_person
 from dsr_http.reading import person_record
 from dsr_http.schemas import HistoryItem, withholds_details
 
@@ -66,6 +66,7 @@ def person_page(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     reads: ConsoleReads,
     day: DatePart = None,
     month: DatePart = None,
@@ -75,7 +76,7 @@ def person_page(
     """The record: summary, duties, care record, discharge plan, views; or as at a date."""
     require(principal, RECORD_READERS)
     on, field_errors = as_at(day, month, year)
-    today = registers.today()
+    today = clock.today()
     if on is not None and on > today:
         on, field_errors = (
             None,
@@ -83,14 +84,14 @@ def person_page(
         )
     try:
         record, version = person_record(
-            registers, principal, reads, person_id, on, what="console-record"
+            registers, principal, reads, person_id, on, what="console-record", today=today
         )
     except PersonNotFoundError:
         if on is None:
             raise
         # visible, but not yet referred on that day: today's record, and why not then
         record, version = person_record(
-            registers, principal, reads, person_id, None, what="console-record"
+            registers, principal, reads, person_id, None, what="console-record", today=today
         )
         message = f"The record begins on {day_label(record.referred_on)}: choose a day from then"
         on, field_errors = None, [FieldError("as_of", message, "as_of-day")]

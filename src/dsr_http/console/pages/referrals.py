@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from dsr_core.domain.codes import Role
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import PRACTICE, RegistersDep, ViewsDep, require
+from dsr_http.deps import PRACTICE, ClockDep, RegistersDep, ViewsDep, require
 from dsr_projections.register.queries import RegisterQuery, inpatients_not_on_register
 from dsr_projections.register.working_lists import every_row
 
@@ -30,12 +30,13 @@ def queue(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ConsoleReads,
 ) -> Response:
     require(principal, PRACTICE)
     areas = sorted(principal.areas)
-    today = registers.today()
+    today = clock.today()
     waiting = every_row(
         views, RegisterQuery(areas=areas, today=today, status="referred", sort="name")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -19,7 +20,7 @@ from dsr_http.console import spreadsheets
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, Posted, SignedIn
 from dsr_http.console.forms import FieldError, humanise
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import PRACTICE, RegistersDep, RunnerDep, ViewsDep, require
+from dsr_http.deps import PRACTICE, ClockDep, RegistersDep, RunnerDep, ViewsDep, require
 from dsr_projections.national.anonymity import AGE_BANDS
 from dsr_projections.register.queries import RegisterQuery, query_register
 from dsr_projections.register.working_lists import (
@@ -125,12 +126,10 @@ def area_of(principal: Principal, area: str | None) -> str:
     return area or sorted(principal.areas)[0]
 
 
-def _query(
-    area: str, filters: BoardFilters, registers: RegistersDep, **extra: Any
-) -> RegisterQuery:
+def _query(area: str, filters: BoardFilters, today: date, **extra: Any) -> RegisterQuery:
     return RegisterQuery(
         areas=[area],
-        today=registers.today(),
+        today=today,
         rating=str(filters.rating) if filters.rating else None,
         status="on_register",
         overdue=filters.overdue,
@@ -161,6 +160,7 @@ def board(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     runner: RunnerDep,
     reads: ConsoleReads,
@@ -178,13 +178,13 @@ def board(
     rows: list[Row] = []
     next_cursor = None
     if filters.filtering:
-        query = _query(area, filters, registers, limit=PAGE_ROWS, cursor=filters.cursor)
+        query = _query(area, filters, clock.today(), limit=PAGE_ROWS, cursor=filters.cursor)
         rows, next_cursor = listing(views, query, filters)
         shown = rows
     else:
         shown = []
         for level in LEVELS[scheme]:
-            query = _query(area, filters.model_copy(update={"rating": level}), registers)
+            query = _query(area, filters.model_copy(update={"rating": level}), clock.today())
             section = query_register(views, replace(query, limit=SECTION_ROWS))
             sections.append({"level": level, "rows": section.items, "count": counts.get(level, 0)})
             shown += section.items
@@ -212,18 +212,18 @@ def board(
 def download(
     kind: Literal["csv", "xlsx"],
     principal: SignedIn,
-    registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ConsoleReads,
     filters: Filters,
 ) -> Response:
     """Every row the board's filters select (not one page), as the board shows them."""
     area = area_of(principal, filters.area)
-    rows = every_row(views, _query(area, filters, registers))
+    rows = every_row(views, _query(area, filters, clock.today()))
     if filters.age_band:
-        rows = [r for r in rows if in_age_band(filters.age_band, registers.today())(r)]
+        rows = [r for r in rows if in_age_band(filters.age_band, clock.today())(r)]
     reads.record(f"console-register-{kind}", [row["person_id"] for row in rows], area)
-    return _download(kind, f"register-{area}-{registers.today().isoformat()}", rows)
+    return _download(kind, f"register-{area}-{clock.today().isoformat()}", rows)
 
 
 def _download(kind: str, name: str, rows: Sequence[Row]) -> Response:
@@ -247,6 +247,7 @@ def find(
     console: ConsoleDep,
     principal: SignedIn,
     registers: RegistersDep,
+    clock: ClockDep,
     views: ViewsDep,
     reads: ConsoleReads,
     form: Posted,
@@ -256,7 +257,7 @@ def find(
     require(principal, PRACTICE)
     text = form.get("q")
     lead = form.get("lead")
-    today = registers.today()
+    today = clock.today()
     areas = sorted(principal.areas)
     errors: list[FieldError] = []
     rows: list[Row] = []
