@@ -86,7 +86,7 @@ def test_a_lead_sees_who_is_past_retention_and_what_blocks_each(
     for pid in pids:
         post(client, lead, pid, "removals", {"removed_on": "2025-08-01", "reason_code": "stable"})
     last = post(client, lead, pids[1], "legal-holds", {"reason": "Inquiry"}).json()
-    clock = client.app.state.services.registers._clock  # type: ignore[attr-defined]
+    clock = client.app.state.services.clock.read  # type: ignore[attr-defined]
     clock.now = clock.now.replace(year=2031, month=8, day=2)
     review = client.get(
         f"/v1/areas/{f.ENGLISH_AREA}/retention",

@@ -1,7 +1,7 @@
 """The application service: one entry point for commands, plus history and as-at queries.
 
 `execute` loads a Person, checks the caller's areas and version, runs the command's
-handler (handlers.py), and saves the new events in one transaction, together with any
+handler (handlers/), and saves the new events in one transaction, together with any
 identity-key changes and the idempotency record. Every command returns the new version
 (the ETag) and the event's position in the log (for read-your-writes).
 """

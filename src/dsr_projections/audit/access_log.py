@@ -3,7 +3,7 @@
 One row per request that returned person-level data (a record, a history, a register page,
 a reminders page, an actor trail, a register snapshot), listing the people it showed, and
 one per refused attempt, naming its target. Rows are numbered and chained with a keyed
-hash (anchors.py), so a deleted or edited row breaks the chain and `dsr audit verify`
+hash (checkpoints.py), so a deleted or edited row breaks the chain and `dsr audit verify`
 says where; the people of each row are indexed in `access_subjects` for "who saw X".
 """
 

@@ -2,7 +2,7 @@
 
 Each row's hash links its content to the previous row of the same person, and a second
 chain (`audit_log_chain`) links every row to the one before it in log order, both keyed
-with the audit key (anchors.py), so editing, deleting or reordering a row breaks a chain
+with the audit key (checkpoints.py), so editing, deleting or reordering a row breaks a chain
 and only a holder of the key could mend it. `verify` re-walks both chains, re-derives each
 row from the event store, checks every stored snapshot against a replay of its events,
 walks the access log's chain and compares all of it with the signed checkpoints.

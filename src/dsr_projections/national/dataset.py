@@ -2,7 +2,7 @@
 
 The projection keeps, per person, spells of the attributes national collections count
 (area, status, rating, setting, hospital stay, sex, diagnosis, objection), so a census
-can be taken on any date, not only today; national_report.py builds the dataset from it.
+can be taken on any date, not only today; report.py builds the dataset from it.
 
 Backdated events are folded into the spell open at the time they are recorded when
 they predate it: a census before a late correction shows the record as it stood.

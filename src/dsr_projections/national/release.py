@@ -1,7 +1,7 @@
 """A publication's tables from all areas' returns, with disclosure control that holds over
 the whole release (domain.md, "National reporting"; docs/national.md).
 
-Every published cell is a sum of atoms (national_collections.py). After the profile's
+Every published cell is a sum of atoms (collections.py). After the profile's
 small-count rule, an audit solves, for every suppressed cell, the least and greatest value
 consistent with *every* published cell of the release, totals and national rows included
 (linear programming, HiGHS through its own binding `highspy`: one model serves every cell,

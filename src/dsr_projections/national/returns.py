@@ -1,7 +1,7 @@
 """An area's return for a collection's period, and the store of returns and publications.
 
 A return is unsuppressed (domain.md, "National reporting", step 1): the area's atoms (see
-national_collections.py), so that a nation's returns add up to its national table exactly,
+collections.py), so that a nation's returns add up to its national table exactly,
 and pseudonymised records (a national pseudonym and banded attributes; no identifiers, no
 free text, objectors left out; k-anonymous). Returns and publications are stored per
 period and revision; building a period again after back-dated corrections stores a new
