@@ -13,6 +13,7 @@ from typing import ClassVar
 from dsr_core.service.reminders import ReminderBook
 from dsr_projections.engine.projection import Event, Projection
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.tables import insert
 
 
 class RemindersProjection(Projection):
@@ -38,10 +39,12 @@ class RemindersProjection(Projection):
 
     @_project.register
     def _opened(self, event: ReminderBook.Opened, cursor: Cursor, position: int) -> None:
-        cursor.execute(
-            f"INSERT INTO {self.t('reminder_books')} VALUES (?, ?, ?)",
-            (str(event.originator_id), str(event.person_id), event.area),
-        )
+        book = {
+            "book_id": str(event.originator_id),
+            "person_id": str(event.person_id),
+            "area": event.area,
+        }
+        insert(cursor, self.t("reminder_books"), [book])
 
     @_project.register
     def _issued(self, event: ReminderBook.Issued, cursor: Cursor, position: int) -> None:
@@ -64,20 +67,18 @@ class RemindersProjection(Projection):
         )
         book = cursor.fetchone()
         assert book is not None
-        cursor.execute(
-            f"INSERT INTO {self.t('reminders')} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                position,
-                f"{event.originator_id}:{event.key}:{stage}",
-                book["person_id"],
-                book["area"],
-                event.key,
-                event.kind,
-                event.due_on.isoformat(),
-                stage,
-                event.effective_on.isoformat(),
-            ),
-        )
+        reminder = {
+            "position": position,
+            "reminder_id": f"{event.originator_id}:{event.key}:{stage}",
+            "person_id": book["person_id"],
+            "area": book["area"],
+            "reminder_key": event.key,
+            "kind": event.kind,
+            "due_on": event.due_on.isoformat(),
+            "stage": stage,
+            "issued_on": event.effective_on.isoformat(),
+        }
+        insert(cursor, self.t("reminders"), [reminder])
 
 
 def reminders_after(

@@ -14,6 +14,7 @@ from typing import Any
 
 from dsr_core.person.aggregate import Person
 from dsr_projections.storage.database import Cursor, ViewDatabase
+from dsr_projections.storage.tables import insert
 
 TABLES = {
     "service_referrals": (
@@ -39,18 +40,26 @@ def write(
     cursor.executemany(f"DELETE FROM {referrals} WHERE person_id = ?", ids)
     cursor.executemany(f"DELETE FROM {needs} WHERE person_id = ?", ids)
     followed = [p for p, show in zip(people, shown, strict=True) if show]
-    cursor.executemany(
-        f"INSERT INTO {referrals} VALUES (?, ?, ?, ?, ?)",
+    insert(
+        cursor,
+        referrals,
         [
-            (str(p.id), p.area, service, requested.isoformat(), started and started.isoformat())
+            {
+                "person_id": str(p.id),
+                "area": p.area,
+                "service": service,
+                "requested_on": requested.isoformat(),
+                "started_on": started and started.isoformat(),
+            }
             for p in followed
             for service, (requested, started) in p.services.items()
         ],
     )
-    cursor.executemany(
-        f"INSERT INTO {needs} VALUES (?, ?, ?, ?)",
+    insert(
+        cursor,
+        needs,
         [
-            (str(p.id), p.area, code, horizon)
+            {"person_id": str(p.id), "area": p.area, "code": code, "horizon": horizon}
             for p in followed
             for code, horizon in {(n.code, str(n.horizon)) for n in p.needs}
         ],

@@ -25,6 +25,7 @@ from dsr_projections.engine.projection import (
     effective_on,
 )
 from dsr_projections.storage.database import Cursor
+from dsr_projections.storage.tables import insert
 
 LOOKBACK_DAYS = 365
 """How far before an admission Amber/Red days are counted."""
@@ -172,16 +173,14 @@ class LengthOfStayProjection(Projection):
             "WHERE person_id = ? AND ended_on IS NULL",
             (change.on, change.pid),
         )
-        change.cursor.execute(
-            f"INSERT INTO {self.t('los_placements')} VALUES (?, ?, ?, ?, NULL, ?)",
-            (
-                change.position,
-                change.pid,
-                change.person.area,
-                change.on,
-                event.placement.out_of_area,
-            ),
-        )
+        placement = {
+            "spell_id": change.position,
+            "person_id": change.pid,
+            "area": change.person.area,
+            "started_on": change.on,
+            "out_of_area": event.placement.out_of_area,
+        }
+        insert(change.cursor, self.t("los_placements"), [placement])
 
     def _update_open_episode(
         self, cursor: Cursor, person_id: str, assignments: str, values: tuple[str | None, ...]
@@ -200,10 +199,13 @@ class LengthOfStayProjection(Projection):
             (on, str(person.id)),
         )
         if person.rating is not None:
-            cursor.execute(
-                f"INSERT INTO {table} VALUES (?, ?, ?, ?, NULL)",
-                (position, str(person.id), str(person.rating.level), on),
-            )
+            rating = {
+                "spell_id": position,
+                "person_id": str(person.id),
+                "level": str(person.rating.level),
+                "started_on": on,
+            }
+            insert(cursor, table, [rating])
 
     def _amber_red_days(self, cursor: Cursor, person_id: str, admitted_on: date) -> int:
         window_start = admitted_on - timedelta(days=LOOKBACK_DAYS)

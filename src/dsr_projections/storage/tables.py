@@ -39,8 +39,11 @@ def insert(
     if not rows:
         return
     columns = list(rows[0])
-    sealed = [cursor.sealed(row, personal) for row in rows]
-    cursor.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        [tuple(row[c] for c in columns) for row in sealed],
+    sealed = [tuple(cursor.sealed(row, personal)[c] for c in columns) for row in rows]
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     )
+    if len(sealed) == 1:  # one statement, not a batch, for the common single row
+        cursor.execute(statement, sealed[0])
+    else:
+        cursor.executemany(statement, sealed)
