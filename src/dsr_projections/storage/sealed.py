@@ -44,20 +44,33 @@ class ColumnSealer:
         """Open, in place, every sealed value of rows fetched (rows name their `person_id`;
         a sealed value in a row without one is never shown)."""
         for row in rows:
-            for column, value in row.items():
-                if value.__class__ is str and value.startswith(COLUMN_PREFIX):
-                    row[column] = self._open(row.get("person_id"), column, value)
+            sealed = [
+                column
+                for column, value in row.items()
+                if value.__class__ is str and value.startswith(COLUMN_PREFIX)
+            ]
+            if not sealed:
+                continue
+            # One key lookup per row, not per column: it is most of a page's cost.
+            sealer = self._row_sealer(row.get("person_id"))
+            for column in sealed:
+                row[column] = self._open(sealer, column, row[column])
 
     def _seal(self, person_id: UUID | str, column: str, value: str) -> str | None:
         sealer = self._sealer(person_id, create=True)
         return sealer.seal_column(f"column:{column}", storable(value)) if sealer else None
 
-    def _open(self, person_id: object, column: str, value: str) -> str | None:
+    def _row_sealer(self, person_id: object) -> Sealer | None:
+        """The sealer of a fetched row's person: None when the store has no keys, the row
+        names no person, or the key is destroyed (the row's sealed values open to None)."""
         if self._keys is None or not isinstance(person_id, str | UUID):
             return None
-        sealer = self._sealer(person_id, create=False)
+        return self._sealer(person_id, create=False)
+
+    @staticmethod
+    def _open(sealer: Sealer | None, column: str, value: str) -> str | None:
         if sealer is None:
-            return None  # the key is destroyed
+            return None
         try:
             return sealer.open_column(f"column:{column}", value)
         except (InvalidTag, ValueError):
