@@ -21,13 +21,16 @@ import uvicorn
 RESTART_PAUSE_SECONDS = 1.0
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def bound_socket(host: str, port: int) -> socket.socket:
+    """Bound, not yet listening: the kernel sends a process connections only once uvicorn
+    listens on its socket, after the app has started. A socket listening from the start
+    took its share of connections while a restarted process was still starting, and they
+    waited seconds for an answer (seen as a timeout in the kill-one-process test)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(2048)
     return sock
 
 
@@ -36,7 +39,7 @@ def serve_one(host: str, port: int) -> None:
     config = uvicorn.Config(
         "dsr_http.main:create_served_app", factory=True, log_config=None, access_log=False
     )
-    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+    uvicorn.Server(config).run(sockets=[bound_socket(host, port)])
 
 
 def serve_many(host: str, port: int, workers: int) -> None:
