@@ -66,7 +66,7 @@ def test_red_prompts_a_community_cetr_and_green_suggests_removal(
 ) -> None:
     red = accepted(app, seed=1, level="red")
     green = accepted(app, seed=2, level="green")
-    assert due(app, red)["red_community_cetr"] == date(2025, 1, 21)  # 14 January + 7
+    assert due(app, red)["red_community_cetr"] == date(2025, 1, 16)  # 14 January + 2 (local)
     assert due(app, green)["consider_removal"] == date(2025, 4, 14)  # + 3 months
     assert due(app, green)["consent_reconfirmation"] == date(2026, 1, 11)
 

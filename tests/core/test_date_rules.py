@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from dsr_core.domain.errors import (
+    BeforeBirthError,
     BirthAfterRecordError,
     DateOrderError,
     FutureDateError,
@@ -30,30 +31,33 @@ def test_a_removal_cannot_predate_the_acceptance(app: Registers) -> None:
     assert refused.value.field == "removed_on"
 
 
-def test_an_admission_cannot_predate_the_referral(app: Registers) -> None:
+def test_an_admission_before_the_referral_is_recorded_as_it_happened(app: Registers) -> None:
+    """The spell stands apart from the register period (domain.md, "Hospital episodes"):
+    people are often referred to the DSR after they are admitted."""
     person_id = referred(app)  # referred on 10 January
-    with pytest.raises(DateOrderError) as refused:
-        app.execute(person_id, f.admission(admitted_on=date(2025, 1, 9)), Caller.of(f.LEAD))
-    assert refused.value.field == "admitted_on"
+    app.execute(person_id, f.admission(admitted_on=date(2024, 6, 3)), Caller.of(f.LEAD))
+    stay = app.get_person(person_id).admission
+    assert stay is not None
+    assert (stay.admitted_on, stay.admission_type) == (date(2024, 6, 3), "first")
 
 
-def test_a_discharge_cannot_predate_the_referral_it_follows(app: Registers) -> None:
+def test_an_admission_cannot_predate_the_persons_birth(app: Registers) -> None:
+    person_id = referred(app)
+    born = app.get_person(person_id).details.born_on
+    with pytest.raises(BeforeBirthError):
+        app.execute(
+            person_id,
+            f.admission(admitted_on=born - timedelta(days=1)),
+            Caller.of(f.LEAD),
+        )
+
+
+def test_a_discharge_cannot_predate_its_admission(app: Registers) -> None:
     person_id = admitted(app)  # admitted on 10 February, still in hospital
-    app.execute(person_id, cmd.WithdrawConsent(withdrawn_on=date(2025, 3, 1)), Caller.of(f.LEAD))
-    app.execute(
-        person_id,
-        cmd.ReRefer(
-            referred_on=date(2025, 5, 1),
-            criteria=["in_hospital"],
-            referred_by="Ward nurse",
-            reason="Wants to be on the register again.",
-        ),
-        Caller.of(f.LEAD),
-    )
     with pytest.raises(DateOrderError) as refused:
         app.execute(
             person_id,
-            cmd.Discharge(discharged_on=date(2025, 4, 1), destination="family_home"),
+            cmd.Discharge(discharged_on=date(2025, 2, 9), destination="family_home"),
             Caller.of(f.LEAD),
         )
     assert refused.value.field == "discharged_on"

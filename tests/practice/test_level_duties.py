@@ -26,7 +26,8 @@ def duties(app: Registers, person_id: object) -> dict[DueKind, date]:
 
 def test_amber_calls_for_a_meeting_or_a_cetr_offer(app: Registers) -> None:
     person_id = accepted(app, level="amber")  # Amber since 14 January
-    assert duties(app, person_id)[DueKind.AMBER_MEETING_OR_CETR] == date(2025, 1, 21)
+    # two weeks: a local default, no national timescale (domain.md, cadence table)
+    assert duties(app, person_id)[DueKind.AMBER_MEETING_OR_CETR] == date(2025, 1, 28)
     app.execute(person_id, cmd.OfferCetr(offered_on=date(2025, 1, 16), kind="cetr"), BY)
     assert DueKind.AMBER_MEETING_OR_CETR not in duties(app, person_id)
 
@@ -124,18 +125,45 @@ def test_an_ehc_plan_is_englands(app: Registers) -> None:
         )
 
 
-def test_removal_is_not_considered_while_a_new_risk_is_unreviewed(app: Registers) -> None:
+def test_removal_is_considered_at_three_months_green_whatever_the_risk_record(
+    app: Registers,
+) -> None:
+    """A review that re-confirms Green keeps the clock; a risk recorded since does not
+    hide the prompt; a decision to keep the person on starts the three months again."""
     person_id = accepted(app, level="green")  # Green since 14 January
-    assert DueKind.CONSIDER_REMOVAL in duties(app, person_id)
     app.execute(
         person_id,
         cmd.RecordRiskFactors(recorded_on=date(2025, 2, 1), risk_factors=["carer_health"]),
         BY,
     )
-    assert DueKind.CONSIDER_REMOVAL not in duties(app, person_id)
-    app.execute(  # the rating reviewed with the risk in view: Green again
+    for month in (2, 3, 4):  # reviewed monthly, Green re-confirmed each time
+        app.execute(
+            person_id,
+            cmd.ChangeRating(
+                changed_on=date(2025, month, 10), rating=f.rating("green"), reason="ok"
+            ),
+            BY,
+        )
+    assert duties(app, person_id)[DueKind.CONSIDER_REMOVAL] == date(2025, 4, 14)
+    assert app.get_person(person_id).rating_since == date(2025, 1, 14)
+    app.execute(
         person_id,
-        cmd.ChangeRating(changed_on=date(2025, 2, 10), rating=f.rating("green"), reason="ok"),
+        cmd.KeepOnRegister(
+            decided_on=date(2025, 4, 20), reason="Carer unwell", unmanaged_risk=True
+        ),
         BY,
     )
-    assert duties(app, person_id)[DueKind.CONSIDER_REMOVAL] == date(2025, 5, 10)
+    assert duties(app, person_id)[DueKind.CONSIDER_REMOVAL] == date(2025, 7, 20)
+
+
+def test_a_keyworker_referral_due_keeps_its_date_when_amber_becomes_red(app: Registers) -> None:
+    """Both levels owe the same duty: the escalation does not push it 10 days later."""
+    young = accepted(app, level="amber", date_of_birth=date(2003, 5, 1))  # Amber 14 January
+    assert duties(app, young)[DueKind.KEYWORKER_REFERRAL] == date(2025, 1, 21)
+    app.execute(
+        young,
+        cmd.ChangeRating(changed_on=date(2025, 1, 18), rating=f.rating("red"), reason="worse"),
+        BY,
+    )
+    assert duties(app, young)[DueKind.KEYWORKER_REFERRAL] == date(2025, 1, 21)
+    assert duties(app, young)[DueKind.RED_COMMUNITY_CETR] == date(2025, 1, 20)  # 18 + 2

@@ -121,5 +121,31 @@ def admission(admitted_on: date = date(2025, 2, 10), **overrides: Any) -> cmd.Ad
     return cmd.Admit.model_validate(values)
 
 
+def inpatient(
+    *,
+    area: str = ENGLISH_AREA,
+    admitted_on: date = date(2019, 3, 4),
+    seed: int = 1,
+    **stay_overrides: Any,
+) -> cmd.NotifyInpatient:
+    """An inpatient the area is responsible for, never referred to the DSR."""
+    values: dict[str, Any] = {
+        "area": area,
+        "details": details(seed=seed, scottish=area.startswith("S")),
+        "notified_by": "Provider's inpatient notification",
+        "admitted_on": admitted_on,
+        "hospital": "Imaginary General",
+        "ward_type": "learning_disability",
+        "in_area": True,
+        "legal_status": "informal",
+        "provider_code": "RX4",
+        "provider_name": "Imaginary Health NHS Trust",
+        "commissioner_type": "icb",
+        "commissioner_code": "QHM",
+    }
+    values.update(stay_overrides)
+    return cmd.NotifyInpatient.model_validate(values)
+
+
 def rating(level: str, urgent_reason: str | None = None) -> dict[str, Any]:
     return {"level": level, "urgent_reason": urgent_reason}

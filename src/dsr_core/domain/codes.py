@@ -61,6 +61,10 @@ class Status(StrEnum):
     ON_REGISTER = "on_register"
     DECLINED = "declined"
     REMOVED = "removed"
+    NOT_REFERRED = "not_referred"
+    """Known only as an inpatient the area is responsible for (an inpatient notification):
+    the C(E)TR and visit duties are owed, and a referral may follow (domain.md, "Hospital
+    episodes")."""
 
 
 class ReferralCriterion(StrEnum):
@@ -142,6 +146,15 @@ class AdmissionType(StrEnum):
     FIRST = "first"
     READMISSION_WITHIN_12_MONTHS = "readmission_within_12_months"
     TRANSFER = "transfer"
+
+
+class CommissionerType(StrEnum):
+    """Who funds the bed and owes the oversight visits (Assuring Transformation, MHSDS)."""
+
+    ICB = "icb"
+    NHS_ENGLAND_SPECIALISED = "nhs_england_specialised"
+    PROVIDER_COLLABORATIVE = "provider_collaborative"
+    HEALTH_BOARD = "health_board"  # Scotland: the NHS board or its HSCP
 
 
 class LegalStatus(StrEnum):

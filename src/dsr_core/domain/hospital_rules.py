@@ -110,10 +110,13 @@ def check_review_within_stay(
     kind: ReviewKind, held_on: date, admission: HospitalStay | None
 ) -> None:
     """An inpatient C(E)TR or a commissioner's visit closes a duty of the current stay, so
-    it cannot be dated before the admission it belongs to. Raises DateOrderError."""
+    it cannot be dated before the spell it belongs to (a transfer continues the spell, so
+    one held in the earlier hospital counts). Raises DateOrderError."""
     inpatient_kinds = (ReviewKind.CETR, ReviewKind.COMMISSIONER_OVERSIGHT_VISIT)
     if admission is not None and kind in inpatient_kinds:
-        rules.check_not_before(held_on, admission.admitted_on, "held_on", "admission it belongs to")
+        rules.check_not_before(
+            held_on, admission.total_stay_started_on, "held_on", "admission it belongs to"
+        )
 
 
 def check_detention(legal_status: LegalStatus, detained_under: str | None, scheme: Scheme) -> None:

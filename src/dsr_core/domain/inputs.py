@@ -58,6 +58,13 @@ PlaceCode = Annotated[
 ]
 """Where a placement is: a register area or a local authority of any UK nation."""
 
+OdsCode = Annotated[
+    str,
+    Field(pattern=r"^[A-Z0-9]{3,6}$", examples=["RX4", "QHM", "13Q"], max_length=6),
+]
+"""An organisation's ODS code (NHS trusts and independent providers, ICBs, NHS England's
+commissioning hubs), as the national collections identify them."""
+
 PostcodeDistrict = Annotated[
     str,
     Field(pattern=r"^[A-Z]{1,2}[0-9][A-Z0-9]?$", examples=["EH1", "M14", "SW1A"]),

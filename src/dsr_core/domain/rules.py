@@ -78,6 +78,11 @@ def check_is_active(status: Status) -> None:
         raise PersonNotActiveError(
             "This person is not on the register; only a re-referral is possible."
         )
+    if status is Status.NOT_REFERRED:
+        raise PersonNotActiveError(
+            "This person is known only as an inpatient: record their stay and its duties, "
+            "or refer them to the register first."
+        )
 
 
 def check_active_or_in_hospital(status: Status, admission: HospitalStay | None) -> None:
@@ -91,6 +96,8 @@ def check_active_or_in_hospital(status: Status, admission: HospitalStay | None) 
 
 def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> None:
     """A step only happens at the stages it belongs to. Raises WrongStatusError."""
+    if status in allowed:
+        return
     check_is_active(status)
     if status not in allowed:
         raise WrongStatusError(f"Cannot {action} while the person is {status.value}.")
@@ -257,9 +264,10 @@ def check_transfer(from_area: str, to_area: str, from_scheme: Scheme, to_scheme:
 def check_can_re_refer(status: Status) -> None:
     """Re-referral starts a new period, so the last one must have ended (domain rules,
     "Leaving the register"). Raises WrongStatusError."""
-    if status not in (Status.REMOVED, Status.DECLINED):
+    if status not in (Status.REMOVED, Status.DECLINED, Status.NOT_REFERRED):
         raise WrongStatusError(
-            f"Only a removed or declined person can be re-referred; this one is {status.value}."
+            "Only a removed or declined person, or an inpatient not yet referred, can be "
+            f"referred on their record; this one is {status.value}."
         )
 
 

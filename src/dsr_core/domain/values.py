@@ -21,6 +21,7 @@ from dsr_core.domain.code_lists import (
 from dsr_core.domain.codes import (
     AdmissionType,
     Advocacy,
+    CommissionerType,
     DiagnosisGroup,
     LawfulBasis,
     LegalStatus,
@@ -45,6 +46,7 @@ from dsr_core.domain.inputs import (
     Flag,
     LongText,
     NhsNumber,
+    OdsCode,
     PlaceCode,
     PostcodeDistrict,
     ShortText,
@@ -231,6 +233,14 @@ class HospitalStay(ValueObject):
     delay_marks: tuple[DelayMark, ...] = ()
     barriers: tuple[str, ...] = ()
     plan_scores: dict[str, int] = Field(default_factory=dict)
+    provider_code: OdsCode | None = None
+    """The hospital's provider (issue 27): AT and MHSDS break down by provider."""
+    provider_name: ShortText | None = None
+    commissioner_type: CommissionerType | None = None
+    """The responsible commissioner: who funds the bed and owes the oversight visits."""
+    commissioner_code: OdsCode | None = None
+    host_commissioner_code: OdsCode | None = None
+    """The commissioner where the hospital is, for host oversight."""
 
     @property
     def secure(self) -> bool:

@@ -24,7 +24,13 @@ from dsr_core.person.referral import ReferralCommands
 from dsr_core.person.retention import RetentionCommands
 from dsr_core.person.reviews import ReviewCommands
 from dsr_core.person.stamp import Stamp
-from dsr_core.person.state import _TOPIC, CARE_RECORD_DEFAULTS, PersonCreated, PersonEvent
+from dsr_core.person.state import (
+    _TOPIC,
+    CARE_RECORD_DEFAULTS,
+    KEYWORKER_LEVELS,
+    PersonCreated,
+    PersonEvent,
+)
 
 __all__ = ["Person", "Stamp"]
 
@@ -67,6 +73,18 @@ class Person(
                     setattr(person, name, empty)
             person.cetr_declined = tuple(person.cetr_declined)
             person.services = {k: (v[0], v[1]) for k, v in person.services.items()}
+            if not hasattr(person, "keyworker_levels_since"):  # likewise
+                rating = person.rating
+                person.keyworker_levels_since = (
+                    person.rating_since
+                    if rating is not None and rating.level in KEYWORKER_LEVELS
+                    else None
+                )
+            if not hasattr(person, "first_admitted_on"):  # snapshots taken before issue 27
+                stay = person.admission
+                person.first_admitted_on = (
+                    stay.total_stay_started_on if stay else person.last_stay_started_on
+                )
             _restore_care_record(person)
             return person
 

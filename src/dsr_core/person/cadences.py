@@ -30,10 +30,31 @@ class DueKind(StrEnum):
     AMBER_MEETING_OR_CETR = "amber_meeting_or_cetr"
     KEYWORKER_REFERRAL = "keyworker_referral"
     CONSIDER_REMOVAL = "consider_removal"
+    STEP_DOWN_REVIEW = "step_down_review"
     REGISTER_REVIEW = "register_review"
     MDT_DISCUSSION = "mdt_discussion"
     CONSENT_RECONFIRMATION = "consent_reconfirmation"
     EIGHTEENTH_BIRTHDAY = "eighteenth_birthday"
+
+
+LOCAL_DEFAULTS = frozenset(
+    {
+        DueKind.RED_COMMUNITY_CETR,
+        DueKind.AMBER_MEETING_OR_CETR,
+        DueKind.KEYWORKER_REFERRAL,
+        DueKind.REFERRAL_DECISION,
+        DueKind.REGISTER_REVIEW,
+        DueKind.STEP_DOWN_REVIEW,
+        DueKind.CONSENT_RECONFIRMATION,
+    }
+)
+"""Deadlines no national document times: each is a local default (Devon's 48 hours for Red
+and two weeks for Amber, say) and a per-area setting, and reminders say so."""
+
+
+def deadline_basis(kind: str) -> str:
+    """`local_default` or `national_policy`: what a reminder's deadline rests on."""
+    return "local_default" if kind in LOCAL_DEFAULTS else "national_policy"
 
 
 INPATIENT_DUTIES = frozenset(
@@ -65,9 +86,15 @@ class CadencePolicy(ValueObject):
         "guidance) or for all inpatients",
     )
     action_plan_review_days: int = Field(default=84, ge=1)  # 12 weeks
-    red_community_cetr_days: int = Field(default=7, ge=0)  # "prompt": no number in sources
-    amber_response_days: int = Field(default=7, ge=0)  # "prompt": likewise our choice
+    red_community_cetr_days: int = Field(default=2, ge=0)  # Devon: 48 hours (local default)
+    amber_response_days: int = Field(default=14, ge=0)  # Devon: two weeks (local default)
     keyworker_referral_days: int = Field(default=7, ge=0)  # "on entering the level"
+    post_discharge_red_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="An area that rates people Red for a period after discharge: its length "
+        "in days; a step-down review is due on its last day",
+    )
     green_before_removal_months: int = Field(default=3, ge=1)
     register_review_months: int = Field(default=1, ge=1)  # "e.g. monthly"
     register_review_days: int | None = Field(
@@ -145,11 +172,13 @@ def inpatient_duties(person: Person, policy: CadencePolicy) -> list[DueReview]:
     """C(E)TRs and commissioner visits, owed from admission to discharge whatever the
     person's register status (NHS England C(E)TR policy; domain rules). The post-admission
     C(E)TR uses the person's age on the admission day; a repeat C(E)TR or visit interval
-    uses their age on the day the last one was held, so adult cadences apply after 18."""
+    uses their age on the day the last one was held, so adult cadences apply after 18.
+    All run from the spell's start, however long before any referral."""
     stay = person.admission
     if stay is None:
         return []
-    admitted = stay.admitted_on
+    # A transfer continues the spell: it neither restarts nor moves these duties.
+    admitted = stay.total_stay_started_on
     due: list[DueReview] = []
     last_cetr = _last_cetr(person, admitted)
     if last_cetr is None:
@@ -183,18 +212,18 @@ def inpatient_duties(person: Person, policy: CadencePolicy) -> list[DueReview]:
 def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
     """Everything due for this person now, earliest first (not yet filtered by today)."""
     due: list[DueReview] = inpatient_duties(person, policy)
-    if person.status is Status.REFERRED:
+    referred_on = person.referred_on
+    if person.status is Status.REFERRED and referred_on is not None:
         due.append(
             DueReview(
-                add_days(person.referred_on, policy.referral_decision_days),
+                add_days(referred_on, policy.referral_decision_days),
                 DueKind.REFERRAL_DECISION,
-                person.referred_on,
+                referred_on,
             )
         )
-    if person.status is not Status.ON_REGISTER:
+    accepted_on = person.accepted_on or referred_on
+    if person.status is not Status.ON_REGISTER or accepted_on is None:
         return sorted(due)
-
-    accepted_on = person.accepted_on or person.referred_on
     last_cetr_any = _last_review(person, (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR), None)
     if (
         last_cetr_any is not None
@@ -212,6 +241,7 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
 
     rating, since = person.rating, person.rating_since
     if rating is not None and since is not None:
+        due += _step_down(person, policy, rating.level, since)
         if (
             rating.level is RatingLevel.RED
             and _last_review(person, (ReviewKind.COMMUNITY_CETR, ReviewKind.LAEP), since) is None
@@ -232,20 +262,27 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
                     since,
                 )
             )
-        if keyworker_eligible(person, since) and str(Service.KEYWORKER) not in person.services:
+        eligible_since = person.keyworker_levels_since or since
+        if (
+            keyworker_eligible(person, eligible_since)
+            and str(Service.KEYWORKER) not in person.services
+        ):
             due.append(
                 DueReview(
-                    add_days(since, policy.keyworker_referral_days),
+                    add_days(eligible_since, policy.keyworker_referral_days),
                     DueKind.KEYWORKER_REFERRAL,
-                    since,
+                    eligible_since,
                 )
             )
-        if rating.level is RatingLevel.GREEN and not _risk_since(person, since):
+        if rating.level is RatingLevel.GREEN:
+            # Due whatever the risk record: the decision it calls for says whether an
+            # unmanaged risk was found (domain.md).
+            start = max(since, person.removal_kept_on or since)
             due.append(
                 DueReview(
-                    add_months(since, policy.green_before_removal_months),
+                    add_months(start, policy.green_before_removal_months),
                     DueKind.CONSIDER_REMOVAL,
-                    since,
+                    start,
                 )
             )
 
@@ -290,12 +327,19 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
     return sorted(due)
 
 
-def _risk_since(person: Person, since: date) -> bool:
-    """A risk factor named since Green began, outside a rating review, is not yet judged
-    managed: removal is not considered until the rating is reviewed (NHS-1: "no unmanaged
-    risk")."""
-    recorded = person.risk_recorded_on
-    return recorded is not None and recorded >= since
+def _step_down(
+    person: Person, policy: CadencePolicy, level: RatingLevel, since: date
+) -> list[DueReview]:
+    """Red set at a discharge, where the area keeps people Red for a period after one: a
+    rating review (step down or keep Red) on the period's last day, until a rating decision
+    is recorded (domain.md, cadence table)."""
+    days, discharged = policy.post_discharge_red_days, person.last_discharged_on
+    if days is None or level is not RatingLevel.RED or discharged != since:
+        return []
+    decided = person.rating_decided_on
+    if decided is not None and decided > discharged:
+        return []
+    return [DueReview(add_days(discharged, days - 1), DueKind.STEP_DOWN_REVIEW, discharged)]
 
 
 def _amber_answered(person: Person, since: date) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Self
+from uuid import uuid4
 
 from dsr_core.domain import hospital_rules, rules
 from dsr_core.domain.codes import (
@@ -16,26 +18,28 @@ from dsr_core.domain.codes import (
     DischargeDestination,
     LegalStatus,
     RemovalReason,
+    Scheme,
     Status,
 )
 from dsr_core.domain.discharge import admission_type
-from dsr_core.domain.values import HospitalStay, Placement, Rating
+from dsr_core.domain.values import HospitalStay, PersonDetails, Placement, Rating
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
-from dsr_core.person.state import PersonState
+from dsr_core.person.state import PersonState, check_effective
 
 
 class HospitalCommands(PersonState):
     def admit(self, *, stay: HospitalStay, by: Stamp) -> None:
         """Admission sets the inpatient rating for people on the register (seed 003).
 
-        The admission type is worked out from the record (a transfer keeps the stay's
-        start, so length of stay runs across transfers); `stay.admission_type` and
-        `stay.stay_started_on` may add what the record cannot know
-        (hospital_rules.check_admission_type).
+        The stay is dated as it happened, before any referral if so: a spell is checked
+        against birth, the future and the record's other stays, never the referral
+        (domain.md, "Hospital episodes"); the admission type comes from `_typed`.
         """
         rules.check_status(
-            self.status, (Status.REFERRED, Status.ON_REGISTER), "record an admission"
+            self.status,
+            (Status.REFERRED, Status.ON_REGISTER, Status.NOT_REFERRED),
+            "record an admission",
         )
         hospital_rules.check_not_admitted(self.admission)
         self._check_effective(
@@ -45,8 +49,56 @@ class HospitalCommands(PersonState):
             after=self.last_discharged_on,
             what="last discharge",
         )
-        rules.check_not_before(stay.admitted_on, self.referred_on, "admitted_on", "referral")
+        if self.status is Status.ON_REGISTER:  # the rating in force was set outside hospital
+            rules.check_not_before(
+                stay.admitted_on, self.rating_since, "admitted_on", "current rating"
+            )
         hospital_rules.check_detention(stay.legal_status, stay.detained_under, self.scheme)
+        stay = self._typed(stay)
+        rating = None
+        if self.status is Status.ON_REGISTER and self.rating != self.inpatient_rating():
+            rating = self.inpatient_rating()  # unchanged across a transfer, and its date too
+        self._trigger(events.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
+
+    @classmethod
+    def notify_inpatient(
+        cls,
+        *,
+        area: str,
+        scheme: Scheme,
+        details: PersonDetails,
+        stay: HospitalStay,
+        notified_by: str,
+        by: Stamp,
+    ) -> Self:
+        """Open a record for an inpatient the area is responsible for, with no referral: the
+        stay is dated as it happened, however long ago (domain.md, "Hospital episodes")."""
+        rules.check_date_not_in_future(details.born_on, by.today, "details.date_of_birth")
+        check_effective(stay.admitted_on, details, by, "admitted_on")
+        if stay.stay_started_on is not None:
+            check_effective(stay.stay_started_on, details, by, "stay_started_on")
+        hospital_rules.check_detention(stay.legal_status, stay.detained_under, scheme)
+        kind = hospital_rules.check_admission_type(
+            stay.admission_type, AdmissionType.FIRST, stay.stay_started_on, stay.admitted_on
+        )
+        return cls._create(
+            events.InpatientNotified,
+            id=uuid4(),
+            timestamp=by.recorded_at,
+            actor=by.actor,
+            effective_on=stay.admitted_on,
+            area=area,
+            scheme=scheme,
+            details=details,
+            stay=stay.model_copy(update={"admission_type": kind}),
+            notified_by=notified_by,
+        )
+
+    def _typed(self, stay: HospitalStay) -> HospitalStay:
+        """The stay with its admission type worked out from the record; a transfer keeps
+        the stay's start, so length of stay runs across transfers;  `stay.admission_type`
+        and `stay.stay_started_on` may add what the record cannot know
+        (hospital_rules.check_admission_type)."""
         derived = admission_type(
             stay.admitted_on, self.last_discharged_on, self.last_discharge_destination
         )
@@ -56,11 +108,7 @@ class HospitalCommands(PersonState):
         started = stay.stay_started_on
         if kind is AdmissionType.TRANSFER and derived is AdmissionType.TRANSFER:
             started = self.last_stay_started_on or self.last_discharged_on
-        stay = stay.model_copy(update={"admission_type": kind, "stay_started_on": started})
-        rating = None
-        if self.status is Status.ON_REGISTER and self.rating != self.inpatient_rating():
-            rating = self.inpatient_rating()  # unchanged across a transfer, and its date too
-        self._trigger(events.Admitted, by, stay.admitted_on, stay=stay, rating=rating)
+        return stay.model_copy(update={"admission_type": kind, "stay_started_on": started})
 
     def change_legal_status(
         self, *, changed_on: date, legal_status: LegalStatus, detained_under: str | None, by: Stamp
@@ -178,7 +226,10 @@ class HospitalCommands(PersonState):
         self._check_effective(
             discharged_on, by, "discharged_on", after=admission.admitted_on, what="admission"
         )
-        rules.check_not_before(discharged_on, self.referred_on, "discharged_on", "referral")
+        if self.status is Status.ON_REGISTER:  # the inpatient rating began at acceptance
+            rules.check_not_before(
+                discharged_on, self.rating_since, "discharged_on", "current rating"
+            )
         died = destination is DischargeDestination.DIED
         transfer = destination is DischargeDestination.ANOTHER_MH_LD_BED
         hospital_rules.check_discharge_rating(

@@ -21,7 +21,7 @@ from dsr_core.domain.codes import (
 from dsr_core.domain.values import Consent, Involvement, PersonDetails, Rating
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
-from dsr_core.person.state import PersonState, check_effective
+from dsr_core.person.state import PersonState, check_effective, record_began
 
 
 class ReferralCommands(PersonState):
@@ -137,7 +137,11 @@ class ReferralCommands(PersonState):
     ) -> None:
         rules.check_status(self.status, (Status.ON_REGISTER,), "change the rating")
         self._check_effective(
-            changed_on, by, "changed_on", after=self.rating_since, what="current rating"
+            changed_on,
+            by,
+            "changed_on",
+            after=self.rating_decided_on or self.rating_since,
+            what="last rating decision",
         )
         self._check_rating(rating)
         self._trigger(
@@ -154,9 +158,9 @@ class ReferralCommands(PersonState):
         self, *, details: PersonDetails, corrected_on: date, reason: str, by: Stamp
     ) -> None:
         """Corrections are new events: the earlier details stay in the history."""
-        rules.check_is_active(self.status)
+        rules.check_active_or_in_hospital(self.status, self.admission)
         rules.check_date_not_in_future(details.born_on, by.today, "details.date_of_birth")
-        rules.check_birth_before_record(details, self.first_referred_on)
+        rules.check_birth_before_record(details, record_began(self) or corrected_on)
         rules.check_national_numbers_kept(self.details, details)
         self._check_effective(corrected_on, by, "corrected_on")
         self._trigger(events.DetailsCorrected, by, corrected_on, details=details, reason=reason)
@@ -177,6 +181,19 @@ class ReferralCommands(PersonState):
             reason=reason,
         )
 
+    def keep_on_register(
+        self, *, decided_on: date, reason: str, unmanaged_risk: bool, by: Stamp
+    ) -> None:
+        """Removal considered and the person kept on: closes the consider-removal item, whose
+        three months start again from this decision (domain.md, cadence table)."""
+        rules.check_status(self.status, (Status.ON_REGISTER,), "record a decision to keep on")
+        self._check_effective(
+            decided_on, by, "decided_on", after=self.rating_since, what="current rating"
+        )
+        self._trigger(
+            events.KeptOnRegister, by, decided_on, reason=reason, unmanaged_risk=unmanaged_risk
+        )
+
     def remove(
         self, *, removed_on: date, reason_code: RemovalReason, reason: str | None, by: Stamp
     ) -> None:
@@ -195,7 +212,8 @@ class ReferralCommands(PersonState):
         reason: str,
         by: Stamp,
     ) -> None:
-        """Re-referral starts a new period on the same person (domain.md, "Leaving")."""
+        """A referral of someone on record starts a new period: after removal or a decline
+        (domain.md, "Leaving"), or the first for someone known only as an inpatient."""
         rules.check_can_re_refer(self.status)
         self._check_effective(referred_on, by, "referred_on", after=self.closed_on, what="closure")
         rules.check_scheme_accepts_age(self.details, referred_on, self.scheme)

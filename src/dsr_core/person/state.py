@@ -75,8 +75,21 @@ class PersonState(Aggregate):
         details: PersonDetails
         status: Status
         period: int
-        referred_on: date
-        first_referred_on: date
+        referred_on: date | None
+        """None while the person is known only as an inpatient (Status.NOT_REFERRED)."""
+        first_referred_on: date | None
+        first_admitted_on: date | None
+        """The earliest admission on record: a stay may begin years before any referral."""
+        removal_kept_on: date | None
+        """The last decision to keep a Green person on the register after considering removal."""
+        keyworker_levels_since: date | None
+        """When the current run of Red, Amber or Blue began: the keyworker duty, owed at each
+        of them, keeps its date across a change between them."""
+        rating_decided_on: date | None
+        """The last rating decision (a change or a re-confirmation)."""
+        consent_refused_on: date | None
+        """The person (or whoever decides for them) refused consent to this referral: the
+        inpatient list shows it, and DSR-only content stays hidden."""
         criteria: tuple[ReferralCriterion, ...]
         accepted_on: date | None
         consent: Consent | None
@@ -195,6 +208,11 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("needs_note", None),
     ("last_discharge_destination", None),
     ("last_stay_started_on", None),
+    ("first_admitted_on", None),
+    ("removal_kept_on", None),
+    ("keyworker_levels_since", None),
+    ("rating_decided_on", None),
+    ("consent_refused_on", None),
     ("legal_hold", False),
     ("last_closed_on", None),
     ("erased_on", None),
@@ -203,18 +221,78 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
 
 
 def set_rating(person: PersonState, rating: Rating, since: date) -> None:
+    """A rating that re-confirms the current level keeps the day that level began: the
+    Green clock and the Red and Amber deadlines run from it (domain.md, "Status and rating")."""
+    current = person.rating
+    if current != rating or person.rating_since is None:
+        person.rating_since = since
+    if rating.level not in KEYWORKER_LEVELS:
+        person.keyworker_levels_since = None
+    elif current is None or current.level not in KEYWORKER_LEVELS:
+        person.keyworker_levels_since = since
     person.rating = rating
-    person.rating_since = since
+    person.rating_decided_on = since
+
+
+KEYWORKER_LEVELS = frozenset({RatingLevel.RED, RatingLevel.AMBER, RatingLevel.BLUE})
+
+
+def start_record(person: PersonState, area: str, scheme: Scheme, details: PersonDetails) -> None:
+    """A new record's empty state, whichever event opened it (a referral or an inpatient
+    notification)."""
+    person.area = area
+    person.scheme = Scheme(scheme)
+    person.details = details
+    person.period = 0
+    person.referred_on = None
+    person.first_referred_on = None
+    care_record_defaults(person)
+    _clear_period(person, Status.NOT_REFERRED, ())
+    person.objects_to_national_sharing = False
+    person.reviews = []
+    person.actions = {}
+    person.admission = None
+    person.last_discharged_on = None
+    person.placement = None
+    person.views = None
+    person.risk_factors = ()
+    person.involvement = None
+    person.cetr_offered_on = None
+    person.cetr_declined = ()
+    person.services = {}
+    person.ehc_plan = False
+    person.risk_recorded_on = None
+
+
+def note_admission(person: PersonState, stay: HospitalStay) -> None:
+    started = stay.total_stay_started_on
+    if person.first_admitted_on is None or started < person.first_admitted_on:
+        person.first_admitted_on = started
+
+
+def record_began(person: PersonState) -> date | None:
+    """The earliest day the record speaks of: its first referral or its first admission."""
+    days = [d for d in (person.first_referred_on, person.first_admitted_on) if d is not None]
+    return min(days, default=None)
 
 
 def open_period(person: PersonState, referred_on: date, criteria: Iterable[str]) -> None:
-    person.status = Status.REFERRED
     person.referred_on = referred_on
+    if person.first_referred_on is None:
+        person.first_referred_on = referred_on
+    _clear_period(person, Status.REFERRED, criteria)
+
+
+def _clear_period(person: PersonState, status: Status, criteria: Iterable[str]) -> None:
+    """A register period's state as it starts: nothing decided yet."""
+    person.status = status
     person.criteria = tuple(ReferralCriterion(c) for c in criteria)
     person.accepted_on = None
     person.consent = None
+    person.consent_refused_on = None
     person.rating = None
     person.rating_since = None
+    person.keyworker_levels_since = None
     person.closed_on = None
     person.closure_reason = None
 
@@ -223,6 +301,7 @@ def close_period(person: PersonState, status: Status, on: date, reason: str) -> 
     person.status = status
     person.rating = None
     person.rating_since = None
+    person.keyworker_levels_since = None
     person.closed_on = on
     person.closure_reason = reason
     person.last_closed_on = on

@@ -25,7 +25,7 @@ from eventsourcing.persistence import IntegrityError
 from dsr_core.domain import rules
 from dsr_core.domain.codes import Status
 from dsr_core.domain.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
-from dsr_core.domain.values import Actor
+from dsr_core.domain.values import Actor, HospitalStay
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.person.events import Erased, PersonCreated
 from dsr_core.service import commands as cmd
@@ -39,6 +39,9 @@ from dsr_core.service.identity_keys import IdentityKey, IdentityKeys
 from dsr_core.service.reminders import ReminderBook, book_id, plan
 from dsr_core.storage.application import SealedApplication
 from dsr_core.storage.master_keys import MasterKeys
+
+CREATING = (cmd.Refer, cmd.NotifyInpatient)
+"""The commands that open a person's record."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,9 @@ class Registers(SealedApplication):
         At most once per idempotency claim; only on a person in the caller's areas; only
         on the version the caller edited, when they name one.
         """
-        if isinstance(command, cmd.Refer):
+        if isinstance(command, CREATING):
             if person_id is not None:
-                raise TypeError("a referral creates its person: give no person id")
+                raise TypeError(f"{type(command).__name__} creates its person: give no id")
             return once(
                 caller.claim, lambda: self._refer(command, caller), self._replay_for(caller)
             )
@@ -153,7 +156,7 @@ class Registers(SealedApplication):
     def _replay_for(self, caller: Caller) -> Callable[[Claim], CommandResult | None]:
         return lambda claim: self.replay(claim, caller.areas)
 
-    def _refer(self, command: cmd.Refer, caller: Caller) -> CommandResult:
+    def _refer(self, command: cmd.Refer | cmd.NotifyInpatient, caller: Caller) -> CommandResult:
         result = self._create([command], caller, dry_run=False)
         assert result is not None
         return result
@@ -162,21 +165,12 @@ class Registers(SealedApplication):
         self, commands: Sequence[cmd.Command], caller: Caller, *, dry_run: bool
     ) -> CommandResult | None:
         first, *rest = commands
-        if not isinstance(first, cmd.Refer):
-            raise TypeError("the first command creates the person: a referral")
+        if not isinstance(first, CREATING):
+            raise TypeError("the first command creates the person: a referral or notification")
         by = self._stamp(caller.actor)
         keys = self.identity_keys
         keys.check_free(first.area, first.details)
-        person = Person.refer(
-            area=first.area,
-            scheme=self.areas.policy(first.area).scheme,
-            details=first.details,
-            referred_on=first.referred_on,
-            criteria=first.criteria,
-            referred_by=first.referred_by,
-            reason=first.reason,
-            by=by,
-        )
+        person = self._new_person(first, by)
         claimed = keys.claim(first.area, first.details, person.id, by.recorded_at)
         outcome = Outcome(also_save=list(claimed))
         context = HandlerContext(by, self.areas, keys, caller)
@@ -191,6 +185,29 @@ class Registers(SealedApplication):
             outcome,
             caller.claim,
             lambda: keys.check_free(first.area, first.details),
+        )
+
+    def _new_person(self, first: cmd.Refer | cmd.NotifyInpatient, by: Stamp) -> Person:
+        scheme = self.areas.policy(first.area).scheme
+        if isinstance(first, cmd.NotifyInpatient):
+            stay = HospitalStay(**first.model_dump(exclude={"area", "details", "notified_by"}))
+            return Person.notify_inpatient(
+                area=first.area,
+                scheme=scheme,
+                details=first.details,
+                stay=stay,
+                notified_by=first.notified_by,
+                by=by,
+            )
+        return Person.refer(
+            area=first.area,
+            scheme=scheme,
+            details=first.details,
+            referred_on=first.referred_on,
+            criteria=first.criteria,
+            referred_by=first.referred_by,
+            reason=first.reason,
+            by=by,
         )
 
     def _update(

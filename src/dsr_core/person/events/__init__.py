@@ -23,6 +23,7 @@ from dsr_core.person.events.hospital import (
     Discharged,
     DischargeDelayed,
     DischargePlanScored,
+    InpatientNotified,
     LegalStatusChanged,
     NoLongerReadyForDischarge,
     PlacementChanged,
@@ -36,6 +37,7 @@ from dsr_core.person.events.referral import (
     ConsentWithdrawn,
     DetailsCorrected,
     InvolvementRecorded,
+    KeptOnRegister,
     NationalDataObjectionRecorded,
     RatingChanged,
     ReferralDeclined,
@@ -102,6 +104,8 @@ EVENTS: tuple[type[PersonEvent], ...] = (
     LegalHoldPlaced,
     LegalHoldLifted,
     Erased,
+    InpatientNotified,
+    KeptOnRegister,
 )
 
 # The library registers an explicit topic only for event classes named on an aggregate
@@ -128,7 +132,9 @@ __all__ = [
     "Discharged",
     "EhcPlanRecorded",
     "Erased",
+    "InpatientNotified",
     "InvolvementRecorded",
+    "KeptOnRegister",
     "LegalHoldLifted",
     "LegalHoldPlaced",
     "LegalStatusChanged",

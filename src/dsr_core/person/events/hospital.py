@@ -10,14 +10,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from dsr_core.domain.codes import AdmissionType, DischargeDestination, LegalStatus
+from dsr_core.domain.codes import AdmissionType, DischargeDestination, LegalStatus, Scheme
 from dsr_core.domain.discharge import admission_type
-from dsr_core.domain.values import DelayMark, HospitalStay, Placement, Rating
+from dsr_core.domain.values import (
+    Actor,
+    DelayMark,
+    HospitalStay,
+    PersonDetails,
+    Placement,
+    Rating,
+)
 from dsr_core.person.state import (
     _TOPIC,
+    PersonCreated,
     PersonEvent,
     PersonState,
+    note_admission,
     set_rating,
+    start_record,
 )
 
 
@@ -35,8 +45,30 @@ class Admitted(PersonEvent):
             started = person.last_stay_started_on if kind is AdmissionType.TRANSFER else None
             stay = stay.model_copy(update={"admission_type": kind, "stay_started_on": started})
         person.admission = stay
+        note_admission(person, stay)
         if self.rating is not None:
             set_rating(person, self.rating, self.effective_on)
+
+
+class InpatientNotified(PersonCreated):
+    """A record opened by an inpatient notification: someone the area is responsible for is
+    in a mental-health or learning-disability bed, with no DSR referral (the Assuring
+    Transformation scope, issue 27). The C(E)TR and visit duties are owed from the stay's
+    start; a referral may follow (ReReferred), or never be made."""
+
+    TOPIC = f"{_TOPIC}.InpatientNotified"
+    actor: Actor
+    effective_on: date
+    area: str
+    scheme: Scheme
+    details: PersonDetails
+    stay: HospitalStay
+    notified_by: str
+
+    def apply(self, person: PersonState) -> None:
+        start_record(person, self.area, self.scheme, self.details)
+        person.admission = self.stay
+        note_admission(person, self.stay)
 
 
 class ReadyForDischarge(PersonEvent):

@@ -24,10 +24,10 @@ from dsr_core.person.state import (
     PersonCreated,
     PersonEvent,
     PersonState,
-    care_record_defaults,
     close_period,
     open_period,
     set_rating,
+    start_record,
 )
 
 
@@ -43,26 +43,8 @@ class Referred(PersonCreated):
     reason: str
 
     def apply(self, person: PersonState) -> None:
-        person.area = self.area
-        person.scheme = Scheme(self.scheme)
-        person.details = self.details
+        start_record(person, self.area, self.scheme, self.details)
         person.period = 1
-        person.objects_to_national_sharing = False
-        person.reviews = []
-        person.actions = {}
-        person.admission = None
-        person.last_discharged_on = None
-        person.placement = None
-        person.views = None
-        person.risk_factors = ()
-        person.involvement = None
-        person.cetr_offered_on = None
-        person.cetr_declined = ()
-        person.services = {}
-        person.ehc_plan = False
-        person.risk_recorded_on = None
-        person.first_referred_on = self.effective_on
-        care_record_defaults(person)
         open_period(person, self.effective_on, self.criteria)
 
 
@@ -81,6 +63,7 @@ class ConsentRecorded(PersonEvent):
 
     def apply(self, person: PersonState) -> None:
         person.consent = self.consent
+        person.consent_refused_on = None
 
 
 class ConsentRefused(PersonEvent):
@@ -92,6 +75,7 @@ class ConsentRefused(PersonEvent):
 
     def apply(self, person: PersonState) -> None:
         person.consent = None
+        person.consent_refused_on = self.effective_on
 
 
 class ConsentWithdrawn(PersonEvent):
@@ -160,6 +144,18 @@ class Transferred(PersonEvent):
         person.area = self.to_area
 
 
+class KeptOnRegister(PersonEvent):
+    """Removal considered after three months of Green and the person kept on, with why and
+    whether an unmanaged risk was found (domain.md, "Reviews, actions and cadences")."""
+
+    TOPIC = f"{_TOPIC}.KeptOnRegister"
+    reason: str
+    unmanaged_risk: bool
+
+    def apply(self, person: PersonState) -> None:
+        person.removal_kept_on = self.effective_on
+
+
 class Removed(PersonEvent):
     TOPIC = f"{_TOPIC}.Removed"
     reason_code: RemovalReason
@@ -170,6 +166,9 @@ class Removed(PersonEvent):
 
 
 class ReReferred(PersonEvent):
+    """A referral of someone already on record: removed, declined, or known only as an
+    inpatient (Status.NOT_REFERRED, issue 27). Opens a new period."""
+
     TOPIC = f"{_TOPIC}.ReReferred"
     criteria: tuple[ReferralCriterion, ...]
     referred_by: str

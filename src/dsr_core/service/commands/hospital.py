@@ -8,31 +8,34 @@ from pydantic import Field
 
 from dsr_core.domain.codes import (
     AdmissionType,
+    CommissionerType,
     DischargeDestination,
     LegalStatus,
     PlacementType,
     SecurityLevel,
     WardType,
 )
-from dsr_core.domain.inputs import AreaCode, Day, Flag, LongText, PlaceCode, ShortText
-from dsr_core.domain.values import Location, PlacementNeeds, Rating
-from dsr_core.service.commands.base import Command, example
+from dsr_core.domain.inputs import AreaCode, Day, Flag, LongText, OdsCode, PlaceCode, ShortText
+from dsr_core.domain.values import Location, PersonDetails, PlacementNeeds, Rating
+from dsr_core.service.commands.base import DETAILS_EXAMPLE, Command, example
+
+STAY_EXAMPLE = {
+    "admitted_on": "2025-02-10",
+    "hospital": "Example Hospital",
+    "ward_type": "learning_disability",
+    "security_level": "general",
+    "in_area": True,
+    "legal_status": "detained",
+    "detained_under": "03",
+    "provider_code": "RX4",
+    "commissioner_type": "icb",
+    "commissioner_code": "QHM",
+}
 
 
-class Admit(Command):
-    """Record a hospital admission."""
+class StayFacts(Command):
+    """What practice records of a hospital stay (domain.md, "Hospital episodes")."""
 
-    model_config = example(
-        {
-            "admitted_on": "2025-02-10",
-            "hospital": "Example Hospital",
-            "ward_type": "learning_disability",
-            "security_level": "general",
-            "in_area": True,
-            "legal_status": "detained",
-            "detained_under": "03",
-        }
-    )
     admitted_on: Day
     hospital: ShortText
     hospital_area: AreaCode | None = None
@@ -55,6 +58,42 @@ class Admit(Command):
         default=None,
         description="A transfer from a bed not on this record: when the continuous stay began",
     )
+    provider_code: OdsCode | None = Field(default=None, description="The provider's ODS code")
+    provider_name: ShortText | None = None
+    commissioner_type: CommissionerType | None = Field(
+        default=None,
+        description="The responsible commissioner: who funds the bed and owes the oversight visits",
+    )
+    commissioner_code: OdsCode | None = Field(
+        default=None, description="The responsible commissioner's ODS code"
+    )
+    host_commissioner_code: OdsCode | None = Field(
+        default=None, description="The commissioner where the hospital is (host oversight)"
+    )
+
+
+class Admit(StayFacts):
+    """Record a hospital admission, dated as it happened (before any referral if so)."""
+
+    model_config = example(STAY_EXAMPLE)
+
+
+class NotifyInpatient(StayFacts):
+    """Record an inpatient the area is responsible for, without a DSR referral: creates
+    their record, with the C(E)TR and visit duties owed from the stay's start."""
+
+    model_config = example(
+        {
+            "area": "E54000048",
+            "details": {**DETAILS_EXAMPLE, "nhs_number": "9434765919", "chi_number": None},
+            "notified_by": "Provider's inpatient notification",
+            **STAY_EXAMPLE,
+            "admitted_on": "2019-03-04",
+        }
+    )
+    area: AreaCode
+    details: PersonDetails
+    notified_by: ShortText = Field(description="Who told the area: a provider, a commissioner")
 
 
 class ChangeLegalStatus(Command):

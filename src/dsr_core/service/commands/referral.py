@@ -167,8 +167,25 @@ class Remove(Command):
     reason: LongText | None = None
 
 
+class KeepOnRegister(Command):
+    """Record the decision to keep a person on after considering removal (Green for three
+    months), with why and whether an unmanaged risk was found."""
+
+    model_config = example(
+        {
+            "decided_on": "2025-09-01",
+            "reason": "Family carer's health still uncertain.",
+            "unmanaged_risk": False,
+        }
+    )
+    decided_on: Day
+    reason: LongText
+    unmanaged_risk: Flag
+
+
 class ReRefer(Command):
-    """Re-refer a removed or declined person: a new period on the same record."""
+    """Refer a person already on record: removed, declined, or known only as an inpatient.
+    Opens a new period on the same record."""
 
     model_config = example(
         {

@@ -97,6 +97,13 @@ def transfer(person: Person, c: cmd.Transfer, ctx: HandlerContext) -> Outcome:
     return Outcome(also_save=list(keys))
 
 
+@handles(cmd.KeepOnRegister)
+def keep_on_register(person: Person, c: cmd.KeepOnRegister, ctx: HandlerContext) -> None:
+    person.keep_on_register(
+        decided_on=c.decided_on, reason=c.reason, unmanaged_risk=c.unmanaged_risk, by=ctx.stamp
+    )
+
+
 @handles(cmd.Remove)
 def remove(person: Person, c: cmd.Remove, ctx: HandlerContext) -> None:
     person.remove(removed_on=c.removed_on, reason_code=c.reason_code, reason=c.reason, by=ctx.stamp)
