@@ -8,12 +8,9 @@ from dsr_projections.engine.projection import lowest_position
 from dsr_projections.feed import read_feed, scoped
 from dsr_projections.national.dataset import areas_with_spells, census, people_in_area_by
 from dsr_projections.national.report import Dataset, build_dataset
-from dsr_projections.register.queries import (
-    inpatient_ids,
-    inpatients_not_on_register,
-    people_projected,
-    register_person_ids,
-)
+from dsr_projections.register.inpatients import inpatient_ids, inpatient_list
+from dsr_projections.register.queries import people_projected, register_person_ids
+from dsr_projections.register.referral_queue import referral_queue
 from dsr_projections.reminders import reminders_after
 
 __all__ = [
@@ -22,11 +19,12 @@ __all__ = [
     "build_dataset",
     "census",
     "inpatient_ids",
-    "inpatients_not_on_register",
+    "inpatient_list",
     "lowest_position",
     "people_in_area_by",
     "people_projected",
     "read_feed",
+    "referral_queue",
     "register_person_ids",
     "reminders_after",
     "scoped",

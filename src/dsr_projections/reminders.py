@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import ClassVar
 
+from dsr_core.person.cadences import deadline_basis
 from dsr_core.service.reminders import ReminderBook
 from dsr_projections.engine.projection import Event, Projection
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
@@ -93,4 +94,7 @@ def reminders_after(
             f"SELECT * FROM reminders WHERE {where}position > ? ORDER BY position LIMIT ?",
             (*(areas or ()), after, limit),
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    for row in rows:  # computed when read: a deadline's basis is the code's, not stored
+        row["deadline_basis"] = deadline_basis(row["kind"])
+    return rows

@@ -1,8 +1,13 @@
-"""The current register: one row per person referred or on a register, as case workers see it.
+"""The DSR's working rows: one per person on a register or referred to one, as case workers
+see them, and one per inpatient apart from the DSR (never referred, consent refused or
+withdrawn, declined or removed) for the inpatient list.
 
-People who are declined, removed or who withdraw consent leave the register (their
-history stays in the audit trail). "Overdue" and "days in setting" depend on today, so
-they are computed when queried, not stored.
+`register_entries` feeds two lists: the register (accepted people) and the referral queue
+(pending referrals, at home or in hospital). `inpatient_oversight` holds the inpatients it
+does not: their C(E)TRs and visits are owed all the same (domain.md, "Hospital episodes"),
+so the list shows who and where they are and their duties, nothing of the DSR's own
+record. "Overdue" and "days in setting" depend on today, so they are computed when
+queried, not stored.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import ClassVar, Literal
 from uuid import UUID
 
 from dsr_core.domain.codes import Setting, Status
+from dsr_core.domain.dates import add_days
 from dsr_core.domain.values import ADULT_AGE
 from dsr_core.person.aggregate import Person
 from dsr_core.person.cadences import inpatient_duties, next_review
@@ -26,6 +32,7 @@ from dsr_projections.engine.projection import (
 )
 from dsr_projections.register import service_gaps
 from dsr_projections.register.name_order import NameOrder, name_key
+from dsr_projections.register.spell import STAY_COLUMNS, register_status, stay_facts
 from dsr_projections.storage.database import Cursor, Row
 from dsr_projections.storage.tables import upsert
 
@@ -39,6 +46,8 @@ PERSONAL = (
     "lead_professional",
 )
 """The register's columns sealed under each person's key (storage/sealed.py)."""
+INPATIENT_PERSONAL = tuple(c for c in PERSONAL if c != "lead_professional")
+
 
 SortKey = Literal["name", "next_review_due", "rating_since", "admitted_on"]
 SORTS = {
@@ -63,20 +72,23 @@ class RegisterProjection(Projection):
             "admission_type TEXT, stay_started_on TEXT, ward_type TEXT, security_level TEXT, "
             "detained_under TEXT, planned_discharge_on TEXT, placement_location TEXT, "
             "placement_appropriate BOOLEAN, waiting_services TEXT, waiting_since TEXT, "
-            "needs TEXT, version BIGINT NOT NULL, name_order BIGINT NOT NULL"
+            "needs TEXT, version BIGINT NOT NULL, name_order BIGINT NOT NULL, "
+            "register_status TEXT NOT NULL, decision_due TEXT, consent_basis TEXT, " + STAY_COLUMNS
         ),
         # The generation of each area's name order this batch stored (name_order.py).
         "register_order_state": "area TEXT PRIMARY KEY, generation BIGINT NOT NULL",
-        # Inpatients who are not on the register (referred, or removed after consent was
-        # withdrawn): their C(E)TRs and visits are still owed, so commissioners see them
-        # here, with just what those duties need: no name, number or date of birth.
+        # Inpatients apart from the DSR (never referred, consent refused or withdrawn,
+        # declined, removed): their C(E)TRs and visits are still owed, so the inpatient
+        # list shows who and where they are and those duties, nothing of the DSR's record.
         "inpatient_oversight": (
             "person_id TEXT PRIMARY KEY, area TEXT NOT NULL, status TEXT NOT NULL, "
+            "register_status TEXT NOT NULL, given_name TEXT, family_name TEXT, "
+            "date_of_birth TEXT, nhs_number TEXT, chi_number TEXT, hospital TEXT, "
             "admitted_on TEXT NOT NULL, hospital_area TEXT, in_area BOOLEAN NOT NULL, "
             "ward_type TEXT NOT NULL, security_level TEXT, child_at_admission BOOLEAN NOT NULL, "
             "next_duty_kind TEXT, next_duty_due TEXT, admission_type TEXT, stay_started_on TEXT, "
             "planned_discharge_on TEXT, ready_for_discharge_on TEXT, delay_reason TEXT, "
-            "version BIGINT NOT NULL"
+            "version BIGINT NOT NULL, " + STAY_COLUMNS
         ),
         **service_gaps.TABLES,
         "register_state": STATE_COLUMNS,
@@ -136,6 +148,7 @@ class RegisterProjection(Projection):
             cursor,
             inpatients,
             [self.inpatient_row(p) for p in touched.values() if _overseen_apart(p)],
+            personal=INPATIENT_PERSONAL,
         )
         people = list(touched.values())
         service_gaps.write(
@@ -216,10 +229,18 @@ class RegisterProjection(Projection):
         policy = self.context.areas.policy(person.area).cadences
         duties = inpatient_duties(person, policy)
         first = min(duties) if duties else None
+        details = person.details
         return {
             "person_id": str(person.id),
             "area": person.area,
             "status": str(person.status),
+            "register_status": register_status(person),
+            "given_name": details.given_name,
+            "family_name": details.family_name,
+            "date_of_birth": _d(details.date_of_birth),
+            "nhs_number": details.nhs_number,
+            "chi_number": details.chi_number,
+            "hospital": stay.hospital,
             "admitted_on": _d(stay.admitted_on),
             "hospital_area": stay.hospital_area,
             "in_area": stay.in_area,
@@ -235,6 +256,7 @@ class RegisterProjection(Projection):
             "ready_for_discharge_on": _d(stay.ready_for_discharge_on),
             "delay_reason": stay.delay_reason,
             "version": person.version,
+            **stay_facts(person, duties),
         }
 
     def row(self, person: Person) -> Row:
@@ -288,16 +310,19 @@ class RegisterProjection(Projection):
             "waiting_since": _d(min(waiting.values())) if waiting else None,
             "needs": ",".join(sorted({n.code for n in person.needs})) or None,
             "version": person.version,
+            "register_status": register_status(person),
+            "decision_due": _d(add_days(person.referred_on, policy.cadences.referral_decision_days))
+            if person.status is Status.REFERRED and person.referred_on
+            else None,
+            "consent_basis": str(person.consent.basis) if person.consent else None,
+            **stay_facts(person, inpatient_duties(person, policy.cadences)),
         }
 
 
 def _on_register_list(person: Person) -> bool:
-    """On the register, or a referral awaiting its decision while at home. An inpatient not
-    on the register is shown in the inpatient view instead, never on the register list or
-    its exports (issue 12)."""
-    if person.status is Status.ON_REGISTER:
-        return True
-    return person.status is Status.REFERRED and person.admission is None
+    """On the register, or a referral awaiting its decision, at home or in hospital: the
+    register list shows the first, the referral queue the second (issue 27)."""
+    return person.status in (Status.ON_REGISTER, Status.REFERRED)
 
 
 def waiting_services(person: Person) -> dict[str, date]:
@@ -310,15 +335,15 @@ def waiting_services(person: Person) -> dict[str, date]:
 
 
 def _overseen_apart(person: Person) -> bool:
-    """In hospital but not on the register: the inpatient view, not the register, shows them."""
-    return person.admission is not None and person.status is not Status.ON_REGISTER
+    """In hospital and apart from the DSR: only the inpatient list shows them."""
+    return person.admission is not None and not _on_register_list(person)
 
 
 def setting_since(person: Person) -> date:
     """When the person entered their current setting."""
     if person.admission is not None:
         return person.admission.admitted_on
-    starts = [person.referred_on]
+    starts = [d for d in (person.referred_on, person.first_admitted_on) if d is not None]
     if person.last_discharged_on:
         starts.append(person.last_discharged_on)
     if person.placement is not None:

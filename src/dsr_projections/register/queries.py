@@ -159,33 +159,6 @@ def register_person_ids(db: ViewDatabase) -> list[UUID]:
         return [UUID(row["person_id"]) for row in cursor.fetchall()]
 
 
-def inpatient_ids(db: ViewDatabase) -> list[UUID]:
-    """Inpatients not on the register, whose inpatient duties are still owed."""
-    with db.read() as cursor:
-        cursor.execute("SELECT person_id FROM inpatient_oversight ORDER BY person_id")
-        return [UUID(row["person_id"]) for row in cursor.fetchall()]
-
-
-def inpatients_not_on_register(db: ViewDatabase, areas: Sequence[str], today: date) -> list[Row]:
-    """The inpatient oversight view of these areas, soonest duty first."""
-    if not areas:
-        return []
-    with db.read() as cursor:
-        cursor.execute(
-            f"SELECT * FROM inpatient_oversight WHERE area IN ({', '.join('?' for _ in areas)}) "
-            "ORDER BY COALESCE(next_duty_due, '9999-12-31'), person_id",
-            list(areas),
-        )
-        rows = cursor.fetchall()
-    for row in rows:
-        row["in_area"] = bool(row["in_area"])
-        row["child_at_admission"] = bool(row["child_at_admission"])
-        due = row["next_duty_due"]
-        row["overdue"] = bool(due and due < today.isoformat())
-        row.update(discharge_timing(row, today))
-    return rows
-
-
 def people_projected(db: ViewDatabase) -> list[UUID]:
     """Everyone the register read model holds a state for, on a register or not, in id
     order: whom retention looks at."""

@@ -17,8 +17,6 @@ from dsr_projections.national.anonymity import age_band
 from dsr_projections.register.entries import SORTS
 from dsr_projections.register.queries import (
     RegisterQuery,
-    discharge_timing,
-    inpatients_not_on_register,
     present,
     query_register,
     register_filter,
@@ -170,90 +168,3 @@ def find_by_name(
     rows = every_row(db, RegisterQuery(areas=areas, today=today))
     matches = name_matches(text)
     return [row for row in rows if matches(row)][:limit]
-
-
-INPATIENT_COLUMNS = (
-    "person_id", "area", "status", "given_name", "family_name", "rating", "hospital",
-    "admitted_on", "ward_type", "security_level", "next_review_kind", "next_review_due",
-    "ready_for_discharge_on", "delay_reason", "planned_discharge_on",
-)  # fmt: skip
-SOONEST_DUTY = "COALESCE(next_review_due, '9999-12-31'), person_id"
-
-
-def inpatient_list(
-    db: ViewDatabase,
-    areas: Sequence[str],
-    today: date,
-    start: int = 0,
-    limit: int | None = None,
-) -> tuple[list[Row], int]:
-    """Everyone in hospital the areas oversee, soonest duty first (`limit` of them from
-    `start`), and how many there are: people on the register (or referred) with their
-    name and hospital, and inpatients not on it without their name (they have not
-    consented to the register: the duties are owed all the same)."""
-    if not areas:
-        return [], 0
-    wanted = None if limit is None else start + limit
-    where = f"area IN ({_in(areas)}) AND setting = 'in_hospital'"
-    with db.read() as cursor:
-        cursor.execute(f"SELECT COUNT(*) AS n FROM register_entries WHERE {where}", list(areas))
-        count = cursor.fetchone()
-        cursor.execute(
-            f"SELECT {', '.join(INPATIENT_COLUMNS)} FROM register_entries WHERE {where} "
-            f"ORDER BY {SOONEST_DUTY}" + ("" if wanted is None else f" LIMIT {int(wanted)}"),
-            list(areas),
-        )
-        on_register = cursor.fetchall()
-    others = inpatients_not_on_register(db, areas, today)
-    listed = [_on_register(row, today) for row in on_register] + [_apart(row) for row in others]
-    listed.sort(key=lambda r: (r["next_duty_due"] or "9999-12-31", r["person_id"]))
-    shown = listed[start:] if wanted is None else listed[start:wanted]
-    return shown, int(count["n"] if count else 0) + len(others)
-
-
-def _on_register(row: Row, today: date) -> Row:
-    due = row["next_review_due"]
-    return {
-        "person_id": row["person_id"],
-        "area": row["area"],
-        "on_register": True,
-        "status": row["status"],
-        "given_name": row["given_name"],
-        "family_name": row["family_name"],
-        "rating": row["rating"],
-        "hospital": row["hospital"],
-        "admitted_on": row["admitted_on"],
-        "ward_type": row["ward_type"],
-        "security_level": row["security_level"],
-        "next_duty": row["next_review_kind"],
-        "next_duty_due": due,
-        "overdue": bool(due and due < today.isoformat()),
-        "ready_for_discharge_on": row["ready_for_discharge_on"],
-        "delay_reason": row["delay_reason"],
-        **discharge_timing(row, today),
-    }
-
-
-def _apart(row: Row) -> Row:
-    """An inpatient of the oversight view (not on the register): no name, no hospital."""
-    return {
-        "person_id": row["person_id"],
-        "area": row["area"],
-        "on_register": False,
-        "status": row.get("status"),
-        "given_name": None,
-        "family_name": None,
-        "rating": None,
-        "hospital": None,
-        "admitted_on": row.get("admitted_on"),
-        "ward_type": row.get("ward_type"),
-        "security_level": row.get("security_level"),
-        "next_duty": row.get("next_duty_kind"),
-        "next_duty_due": row.get("next_duty_due"),
-        "overdue": row.get("overdue"),
-        "ready_for_discharge_on": row.get("ready_for_discharge_on"),
-        "delay_reason": row.get("delay_reason"),
-        "delayed": row.get("delayed"),
-        "days_to_planned_discharge": row.get("days_to_planned_discharge"),
-        "planned_discharge_overdue": row.get("planned_discharge_overdue"),
-    }

@@ -114,8 +114,9 @@ class LengthOfStayProjection(Projection):
             (change.on, change.pid, change.person.period),
         )
 
-    @_record.register
-    def _admitted(self, event: pe.Admitted, change: _Change) -> None:
+    @_record.register(pe.Admitted)
+    @_record.register(pe.InpatientNotified)
+    def _admitted(self, event: pe.Admitted | pe.InpatientNotified, change: _Change) -> None:
         stay, person = event.stay, change.person
         admitted = person.admission  # with the admission type the aggregate worked out
         change.cursor.execute(
