@@ -208,6 +208,7 @@ RecordReaders = Annotated[Principal, Depends(allowed(*RECORD_READERS))]
 Auditors = Annotated[Principal, Depends(allowed(*AUDITORS))]
 NationalReaders = Annotated[Principal, Depends(allowed(*NATIONAL))]
 Overseers = Annotated[Principal, Depends(allowed(*OVERSIGHT))]
+Planners = Annotated[Principal, Depends(allowed(*PLANNERS))]
 AggregateReadersInArea = Annotated[Principal, Depends(allowed_in_area(*AGGREGATES))]
 NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*LEAD_ONLY))]
 """An area's unsuppressed national dataset is its lead's (issue 14): analysts read
@@ -307,13 +308,31 @@ def waits_for(*names: str) -> Callable[..., Awaitable[bool]]:
             return True
         if wait_for > await run_in_threadpool(runner.head):
             return await run_in_threadpool(runner.reached, wait_for, names)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + http.max_wait_seconds
-        while not await run_in_threadpool(runner.reached, wait_for, names):
-            if loop.time() >= deadline:
-                return False
-            runner.wake()
-            await asyncio.sleep(WAIT_POLL_SECONDS)
-        return True
+        return await _wait_until(runner, http.max_wait_seconds, wait_for, names)
 
     return wait
+
+
+def shows_latest(*names: str) -> Callable[..., Awaitable[bool]]:
+    """A dependency that waits (bounded) until the named read models show everything in
+    the log when the request came: a console list opened just after a form was saved
+    shows what the form recorded. Gives False when the bound ran out."""
+
+    async def wait(runner: RunnerDep, http: HttpSettingsDep) -> bool:
+        head = await run_in_threadpool(runner.head)
+        return await _wait_until(runner, http.max_wait_seconds, head, names)
+
+    return wait
+
+
+async def _wait_until(
+    runner: ProjectionRunner, seconds: float, position: int, names: tuple[str, ...]
+) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not await run_in_threadpool(runner.reached, position, names):
+        if loop.time() >= deadline:
+            return False
+        runner.wake()
+        await asyncio.sleep(WAIT_POLL_SECONDS)
+    return True

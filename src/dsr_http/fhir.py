@@ -158,7 +158,7 @@ def hospital_stays(history: list[HistoryEntry]) -> list[dict[str, Any]]:
     """Each admission with its discharge, from the history."""
     stays: list[dict[str, Any]] = []
     for entry in history:
-        if entry.event_type == "Admitted":
+        if entry.event_type in ("Admitted", "InpatientNotified"):
             stay = entry.data["stay"]
             stays.append({**stay, "discharged_on": None, "destination": None})
         elif entry.event_type == "Discharged" and stays:
@@ -203,7 +203,7 @@ def _encounters(
 def _consent(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
     if person.consent is not None:
         basis, decided_on = str(person.consent.basis), person.consent.decided_on
-    elif person.scheme is Scheme.SCOTLAND_COMING_HOME:
+    elif person.scheme is Scheme.SCOTLAND_COMING_HOME and person.referred_on is not None:
         basis, decided_on = SCOTLAND_BASIS, person.referred_on
     else:
         return []

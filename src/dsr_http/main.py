@@ -39,6 +39,7 @@ from dsr_http.routes import (
     inpatients,
     national,
     persons,
+    referrals,
     register,
     reminders,
     snapshots,
@@ -104,8 +105,13 @@ def create_app(
             {"name": "persons", "description": "Referral, commands and a person's record"},
             {"name": "register", "description": "The current register"},
             {
+                "name": "referrals",
+                "description": "The referral queue: pending referrals, at home or in hospital",
+            },
+            {
                 "name": "inpatients",
-                "description": "Inpatients not on the register: duties owed all the same",
+                "description": "Every inpatient the area is responsible for, on the register "
+                "or not: C(E)TRs and visits are owed all the same",
             },
             {"name": "reminders", "description": "Review reminders to poll"},
             {"name": "snapshots", "description": "Immutable reporting snapshots"},
@@ -128,7 +134,8 @@ def create_app(
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
 
-    routers = [persons, subject_access, register, inpatients, reminders, areas, code_lists]
+    routers = [persons, subject_access, register, referrals, inpatients, reminders, areas]
+    routers += [code_lists]
     routers += [national, snapshots, events]
     for module in (*routers, audit, health):
         app.include_router(module.router)

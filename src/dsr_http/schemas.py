@@ -29,7 +29,12 @@ from dsr_core.domain.values import (
     Rating,
 )
 from dsr_core.person.aggregate import Person
-from dsr_core.person.cadences import due_reviews, keyworker_eligible, review_name
+from dsr_core.person.cadences import (
+    deadline_basis,
+    due_reviews,
+    keyworker_eligible,
+    review_name,
+)
 from dsr_core.service.areas import AreaPolicy
 from dsr_core.service.history import HistoryEntry
 from dsr_core.service.registers import CommandResult
@@ -71,6 +76,11 @@ class DueReviewPublic(BaseModel):
     overdue: bool
     name: str | None = Field(default=None, description="CETR or CTR, for a C(E)TR due")
     ref: str | None = Field(default=None, description="The action's id, for an action due")
+    deadline_basis: str = Field(
+        default="national_policy",
+        description="`local_default` where no national document times the duty (a per-area "
+        "setting), else `national_policy`",
+    )
 
 
 class DischargePlanning(BaseModel):
@@ -122,7 +132,9 @@ class PersonPublic(BaseModel):
         description="Withheld (null) from practitioners once the person has left the register"
     )
     details_withheld: bool = False
-    referred_on: date
+    referred_on: date | None = Field(
+        description="The current period's referral; none for an inpatient never referred"
+    )
     accepted_on: date | None
     consent: Consent | None
     involvement: Involvement | None = None
@@ -220,6 +232,7 @@ def with_due_reviews(
             overdue=d.due_on < today,
             name=review_name(person, d.kind, d.due_on),
             ref=d.ref or None,
+            deadline_basis=deadline_basis(d.kind),
         )
         for d in due_reviews(person, policy.cadences)
     ]

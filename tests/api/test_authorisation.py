@@ -17,6 +17,7 @@ OWN, OTHER = f.ENGLISH_AREA, f.OTHER_ENGLISH_AREA
 # The policy, written out: who may do what (never recomputed from the code it checks).
 PRACTICE = ("practitioner", "lead")
 LEAD_ONLY = ("lead",)
+PLANNERS = ("practitioner", "lead", "commissioner")
 RECORD_READERS = ("practitioner", "lead", "auditor")
 AUDITORS = ("auditor",)
 AGGREGATES = ("analyst", "lead", "practitioner")
@@ -99,6 +100,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "transfers": {"to_area": OWN, "transferred_on": "2025-03-01", "reason": "x"},
     "removals": {"removed_on": "2025-09-01", "reason_code": "stable"},
+    "kept-on-register": {"decided_on": "2025-09-01", "reason": "x", "unmanaged_risk": False},
     "re-referrals": {
         "referred_on": "2025-09-02",
         "criteria": ["in_hospital"],
@@ -147,6 +149,7 @@ ROLES_OF = {
     "corrections": PRACTICE,
     "transfers": LEAD_ONLY,
     "removals": LEAD_ONLY,
+    "kept-on-register": LEAD_ONLY,
     "re-referrals": PRACTICE,
     "legal-holds": LEAD_ONLY,
     "legal-hold-releases": LEAD_ONLY,
@@ -162,6 +165,15 @@ def endpoints(person_id: str) -> list[tuple[str, str, str, dict[str, Any] | None
         ("read", "GET", f"/v1/persons/{person_id}", None, RECORD_READERS),
         ("history", "GET", f"/v1/persons/{person_id}/history", None, RECORD_READERS),
         ("register", "GET", f"/v1/register?area={OWN}", None, PRACTICE),
+        ("referral-queue", "GET", f"/v1/referrals?area={OWN}", None, PRACTICE),
+        ("inpatient-list", "GET", f"/v1/inpatients?area={OWN}", None, PLANNERS),
+        (
+            "notify-inpatient",
+            "POST",
+            "/v1/inpatients",
+            f.inpatient(seed=98).model_dump(mode="json"),
+            PRACTICE,
+        ),
         (
             "length-of-stay",
             "GET",
@@ -226,6 +238,7 @@ def test_the_lead_only_commands_are_the_decisions(client: TestClient) -> None:
         "declines",
         "transfers",
         "removals",
+        "kept-on-register",
         "legal-holds",
         "legal-hold-releases",
         "erasures",

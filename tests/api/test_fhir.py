@@ -50,9 +50,14 @@ def key_facts_of(record: dict[str, Any], history: list[dict[str, Any]]) -> dict[
         "date_of_birth": details["date_of_birth"],
         "rating": record["rating"]["level"] if record.get("rating") else None,
         "admitted_on": sorted(
-            h["data"]["stay"]["admitted_on"] for h in history if h["event_type"] == "Admitted"
+            h["data"]["stay"]["admitted_on"]
+            for h in history
+            if h["event_type"] in ("Admitted", "InpatientNotified")
         ),
-        "basis": consent["basis"] if consent else ("duty_to_record" if scottish else None),
+        # Scotland's duty to record is the register's: none for an inpatient never referred
+        "basis": consent["basis"]
+        if consent
+        else ("duty_to_record" if scottish and record["referred_on"] else None),
     }
 
 

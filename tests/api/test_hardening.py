@@ -339,14 +339,14 @@ def test_bulk_reads_of_person_data_are_in_the_access_log(client: TestClient, aut
     position = client.post("/v1/persons", json=referral_body(3), headers=auth("lead")).json()
     assert (
         client.get(
-            "/v1/register", params={"wait_for": position["position"]}, headers=reader
+            "/v1/referrals", params={"wait_for": position["position"]}, headers=reader
         ).status_code
         == 200
     )
-    assert client.get("/v1/register", params={"format": "csv"}, headers=reader).status_code == 200
+    assert client.get("/v1/referrals", params={"format": "csv"}, headers=reader).status_code == 200
     for person_id in (first, second):
         rows = [r for r in access_rows(client, auth, person_id) if r["actor_id"] == "bulk-reader"]
-        assert [r["what"] for r in rows] == ["register-json", "register-csv"]
+        assert [r["what"] for r in rows] == ["referral-queue-json", "referral-queue-csv"]
         assert all(first in r["person_ids"] and second in r["person_ids"] for r in rows)
         assert all(r["request_id"] for r in rows)
 

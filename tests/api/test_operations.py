@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import date
+from typing import Any
 
 import structlog
 from fastapi.testclient import TestClient
@@ -64,18 +65,36 @@ def test_fifty_concurrent_requests_with_one_key_make_one_person(
     assert len({person for _, person in answers}) == 1
 
 
+def accepted_over_http(client: TestClient, auth: Headers, seed: int = 1) -> dict[str, Any]:
+    created = client.post("/v1/persons", json=referral_body(seed), headers=auth("lead")).json()
+    path = f"/v1/persons/{created['person_id']}"
+    client.post(f"{path}/consents", json=f.consent().model_dump(mode="json"), headers=auth("lead"))
+    accepted = client.post(
+        f"{path}/acceptances",
+        json={"accepted_on": "2025-01-14", "rating": {"level": "amber"}},
+        headers=auth("lead"),
+    )
+    assert accepted.status_code == 200, accepted.text
+    return {**created, "position": accepted.json()["position"]}
+
+
 def test_a_caller_can_wait_to_see_their_own_change_in_the_register(
     client: TestClient, auth: Headers
 ) -> None:
     created = client.post("/v1/persons", json=referral_body(), headers=auth("lead")).json()
-    page = client.get(
-        "/v1/register", params={"wait_for": created["position"]}, headers=auth("lead")
+    queue = client.get(
+        "/v1/referrals", params={"wait_for": created["position"]}, headers=auth("lead")
     ).json()
-    assert [item["person_id"] for item in page["items"]] == [created["person_id"]]
+    assert [item["person_id"] for item in queue] == [created["person_id"]]
+    accepted = accepted_over_http(client, auth, seed=2)
+    page = client.get(
+        "/v1/register", params={"wait_for": accepted["position"]}, headers=auth("lead")
+    ).json()
+    assert [item["person_id"] for item in page["items"]] == [accepted["person_id"]]
 
 
 def test_the_register_comes_as_csv_for_spreadsheets(client: TestClient, auth: Headers) -> None:
-    created = client.post("/v1/persons", json=referral_body(), headers=auth("lead")).json()
+    created = accepted_over_http(client, auth)
     response = client.get(
         "/v1/register",
         params={"wait_for": created["position"], "format": "csv"},

@@ -31,32 +31,38 @@ def test_a_consent_command_on_a_scottish_area_is_409_naming_the_rule(
     assert accepted.status_code == 200, accepted.text
 
 
-def test_inpatients_off_the_register_are_shown_to_leads_and_commissioners_without_names(
+def test_an_inpatient_who_refused_consent_keeps_their_duties_on_the_inpatient_list(
     client: TestClient, auth: Headers
 ) -> None:
     lead = auth("lead")
     person_id = client.post("/v1/persons", json=referral_body(), headers=lead).json()["person_id"]
-    admitted = client.post(
+    client.post(
         f"/v1/persons/{person_id}/admissions",
         json=f.admission(in_area=False).model_dump(mode="json"),
         headers=lead,
+    )
+    refused = client.post(
+        f"/v1/persons/{person_id}/consent-refusals",
+        json={"decided_on": "2025-02-12", "decided_by": "the person"},
+        headers=lead,
     ).json()
-    client.get("/v1/register", params={"wait_for": admitted["position"]}, headers=lead)
-    for role in ("lead", "commissioner"):
-        response = client.get("/v1/inpatients", headers=auth(role))
+    for role in ("lead", "commissioner", "practitioner"):
+        response = client.get(
+            "/v1/inpatients", params={"wait_for": refused["position"]}, headers=auth(role)
+        )
         assert response.status_code == 200
         [row] = response.json()
-        assert row["person_id"] == person_id and row["status"] == "referred"
-        assert (row["next_duty_kind"], row["next_duty_due"]) == (
+        assert (row["person_id"], row["register_status"]) == (person_id, "consent_refused")
+        assert (row["next_cetr_kind"], row["next_cetr_due"]) == (
             "post_admission_cetr",
             "2025-03-10",
         )
-        assert "Testperson" not in response.text and f.nhs_number(1) not in response.text
+        assert row["rating"] is None  # nothing of the DSR's own record
     # ...and never on the register list or its export
     register = client.get("/v1/register", params={"format": "csv"}, headers=lead)
     assert person_id not in register.text
-    assert client.get("/v1/inpatients", headers=auth("practitioner")).status_code == 403
     assert client.get("/v1/inpatients", headers=auth("analyst")).status_code == 403
+    assert client.get("/v1/inpatients", headers=auth("auditor")).status_code == 403
 
 
 def english_person(client: TestClient, auth: Headers, seed: int, born: str = "1990-04-02") -> str:

@@ -285,3 +285,71 @@ def test_the_keyboard_alone_fills_in_and_sends_a_form(server: str, browsers: Bro
         page.driver.switch_to.active_element.send_keys(typed)
     page.after_load(lambda: page.driver.switch_to.active_element.send_keys(Keys.ENTER))
     assert "Recorded: Consent recorded" in page.text, page.errors()
+
+
+def test_a_long_stay_inpatient_referred_years_after_admission(
+    server: str, browsers: Browsers
+) -> None:
+    """Issue 27: the stay, a C(E)TR and the ready date are recorded as they happened, years
+    before the referral; the person is on the referral queue and the inpatient list."""
+    lead = Page(browsers(), server)
+    sign_in(lead, "lead", AREA, "lead-longstay")
+    person = referred(lead, "Sam", "Longstay", "10 6 2025")
+    lead.go(f"/people/{person}/record/admissions")
+    lead.date("admitted_on", 4, 3, 2019).fill("hospital", "Imaginary Secure Hospital")
+    lead.choose("ward_type", "learning_disability").choose("in_area", "false")
+    lead.choose("legal_status", "detained").choose("detained_under", "03")
+    lead.fill("provider_code", "RX4").fill("provider_name", "Imaginary Health NHS Trust")
+    lead.choose("commissioner_type", "icb").fill("commissioner_code", "QHM")
+    lead.press("Save")
+    assert "Imaginary Secure Hospital" in lead.text and "RX4" in lead.text, lead.errors()
+    assert "4 March 2019" in lead.text
+    checked(lead, "person-long-stay")
+    lead.go(f"/people/{person}/record/reviews")
+    lead.choose("kind", "cetr").date("held_on", 15, 1, 2025).fill("outcome", "Plan agreed.")
+    lead.press("Save")
+    assert "Recorded:" in lead.text, lead.errors()
+    lead.go(f"/people/{person}/record/discharge-readiness")
+    lead.date("ready_on", 1, 11, 2022).press("Save")
+    assert "Recorded:" in lead.text, lead.errors()
+
+    lead.go("/referrals")
+    row = lead.driver.find_element(By.XPATH, "//tr[contains(., 'Sam Longstay')]")
+    assert "In hospital" in row.text and "Imaginary Secure Hospital" in row.text
+    lead.go("/inpatients")
+    row = lead.driver.find_element(By.XPATH, "//tr[contains(., 'Sam Longstay')]")
+    assert "Referred" in row.text and "4 March 2019" in row.text and "Delayed" in row.text
+    assert "15 July 2025" in row.text  # the repeat C(E)TR, 6 months after the last
+    checked(lead, "inpatients-long-stay")
+    lead.go("/register")
+    assert "Sam Longstay" not in lead.text
+
+
+def test_an_inpatient_never_referred_is_recorded_and_overseen(
+    server: str, browsers: Browsers
+) -> None:
+    lead = Page(browsers(), server)
+    sign_in(lead, "lead", AREA, "lead-notified")
+    lead.go("/inpatients").follow("Record an inpatient not referred to the register")
+    checked(lead, "inpatient-notification-form")
+    lead.choose("area", AREA)
+    lead.fill("details.given_name", "Robin").fill("details.family_name", "Unreferred")
+    lead.date("details.date_of_birth", 3, 3, 1988)
+    lead.choose("details.sex", "male").choose("details.diagnosis_group", "learning_disability")
+    lead.fill("notified_by", "Provider notification")
+    lead.date("admitted_on", 1, 2, 2021).fill("hospital", "Imaginary General")
+    lead.choose("ward_type", "mental_health").choose("in_area", "false")
+    lead.choose("legal_status", "informal")
+    lead.press("Save")
+    assert "Recorded:" in lead.text and "Imaginary General" in lead.text, lead.errors()
+
+    commissioner = Page(browsers(), server)
+    sign_in(commissioner, "commissioner", AREA, "commissioner-notified")
+    commissioner.go("/inpatients")
+    row = commissioner.driver.find_element(By.XPATH, "//tr[contains(., 'Robin Unreferred')]")
+    assert "Not referred" in row.text and "Overdue" in row.text
+    checked(commissioner, "inpatients-not-referred")
+    lead.go("/register")
+    assert "Robin Unreferred" not in lead.text
+    lead.go("/referrals")
+    assert "Robin Unreferred" not in lead.text

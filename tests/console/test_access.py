@@ -150,7 +150,7 @@ def test_a_form_without_the_sessions_token_records_nothing(
     client: TestClient, sign_in: SignIn, auth: Headers
 ) -> None:
     lead = sign_in("lead")
-    before = client.get("/v1/register?status=referred", headers=auth("lead")).json()["items"]
+    before = client.get("/v1/referrals", headers=auth("lead")).json()
     forged = lead.post(
         "/referrals/new", data={"csrf_token": "not-the-token", "area": f.ENGLISH_AREA}
     )
@@ -158,7 +158,7 @@ def test_a_form_without_the_sessions_token_records_nothing(
     stranger = TestClient(client.app)
     no_cookie = stranger.post("/referrals/new", data={"csrf_token": "x"}, follow_redirects=False)
     assert (no_cookie.status_code, no_cookie.headers["location"]) == (303, "/sign-in")
-    after = client.get("/v1/register?status=referred", headers=auth("lead")).json()["items"]
+    after = client.get("/v1/referrals", headers=auth("lead")).json()
     assert after == before
 
 

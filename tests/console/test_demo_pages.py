@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from dsr_http.cli.demo import generate
 from dsr_http.cli.demo_data import ENGLISH_AREAS, SCOTTISH_AREAS
-from dsr_projections.register.queries import inpatient_ids, register_person_ids
+from dsr_projections.register.inpatients import inpatient_ids
+from dsr_projections.register.queries import register_person_ids
 from tests.console.conftest import SignIn
 
 LISTS = ("/register", "/referrals", "/inpatients", "/dashboard", "/panel", "/national")
@@ -34,7 +35,10 @@ def test_every_page_of_a_demo_register_renders(client: TestClient, sign_in: Sign
             if (status := lead.get(path).status_code) != 200:
                 failures.append(f"{area} {path}: {status}")
         for person in ids:
-            then = registers.get_person(UUID(person)).referred_on  # as at the referral day
+            record = registers.get_person(UUID(person))
+            # as at the referral day (or the admission, for an inpatient never referred)
+            then = record.referred_on or record.first_admitted_on
+            assert then is not None
             pages = [
                 (lead, f"/people/{person}"),
                 (lead, f"/people/{person}?day={then.day}&month={then.month}&year={then.year}"),

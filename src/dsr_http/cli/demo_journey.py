@@ -27,6 +27,7 @@ from dsr_http.cli.demo_data import (
     PLAN_ITEMS,
     SECTIONS,
 )
+from dsr_http.cli.demo_inpatients import admitted_years_before, never_referred
 
 
 def _number(rng: random.Random, prefix: str) -> str:
@@ -116,6 +117,12 @@ class Journey:
         else:
             details["nhs_number"] = _number(rng, "9")
         criteria = [rng.choice(["in_hospital", "out_of_area_placement", "support_at_risk"])]
+        if index % 20 == 9:
+            never_referred(self, details, random.Random(index))
+            return
+        long_stay = index % 20 == 7
+        if long_stay:
+            criteria = ["in_hospital"]
         try:
             result = self.app.execute(
                 None,
@@ -132,6 +139,8 @@ class Journey:
         except DsrError:
             return
         self.person_id, self.events = result.person_id, 1
+        if long_stay:
+            admitted_years_before(self, random.Random(index))
         self.journey(dob)
 
     def journey(self, dob: date) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dsr_core.domain.codes import Role
 from dsr_http.auth import Principal
-from dsr_http.deps import AGGREGATES, AUDITORS, OVERSIGHT, PRACTICE
+from dsr_http.deps import AGGREGATES, AUDITORS, PLANNERS, PRACTICE
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("/register", "Register", PRACTICE),
     NavItem("/referrals", "Referrals", PRACTICE),
-    NavItem("/inpatients", "Inpatients", OVERSIGHT),
+    NavItem("/inpatients", "Inpatients", PLANNERS),
     NavItem("/dashboard", "Dashboard", AGGREGATES),
     NavItem("/panel", "Panel pack", PRACTICE),
     NavItem("/national", "National", (Role.LEAD, Role.ANALYST, Role.NATIONAL)),

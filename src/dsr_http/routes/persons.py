@@ -102,6 +102,18 @@ def refer(
     idempotency_key: IdempotencyKey = None,
 ) -> CommandResponse:
     """Refer a person to an area's register: creates their record."""
+    return create(body, request, response, principal, registers, idempotency_key)
+
+
+def create(
+    body: cmd.Refer | cmd.NotifyInpatient,
+    request: Request,
+    response: Response,
+    principal: Principal,
+    registers: Registers,
+    idempotency_key: str | None,
+) -> CommandResponse:
+    """Record a command that opens a record: 201 with the new person's address."""
     require(principal, PRACTICE, body.area)  # the area is in the body, not the path
     caller = Caller.of(
         actor(principal, body.area),
@@ -174,6 +186,7 @@ COMMANDS = [
     CommandRoute("corrections", cmd.CorrectDetails),
     CommandRoute("transfers", cmd.Transfer, LEAD_ONLY, operation_id="transferPerson"),
     CommandRoute("removals", cmd.Remove, LEAD_ONLY, operation_id="removePerson"),
+    CommandRoute("kept-on-register", cmd.KeepOnRegister, LEAD_ONLY),
     CommandRoute("re-referrals", cmd.ReRefer, operation_id="reReferPerson"),
     CommandRoute("legal-holds", cmd.PlaceLegalHold, LEAD_ONLY),
     CommandRoute("legal-hold-releases", cmd.LiftLegalHold, LEAD_ONLY),

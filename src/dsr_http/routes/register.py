@@ -1,7 +1,5 @@
 """The register: who is on it, filtered, sorted and paged; CSV for spreadsheets."""
 
-import csv
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -18,6 +16,7 @@ from dsr_http.deps import (
 )
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
+from dsr_http.tabular import csv_response
 from dsr_projections.register.queries import RegisterQuery, query_register
 
 WaitingFor = Literal[
@@ -41,7 +40,14 @@ def list_register(
     area: AreaFilter = None,
     rating: str | None = None,
     setting: Literal["in_hospital", "out_of_area_placement", "community_at_risk"] | None = None,
-    status: Literal["referred", "on_register"] | None = None,
+    status: Annotated[
+        Literal["referred", "on_register"] | None,
+        Query(
+            description="Only `on_register` (the default): pending referrals are on the "
+            "referral queue, GET /v1/referrals (issue 27)",
+            deprecated=True,
+        ),
+    ] = None,
     overdue: bool | None = None,
     out_of_area: Annotated[
         bool | None, Query(description="Placed (or in hospital) outside the area")
@@ -59,7 +65,14 @@ def list_register(
     format: Literal["json", "csv"] = "json",
     caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> Page | Response:
-    """The register for your areas, in a stable order, one page at a time."""
+    """People on the register of your areas (accepted, not pending referrals), in a stable
+    order, one page at a time."""
+    if status == "referred":
+        raise InvalidInputError(
+            "The register lists accepted people only; pending referrals are on the referral "
+            "queue (GET /v1/referrals).",
+            field="status",
+        )
     areas = areas_asked(principal, area)
     try:
         page = query_register(
@@ -69,7 +82,7 @@ def list_register(
                 today=clock.today(),
                 rating=rating,
                 setting=setting,
-                status=status,
+                status="on_register",
                 overdue=overdue,
                 out_of_area=out_of_area,
                 planned_discharge_overdue=planned_discharge_overdue,
@@ -85,12 +98,7 @@ def list_register(
     reads.record(f"register-{format}", [item["person_id"] for item in page.items])
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if format == "csv":
-        out = io.StringIO()
-        if page.items:
-            writer = csv.DictWriter(out, fieldnames=list(page.items[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(page.items)
-        return Response(out.getvalue(), media_type="text/csv", headers=headers)
+        return csv_response(page.items, headers=headers)
     result = Page(items=page.items, next_cursor=page.next_cursor)
     if headers:
         return Response(result.model_dump_json(), media_type="application/json", headers=headers)

@@ -2,6 +2,7 @@
 
 from dsr_http.console.pages import (
     audit,
+    creating,
     dashboard,
     inpatients,
     national,
@@ -17,6 +18,7 @@ ROUTERS = [
     signin.router,
     register.router,
     referrals.router,
+    creating.router,
     record.router,
     person.router,
     inpatients.router,

@@ -1,4 +1,4 @@
-"""Forms for every command the API accepts on a person, and for a new referral.
+"""Forms for every command the API accepts on a person (a new record's forms: creating.py).
 
 Each form is made from the API's command table (routes.persons.COMMANDS): the same model
 validates it, the same roles may send it, and `persons.execute` records it, so a form
@@ -24,13 +24,11 @@ from dsr_core.domain import errors
 from dsr_core.domain.codes import Role
 from dsr_core.person.aggregate import Person
 from dsr_core.service import commands as cmd
-from dsr_core.service.caller import Caller
 from dsr_core.service.registers import CommandResult
 from dsr_http.auth import Principal
-from dsr_http.console.choices import choices_for, code_choices
+from dsr_http.console.choices import choices_for
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
 from dsr_http.console.forms import (
-    Choices,
     FieldError,
     FormField,
     FormInput,
@@ -41,7 +39,7 @@ from dsr_http.console.forms import (
     validation_errors,
 )
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import PRACTICE, RegistersDep, actor, require, visible_person
+from dsr_http.deps import PRACTICE, RegistersDep, require, visible_person
 from dsr_http.routes.persons import COMMANDS, CommandRoute, claim_for, execute
 from dsr_http.schemas import HistoryItem, withholds_details
 
@@ -53,7 +51,11 @@ TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("consents", "consent-refusals", "involvement", "data-sharing-objections",
          "acceptances", "declines", "consent-withdrawals", "re-referrals"),
     ),
-    ("Rating and risk", ("ratings", "risk-factors", "mitigations", "recommendations", "needs")),
+    (
+        "Rating and risk",
+        ("ratings", "risk-factors", "mitigations", "recommendations", "needs",
+         "kept-on-register"),
+    ),
     (
         "Hospital stay and discharge",
         ("admissions", "legal-status", "planned-discharge-dates", "discharge-readiness",
@@ -100,7 +102,7 @@ def tasks_for(role: Role) -> list[tuple[str, list[Offered]]]:
     ]
 
 
-def _form(
+def render_form(
     request: Request,
     console: ConsoleDep,
     context: dict[str, Any],
@@ -125,7 +127,7 @@ def _form(
     )
 
 
-def _parse(
+def parse_form(
     model: type[cmd.Command], fields: Sequence[FormField], posted: FormInput
 ) -> tuple[cmd.Command | None, list[FieldError]]:
     """The command a form stands for, or every field error found (unreadable inputs first,
@@ -221,7 +223,7 @@ def command_form(
     registers: RegistersDep,
 ) -> Response:
     _, person, fields, context = _opened(path, person_id, principal, registers)
-    return _form(request, console, context, fields, {"version": str(person.version)})
+    return render_form(request, console, context, fields, {"version": str(person.version)})
 
 
 @router.post("/people/{person_id}/record/{path}")
@@ -237,9 +239,9 @@ def record(
     """Record the command, or show the form again with what was refused."""
     spec, _, fields, context = _opened(path, person_id, principal, registers)
     values = posted.as_dict()
-    body, found = _parse(spec.model, fields, posted)
+    body, found = parse_form(spec.model, fields, posted)
     if body is None:
-        return _form(request, console, context, fields, values, found, 422)
+        return render_form(request, console, context, fields, values, found, 422)
     version = posted.get("version")
     expected = int(version) if version.isdigit() else None
     claim = claim_for(request, principal, body, posted.get("idempotency_key") or None)
@@ -252,7 +254,7 @@ def record(
     except (errors.PersonNotFoundError, errors.PersonErasedError):
         raise
     except errors.DsrError as error:
-        return _form(
+        return render_form(
             request,
             console,
             context,
@@ -293,7 +295,7 @@ def _conflict(
         "Someone else changed this record after you opened this form. Check what they "
         "recorded, then send your form again if it is still right.",
     )
-    return _form(
+    return render_form(
         request,
         console,
         {**context, "changes": since},
@@ -302,67 +304,3 @@ def _conflict(
         [message],
         409,
     )
-
-
-@router.get("/referrals/new")
-def referral_form(request: Request, console: ConsoleDep, principal: SignedIn) -> Response:
-    require(principal, PRACTICE)
-    fields = _referral_fields(principal)
-    only = sorted(principal.areas) if len(principal.areas) == 1 else []
-    return _form(request, console, _referral_context(), fields, {"area": only[0]} if only else {})
-
-
-def _referral_fields(principal: Principal) -> tuple[FormField, ...]:
-    areas = [(area, area) for area in sorted(principal.areas)]
-    return fields_of(cmd.Refer, Choices({**code_choices("england_rag"), "area": areas}))
-
-
-def _referral_context() -> dict[str, Any]:
-    return {
-        "title": "Refer a person",
-        "summary": "Refer a person to an area's register: this creates their record.",
-        "person": None,
-        "action": "/referrals/new",
-        "back": "/referrals",
-    }
-
-
-@router.post("/referrals/new")
-def refer(
-    request: Request,
-    console: ConsoleDep,
-    principal: SignedIn,
-    registers: RegistersDep,
-    posted: Posted,
-) -> Response:
-    require(principal, PRACTICE)
-    fields = _referral_fields(principal)
-    values = posted.as_dict()
-    body, found = _parse(cmd.Refer, fields, posted)
-    if body is None:
-        return _form(request, console, _referral_context(), fields, values, found, 422)
-    assert isinstance(body, cmd.Refer)
-    require(principal, PRACTICE, body.area)
-    caller = Caller.of(
-        actor(principal, body.area),
-        areas=principal.areas,
-        claim=claim_for(request, principal, body, posted.get("idempotency_key") or None),
-    )
-    try:
-        result = registers.execute(None, body, caller)
-    except errors.DuplicateReferralError as duplicate:
-        context = {**_referral_context(), "existing": duplicate.existing_person_id}
-        number = "details.nhs_number" if body.details.nhs_number else "details.chi_number"
-        which = "NHS" if body.details.nhs_number else "CHI"
-        held = FieldError(
-            number,
-            f"This {which} number is already held by someone referred in this area: open "
-            "their record below (a removed or declined person is re-referred from it)",
-            number.replace(".", "-"),
-        )
-        return _form(request, console, context, fields, values, [held], 409)
-    except errors.DsrError as error:
-        return _form(
-            request, console, _referral_context(), fields, values, [refusal(error, fields)], 422
-        )
-    return saved(result)
