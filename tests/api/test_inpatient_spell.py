@@ -161,3 +161,4 @@ def test_an_inpatient_notification_with_a_bad_stay_names_the_field(
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"].endswith("provider_code")
     assert client.get("/v1/inpatients", headers=auth("lead")).json() == []
+

@@ -218,6 +218,21 @@ def test_a_person_is_found_by_a_posted_number_never_one_in_the_address(
     assert "0 people found" in nobody.text
 
 
+def test_an_inpatient_never_referred_is_found_by_name(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    body = f.inpatient(seed=4).model_dump(mode="json")
+    notified = client.post("/v1/inpatients", json=body, headers=auth("lead")).json()
+    client.get("/v1/inpatients", params={"wait_for": notified["position"]}, headers=auth("lead"))
+    lead = sign_in("lead")
+    page = lead.get("/register")
+    found = lead.post(
+        "/find", data={"csrf_token": csrf_of(page.text), "q": body["details"]["family_name"]}
+    )
+    assert found.status_code == 200 and "1 person found" in found.text
+    assert notified["person_id"] in found.text and "Not referred" in found.text
+
+
 def test_a_practitioner_sees_no_name_once_the_person_has_left_the_register(
     client: TestClient, sign_in: SignIn, auth: Headers
 ) -> None:

@@ -15,6 +15,7 @@ from datetime import date
 
 from dsr_projections.national.anonymity import age_band
 from dsr_projections.register.entries import SORTS
+from dsr_projections.register.inpatients import inpatient_list
 from dsr_projections.register.queries import (
     RegisterQuery,
     present,
@@ -164,7 +165,25 @@ def name_matches(text: str) -> Callable[[Row], bool]:
 def find_by_name(
     db: ViewDatabase, areas: Sequence[str], text: str, today: date, limit: int = FOUND_AT_MOST
 ) -> list[Row]:
-    """People referred or on the register of these areas whose name matches."""
+    """People on the register of these areas, referred to it or in hospital apart from it
+    (an inpatient never referred, say), whose name matches."""
     rows = every_row(db, RegisterQuery(areas=areas, today=today))
+    listed = {row["person_id"] for row in rows}
+    inpatients, _ = inpatient_list(db, areas, today)
+    rows += [_as_register_row(row) for row in inpatients if row["person_id"] not in listed]
     matches = name_matches(text)
     return [row for row in rows if matches(row)][:limit]
+
+
+def _as_register_row(row: Row) -> Row:
+    """An inpatient apart from the register, in the register's columns (no rating)."""
+    return {
+        **row,
+        "status": row["register_status"],
+        "setting": "in_hospital",
+        "days_in_setting": row["days_in_hospital"],
+        "next_review_kind": row["next_duty"],
+        "next_review_due": row["next_duty_due"],
+        "lead_professional": None,
+        "rating_since": None,
+    }
