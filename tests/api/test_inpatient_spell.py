@@ -162,3 +162,33 @@ def test_an_inpatient_notification_with_a_bad_stay_names_the_field(
     assert refused.json()["errors"][0]["field"].endswith("provider_code")
     assert client.get("/v1/inpatients", headers=auth("lead")).json() == []
 
+
+def test_the_areas_metrics_count_refusals_withdrawals_and_declines_by_reason(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    people = [
+        post(client, lead, "/v1/persons", referral_body(seed))["person_id"] for seed in range(1, 5)
+    ]
+    refusal = {"decided_on": "2025-01-12", "decided_by": "the person"}
+    post(client, lead, f"/v1/persons/{people[0]}/consent-refusals", refusal)
+    decline = {"declined_on": "2025-01-13", "reason_code": "criteria_not_met", "reason": "x"}
+    post(client, lead, f"/v1/persons/{people[0]}/declines", decline)
+    post(client, lead, f"/v1/persons/{people[1]}/declines", decline)
+    post(client, lead, f"/v1/persons/{people[2]}/consents", f.consent().model_dump(mode="json"))
+    accepted = {"accepted_on": "2025-01-14", "rating": {"level": "amber"}}
+    post(client, lead, f"/v1/persons/{people[2]}/acceptances", accepted)
+    withdrawn = {"withdrawn_on": "2025-02-01", "reason": "Does not want it."}
+    last = post(client, lead, f"/v1/persons/{people[2]}/consent-withdrawals", withdrawn)
+
+    url = f"/v1/areas/{AREA}/length-of-stay"
+    params = {"period": "2025-Q1", "wait_for": last["position"]}
+    outcomes = client.get(url, params=params, headers=lead).json()["referral_outcomes"]
+    assert outcomes == {
+        "consent_refused": 1,
+        "consent_withdrawn": 1,
+        "declined_by_reason": {"criteria_not_met": 2},
+    }
+    # an analyst sees the same figures under the small-number rule: none of these
+    analyst = client.get(url, params=params, headers=auth("analyst")).json()
+    assert 1 not in analyst["referral_outcomes"].values()

@@ -48,8 +48,10 @@ def length_of_stay(
     period: PeriodLabel | None = None,
     start: Day | None = None,
     end: Day | None = None,
+    _: Annotated[bool, Depends(waits_for("length_of_stay"))] = True,
 ) -> dict[str, Any]:
-    """Length of stay, delays, out-of-area spells and proactivity measures for a period.
+    """Length of stay, delays, out-of-area spells, proactivity and referral outcomes
+    (consent refused or withdrawn, declines by reason) for a period.
 
     Analysts get a reporting period only, with every figure disclosure-controlled: free
     date windows could be narrowed until they isolate one admission. Practitioners and

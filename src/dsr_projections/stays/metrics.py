@@ -93,6 +93,12 @@ def area_metrics_over(
             )
             for r in cursor.fetchall()
         ]
+        cursor.execute(
+            "SELECT kind, reason, decided_on FROM los_outcomes WHERE area = ? "
+            "AND decided_on BETWEEN ? AND ?",
+            (area, first.isoformat(), last.isoformat()),
+        )
+        outcomes = cursor.fetchall()
     measured = []
     for start, end in periods:
         stays = [
@@ -105,10 +111,27 @@ def area_metrics_over(
             start,
             end,
         )
+        result["referral_outcomes"] = referral_outcomes(
+            [o for o in outcomes if start.isoformat() <= o["decided_on"] <= end.isoformat()]
+        )
         if disclosure_profile is not None:
             result = controlled(result, stays, start, end, disclosure_profile)
         measured.append({"area": area, **result})
     return measured
+
+
+def referral_outcomes(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Referrals that did not lead to (or ended) a place on the register, in the period:
+    consent refused, consent withdrawn, and declines by reason (issue 27; 004: families
+    hesitate to consent, so the area needs to see how often)."""
+    declined: dict[str, int] = {}
+    counts = {"consent_refused": 0, "consent_withdrawn": 0}
+    for row in rows:
+        if row["kind"] == "declined":
+            declined[row["reason"]] = declined.get(row["reason"], 0) + 1
+        else:
+            counts[row["kind"]] += 1
+    return {**counts, "declined_by_reason": dict(sorted(declined.items()))}
 
 
 def _before(ended: date | None, day: date, or_on: bool = False) -> bool:
@@ -180,6 +203,12 @@ def controlled(
             ),
         },
         "referral_to_acceptance": summary(result["referral_to_acceptance"]),
+        "referral_outcomes": {
+            key: {k: publish_count(v, profile) for k, v in value.items()}
+            if isinstance(value, dict)
+            else publish_count(value, profile)
+            for key, value in result["referral_outcomes"].items()
+        },
         "disclosure_profile": profile,
     }
 

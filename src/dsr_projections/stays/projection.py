@@ -69,6 +69,12 @@ class LengthOfStayProjection(Projection):
             "person_id TEXT NOT NULL, period INTEGER NOT NULL, area TEXT NOT NULL, "
             "referred_on TEXT NOT NULL, accepted_on TEXT, PRIMARY KEY (person_id, period)"
         ),
+        # Referral outcomes other than acceptance, for the area's metrics (issue 27):
+        # consent refused or withdrawn, and declines by reason.
+        "los_outcomes": (
+            "outcome_id BIGINT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL, "
+            "kind TEXT NOT NULL, reason TEXT, decided_on TEXT NOT NULL"
+        ),
         "los_state": STATE_COLUMNS,
     }
     indexes: ClassVar[dict[str, str]] = {
@@ -77,6 +83,7 @@ class LengthOfStayProjection(Projection):
         "los_placements_by_area": "los_placements (area, started_on)",
         "los_episodes_by_person": "los_episodes (person_id)",
         "los_placements_by_person": "los_placements (person_id)",
+        "los_outcomes_by_area": "los_outcomes (area, decided_on)",
     }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
@@ -104,6 +111,25 @@ class LengthOfStayProjection(Projection):
             f"INSERT INTO {self.t('los_referrals')} (person_id, period, area, referred_on) "
             "VALUES (?, ?, ?, ?)",
             (change.pid, person.period, person.area, change.on),
+        )
+
+    @_record.register(pe.ConsentRefused)
+    @_record.register(pe.ConsentWithdrawn)
+    @_record.register(pe.ReferralDeclined)
+    def _outcome(
+        self, event: pe.ConsentRefused | pe.ConsentWithdrawn | pe.ReferralDeclined, change: _Change
+    ) -> None:
+        kinds = {
+            pe.ConsentRefused: "consent_refused",
+            pe.ConsentWithdrawn: "consent_withdrawn",
+            pe.ReferralDeclined: "declined",
+        }
+        reason = str(event.reason_code) if isinstance(event, pe.ReferralDeclined) else None
+        kind = kinds[type(event)]
+        change.cursor.execute(
+            f"INSERT INTO {self.t('los_outcomes')} (outcome_id, person_id, area, kind, reason, "
+            "decided_on) VALUES (?, ?, ?, ?, ?, ?)",
+            (change.position, change.pid, change.person.area, kind, reason, change.on),
         )
 
     @_record.register
