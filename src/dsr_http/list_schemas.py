@@ -34,6 +34,8 @@ class ReferralQueueItem(BaseModel):
     decision_overdue: bool
     register_status: RegisterStatus
     consent_basis: str | None
+    referral_reason: str | None
+    referrer_type: str | None
     setting: str
     in_hospital: bool
     hospital: str | None

@@ -136,6 +136,12 @@ class PersonPublic(BaseModel):
         description="The current period's referral; none for an inpatient never referred"
     )
     accepted_on: date | None
+    referral_reason: str | None = Field(
+        default=None, description="England: why the current period's referral was made"
+    )
+    referrer_type: str | None = Field(
+        default=None, description="England: the person, their family, or a professional"
+    )
     consent: Consent | None
     involvement: Involvement | None = None
     keyworker_eligible: bool = False
@@ -182,6 +188,8 @@ class PersonPublic(BaseModel):
             details=person.details,
             referred_on=person.referred_on,
             accepted_on=person.accepted_on,
+            referral_reason=person.referral_source[0],
+            referrer_type=person.referral_source[1],
             consent=person.consent,
             involvement=person.involvement,
             services={

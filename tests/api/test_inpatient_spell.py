@@ -192,3 +192,31 @@ def test_the_areas_metrics_count_refusals_withdrawals_and_declines_by_reason(
     # an analyst sees the same figures under the small-number rule: none of these
     analyst = client.get(url, params=params, headers=auth("analyst")).json()
     assert 1 not in analyst["referral_outcomes"].values()
+
+
+def test_an_english_referral_says_why_now_and_who_referred(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    body = referral_body(1, referral_reason="police_or_ae_contact", referrer_type="family")
+    created = post(client, lead, "/v1/persons", body)
+    record = client.get(f"/v1/persons/{created['person_id']}", headers=lead).json()
+    assert (record["referral_reason"], record["referrer_type"]) == (
+        "police_or_ae_contact",
+        "family",
+    )
+    [queued] = listed(client, lead, "/v1/referrals", created["position"])
+    assert (queued["referral_reason"], queued["referrer_type"]) == (
+        "police_or_ae_contact",
+        "family",
+    )
+    # not Coming Home's: a Scottish referral giving it is refused, naming the field
+    scottish = referral_body(2, area=f.SCOTTISH_AREA, referral_reason="crisis")
+    refused = client.post("/v1/persons", json=scottish, headers=auth("lead", f.SCOTTISH_AREA))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "referral_reason"
+    unknown = client.post(
+        "/v1/persons", json=referral_body(3, referrer_type="neighbour"), headers=lead
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "referrer_type"

@@ -162,3 +162,32 @@ def test_views_recorded_before_issue_13_join_the_history(app: Registers) -> None
     _store_as_version_1(app, old, ("supporters",))
     history = app.get_person(person_id).view_history
     assert [(v.holder, v.view) for v in history] == [("person", "Home"), ("supporter", "Near us")]
+
+
+def test_a_re_referral_stored_before_issue_27_reads_back_without_its_new_facts(
+    app: Registers,
+) -> None:
+    person_id = accepted(app)
+    app.execute(
+        person_id,
+        cmd.Remove(removed_on=date(2025, 2, 1), reason_code="stable"),
+        Caller.of(f.LEAD),
+    )
+    version = app.get_person(person_id).version
+    old_event = events.ReReferred(  # type: ignore[call-arg]  # dataclass made at runtime
+        originator_id=person_id,
+        originator_version=version + 1,
+        timestamp=f.FakeClock().now,
+        actor=f.LEAD,
+        effective_on=date(2025, 3, 1),
+        criteria=("support_at_risk",),
+        referred_by="GP",
+        reason="Again.",
+        referral_reason="crisis",
+        referrer_type="family",
+    )
+    _store_as_version_1(app, old_event, ("referral_reason", "referrer_type"))
+    person = app.get_person(person_id)
+    assert (str(person.status), person.referred_on) == ("referred", date(2025, 3, 1))
+    assert person.referral_source == (None, None)
+    assert app.history(person_id)[-1].data["referral_reason"] is None

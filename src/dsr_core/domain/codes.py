@@ -73,6 +73,25 @@ class ReferralCriterion(StrEnum):
     SUPPORT_AT_RISK = "support_at_risk"
 
 
+class ReferralReason(StrEnum):
+    """Why an English referral is made now (002, 003; domain.md, "Who")."""
+
+    CRISIS = "crisis"
+    RECENT_DISCHARGE = "recent_discharge"
+    PLACEMENT_AT_RISK = "placement_at_risk"
+    POLICE_OR_AE_CONTACT = "police_or_ae_contact"
+    TRANSITION = "transition"
+    OTHER = "other"
+
+
+class ReferrerType(StrEnum):
+    """Who made the referral: people and families may refer themselves (002)."""
+
+    THE_PERSON = "the_person"
+    FAMILY = "family"
+    PROFESSIONAL = "professional"
+
+
 class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"

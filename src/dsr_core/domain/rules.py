@@ -344,3 +344,18 @@ def check_current_involvement(member: TeamMember | None, ended_on: date) -> Team
 
 
 # ------------------------------------------------------------------ retention (issue 15)
+
+
+def check_english_referral_facts(
+    scheme: Scheme, referral_reason: object | None, referrer_type: object | None
+) -> None:
+    """England's referral reason and referrer type (002, 003) are not Coming Home's: a
+    Scottish referral giving them is refused rather than kept unread. Raises
+    InvalidInputError."""
+    if scheme is Scheme.SCOTLAND_COMING_HOME:
+        given = (("referral_reason", referral_reason), ("referrer_type", referrer_type))
+        for field, value in given:
+            if value is not None:
+                raise InvalidInputError(
+                    f"{field} is recorded for English referrals only.", field=field
+                )

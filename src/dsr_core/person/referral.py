@@ -13,6 +13,8 @@ from dsr_core.domain import hospital_rules, rules
 from dsr_core.domain.codes import (
     DeclineReason,
     ReferralCriterion,
+    ReferralReason,
+    ReferrerType,
     RemovalReason,
     RiskFactor,
     Scheme,
@@ -37,10 +39,13 @@ class ReferralCommands(PersonState):
         referred_by: str,
         reason: str,
         by: Stamp,
+        referral_reason: ReferralReason | None = None,
+        referrer_type: ReferrerType | None = None,
     ) -> Self:
         rules.check_date_not_in_future(details.born_on, by.today, "details.date_of_birth")
         check_effective(referred_on, details, by, "referred_on")
         rules.check_scheme_accepts_age(details, referred_on, scheme)
+        rules.check_english_referral_facts(scheme, referral_reason, referrer_type)
         return cls._create(
             events.Referred,
             id=uuid4(),
@@ -53,6 +58,8 @@ class ReferralCommands(PersonState):
             criteria=tuple(criteria),
             referred_by=referred_by,
             reason=reason,
+            referral_reason=referral_reason,
+            referrer_type=referrer_type,
         )
 
     def decline(
@@ -211,10 +218,13 @@ class ReferralCommands(PersonState):
         referred_by: str,
         reason: str,
         by: Stamp,
+        referral_reason: ReferralReason | None = None,
+        referrer_type: ReferrerType | None = None,
     ) -> None:
         """A referral of someone on record starts a new period: after removal or a decline
         (domain.md, "Leaving"), or the first for someone known only as an inpatient."""
         rules.check_can_re_refer(self.status)
+        rules.check_english_referral_facts(self.scheme, referral_reason, referrer_type)
         self._check_effective(referred_on, by, "referred_on", after=self.closed_on, what="closure")
         rules.check_scheme_accepts_age(self.details, referred_on, self.scheme)
         self._trigger(
@@ -224,4 +234,6 @@ class ReferralCommands(PersonState):
             criteria=tuple(criteria),
             referred_by=referred_by,
             reason=reason,
+            referral_reason=referral_reason,
+            referrer_type=referrer_type,
         )

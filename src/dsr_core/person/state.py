@@ -88,6 +88,8 @@ class PersonState(Aggregate):
         rating_decided_on: date | None
         """The last rating decision (a change or a re-confirmation)."""
         consent_refused_on: date | None
+        referral_source: tuple[str | None, str | None]
+        """England: the current period's referral reason and who referred (issue 27)."""
         """The person (or whoever decides for them) refused consent to this referral: the
         inpatient list shows it, and DSR-only content stays hidden."""
         criteria: tuple[ReferralCriterion, ...]
@@ -213,6 +215,7 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("keyworker_levels_since", None),
     ("rating_decided_on", None),
     ("consent_refused_on", None),
+    ("referral_source", (None, None)),
     ("legal_hold", False),
     ("last_closed_on", None),
     ("erased_on", None),

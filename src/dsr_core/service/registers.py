@@ -208,6 +208,8 @@ class Registers(SealedApplication):
             referred_by=first.referred_by,
             reason=first.reason,
             by=by,
+            referral_reason=first.referral_reason,
+            referrer_type=first.referrer_type,
         )
 
     def _update(

@@ -73,7 +73,8 @@ class RegisterProjection(Projection):
             "detained_under TEXT, planned_discharge_on TEXT, placement_location TEXT, "
             "placement_appropriate BOOLEAN, waiting_services TEXT, waiting_since TEXT, "
             "needs TEXT, version BIGINT NOT NULL, name_order BIGINT NOT NULL, "
-            "register_status TEXT NOT NULL, decision_due TEXT, consent_basis TEXT, " + STAY_COLUMNS
+            "register_status TEXT NOT NULL, decision_due TEXT, consent_basis TEXT, "
+            "referral_reason TEXT, referrer_type TEXT, " + STAY_COLUMNS
         ),
         # The generation of each area's name order this batch stored (name_order.py).
         "register_order_state": "area TEXT PRIMARY KEY, generation BIGINT NOT NULL",
@@ -315,6 +316,8 @@ class RegisterProjection(Projection):
             if person.status is Status.REFERRED and person.referred_on
             else None,
             "consent_basis": str(person.consent.basis) if person.consent else None,
+            "referral_reason": person.referral_source[0],
+            "referrer_type": person.referral_source[1],
             **stay_facts(person, inpatient_duties(person, policy.cadences)),
         }
 

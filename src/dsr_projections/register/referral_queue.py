@@ -11,6 +11,7 @@ from dsr_projections.storage.database import Row, ViewDatabase
 SHOWN = (
     "person_id", "area", "given_name", "family_name", "date_of_birth", "nhs_number",
     "chi_number", "referred_on", "decision_due", "register_status", "consent_basis",
+    "referral_reason", "referrer_type",
     "setting", "hospital", "admitted_on", "provider_name",
 )  # fmt: skip
 """The columns of the queue, in order (the CSV's header)."""

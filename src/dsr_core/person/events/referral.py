@@ -9,6 +9,7 @@ carry no module path.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from dsr_core.domain.codes import (
     DeclineReason,
@@ -32,7 +33,10 @@ from dsr_core.person.state import (
 
 
 class Referred(PersonCreated):
+    """Version 2 added England's referral reason and referrer type (issue 27)."""
+
     TOPIC = f"{_TOPIC}.Referred"
+    class_version = 2
     actor: Actor
     effective_on: date
     area: str
@@ -41,11 +45,18 @@ class Referred(PersonCreated):
     criteria: tuple[ReferralCriterion, ...]
     referred_by: str
     reason: str
+    referral_reason: str | None
+    referrer_type: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["referral_reason"] = state["referrer_type"] = None
 
     def apply(self, person: PersonState) -> None:
         start_record(person, self.area, self.scheme, self.details)
         person.period = 1
         open_period(person, self.effective_on, self.criteria)
+        person.referral_source = (self.referral_reason, self.referrer_type)
 
 
 class ReferralDeclined(PersonEvent):
@@ -170,10 +181,18 @@ class ReReferred(PersonEvent):
     inpatient (Status.NOT_REFERRED, issue 27). Opens a new period."""
 
     TOPIC = f"{_TOPIC}.ReReferred"
+    class_version = 2
     criteria: tuple[ReferralCriterion, ...]
     referred_by: str
     reason: str
+    referral_reason: str | None
+    referrer_type: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["referral_reason"] = state["referrer_type"] = None
 
     def apply(self, person: PersonState) -> None:
         person.period += 1
         open_period(person, self.effective_on, self.criteria)
+        person.referral_source = (self.referral_reason, self.referrer_type)

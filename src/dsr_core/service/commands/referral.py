@@ -10,6 +10,8 @@ from dsr_core.domain.codes import (
     DeclineReason,
     LawfulBasis,
     ReferralCriterion,
+    ReferralReason,
+    ReferrerType,
     RemovalReason,
     Representative,
     RiskFactor,
@@ -36,6 +38,12 @@ class Refer(Command):
     criteria: list[ReferralCriterion] = Field(min_length=1)
     referred_by: ShortText
     reason: LongText
+    referral_reason: ReferralReason | None = Field(
+        default=None, description="England: why the referral is made now"
+    )
+    referrer_type: ReferrerType | None = Field(
+        default=None, description="England: the person, their family, or a professional"
+    )
 
 
 class DeclineReferral(Command):
@@ -199,3 +207,9 @@ class ReRefer(Command):
     criteria: list[ReferralCriterion] = Field(min_length=1)
     referred_by: ShortText
     reason: LongText
+    referral_reason: ReferralReason | None = Field(
+        default=None, description="England: why the referral is made now"
+    )
+    referrer_type: ReferrerType | None = Field(
+        default=None, description="England: the person, their family, or a professional"
+    )

@@ -117,4 +117,6 @@ def re_refer(person: Person, c: cmd.ReRefer, ctx: HandlerContext) -> None:
         referred_by=c.referred_by,
         reason=c.reason,
         by=ctx.stamp,
+        referral_reason=c.referral_reason,
+        referrer_type=c.referrer_type,
     )
