@@ -86,6 +86,8 @@ class Person(
                     stay.total_stay_started_on if stay else person.last_stay_started_on
                 )
             _restore_care_record(person)
+            reason, referrer = person.referral_source  # JSON gives back a list
+            person.referral_source = (reason, referrer)
             return person
 
 
