@@ -53,7 +53,7 @@ def generate(
     for index in range(people):
         area = areas[index % len(areas)]
         journey = Journey(app, rng, area, start + timedelta(days=rng.randint(0, span)), today)
-        journey.run(index)
+        journey.run(index, turn=index // len(areas))
         if journey.person_id is not None:
             summary.people += 1
             summary.events += journey.events

@@ -82,7 +82,9 @@ class Journey:
             return {"level": "blue"}
         return {"level": self.rng.choice(["red", "amber", "amber", "green"])}
 
-    def run(self, index: int) -> None:
+    def run(self, index: int, turn: int = 0) -> None:
+        """`turn` counts the journeys of this person's area: each area's 4th of every ten is
+        an inpatient never referred, its 8th a long-stay inpatient referred late."""
         rng = self.rng
         adult = self.scottish or rng.random() < 0.85
         birth_year = rng.randint(1950, 2004) if adult else rng.randint(2008, 2014)
@@ -117,10 +119,10 @@ class Journey:
         else:
             details["nhs_number"] = _number(rng, "9")
         criteria = [rng.choice(["in_hospital", "out_of_area_placement", "support_at_risk"])]
-        if index % 20 == 9:
+        if turn % 10 == 3:
             never_referred(self, details, random.Random(index))
             return
-        long_stay = index % 20 == 7
+        long_stay = turn % 10 == 7
         if long_stay:
             criteria = ["in_hospital"]
         try:
