@@ -67,7 +67,6 @@ class Person(
                 ("cetr_declined", ()),
                 ("services", {}),
                 ("ehc_plan", False),
-                ("risk_recorded_on", None),
             ):
                 if not hasattr(person, name):  # snapshots taken before it was kept
                     setattr(person, name, empty)
@@ -85,6 +84,7 @@ class Person(
                 person.first_admitted_on = (
                     stay.total_stay_started_on if stay else person.last_stay_started_on
                 )
+            person.__dict__.pop("risk_recorded_on", None)  # kept until issue 27, no longer read
             _restore_care_record(person)
             reason, referrer = person.referral_source  # JSON gives back a list
             person.referral_source = (reason, referrer)

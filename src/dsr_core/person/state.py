@@ -100,7 +100,6 @@ class PersonState(Aggregate):
         cetr_declined: tuple[date, ...]
         services: dict[str, tuple[date, date | None]]
         ehc_plan: bool
-        risk_recorded_on: date | None
         objects_to_national_sharing: bool
         rating: Rating | None
         rating_since: date | None
@@ -264,7 +263,6 @@ def start_record(person: PersonState, area: str, scheme: Scheme, details: Person
     person.cetr_declined = ()
     person.services = {}
     person.ehc_plan = False
-    person.risk_recorded_on = None
 
 
 def note_admission(person: PersonState, stay: HospitalStay) -> None:

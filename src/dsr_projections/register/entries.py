@@ -19,10 +19,9 @@ from typing import ClassVar, Literal
 from uuid import UUID
 
 from dsr_core.domain.codes import Setting, Status
-from dsr_core.domain.dates import add_days
 from dsr_core.domain.values import ADULT_AGE
 from dsr_core.person.aggregate import Person
-from dsr_core.person.cadences import inpatient_duties, next_review
+from dsr_core.person.cadences import DueKind, due_reviews, inpatient_duties
 from dsr_projections.engine.projection import (
     STATE_COLUMNS,
     Context,
@@ -262,7 +261,9 @@ class RegisterProjection(Projection):
 
     def row(self, person: Person) -> Row:
         policy = self.context.areas.policy(person.area)
-        due = next_review(person, policy.cadences)
+        duties = due_reviews(person, policy.cadences)  # once: the next, the decision, the spell's
+        due = duties[0] if duties else None
+        decision = next((d for d in duties if d.kind is DueKind.REFERRAL_DECISION), None)
         stay = person.admission
         last = max(person.reviews, key=lambda r: r.held_on) if person.reviews else None
         lead = person.lead_professional
@@ -312,13 +313,11 @@ class RegisterProjection(Projection):
             "needs": ",".join(sorted({n.code for n in person.needs})) or None,
             "version": person.version,
             "register_status": register_status(person),
-            "decision_due": _d(add_days(person.referred_on, policy.cadences.referral_decision_days))
-            if person.status is Status.REFERRED and person.referred_on
-            else None,
+            "decision_due": _d(decision.due_on) if decision else None,
             "consent_basis": str(person.consent.basis) if person.consent else None,
             "referral_reason": person.referral_source[0],
             "referrer_type": person.referral_source[1],
-            **stay_facts(person, inpatient_duties(person, policy.cadences)),
+            **stay_facts(person, duties),
         }
 
 

@@ -85,8 +85,6 @@ class RiskFactorsRecorded(PersonEvent):
 
     def apply(self, person: PersonState) -> None:
         person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
-        if self.risk_factors:  # a risk named outside a rating review: not yet judged managed
-            person.risk_recorded_on = self.effective_on
 
 
 class ProfessionalAssigned(PersonEvent):
