@@ -41,6 +41,10 @@ WORDS = {
     "dsr": "DSR",
     "id": "ID",
     "icb": "ICB",
+    "ods": "ODS",
+    "ae": "A&E",
+    "england": "England",
+    "scotland": "Scotland",
 }
 
 

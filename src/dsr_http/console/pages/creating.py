@@ -36,8 +36,12 @@ class Creating:
     back: str
 
     def fields(self, principal: Principal) -> tuple[FormField, ...]:
+        """The model's fields, who the person is first (a notification's stay facts come
+        from a shared base class, so the model lists them first)."""
         areas = [(area, area) for area in sorted(principal.areas)]
-        return fields_of(self.model, Choices({**code_choices("england_rag"), "area": areas}))
+        fields = fields_of(self.model, Choices({**code_choices("england_rag"), "area": areas}))
+        first = ("area", "details", "notified_by")
+        return tuple(sorted(fields, key=lambda f: first.index(f.name) if f.name in first else 3))
 
     def context(self) -> dict[str, Any]:
         return {
