@@ -50,11 +50,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "ratings": {"changed_on": "2025-02-01", "rating": {"level": "red"}, "reason": "x"},
     "admissions": f.admission().model_dump(mode="json"),
     "discharge-readiness": {"ready_on": "2025-04-01"},
-    "discharge-delays": {"recorded_on": "2025-04-15", "delay_reason": "J2"},
+    "discharge-delays": {"recorded_on": "2025-04-15", "delay_reason": "18"},
     "legal-status": {"changed_on": "2025-03-01", "legal_status": "informal"},
     "planned-discharge-dates": {"recorded_on": "2025-03-01", "planned_on": "2025-06-01"},
     "discharge-plan-scores": {"recorded_on": "2025-03-01", "scores": {"funding_agreed": 1}},
-    "discharge-barriers": {"recorded_on": "2025-03-01", "barriers": ["B1"]},
+    "discharge-barriers": {"recorded_on": "2025-03-01", "barriers": ["04"]},
     "discharge-unreadiness": {"no_longer_ready_on": "2025-04-20", "reason": "x"},
     "mitigations": {
         "recorded_on": "2025-02-01",

@@ -222,20 +222,20 @@ def test_discharge_planning_shows_on_the_record_the_register_and_its_export(
     )
     assert scottish_code.status_code == 422 and "barriers[0]" in field_of(scottish_code)
     command(
-        client, lead, pid, "discharge-barriers", {"recorded_on": "2025-04-01", "barriers": ["J2"]}
+        client, lead, pid, "discharge-barriers", {"recorded_on": "2025-04-01", "barriers": ["18"]}
     )
     command(client, lead, pid, "discharge-readiness", {"ready_on": "2025-07-01"})
     command(
-        client, lead, pid, "discharge-delays", {"recorded_on": "2025-07-01", "delay_reason": "B1"}
+        client, lead, pid, "discharge-delays", {"recorded_on": "2025-07-01", "delay_reason": "04"}
     )
     last = command(
-        client, lead, pid, "discharge-delays", {"recorded_on": "2025-08-01", "delay_reason": "J2"}
+        client, lead, pid, "discharge-delays", {"recorded_on": "2025-08-01", "delay_reason": "18"}
     )
     record = client.get(f"/v1/persons/{pid}", headers=lead).json()
     planning = record["discharge_planning"]
     assert planning["days_to_planned_discharge"] == -12  # 20 Aug, today 1 Sep
     assert planning["planned_discharge_overdue"] is True
-    assert planning["delayed_days_by_reason"] == {"B1": 31, "J2": 31}
+    assert planning["delayed_days_by_reason"] == {"04": 31, "18": 31}
     assert (planning["plan_items_in_place"], planning["plan_items_total"]) == (1, 12)
     assert record["admission"]["detained_under"] == "03"
     assert record["admission"]["admission_type"] == "first"
@@ -254,7 +254,7 @@ def test_discharge_planning_shows_on_the_record_the_register_and_its_export(
     row = dict(zip(header.split(","), line.split(","), strict=True))
     assert (row["planned_discharge_on"], row["delay_reason"], row["stay_started_on"]) == (
         "2025-08-20",
-        "J2",
+        "18",
         "2025-02-10",
     )
 
@@ -423,7 +423,7 @@ def test_a_transfer_readiness_and_legal_status_over_http_and_in_the_audit_trail(
     )
     command(client, lead, pid, "discharge-readiness", {"ready_on": "2025-06-01"})
     command(
-        client, lead, pid, "discharge-delays", {"recorded_on": "2025-06-01", "delay_reason": "E1"}
+        client, lead, pid, "discharge-delays", {"recorded_on": "2025-06-01", "delay_reason": "09"}
     )
     last = command(
         client,
@@ -439,7 +439,7 @@ def test_a_transfer_readiness_and_legal_status_over_http_and_in_the_audit_trail(
     assert record["diagnosed_after_admission"] is True  # diagnosed 1 Mar, stay from 20 Jan
     planning = record["discharge_planning"]
     assert (planning["stay_started_on"], planning["total_stay_days"]) == ("2025-01-20", 224)
-    assert planning["delayed"] is False and planning["delayed_days_by_reason"] == {"E1": 10}
+    assert planning["delayed"] is False and planning["delayed_days_by_reason"] == {"09": 10}
     audit = client.get(
         f"/v1/audit/persons/{pid}", params={"wait_for": last["position"]}, headers=auth("auditor")
     ).json()

@@ -183,19 +183,19 @@ def test_a_delayed_discharge_records_ready_date_and_reason(app: Registers) -> No
     with pytest.raises(NotReadyForDischargeError, match="clinically ready"):
         app.execute(
             person_id,
-            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="J2"),
+            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 2), delay_reason="18"),
             Caller.of(f.LEAD),
         )
     app.execute(person_id, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), Caller.of(f.LEAD))
     app.execute(
         person_id,
-        cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="J2"),
+        cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="18"),
         Caller.of(f.LEAD),
     )
     stay = app.get_person(person_id).admission
     assert stay is not None
     assert stay.ready_for_discharge_on == date(2025, 4, 1)
-    assert stay.delay_reason == "J2"
+    assert stay.delay_reason == "18"
 
 
 def test_ready_for_discharge_cannot_predate_admission(app: Registers) -> None:

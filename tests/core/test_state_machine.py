@@ -173,7 +173,7 @@ class PersonJourney(RuleBasedStateMachine):
     @property
     def delay_code(self) -> str:
         """Each nation's own delay list (MHSDS in England, PHS in Scotland)."""
-        return "9/51X" if self.area == f.SCOTTISH_AREA else "J2"
+        return "9/51X" if self.area == f.SCOTTISH_AREA else "18"
 
     @rule(wait=days)
     def delay(self, wait: int) -> None:
@@ -185,7 +185,7 @@ class PersonJourney(RuleBasedStateMachine):
                 self.person_id,
                 cmd.RecordDischargeDelay(
                     recorded_on=self.today,
-                    delay_reason="9/51X" if self.area == f.SCOTTISH_AREA else "J2",
+                    delay_reason="9/51X" if self.area == f.SCOTTISH_AREA else "18",
                 ),
                 Caller.of(f.LEAD),
             ),

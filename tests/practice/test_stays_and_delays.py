@@ -10,14 +10,14 @@ England, area E54000048, the adult of tests/support/factories.py, accepted Amber
 | 20 Jan     | admitted to Hospital A: first admission                |
 | 10 Feb     | discharged to another MH/LD bed, admitted to Hospital B |
 |            | the same day: a transfer, so the stay still began 20 Jan |
-| 1 Mar      | clinically ready; delay reason B1 (awaiting public funding) |
-| 15 Mar     | delay reason J2 (awaiting supported accommodation)     |
+| 1 Mar      | clinically ready; delay reason 04 (awaiting public funding) |
+| 15 Mar     | delay reason 18 (awaiting supported accommodation)     |
 | 1 Apr      | discharged to supported housing, rated Red             |
 | 1 Jun      | admitted again: within 12 months of 1 Apr, a readmission |
 
 By hand: total stay 20 Jan to 1 Apr = 12 + 28 + 31 = 71 days (in hospital at the end of
 each day 20 Jan to 31 Mar). Delayed days (ready before the day, still in at its
-midnight): B1 1-14 Mar = 14, J2 15-31 Mar = 17; together 31 = 1 Apr - 1 Mar.
+midnight): 04 1-14 Mar = 14, 18 15-31 Mar = 17; together 31 = 1 Apr - 1 Mar.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def play_case(app: Registers) -> UUID:
     run(cmd.Discharge(discharged_on=date(2025, 2, 10), destination="another_mh_ld_bed"))
     run(f.admission(date(2025, 2, 10), hospital="Hospital B"))
     run(cmd.MarkReadyForDischarge(ready_on=date(2025, 3, 1)))
-    run(cmd.RecordDischargeDelay(recorded_on=date(2025, 3, 1), delay_reason="B1"))
-    run(cmd.RecordDischargeDelay(recorded_on=date(2025, 3, 15), delay_reason="J2"))
+    run(cmd.RecordDischargeDelay(recorded_on=date(2025, 3, 1), delay_reason="04"))
+    run(cmd.RecordDischargeDelay(recorded_on=date(2025, 3, 15), delay_reason="18"))
     return person_id
 
 
@@ -66,7 +66,7 @@ def test_a_transfer_keeps_the_stay_and_the_inpatient_rating(app: Registers) -> N
     assert stay.total_stay_started_on == date(2025, 1, 20)
     assert person.rating is not None and person.rating.level == "blue"
     assert person.rating_since == date(2025, 1, 20)  # the transfer did not restart it
-    assert delayed_days_by_reason(stay.delay_marks, date(2025, 4, 1)) == {"B1": 14, "J2": 17}
+    assert delayed_days_by_reason(stay.delay_marks, date(2025, 4, 1)) == {"04": 14, "18": 17}
 
 
 def test_the_hand_worked_case_by_the_length_of_stay_model(
@@ -90,10 +90,10 @@ def test_the_hand_worked_case_by_the_length_of_stay_model(
         "readmission_within_12_months": 0,
         "transfer": 1,
     }
-    assert quarter["delayed_discharge"]["bed_days_by_reason"] == {"B1": 14, "J2": 17}  # type: ignore[index]
+    assert quarter["delayed_discharge"]["bed_days_by_reason"] == {"04": 14, "18": 17}  # type: ignore[index]
     assert quarter["inpatients_at_end"]["median_days"] == 70  # type: ignore[index]  # 20 Jan-31 Mar
     march_15_on = area_metrics(runner.db, f.ENGLISH_AREA, date(2025, 3, 15), date(2025, 3, 31))
-    assert march_15_on["delayed_discharge"]["bed_days_by_reason"] == {"J2": 17}  # type: ignore[index]
+    assert march_15_on["delayed_discharge"]["bed_days_by_reason"] == {"18": 17}  # type: ignore[index]
     april = area_metrics(runner.db, f.ENGLISH_AREA, date(2025, 4, 1), date(2025, 6, 30))
     assert april["discharges"]["median_days"] == 71  # type: ignore[index]  # the total stay
     assert april["admissions_by_type"]["readmission_within_12_months"] == 1  # type: ignore[index]
@@ -102,12 +102,12 @@ def test_the_hand_worked_case_by_the_length_of_stay_model(
 def test_no_longer_ready_stops_the_delay_and_its_reason() -> None:
     marks = (
         DelayMark(on=date(2025, 3, 1), ready=True),
-        DelayMark(on=date(2025, 3, 1), reason="B1"),
+        DelayMark(on=date(2025, 3, 1), reason="04"),
         DelayMark(on=date(2025, 3, 11), ready=False),
         DelayMark(on=date(2025, 3, 21), ready=True),
     )
-    # 10 days B1; 10 not delayed; from 21 Mar ready again with no reason yet
-    assert delayed_days_by_reason(marks, date(2025, 4, 1)) == {"B1": 10, "not_recorded": 11}
+    # 10 days 04; 10 not delayed; from 21 Mar ready again with no reason yet
+    assert delayed_days_by_reason(marks, date(2025, 4, 1)) == {"04": 10, "not_recorded": 11}
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def test_the_register_while_the_discharge_is_delayed(
     )
     assert (row["ready_for_discharge_on"], row["delay_reason"]) == (
         "2025-04-01",
-        "J2",
+        "18",
     )
     assert (row["last_review_kind"], row["last_review_on"]) == ("cetr", "2025-03-01")
     # Due then: register review 14 Feb (14 Jan + 1 month), action-plan review 24 May
@@ -91,11 +91,11 @@ def test_length_of_stay_for_the_first_half_of_2025(
     assert m["discharges"] == {"count": 1, "median_days": 99, "mean_days": 99.0}
     assert m["bed_days"] == 99
     # ready 1 April, discharged 20 May: 30 April days + 19 May days = 49 delayed days; the
-    # reason J2 was recorded from 15 April, so each day goes to the reason in force that
-    # day (issue 13): 1-14 April none recorded (14), 15 April-19 May J2 (16 + 19 = 35)
+    # reason 18 was recorded from 15 April, so each day goes to the reason in force that
+    # day (issue 13): 1-14 April none recorded (14), 15 April-19 May 18 (16 + 19 = 35)
     assert m["delayed_discharge"] == {
         "people_delayed_at_end": 0,
-        "bed_days_by_reason": {"J2": 35, "not_recorded": 14},
+        "bed_days_by_reason": {"18": 35, "not_recorded": 14},
     }
     assert m["proactivity"] == {
         "admissions_on_register_before": 1,

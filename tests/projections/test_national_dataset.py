@@ -150,3 +150,31 @@ def test_a_thousand_people_export_anonymously(
     published = {r["pseudonym"] for r in q2.records} | {r["pseudonym"] for r in q3.records}
     assert not published & objecting
     assert {r["pseudonym"] for r in q2.records} & {r["pseudonym"] for r in q3.records}
+
+
+def test_a_delay_coded_on_mhsds_v5_is_counted_under_the_v6_code_that_says_the_same(
+    app: Registers, runner: ProjectionRunner, clock: f.FakeClock
+) -> None:
+    from datetime import UTC, datetime
+
+    from dsr_core.service import commands as cmd
+    from dsr_core.service.caller import Caller
+
+    clock.now = datetime(2025, 9, 30, 12, tzinfo=UTC)
+    caller = Caller.of(f.LEAD)
+    for seed, reason in ((1, "J2"), (2, "H1")):
+        referred = f.referral(referred_on=date(2023, 5, 1), seed=seed)
+        person_id = app.execute(None, referred, caller).person_id
+        for command in (
+            f.consent(date(2023, 5, 2)),
+            cmd.Accept.model_validate({"accepted_on": "2023-05-03", "rating": {"level": "red"}}),
+            f.admission(date(2023, 6, 1)),
+            cmd.MarkReadyForDischarge(ready_on=date(2023, 11, 1)),
+            cmd.RecordDischargeDelay(recorded_on=date(2024, 1, 10), delay_reason=reason),
+        ):
+            app.execute(person_id, command, caller)
+    runner.catch_up()
+    q2 = dataset(runner, f.ENGLISH_AREA, "2024-Q2", "nhs_england", k=1)
+    # J2 (awaiting supported accommodation) is v6's 18; v5's H1 "disputes" became two v6
+    # codes, so it stays as recorded rather than be guessed.
+    assert sorted(r["delay_reason"] for r in q2.records) == ["18", "H1"]

@@ -75,7 +75,7 @@ STEPS: list[tuple[str, Step]] = [
         "delayed",
         lambda app, pid: app.execute(
             pid,
-            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="J2"),
+            cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="18"),
             Caller.of(f.LEAD),
         ),
     ),

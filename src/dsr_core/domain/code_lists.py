@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Annotated
@@ -30,6 +31,9 @@ class CodeList:
     groups: dict[str, str] = field(default_factory=dict)
     scope: str | None = None
     """The scheme (nation) the list belongs to; None when it is used everywhere."""
+    maps_to: dict[str, str] = field(default_factory=dict)
+    """A retired list's codes that say the same as a code of its successor."""
+    maps_to_list: str | None = None
 
     def group(self, code: str) -> str | None:
         return self.groups.get(code)
@@ -57,10 +61,40 @@ def check_code(list_name: str, code: str, field: str) -> str:
 
 
 DELAY_REASONS = {
-    "england_rag": "mhsds_delay_reason",
+    "england_rag": "mhsds_v6_delay_reason",
     "scotland_coming_home": "scottish_delay_reason",
 }
-"""Each nation codes delays with its own national list (domain.md, "Delayed discharge")."""
+"""Each nation codes delays with its own national list (domain.md, "Delayed discharge"):
+the list in force today, which the console offers first."""
+
+MHSDS_V6_FROM = date(2024, 4, 1)
+"""MHSDS v6 replaced v5's delayed-discharge reasons for delays from this day."""
+
+RETIRED_MHSDS_DELAY_LIST = "mhsds_delay_reason"
+_RETIRED_DELAY_REASONS = {"england_rag": (RETIRED_MHSDS_DELAY_LIST, MHSDS_V6_FROM)}
+"""Lists a nation used for delays before a day, and that day."""
+
+
+def delay_reason_list(scheme: str, on: date) -> str:
+    """The list a delay recorded on `on` is coded with: in England MHSDS v5 before
+    1 April 2024 and v6 from then (domain.md)."""
+    retired = _RETIRED_DELAY_REASONS.get(scheme)
+    if retired is not None and on < retired[1]:
+        return retired[0]
+    return DELAY_REASONS[scheme]
+
+
+def delay_reason_lists(scheme: str) -> tuple[str, ...]:
+    """Every list the nation's delays may be coded with, the current one first."""
+    retired = _RETIRED_DELAY_REASONS.get(scheme)
+    return (DELAY_REASONS[scheme],) + ((retired[0],) if retired else ())
+
+
+def current_code(list_name: str, code: str) -> str:
+    """The code as its list's successor says it, where a code of the same meaning exists;
+    otherwise the code as recorded (published tables keep unmapped v5 codes apart)."""
+    return code_list(list_name).maps_to.get(code, code)
+
 
 LEGAL_STATUSES = {
     "england_rag": "mha_1983_legal_status",

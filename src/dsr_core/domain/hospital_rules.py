@@ -9,7 +9,13 @@ from collections.abc import Mapping
 from datetime import date
 
 from dsr_core.domain import rules
-from dsr_core.domain.code_lists import DELAY_REASONS, LEGAL_STATUSES, check_code
+from dsr_core.domain.code_lists import (
+    LEGAL_STATUSES,
+    check_code,
+    code_list,
+    delay_reason_list,
+    delay_reason_lists,
+)
 from dsr_core.domain.codes import (
     AdmissionType,
     LegalStatus,
@@ -138,12 +144,23 @@ def check_detention(legal_status: LegalStatus, detained_under: str | None, schem
         )
 
 
-def check_delay_code(code: str, scheme: Scheme, field: str) -> str:
-    """England codes delays with MHSDS's list, Scotland with PHS's (domain.md).
+def check_delay_code(code: str, scheme: Scheme, field: str, on: date) -> str:
+    """England codes delays with MHSDS's list in force on the day (v5 before April 2024,
+    v6 from then), Scotland with PHS's (domain.md).
 
     Raises InvalidInputError.
     """
-    return check_code(DELAY_REASONS[scheme], code, field)
+    list_name = delay_reason_list(scheme, on)
+    if code not in code_list(list_name).codes:
+        for other in delay_reason_lists(scheme):
+            if other != list_name and code in code_list(other).codes:
+                raise InvalidInputError(
+                    f"{field} {code!r} is a code of the {code_list(other).title!r} list, "
+                    f"not in use on {on.isoformat()}; that day's delays are coded with "
+                    f"{code_list(list_name).version} (GET /v1/code-lists/{list_name}).",
+                    field=field,
+                )
+    return check_code(list_name, code, field)
 
 
 def check_plan_items(scores: Mapping[str, int], items: Mapping[str, str]) -> None:

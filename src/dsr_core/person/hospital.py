@@ -170,7 +170,7 @@ class HospitalCommands(PersonState):
             recorded_on, by, "recorded_on", after=admission.admitted_on, what="admission"
         )
         for index, code in enumerate(barriers):
-            hospital_rules.check_delay_code(code, self.scheme, f"barriers[{index}]")
+            hospital_rules.check_delay_code(code, self.scheme, f"barriers[{index}]", recorded_on)
         self._trigger(
             events.DischargeBarriersRecorded, by, recorded_on, barriers=tuple(barriers), note=note
         )
@@ -204,7 +204,7 @@ class HospitalCommands(PersonState):
         self._check_effective(
             recorded_on, by, "recorded_on", after=ready_on, what="ready-for-discharge date"
         )
-        hospital_rules.check_delay_code(delay_reason, self.scheme, "delay_reason")
+        hospital_rules.check_delay_code(delay_reason, self.scheme, "delay_reason", recorded_on)
         self._trigger(
             events.DischargeDelayed, by, recorded_on, delay_reason=delay_reason, note=note
         )

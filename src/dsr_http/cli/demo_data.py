@@ -3,7 +3,9 @@ and stay in, and the codes a journey draws from."""
 
 from __future__ import annotations
 
-from dsr_core.domain.code_lists import code_list
+from datetime import date
+
+from dsr_core.domain.code_lists import MHSDS_V6_FROM, code_list
 
 GIVEN = (
     "Zephyrine",
@@ -78,8 +80,14 @@ SECTIONS = {True: ("mhcta-s36", "mhcta-s44", "mhcta-s64", "cpsa-s57a"), False: (
 
 DELAYS = {
     True: ("25F", "9/25X", "9/51X", "23C", "11A"),
-    False: ("J2", "B1", "E1", "I2", "N1", "T2", "S1"),
+    False: ("18", "04", "09", "15", "25", "34", "33"),
 }
+DELAYS_BEFORE_V6 = ("J2", "B1", "E1", "I2", "N1", "T2", "S1")
+
+
+def delay_codes(scottish: bool, on: date) -> tuple[str, ...]:
+    """Delay codes of the list in force on the day (England: MHSDS v5 before April 2024)."""
+    return DELAYS_BEFORE_V6 if not scottish and on < MHSDS_V6_FROM else DELAYS[scottish]
 
 
 PLAN_ITEMS = list(code_list("discharge_plan_item").codes)

@@ -18,7 +18,6 @@ from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_http.cli.demo_data import (
     CENTRES,
-    DELAYS,
     ETHNIC,
     FAMILY,
     GIVEN,
@@ -26,6 +25,7 @@ from dsr_http.cli.demo_data import (
     PLACES,
     PLAN_ITEMS,
     SECTIONS,
+    delay_codes,
 )
 from dsr_http.cli.demo_inpatients import admitted_years_before, never_referred
 
@@ -342,15 +342,16 @@ class Journey:
             self.do(cmd.ScoreDischargePlan(recorded_on=held, scores=scores))
             self.do(
                 cmd.RecordDischargeBarriers(
-                    recorded_on=held, barriers=rng.sample(DELAYS[self.scottish], 2)
+                    recorded_on=held, barriers=rng.sample(delay_codes(self.scottish, held), 2)
                 )
             )
         if rng.random() < 0.5 and (ready := self.later(10, 200)) is not None:
             self.do(cmd.MarkReadyForDischarge(ready_on=ready))
             if rng.random() < 0.8:
-                first, second = rng.sample(DELAYS[self.scottish], 2)
+                first = rng.choice(delay_codes(self.scottish, ready))
                 self.do(cmd.RecordDischargeDelay(recorded_on=ready, delay_reason=first))
                 if (moved := self.later(10, 60)) is not None:
+                    second = rng.choice(delay_codes(self.scottish, moved))
                     self.do(cmd.RecordDischargeDelay(recorded_on=moved, delay_reason=second))
         if rng.random() < 0.7 and (discharged := self.later(5, 300)) is not None:
             self.do(

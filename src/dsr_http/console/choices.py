@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dsr_core.domain.code_lists import DELAY_REASONS, LEGAL_STATUSES, code_list
+from dsr_core.domain.code_lists import LEGAL_STATUSES, code_list, delay_reason_lists
 from dsr_core.domain.codes import RatingLevel, scheme_of
 from dsr_core.person.aggregate import Person
 from dsr_core.service.registers import Registers
@@ -19,9 +19,19 @@ def code_choices(scheme: str) -> dict[str, Sequence[tuple[str, str]]]:
     def listed(name: str) -> list[tuple[str, str]]:
         return [(code, f"{code}: {label}") for code, label in code_list(name).codes.items()]
 
+    def delays() -> list[tuple[str, str]]:
+        current, *retired = delay_reason_lists(scheme)
+        older = [
+            (code, f"{label} ({code_list(name).version}, delays before it was replaced)")
+            for name in retired
+            for code, label in listed(name)
+            if code not in code_list(current).codes
+        ]
+        return listed(current) + older
+
     return {
-        "delay_reason": listed(DELAY_REASONS[scheme]),
-        "barriers": listed(DELAY_REASONS[scheme]),
+        "delay_reason": delays(),
+        "barriers": delays(),
         "detained_under": listed(LEGAL_STATUSES[scheme]),
         "details.ethnic_category": listed("ethnic_category"),
         "details.gender_identity": listed("gender_identity"),

@@ -20,10 +20,16 @@ def _describe(name: str, with_codes: bool) -> dict[str, Any]:
         "version": entry.version,
         "url": entry.url or None,
         "scheme": entry.scope,
+        "replaced_by": entry.maps_to_list,
     }
     if with_codes:
         shown["codes"] = [
-            {"code": code, "label": label, "group": entry.group(code)}
+            {
+                "code": code,
+                "label": label,
+                "group": entry.group(code),
+                "maps_to": entry.maps_to.get(code),
+            }
             for code, label in entry.codes.items()
         ]
     return shown
@@ -37,7 +43,8 @@ def list_code_lists(principal: AnyRole) -> list[dict[str, Any]]:
 
 @router.get("/{name}", operation_id="getCodeList")
 def get_code_list(name: str, principal: AnyRole) -> dict[str, Any]:
-    """One list with its codes, labels and (for Scotland's delays) reporting groups."""
+    """One list with its codes, labels, (for Scotland's delays) reporting groups and (for a
+    retired list) the successor's code of the same meaning, where there is one."""
     if name not in code_lists():
         raise HTTPException(status_code=404, detail=f"No code list named {name!r}.")
     return _describe(name, with_codes=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 
+from dsr_core.domain.code_lists import RETIRED_MHSDS_DELAY_LIST, current_code
 from dsr_core.domain.codes import RatingLevel, Setting, UrgentReason
 from dsr_core.domain.periods import Period
 from dsr_projections.national.anonymity import age_band, k_anonymise, pseudonym
@@ -98,8 +99,14 @@ def _record(row: Row, on: date, secret: bytes) -> dict[str, Any]:
         "rating": _category(row),
         "los_band": los_band((on - admitted).days) if admitted else "",
         "delayed": delayed,
-        "delay_reason": (row["delay_reason"] or "not_recorded") if delayed else "",
+        "delay_reason": _reported_reason(row["delay_reason"]) if delayed else "",
     }
+
+
+def _reported_reason(code: str | None) -> str:
+    """A reason recorded on MHSDS v5 is counted under the v6 code that says the same, where
+    one does, so that a census after April 2024 reads on one list (domain.md)."""
+    return current_code(RETIRED_MHSDS_DELAY_LIST, code) if code else "not_recorded"
 
 
 def _count_table(

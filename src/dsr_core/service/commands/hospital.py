@@ -136,7 +136,7 @@ class ScoreDischargePlan(Command):
 class RecordDischargeBarriers(Command):
     """Record the coded barriers to discharge (the nation's delay codes)."""
 
-    model_config = example({"recorded_on": "2025-03-01", "barriers": ["J2", "B1"]})
+    model_config = example({"recorded_on": "2025-03-01", "barriers": ["18", "04"]})
     recorded_on: Day
     barriers: list[ShortText] = Field(
         max_length=20, description="Codes of the nation's delay list; [] when none remain"
@@ -162,11 +162,11 @@ class MarkReadyForDischarge(Command):
 class RecordDischargeDelay(Command):
     """Record why a ready person is still in hospital."""
 
-    model_config = example({"recorded_on": "2025-04-15", "delay_reason": "J2"})
+    model_config = example({"recorded_on": "2025-04-15", "delay_reason": "18"})
     recorded_on: Day
     delay_reason: ShortText = Field(
-        description="England: MHSDS code (e.g. 'J2'); Scotland: PHS code (e.g. '25F', "
-        "'9/51X'); GET /v1/code-lists"
+        description="England: MHSDS v6 code for delays from April 2024 (e.g. '18'), v5 "
+        "before (e.g. 'J2'); Scotland: PHS code (e.g. '25F', '9/51X'); GET /v1/code-lists"
     )
     note: LongText | None = None
 
