@@ -67,3 +67,49 @@ def test_an_england_month_in_the_shape_of_the_ld_publication(
                 assert value == SUPPRESSED or (int(value) >= 5 and int(value) % 5 == 0)
     assert shown["inpatients"][ENGLAND.national_code][TOTAL] == 10  # 11, rounded to 5
     assert shown["discharges_by_destination_group"][ENGLAND.national_code][TOTAL] == SUPPRESSED
+
+
+def test_discharges_are_published_in_the_seven_mhsds_destination_groups(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    destinations = ("prison", "hospice", "no_longer_in_scope", "other", "acute_physical_bed")
+    for seed, destination in enumerate(destinations, start=1):
+        pid = accepted(app, seed=seed)
+        app.execute(pid, f.admission(date(2025, 1, 20)), BY)
+        app.execute(
+            pid,
+            cmd.Discharge(
+                discharged_on=date(2025, 5, 10), destination=destination, rating=f.rating("red")
+            ),
+            BY,
+        )
+    runner.catch_up()
+    submitted = build_return(runner.db, ENGLAND, f.ENGLISH_AREA, Period.parse("2025-05"), b"s", 5)
+    assert submitted.atoms["discharges"] == {
+        ("penal_establishment_or_court",): 1,
+        ("non_nhs_hospice",): 1,
+        ("not_applicable",): 1,
+        ("not_known",): 1,
+        ("hospital",): 1,
+    }
+    columns = build(ENGLAND, {f.ENGLISH_AREA: submitted.atoms}).raw_tables()[
+        "discharges_by_destination_group"
+    ][ENGLAND.national_code]
+    assert list(columns) == [
+        "community",
+        "hospital",
+        "penal_establishment_or_court",
+        "non_nhs_hospice",
+        "not_applicable",
+        "died",
+        "not_known",
+        TOTAL,
+    ]
+    assert columns[TOTAL] == 5
+
+
+def test_a_return_stored_with_four_destination_groups_reads_its_other_as_not_known() -> None:
+    from dsr_projections.national.returns import atoms_from_content
+
+    stored = {"atoms": {"discharges": [["community", 3], ["other", 2]]}}
+    assert atoms_from_content(stored) == {"discharges": {("community",): 3, ("not_known",): 2}}

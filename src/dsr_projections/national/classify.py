@@ -57,12 +57,19 @@ DESTINATION_GROUPS = {
         "temporary_residence",
     ),
     "hospital": ("acute_physical_bed", "another_mh_ld_bed"),
+    "penal_establishment_or_court": ("prison",),
+    "non_nhs_hospice": ("hospice",),
+    "not_applicable": ("no_longer_in_scope",),
     "died": ("died",),
+    "not_known": ("other",),
 }
+"""Assuring Transformation's destinations in MHSDS's seven published groups (domain.md):
+"no longer in scope" left the collection without a destination (not applicable); "other"
+is a destination the national list does not name, so its group is not known."""
 
 
 def destination_group(destination: str | None) -> str:
     for group, destinations in DESTINATION_GROUPS.items():
         if destination in destinations:
             return group
-    return "other"
+    return "not_known"

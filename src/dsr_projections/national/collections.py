@@ -152,7 +152,16 @@ ETHNIC_GROUP_OF = {
     **dict.fromkeys("RS", "other"),
 }
 """NHS Data Dictionary ethnic categories by their five groups; Z and 99 are not known."""
-DESTINATION_GROUPS = ("community", "hospital", "died", "other")
+DESTINATION_GROUPS = (
+    "community",
+    "hospital",
+    "penal_establishment_or_court",
+    "non_nhs_hospice",
+    "not_applicable",
+    "died",
+    "not_known",
+)
+"""MHSDS's seven discharge destination groups, as England's statistics publish them."""
 
 ENGLAND = Collection(
     name="nhs_england_lda",

@@ -102,11 +102,21 @@ class AreaReturn:
         }
 
 
+_RETIRED_VALUES = {("discharges", "other"): "not_known"}
+"""Values stored returns may hold that a later version of their collection renamed: before
+issue 27 England's discharges had four destination groups, "other" holding what MHSDS now
+splits; a stored return cannot be split again, so its "other" counts as not known until
+the period is regenerated (a revision)."""
+
+
 def atoms_from_content(content: Mapping[str, Any]) -> AtomCounts:
-    return {
-        family: {tuple(entry[:-1]): int(entry[-1]) for entry in entries}
-        for family, entries in content["atoms"].items()
-    }
+    atoms: AtomCounts = {}
+    for family, entries in content["atoms"].items():
+        counts = atoms.setdefault(family, {})
+        for entry in entries:
+            combo = tuple(_RETIRED_VALUES.get((family, value), value) for value in entry[:-1])
+            counts[combo] = counts.get(combo, 0) + int(entry[-1])
+    return atoms
 
 
 def build_return(
