@@ -43,6 +43,21 @@ class ReferralQueueItem(BaseModel):
     provider_name: str | None
 
 
+class DecisionToTell(BaseModel):
+    """A decision on a referral whose referrer has not been told yet."""
+
+    person_id: UUID
+    area: str
+    given_name: str | None
+    family_name: str | None
+    referred_on: date | None
+    outcome: Literal["accepted", "declined", "consent_refused"]
+    decided_on: date
+    tell_due: date
+    """The referral decision's local deadline, or the day of a later decision."""
+    tell_overdue: bool
+
+
 class InpatientListItem(BaseModel):
     """An inpatient the area is responsible for, and the duties owed to them."""
 

@@ -11,6 +11,7 @@ from dsr_projections.national.report import Dataset, build_dataset
 from dsr_projections.register.inpatients import inpatient_ids, inpatient_list
 from dsr_projections.register.queries import people_projected, register_person_ids
 from dsr_projections.register.referral_queue import referral_queue
+from dsr_projections.register.referrer_told import untold, untold_ids
 from dsr_projections.reminders import reminders_after
 
 __all__ = [
@@ -28,4 +29,6 @@ __all__ = [
     "register_person_ids",
     "reminders_after",
     "scoped",
+    "untold",
+    "untold_ids",
 ]

@@ -9,7 +9,7 @@ import structlog
 
 from dsr_core.domain.errors import DsrError
 from dsr_core.service.registers import Registers
-from dsr_projections.queries import inpatient_ids, register_person_ids
+from dsr_projections.queries import inpatient_ids, register_person_ids, untold_ids
 from dsr_projections.storage.database import ViewDatabase
 
 log = structlog.get_logger(__name__)
@@ -24,9 +24,10 @@ class ReminderRun:
 
 
 def people_to_remind(db: ViewDatabase) -> list[UUID]:
-    """Everyone referred or on a register, and every inpatient who is not (their C(E)TRs
-    and visits are owed all the same), from the register read model."""
-    return sorted(set(register_person_ids(db)) | set(inpatient_ids(db)))
+    """Everyone referred or on a register, every inpatient who is not (their C(E)TRs
+    and visits are owed all the same) and everyone whose referrer is still to be told of a
+    decision (a decline too), from the register read model."""
+    return sorted(set(register_person_ids(db)) | set(inpatient_ids(db)) | set(untold_ids(db)))
 
 
 def remind_everyone(registers: Registers, db: ViewDatabase) -> ReminderRun:

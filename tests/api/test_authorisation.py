@@ -101,6 +101,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "transfers": {"to_area": OWN, "transferred_on": "2025-03-01", "reason": "x"},
     "removals": {"removed_on": "2025-09-01", "reason_code": "stable"},
     "kept-on-register": {"decided_on": "2025-09-01", "reason": "x", "unmanaged_risk": False},
+    "referrer-told": {"told_on": "2025-09-01"},
     "re-referrals": {
         "referred_on": "2025-09-02",
         "criteria": ["in_hospital"],
@@ -150,6 +151,7 @@ ROLES_OF = {
     "transfers": LEAD_ONLY,
     "removals": LEAD_ONLY,
     "kept-on-register": LEAD_ONLY,
+    "referrer-told": PRACTICE,
     "re-referrals": PRACTICE,
     "legal-holds": LEAD_ONLY,
     "legal-hold-releases": LEAD_ONLY,

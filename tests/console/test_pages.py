@@ -172,3 +172,26 @@ def test_the_dashboard_counts_the_register_by_rating_at_each_month_end(
     assert rows["Jan 25"] == ["0", "0", "1", "0"]
     assert rows["Feb 25"] == ["1", "0", "0", "0"]
     assert rows["Dec 24"] == ["0", "0", "0", "0"]
+
+
+def test_a_decline_waits_on_the_referral_page_until_the_referrer_is_told(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    lead = auth("lead")
+    body = referral_body(seed=23)
+    person = client.post("/v1/persons", json=body, headers=lead).json()["person_id"]
+    decline = {"declined_on": "2025-01-12", "reason_code": "criteria_not_met", "reason": "x"}
+    declined = client.post(f"/v1/persons/{person}/declines", json=decline, headers=lead)
+    client.get(f"/v1/referrals?wait_for={declined.json()['position']}", headers=lead)
+    browser = sign_in("practitioner")
+    page = browser.get("/referrals").text
+    shown = page.split("Decisions to tell the referrer")[1]
+    assert body["details"]["family_name"] in shown and "Declined" in shown
+    assert "Overdue" in shown  # decided 12 January; the test clock is months later
+    form_path = f"/people/{person}/record/referrer-told"
+    assert form_path in shown
+    form = browser.get(form_path)
+    assert form.status_code == 200 and 'name="told_on' in form.text
+    empty = browser.post(form_path, data={"csrf_token": csrf_of(form.text)})
+    assert empty.status_code == 422 and "nhsuk-error-summary" in empty.text
+    assert "/v1/persons" not in empty.text

@@ -113,3 +113,15 @@ def test_reminders_do_not_change_the_persons_version(app: Registers, clock: f.Fa
     version = app.get_person(person_id).version
     assert app.remind(person_id)
     assert app.get_person(person_id).version == version
+
+
+def test_an_area_may_chase_only_decisions_from_the_day_it_started_recording(
+    app: Registers,
+) -> None:
+    person_id = accepted(app)  # accepted on 14 January 2025
+    kinds = {d.kind for d in due_reviews(app.get_person(person_id), CadencePolicy())}
+    assert DueKind.TELL_REFERRER in kinds
+    later = CadencePolicy(tell_referrer_from=date(2025, 6, 1))
+    assert DueKind.TELL_REFERRER not in {
+        d.kind for d in due_reviews(app.get_person(person_id), later)
+    }

@@ -21,6 +21,7 @@ def test_an_admitted_person_shows_blue_in_hospital_with_the_next_review(
     app: Registers, runner: ProjectionRunner
 ) -> None:
     person_id = admitted(app)
+    app.execute(person_id, cmd.TellReferrer(told_on=date(2025, 1, 15)), Caller.of(f.LEAD))
     (row,) = register(runner)
     assert row["person_id"] == str(person_id)
     assert (row["rating"], row["setting"], row["admitted_on"]) == (

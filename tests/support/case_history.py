@@ -30,6 +30,12 @@ STEPS: list[tuple[str, Step]] = [
         ),
     ),
     (
+        "referrer told",
+        lambda app, pid: app.execute(
+            pid, cmd.TellReferrer(told_on=date(2025, 1, 15)), Caller.of(f.LEAD)
+        ),
+    ),
+    (
         "red",
         lambda app, pid: app.execute(
             pid,
@@ -113,6 +119,7 @@ EVENT_TYPES = [
     "Referred",
     "ConsentRecorded",
     "Accepted",
+    "ReferrerTold",
     "RatingChanged",
     "Admitted",
     "ReviewHeld",

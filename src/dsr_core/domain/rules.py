@@ -94,6 +94,23 @@ def check_active_or_in_hospital(status: Status, admission: HospitalStay | None) 
         check_is_active(status)
 
 
+def check_referral_decided(
+    decision: tuple[str, date] | None, told_on: date | None
+) -> tuple[str, date]:
+    """The referrer is told a decision once it is made, once a period. Raises
+    WrongStatusError."""
+    if decision is None:
+        raise WrongStatusError(
+            "The referral has no decision yet: accept or decline it (or record a refusal of "
+            "consent) first."
+        )
+    if told_on is not None:
+        raise WrongStatusError(
+            f"The referrer was already told this decision on {told_on.isoformat()}."
+        )
+    return decision
+
+
 def check_status(status: Status, allowed: tuple[Status, ...], action: str) -> None:
     """A step only happens at the stages it belongs to. Raises WrongStatusError."""
     if status in allowed:

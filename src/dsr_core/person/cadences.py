@@ -15,12 +15,14 @@ from dsr_core.domain.codes import RatingLevel, ReviewKind, Scheme, Service, Stat
 from dsr_core.domain.dates import add_days, add_months, birthday
 from dsr_core.domain.values import ADULT_AGE, KEYWORKER_MAX_AGE, ValueObject
 from dsr_core.person.aggregate import Person
+from dsr_core.person.state import referral_decision
 
 
 class DueKind(StrEnum):
     """What is due; each has one row in docs/scheduler.md's table."""
 
     REFERRAL_DECISION = "referral_decision"
+    TELL_REFERRER = "tell_referrer"
     POST_ADMISSION_CETR = "post_admission_cetr"
     REPEAT_CETR = "repeat_cetr"
     OVERSIGHT_VISIT = "commissioner_oversight_visit"
@@ -43,6 +45,7 @@ LOCAL_DEFAULTS = frozenset(
         DueKind.AMBER_MEETING_OR_CETR,
         DueKind.KEYWORKER_REFERRAL,
         DueKind.REFERRAL_DECISION,
+        DueKind.TELL_REFERRER,
         DueKind.REGISTER_REVIEW,
         DueKind.STEP_DOWN_REVIEW,
         DueKind.CONSENT_RECONFIRMATION,
@@ -73,6 +76,12 @@ class CadencePolicy(ValueObject):
     domain rules' table (NHS England policy, seed 003); every one is a per-area setting."""
 
     referral_decision_days: int = Field(default=7, ge=1)
+    tell_referrer_from: date | None = Field(
+        default=None,
+        description="Decisions from this day on are chased until the referrer is told; an "
+        "area that starts recording it on a register with years of decisions sets the day "
+        "it starts, so earlier decisions are not all overdue at once",
+    )
     post_admission_cetr_adult_days: int = Field(default=28, ge=1)  # 4 weeks
     post_admission_cetr_child_days: int = Field(default=14, ge=1)
     repeat_cetr_adult_months: int = Field(default=6, ge=1)
@@ -221,6 +230,9 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
                 referred_on,
             )
         )
+    told = tell_referrer_due(person, policy)
+    if told is not None:
+        due.append(told)
     accepted_on = person.accepted_on or referred_on
     if person.status is not Status.ON_REGISTER or accepted_on is None:
         return sorted(due)
@@ -325,6 +337,21 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
         born = person.details.born_on
         due.append(DueReview(birthday(born, ADULT_AGE), DueKind.EIGHTEENTH_BIRTHDAY, born))
     return sorted(due)
+
+
+def tell_referrer_due(person: Person, policy: CadencePolicy) -> DueReview | None:
+    """The referrer is told the decision by its deadline, or on the day of a late one
+    (domain.md cadence table), until recorded or the period ends after an acceptance."""
+    if person.status is Status.REMOVED:
+        return None
+    decision = referral_decision(person)
+    if decision is None or person.referrer_told_on is not None or person.referred_on is None:
+        return None
+    decided_on = decision[1]
+    if policy.tell_referrer_from is not None and decided_on < policy.tell_referrer_from:
+        return None
+    deadline = add_days(person.referred_on, policy.referral_decision_days)
+    return DueReview(max(deadline, decided_on), DueKind.TELL_REFERRER, decided_on)
 
 
 def _step_down(

@@ -23,7 +23,12 @@ from dsr_core.domain.codes import (
 from dsr_core.domain.values import Consent, Involvement, PersonDetails, Rating
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
-from dsr_core.person.state import PersonState, check_effective, record_began
+from dsr_core.person.state import (
+    PersonState,
+    check_effective,
+    record_began,
+    referral_decision,
+)
 
 
 class ReferralCommands(PersonState):
@@ -200,6 +205,13 @@ class ReferralCommands(PersonState):
         self._trigger(
             events.KeptOnRegister, by, decided_on, reason=reason, unmanaged_risk=unmanaged_risk
         )
+
+    def tell_referrer(self, *, told_on: date, note: str | None, by: Stamp) -> None:
+        """The referrer told the decision, whatever it was: allowed after a decline or a
+        refusal too, since that is when it matters most (seed 004)."""
+        decision = rules.check_referral_decided(referral_decision(self), self.referrer_told_on)
+        self._check_effective(told_on, by, "told_on", after=decision[1], what="decision")
+        self._trigger(events.ReferrerTold, by, told_on, outcome=decision[0], note=note)
 
     def remove(
         self, *, removed_on: date, reason_code: RemovalReason, reason: str | None, by: Stamp

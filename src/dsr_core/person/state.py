@@ -88,10 +88,12 @@ class PersonState(Aggregate):
         rating_decided_on: date | None
         """The last rating decision (a change or a re-confirmation)."""
         consent_refused_on: date | None
-        referral_source: tuple[str | None, str | None]
-        """England: the current period's referral reason and who referred (issue 27)."""
         """The person (or whoever decides for them) refused consent to this referral: the
         inpatient list shows it, and DSR-only content stays hidden."""
+        referral_source: tuple[str | None, str | None]
+        """England: the current period's referral reason and who referred (issue 27)."""
+        referrer_told_on: date | None
+        """When the referrer was told this period's decision (domain.md: even when declined)."""
         criteria: tuple[ReferralCriterion, ...]
         accepted_on: date | None
         consent: Consent | None
@@ -215,6 +217,7 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("rating_decided_on", None),
     ("consent_refused_on", None),
     ("referral_source", (None, None)),
+    ("referrer_told_on", None),
     ("legal_hold", False),
     ("last_closed_on", None),
     ("erased_on", None),
@@ -271,6 +274,18 @@ def note_admission(person: PersonState, stay: HospitalStay) -> None:
         person.first_admitted_on = started
 
 
+def referral_decision(person: PersonState) -> tuple[str, date] | None:
+    """This period's decision on the referral and its day: accepted, declined or consent
+    refused; None while it waits (or for an inpatient never referred)."""
+    if person.accepted_on is not None:
+        return "accepted", person.accepted_on
+    if person.status is Status.DECLINED and person.closed_on is not None:
+        return "declined", person.closed_on
+    if person.consent_refused_on is not None:
+        return "consent_refused", person.consent_refused_on
+    return None
+
+
 def record_began(person: PersonState) -> date | None:
     """The earliest day the record speaks of: its first referral or its first admission."""
     days = [d for d in (person.first_referred_on, person.first_admitted_on) if d is not None]
@@ -291,6 +306,7 @@ def _clear_period(person: PersonState, status: Status, criteria: Iterable[str]) 
     person.accepted_on = None
     person.consent = None
     person.consent_refused_on = None
+    person.referrer_told_on = None
     person.rating = None
     person.rating_since = None
     person.keyworker_levels_since = None

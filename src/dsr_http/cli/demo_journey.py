@@ -55,10 +55,17 @@ class Journey:
         self.actor = Actor(user_id=f"demo-{area}", role=Role.LEAD, area=area)
         self.person_id: UUID | None = None
         self.events = 0
+        self.untold = False
 
     def later(self, low: int, high: int) -> date | None:
         self.day += timedelta(days=self.rng.randint(low, high))
         return self.day if self.day <= self.today else None
+
+    def tell_referrer(self, decided_on: date) -> None:
+        """The referrer hears two days after the decision (not every one, for the demo)."""
+        told_on = decided_on + timedelta(days=2)
+        if not self.untold and told_on <= self.today:
+            self.do(cmd.TellReferrer(told_on=told_on, note="Letter sent."))
 
     def do(self, command: cmd.Command) -> bool:
         assert self.person_id is not None
@@ -86,6 +93,7 @@ class Journey:
         """`turn` counts the journeys of this person's area: each area's 4th of every ten is
         an inpatient never referred, its 8th a long-stay inpatient referred late."""
         rng = self.rng
+        self.untold = turn % 10 == 5  # the referral queue shows a decision still to tell
         adult = self.scottish or rng.random() < 0.85
         birth_year = rng.randint(1950, 2004) if adult else rng.randint(2008, 2014)
         dob = date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
@@ -178,11 +186,13 @@ class Journey:
                         declined_on=day, reason_code="criteria_not_met", reason="Demo"
                     ),
                 )
+                self.tell_referrer(day)
             return
         if (day := self.later(1, 14)) is None or not self.do(
             cmd.Accept(accepted_on=day, rating=self.rating())
         ):
             return
+        self.tell_referrer(day)
         self.care_record(day, dob)
         if rng.random() < 0.3 and (day := self.later(5, 60)) is not None:
             home = PLACES[self.area]

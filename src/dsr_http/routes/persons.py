@@ -187,6 +187,7 @@ COMMANDS = [
     CommandRoute("transfers", cmd.Transfer, LEAD_ONLY, operation_id="transferPerson"),
     CommandRoute("removals", cmd.Remove, LEAD_ONLY, operation_id="removePerson"),
     CommandRoute("kept-on-register", cmd.KeepOnRegister, LEAD_ONLY),
+    CommandRoute("referrer-told", cmd.TellReferrer),
     CommandRoute("re-referrals", cmd.ReRefer, operation_id="reReferPerson"),
     CommandRoute("legal-holds", cmd.PlaceLegalHold, LEAD_ONLY),
     CommandRoute("legal-hold-releases", cmd.LiftLegalHold, LEAD_ONLY),

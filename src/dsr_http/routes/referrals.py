@@ -15,10 +15,10 @@ from dsr_http.deps import (
     areas_asked,
     waits_for,
 )
-from dsr_http.list_schemas import ReferralQueueItem
+from dsr_http.list_schemas import DecisionToTell, ReferralQueueItem
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.tabular import csv_response
-from dsr_projections.queries import referral_queue
+from dsr_projections.queries import referral_queue, untold
 from dsr_projections.register.referral_queue import SHOWN
 
 router = APIRouter(prefix="/v1/referrals", tags=["referrals"], responses=RESPONSES)
@@ -48,4 +48,32 @@ def list_referrals(
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if format == "csv":
         return csv_response(rows, COLUMNS, headers)
+    return JSONResponse(jsonable_encoder(rows), headers=headers)
+
+
+TELL_COLUMNS = tuple(DecisionToTell.model_fields)
+
+
+@router.get(
+    "/decisions-to-tell",
+    operation_id="listDecisionsToTell",
+    response_model=list[DecisionToTell],
+    responses=csv_or_json("Decisions still to tell the referrer (CSV with format=csv)"),
+)
+def list_decisions_to_tell(
+    principal: Practitioners,
+    clock: ClockDep,
+    views: ViewsDep,
+    reads: ReadsDep,
+    area: AreaFilter = None,
+    format: Literal["json", "csv"] = "json",
+    caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
+) -> list[dict[str, Any]] | Response:
+    """Decisions on referrals (accepted, declined, consent refused) whose referrer has not
+    been told yet, the earliest due first; `POST /v1/persons/{id}/referrer-told` closes one."""
+    rows = untold(views, areas_asked(principal, area), clock.today())
+    reads.record(f"decisions-to-tell-{format}", [row["person_id"] for row in rows])
+    headers = {} if caught_up else {"X-Projection-Behind": "true"}
+    if format == "csv":
+        return csv_response(rows, TELL_COLUMNS, headers)
     return JSONResponse(jsonable_encoder(rows), headers=headers)

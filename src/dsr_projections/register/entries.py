@@ -29,7 +29,7 @@ from dsr_projections.engine.projection import (
     PersonStates,
     Projection,
 )
-from dsr_projections.register import service_gaps
+from dsr_projections.register import referrer_told, service_gaps
 from dsr_projections.register.name_order import NameOrder, name_key
 from dsr_projections.register.spell import STAY_COLUMNS, register_status, stay_facts
 from dsr_projections.storage.database import Cursor, Row
@@ -91,6 +91,7 @@ class RegisterProjection(Projection):
             "version BIGINT NOT NULL, " + STAY_COLUMNS
         ),
         **service_gaps.TABLES,
+        **referrer_told.TABLES,
         "register_state": STATE_COLUMNS,
     }
     indexes: ClassVar[dict[str, str]] = {
@@ -110,6 +111,7 @@ class RegisterProjection(Projection):
         },
         "inpatients_by_area": "inpatient_oversight (area, next_duty_due)",
         **service_gaps.INDEXES,
+        **referrer_told.INDEXES,
     }
 
     def __init__(self, context: Context, suffix: str = "") -> None:
@@ -158,6 +160,8 @@ class RegisterProjection(Projection):
             people,
             [_on_register_list(p) or _overseen_apart(p) for p in people],
         )
+        policies = {a: self.context.areas.policy(a).cadences for a in {p.area for p in people}}
+        referrer_told.write(cursor, self.t(referrer_told.TABLE), people, policies)
 
     def name_labels(self, cursor: Cursor, touched: dict[UUID, Person]) -> dict[str, int]:
         """Each listed person's place in their area's name order (name_order.py); rows of

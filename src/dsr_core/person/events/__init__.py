@@ -42,6 +42,7 @@ from dsr_core.person.events.referral import (
     RatingChanged,
     ReferralDeclined,
     Referred,
+    ReferrerTold,
     Removed,
     ReReferred,
     Transferred,
@@ -106,6 +107,7 @@ EVENTS: tuple[type[PersonEvent], ...] = (
     Erased,
     InpatientNotified,
     KeptOnRegister,
+    ReferrerTold,
 )
 
 # The library registers an explicit topic only for event classes named on an aggregate
@@ -154,6 +156,7 @@ __all__ = [
     "RecommendationRecorded",
     "ReferralDeclined",
     "Referred",
+    "ReferrerTold",
     "Removed",
     "ReviewHeld",
     "RiskFactorsRecorded",

@@ -167,6 +167,18 @@ class KeptOnRegister(PersonEvent):
         person.removal_kept_on = self.effective_on
 
 
+class ReferrerTold(PersonEvent):
+    """The referrer was told the decision on the referral (domain.md: the outcome is told
+    even when the person is not eligible; seed 004)."""
+
+    TOPIC = f"{_TOPIC}.ReferrerTold"
+    outcome: str
+    note: str | None
+
+    def apply(self, person: PersonState) -> None:
+        person.referrer_told_on = self.effective_on
+
+
 class Removed(PersonEvent):
     TOPIC = f"{_TOPIC}.Removed"
     reason_code: RemovalReason

@@ -49,6 +49,7 @@ from dsr_core.service.commands.referral import (
     Refer,
     Remove,
     ReRefer,
+    TellReferrer,
     Transfer,
     WithdrawConsent,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "ScoreDischargePlan",
     "SetPlannedDischargeDate",
     "StartService",
+    "TellReferrer",
     "Transfer",
     "WithdrawConsent",
 ]

@@ -175,6 +175,15 @@ class Remove(Command):
     reason: LongText | None = None
 
 
+class TellReferrer(Command):
+    """Record that the referrer was told the decision on the referral (accepted, declined
+    or consent refused): due after every decision, until recorded."""
+
+    model_config = example({"told_on": "2025-01-15", "note": "Letter to the CLDT nurse."})
+    told_on: Day
+    note: LongText | None = None
+
+
 class KeepOnRegister(Command):
     """Record the decision to keep a person on after considering removal (Green for three
     months), with why and whether an unmanaged risk was found."""

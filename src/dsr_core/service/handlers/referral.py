@@ -104,6 +104,11 @@ def keep_on_register(person: Person, c: cmd.KeepOnRegister, ctx: HandlerContext)
     )
 
 
+@handles(cmd.TellReferrer)
+def tell_referrer(person: Person, c: cmd.TellReferrer, ctx: HandlerContext) -> None:
+    person.tell_referrer(told_on=c.told_on, note=c.note, by=ctx.stamp)
+
+
 @handles(cmd.Remove)
 def remove(person: Person, c: cmd.Remove, ctx: HandlerContext) -> None:
     person.remove(removed_on=c.removed_on, reason_code=c.reason_code, reason=c.reason, by=ctx.stamp)

@@ -49,7 +49,7 @@ TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Referral, consent and acceptance",
         ("consents", "consent-refusals", "involvement", "data-sharing-objections",
-         "acceptances", "declines", "consent-withdrawals", "re-referrals"),
+         "acceptances", "declines", "referrer-told", "consent-withdrawals", "re-referrals"),
     ),
     (
         "Rating and risk",

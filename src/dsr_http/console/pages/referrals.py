@@ -13,7 +13,7 @@ from dsr_core.domain.codes import Role
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import PRACTICE, ClockDep, ViewsDep, require, shows_latest
-from dsr_projections.queries import referral_queue
+from dsr_projections.queries import referral_queue, untold
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -34,13 +34,17 @@ def queue(
         row["name"] = f"{row['given_name'] or ''} {row['family_name'] or ''}".strip()
         row["number"] = row["nhs_number"] or row["chi_number"]
         row["basis"] = row["consent_basis"]
-    reads.record("console-referrals", [r["person_id"] for r in referrals])
+    to_tell = untold(views, sorted(principal.areas), clock.today())
+    for row in to_tell:
+        row["name"] = f"{row['given_name'] or ''} {row['family_name'] or ''}".strip()
+    reads.record("console-referrals", [r["person_id"] for r in referrals + to_tell])
     return console.render(
         request,
         "referrals.html",
         {
             "title": "Referrals",
             "referrals": referrals,
+            "to_tell": to_tell,
             "decides": principal.role is Role.LEAD,
         },
     )
