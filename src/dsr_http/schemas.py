@@ -35,6 +35,7 @@ from dsr_core.person.cadences import (
     keyworker_eligible,
     review_name,
 )
+from dsr_core.person.cetr_types import CetrType, cetr_types
 from dsr_core.service.areas import AreaPolicy
 from dsr_core.service.history import HistoryEntry
 from dsr_core.service.registers import CommandResult
@@ -121,6 +122,14 @@ class DischargePlanning(BaseModel):
         )
 
 
+class ReviewPublic(ReviewRecord):
+    cetr_type: CetrType | None = Field(
+        default=None,
+        description="C(E)TRs only: community (pre-admission), post_admission (the first in "
+        "a hospital spell) or inpatient_repeat, as MHSDS counts them",
+    )
+
+
 class PersonPublic(BaseModel):
     person_id: UUID
     version: int
@@ -168,7 +177,7 @@ class PersonPublic(BaseModel):
         description="Diagnosed after the current stay began (across transfers); null when "
         "not in hospital or no diagnosis date is recorded",
     )
-    reviews: list[ReviewRecord]
+    reviews: list[ReviewPublic]
     actions: list[ReviewAction]
     closed_on: date | None
     closure_reason: str | None
@@ -178,6 +187,7 @@ class PersonPublic(BaseModel):
 
     @classmethod
     def of(cls, person: Person, **as_at: Any) -> PersonPublic:
+        types = cetr_types(person)
         return cls(
             person_id=person.id,
             version=person.version,
@@ -213,7 +223,10 @@ class PersonPublic(BaseModel):
             needs=list(person.needs),
             needs_note=person.needs_note,
             diagnosed_after_admission=diagnosed_after_admission(person),
-            reviews=list(person.reviews),
+            reviews=[
+                ReviewPublic(**r.model_dump(), cetr_type=types.get(r.review_id))
+                for r in person.reviews
+            ],
             actions=list(person.actions.values()),
             closed_on=person.closed_on,
             closure_reason=person.closure_reason,

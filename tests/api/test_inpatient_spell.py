@@ -220,3 +220,30 @@ def test_an_english_referral_says_why_now_and_who_referred(
     )
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "referrer_type"
+
+
+def test_each_cetr_on_the_record_carries_its_type_as_mhsds_counts_it(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    body = referral_body(7, referred_on="2018-11-01")
+    path = f"/v1/persons/{post(client, lead, '/v1/persons', body)['person_id']}"
+    for review in (
+        {"kind": "cetr", "held_on": "2019-01-20", "outcome": "At home: avoid admission."},
+        {"kind": "community_cetr", "held_on": "2019-02-01", "outcome": "Crisis plan."},
+    ):
+        post(client, lead, f"{path}/reviews", review)
+    admission = f.admission(admitted_on=date(2019, 3, 4)).model_dump(mode="json")
+    post(client, lead, f"{path}/admissions", admission)
+    for held_on in ("2019-03-20", "2019-09-18"):
+        post(client, lead, f"{path}/reviews", {"kind": "cetr", "held_on": held_on, "outcome": "x"})
+    post(client, lead, f"{path}/reviews", {"kind": "mdt", "held_on": "2019-10-01", "outcome": "x"})
+
+    reviews = client.get(path, headers=lead).json()["reviews"]
+    assert [(r["held_on"], r["cetr_type"]) for r in reviews] == [
+        ("2019-01-20", "community"),  # a C(E)TR before any admission is a community one
+        ("2019-02-01", "community"),
+        ("2019-03-20", "post_admission"),
+        ("2019-09-18", "inpatient_repeat"),
+        ("2019-10-01", None),
+    ]
