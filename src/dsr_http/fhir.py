@@ -18,7 +18,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 from dsr_core.domain.codes import Scheme, Sex
 from dsr_core.person.aggregate import Person
-from dsr_core.person.cadences import CadencePolicy, due_reviews
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import due_reviews
 from dsr_core.service.history import HistoryEntry
 
 MEDIA_TYPE = "application/fhir+json"

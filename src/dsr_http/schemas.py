@@ -36,6 +36,7 @@ from dsr_core.person.cadences import (
     review_name,
 )
 from dsr_core.person.cetr_types import CetrType, cetr_types
+from dsr_core.person.risks import risk_states
 from dsr_core.service.areas import AreaPolicy
 from dsr_core.service.history import HistoryEntry
 from dsr_core.service.registers import CommandResult
@@ -122,6 +123,15 @@ class DischargePlanning(BaseModel):
         )
 
 
+class RiskStatePublic(BaseModel):
+    risk_factor: str
+    since: date | None
+    managed: bool
+    managed_by_involvement: str | None
+    managed_by_action: str | None
+    unmanaged_since: date | None
+
+
 class ReviewPublic(ReviewRecord):
     cetr_type: CetrType | None = Field(
         default=None,
@@ -165,6 +175,11 @@ class PersonPublic(BaseModel):
     views: Views | None
     view_history: list[ViewEntry] = Field(default_factory=list)
     risk_factors: list[str]
+    risk_management: list[RiskStatePublic] = Field(
+        default_factory=list,
+        description="Each current risk factor: who manages it (an involvement or an open "
+        "action), or since when nobody does (issue 27)",
+    )
     professionals: list[TeamMember] = Field(description="Current involvements")
     team_history: list[TeamMember] = Field(default_factory=list, description="Every involvement")
     mitigations: list[Mitigation] = Field(default_factory=list)
@@ -216,6 +231,7 @@ class PersonPublic(BaseModel):
             views=person.views,
             view_history=list(person.view_history),
             risk_factors=[str(r) for r in person.risk_factors],
+            risk_management=[RiskStatePublic(**vars(r)) for r in risk_states(person)],
             professionals=person.current_team(),
             team_history=list(person.team.values()),
             mitigations=list(person.mitigations),

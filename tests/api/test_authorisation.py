@@ -102,6 +102,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "removals": {"removed_on": "2025-09-01", "reason_code": "stable"},
     "kept-on-register": {"decided_on": "2025-09-01", "reason": "x", "unmanaged_risk": False},
     "referrer-told": {"told_on": "2025-09-01"},
+    "risk-management": {"recorded_on": "2025-03-01", "risk_factor": "carer_health"},
     "re-referrals": {
         "referred_on": "2025-09-02",
         "criteria": ["in_hospital"],
@@ -152,6 +153,7 @@ ROLES_OF = {
     "removals": LEAD_ONLY,
     "kept-on-register": LEAD_ONLY,
     "referrer-told": PRACTICE,
+    "risk-management": PRACTICE,
     "re-referrals": PRACTICE,
     "legal-holds": LEAD_ONLY,
     "legal-hold-releases": LEAD_ONLY,

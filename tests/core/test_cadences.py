@@ -4,7 +4,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from dsr_core.person.cadences import CadencePolicy, due_reviews
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import due_reviews
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 
-from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import DueKind, due_reviews
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

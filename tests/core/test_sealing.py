@@ -50,6 +50,7 @@ NOT_PERSONAL_TEXT = {
     "Mitigation": {"mitigation_id", "category"},
     "Recommendation": {"recommendation_id"},
     "ReviewAction": {"action_id"},
+    "RiskManagement": {"involvement_id", "action_id"},
     "ReviewRecord": {"review_id"},
     "Need": {"code"},
 }

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dsr_core.domain.dates import add_months, birthday
-from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import DueKind, due_reviews
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

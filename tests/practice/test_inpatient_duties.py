@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from dsr_core.domain.codes import Status
-from dsr_core.person.cadences import CadencePolicy, DueKind, VisitScope, due_reviews
+from dsr_core.person.cadence_policy import CadencePolicy, VisitScope
+from dsr_core.person.cadences import DueKind, due_reviews
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -9,7 +9,8 @@ import pytest
 
 from dsr_core.domain.codes import Service
 from dsr_core.domain.errors import NoOpenOfferError, ServiceEligibilityError
-from dsr_core.person.cadences import CadencePolicy, DueKind, due_reviews, keyworker_eligible
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import DueKind, due_reviews, keyworker_eligible
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers

@@ -79,6 +79,15 @@ class TeamMember(ValueObject):
     ended_on: Day | None = None
 
 
+class RiskManagement(ValueObject):
+    """Who manages a risk factor: an involvement (a professional) or an action of the plan;
+    neither records it as unmanaged (domain.md, "Status and rating": Green)."""
+
+    involvement_id: str | None = None
+    action_id: str | None = None
+    recorded_on: Day
+
+
 class Mitigation(ValueObject):
     """What has been tried to mitigate risk, or what could help further (seed 002)."""
 

@@ -14,6 +14,7 @@ from dsr_core.domain.care_record import ReviewAction, SupporterView, TeamMember,
 from dsr_core.domain.codes import (
     LawfulBasis,
     RatingLevel,
+    RiskFactor,
     Scheme,
     Service,
     Status,
@@ -343,6 +344,16 @@ def check_some_view(views: Views, supporters: Sequence[SupporterView]) -> None:
     if not (views.person or views.family or supporters):
         raise InvalidInputError(
             "Give the person's view, the family's or a supporter's.", field="person"
+        )
+
+
+def check_current_risk(factor: RiskFactor, current: Sequence[RiskFactor]) -> None:
+    """Management is recorded for a risk factor on the record now. Raises InvalidInputError."""
+    if factor not in current:
+        raise InvalidInputError(
+            f"{factor.value!r} is not a current risk factor of this person: record it first "
+            "(POST /risk-factors or a rating change).",
+            field="risk_factor",
         )
 
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
-
 from dsr_core.domain.codes import RatingLevel, ReviewKind, Scheme, Service, Status
 from dsr_core.domain.dates import add_days, add_months, birthday
-from dsr_core.domain.values import ADULT_AGE, KEYWORKER_MAX_AGE, ValueObject
+from dsr_core.domain.values import ADULT_AGE, KEYWORKER_MAX_AGE
 from dsr_core.person.aggregate import Person
+from dsr_core.person.cadence_policy import CadencePolicy, VisitScope
+from dsr_core.person.risks import unmanaged_since
 from dsr_core.person.state import referral_decision
 
 
@@ -32,6 +32,7 @@ class DueKind(StrEnum):
     AMBER_MEETING_OR_CETR = "amber_meeting_or_cetr"
     KEYWORKER_REFERRAL = "keyworker_referral"
     CONSIDER_REMOVAL = "consider_removal"
+    UNMANAGED_RISK_REVIEW = "unmanaged_risk_review"
     STEP_DOWN_REVIEW = "step_down_review"
     REGISTER_REVIEW = "register_review"
     MDT_DISCUSSION = "mdt_discussion"
@@ -48,6 +49,7 @@ LOCAL_DEFAULTS = frozenset(
         DueKind.TELL_REFERRER,
         DueKind.REGISTER_REVIEW,
         DueKind.STEP_DOWN_REVIEW,
+        DueKind.UNMANAGED_RISK_REVIEW,
         DueKind.CONSENT_RECONFIRMATION,
     }
 )
@@ -64,53 +66,6 @@ INPATIENT_DUTIES = frozenset(
     {DueKind.POST_ADMISSION_CETR, DueKind.REPEAT_CETR, DueKind.OVERSIGHT_VISIT}
 )
 """Owed to every inpatient the area commissions, whatever their register status."""
-
-
-class VisitScope(StrEnum):
-    OUT_OF_AREA = "out_of_area"
-    ALL_INPATIENTS = "all_inpatients"
-
-
-class CadencePolicy(ValueObject):
-    """Deadlines: months are calendar months, weeks and days exact. Defaults follow the
-    domain rules' table (NHS England policy, seed 003); every one is a per-area setting."""
-
-    referral_decision_days: int = Field(default=7, ge=1)
-    tell_referrer_from: date | None = Field(
-        default=None,
-        description="Decisions from this day on are chased until the referrer is told; an "
-        "area that starts recording it on a register with years of decisions sets the day "
-        "it starts, so earlier decisions are not all overdue at once",
-    )
-    post_admission_cetr_adult_days: int = Field(default=28, ge=1)  # 4 weeks
-    post_admission_cetr_child_days: int = Field(default=14, ge=1)
-    repeat_cetr_adult_months: int = Field(default=6, ge=1)
-    repeat_cetr_secure_months: int = Field(default=12, ge=1)
-    repeat_cetr_child_months: int = Field(default=3, ge=1)
-    oversight_visit_adult_days: int = Field(default=56, ge=1)  # 8 weeks
-    oversight_visit_child_days: int = Field(default=42, ge=1)  # 6 weeks
-    oversight_visits_for: VisitScope = Field(
-        default=VisitScope.OUT_OF_AREA,
-        description="Commissioner visits for out-of-area inpatients (NHS England's oversight "
-        "guidance) or for all inpatients",
-    )
-    action_plan_review_days: int = Field(default=84, ge=1)  # 12 weeks
-    red_community_cetr_days: int = Field(default=2, ge=0)  # Devon: 48 hours (local default)
-    amber_response_days: int = Field(default=14, ge=0)  # Devon: two weeks (local default)
-    keyworker_referral_days: int = Field(default=7, ge=0)  # "on entering the level"
-    post_discharge_red_days: int | None = Field(
-        default=None,
-        ge=1,
-        description="An area that rates people Red for a period after discharge: its length "
-        "in days; a step-down review is due on its last day",
-    )
-    green_before_removal_months: int = Field(default=3, ge=1)
-    register_review_months: int = Field(default=1, ge=1)  # "e.g. monthly"
-    register_review_days: int | None = Field(
-        default=None, ge=1, description="An area that reviews every N days rather than monthly"
-    )
-    mdt_discussion_days: int = Field(default=14, ge=1)  # Scotland, 2 weeks
-    consent_reconfirmation_months: int = Field(default=12, ge=1)  # yearly
 
 
 @dataclass(frozen=True, order=True)
@@ -297,6 +252,16 @@ def due_reviews(person: Person, policy: CadencePolicy) -> list[DueReview]:
                     start,
                 )
             )
+            unmanaged = unmanaged_since(person)
+            decided = person.rating_decided_on
+            if unmanaged is not None and (decided is None or decided < unmanaged):
+                due.append(
+                    DueReview(
+                        add_days(unmanaged, policy.unmanaged_risk_review_days),
+                        DueKind.UNMANAGED_RISK_REVIEW,
+                        unmanaged,
+                    )
+                )
 
     last_register_review = (
         _last_review(person, (ReviewKind.REGISTER_REVIEW,), accepted_on) or accepted_on

@@ -13,10 +13,12 @@ from dsr_core.domain.care_record import (
     Need,
     Professional,
     Recommendation,
+    RiskManagement,
     SupporterView,
     Views,
 )
 from dsr_core.domain.codes import MitigationKind, RiskFactor, Service, ServiceHorizon
+from dsr_core.domain.errors import InvalidInputError
 from dsr_core.person import events
 from dsr_core.person.stamp import Stamp
 from dsr_core.person.state import PersonState
@@ -51,6 +53,42 @@ class CareRecordCommands(PersonState):
         self._check_effective(recorded_on, by, "recorded_on")
         self._trigger(
             events.RiskFactorsRecorded, by, recorded_on, risk_factors=tuple(risk_factors), note=note
+        )
+
+    def record_risk_management(
+        self,
+        *,
+        risk_factor: RiskFactor,
+        recorded_on: date,
+        involvement_id: str | None,
+        action_id: str | None,
+        note: str | None,
+        by: Stamp,
+    ) -> None:
+        """Who manages a current risk factor: a current involvement or an open action; with
+        neither, nobody does, which on Green prompts a rating review (domain.md)."""
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        rules.check_current_risk(risk_factor, self.risk_factors)
+        if involvement_id is not None and action_id is not None:
+            raise InvalidInputError(
+                "Give the involvement or the action that manages the risk, not both.",
+                field="action_id",
+            )
+        if involvement_id is not None:
+            rules.check_current_involvement(self.team.get(involvement_id), recorded_on)
+        if action_id is not None:
+            rules.check_open_action(self.actions.get(action_id))
+        management = RiskManagement(
+            involvement_id=involvement_id, action_id=action_id, recorded_on=recorded_on
+        )
+        self._trigger(
+            events.RiskManagementRecorded,
+            by,
+            recorded_on,
+            risk_factor=risk_factor,
+            management=management,
+            note=note,
         )
 
     def assign_professional(

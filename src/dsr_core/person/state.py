@@ -21,6 +21,7 @@ from dsr_core.domain.care_record import (
     Recommendation,
     ReviewAction,
     ReviewRecord,
+    RiskManagement,
     TeamMember,
     ViewEntry,
     Views,
@@ -110,6 +111,10 @@ class PersonState(Aggregate):
         placement: Placement | None
         views: Views | None
         risk_factors: tuple[RiskFactor, ...]
+        risk_factors_since: dict[str, date]
+        """When each current risk factor was first recorded in its present run."""
+        risk_management: dict[str, RiskManagement]
+        """Who manages each current risk factor (issue 27); absent: nobody recorded yet."""
         team: dict[str, TeamMember]
         view_history: tuple[ViewEntry, ...]
         mitigations: tuple[Mitigation, ...]
@@ -218,6 +223,8 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("consent_refused_on", None),
     ("referral_source", (None, None)),
     ("referrer_told_on", None),
+    ("risk_factors_since", dict),
+    ("risk_management", dict),
     ("legal_hold", False),
     ("last_closed_on", None),
     ("erased_on", None),
@@ -272,6 +279,18 @@ def note_admission(person: PersonState, stay: HospitalStay) -> None:
     started = stay.total_stay_started_on
     if person.first_admitted_on is None or started < person.first_admitted_on:
         person.first_admitted_on = started
+
+
+def note_risk_factors(person: PersonState, factors: Iterable[str], on: date) -> None:
+    """The current risk factors: one still recorded keeps the day it began and whoever
+    manages it; one dropped loses both, so if it returns it starts again unmanaged."""
+    current = tuple(RiskFactor(f) for f in factors)
+    since = person.risk_factors_since
+    person.risk_factors_since = {str(f): since.get(str(f), on) for f in current}
+    person.risk_management = {
+        k: v for k, v in person.risk_management.items() if k in person.risk_factors_since
+    }
+    person.risk_factors = current
 
 
 def referral_decision(person: PersonState) -> tuple[str, date] | None:

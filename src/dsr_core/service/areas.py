@@ -14,7 +14,7 @@ from dsr_core.domain.code_lists import code_list
 from dsr_core.domain.codes import Scheme
 from dsr_core.domain.errors import UnknownAreaError
 from dsr_core.domain.values import Rating, ValueObject
-from dsr_core.person.cadences import CadencePolicy
+from dsr_core.person.cadence_policy import CadencePolicy
 from dsr_core.service.reminders import ReminderPolicy
 
 SCOTTISH_PREFIX = "S37"

@@ -23,7 +23,8 @@ from pydantic import Field
 
 from dsr_core.domain.values import ValueObject
 from dsr_core.person.aggregate import Person
-from dsr_core.person.cadences import CadencePolicy, DueReview, due_reviews
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import DueReview, due_reviews
 
 
 class ReminderPolicy(ValueObject):

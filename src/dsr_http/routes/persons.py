@@ -169,6 +169,7 @@ COMMANDS = [
     CommandRoute("placements", cmd.ChangePlacement),
     CommandRoute("views", cmd.RecordViews),
     CommandRoute("risk-factors", cmd.RecordRiskFactors),
+    CommandRoute("risk-management", cmd.RecordRiskManagement),
     CommandRoute("professionals", cmd.AssignProfessional),
     CommandRoute("reviews", cmd.RecordReview),
     CommandRoute("action-completions", cmd.CompleteAction),

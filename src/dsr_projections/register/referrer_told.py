@@ -13,7 +13,8 @@ from datetime import date
 from uuid import UUID
 
 from dsr_core.person.aggregate import Person
-from dsr_core.person.cadences import CadencePolicy, tell_referrer_due
+from dsr_core.person.cadence_policy import CadencePolicy
+from dsr_core.person.cadences import tell_referrer_due
 from dsr_core.person.state import referral_decision
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
 from dsr_projections.storage.tables import upsert

@@ -14,6 +14,7 @@ from dsr_core.domain.care_record import (
     Need,
     Professional,
     Recommendation,
+    RiskManagement,
     SupporterView,
     TeamMember,
     ViewEntry,
@@ -24,6 +25,7 @@ from dsr_core.person.state import (
     _TOPIC,
     PersonEvent,
     PersonState,
+    note_risk_factors,
 )
 
 
@@ -84,7 +86,22 @@ class RiskFactorsRecorded(PersonEvent):
         state["note"] = None
 
     def apply(self, person: PersonState) -> None:
-        person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
+        note_risk_factors(person, self.risk_factors, self.effective_on)
+
+
+class RiskManagementRecorded(PersonEvent):
+    """Who manages a current risk factor, or that nobody does (issue 27)."""
+
+    TOPIC = f"{_TOPIC}.RiskManagementRecorded"
+    risk_factor: RiskFactor
+    management: RiskManagement
+    note: str | None
+
+    def apply(self, person: PersonState) -> None:
+        person.risk_management = {
+            **person.risk_management,
+            str(self.risk_factor): self.management,
+        }
 
 
 class ProfessionalAssigned(PersonEvent):

@@ -26,6 +26,7 @@ from dsr_core.person.state import (
     PersonEvent,
     PersonState,
     close_period,
+    note_risk_factors,
     open_period,
     set_rating,
     start_record,
@@ -133,7 +134,7 @@ class RatingChanged(PersonEvent):
 
     def apply(self, person: PersonState) -> None:
         set_rating(person, self.rating, self.effective_on)
-        person.risk_factors = tuple(RiskFactor(f) for f in self.risk_factors)
+        note_risk_factors(person, self.risk_factors, self.effective_on)
 
 
 class DetailsCorrected(PersonEvent):

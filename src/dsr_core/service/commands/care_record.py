@@ -124,6 +124,24 @@ class RecordRiskFactors(Command):
     note: LongText | None = None
 
 
+class RecordRiskManagement(Command):
+    """Record who manages a current risk factor (an involvement or an open action), or
+    that nobody does; on Green an unmanaged risk prompts a rating review."""
+
+    model_config = example(
+        {"recorded_on": "2025-02-01", "risk_factor": "carer_health", "involvement_id": "…"}
+    )
+    recorded_on: Day
+    risk_factor: RiskFactor
+    involvement_id: ShortText | None = Field(
+        default=None, description="The current involvement (professional) managing it"
+    )
+    action_id: ShortText | None = Field(
+        default=None, description="The open action of the plan managing it"
+    )
+    note: LongText | None = None
+
+
 class AssignProfessional(Command):
     """Add a key professional's involvement (several per role; returns involvement_id)."""
 

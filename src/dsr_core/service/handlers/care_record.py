@@ -39,6 +39,20 @@ def record_risk_factors(person: Person, c: cmd.RecordRiskFactors, ctx: HandlerCo
     )
 
 
+@handles(cmd.RecordRiskManagement)
+def record_risk_management(
+    person: Person, c: cmd.RecordRiskManagement, ctx: HandlerContext
+) -> None:
+    person.record_risk_management(
+        risk_factor=c.risk_factor,
+        recorded_on=c.recorded_on,
+        involvement_id=c.involvement_id,
+        action_id=c.action_id,
+        note=c.note,
+        by=ctx.stamp,
+    )
+
+
 @handles(cmd.AssignProfessional)
 def assign_professional(person: Person, c: cmd.AssignProfessional, ctx: HandlerContext) -> Outcome:
     professional = Professional(**c.model_dump(exclude={"assigned_on"}))

@@ -53,7 +53,7 @@ TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Rating and risk",
-        ("ratings", "risk-factors", "mitigations", "recommendations", "needs",
+        ("ratings", "risk-factors", "risk-management", "mitigations", "recommendations", "needs",
          "kept-on-register"),
     ),
     (
