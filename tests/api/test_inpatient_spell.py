@@ -247,3 +247,31 @@ def test_each_cetr_on_the_record_carries_its_type_as_mhsds_counts_it(
         ("2019-09-18", "inpatient_repeat"),
         ("2019-10-01", None),
     ]
+
+
+def test_a_cetr_records_the_panels_finding_under_each_key_question(
+    client: TestClient, auth: Headers
+) -> None:
+    lead = auth("lead")
+    path = f"/v1/persons/{post(client, lead, '/v1/persons', referral_body(8))['person_id']}"
+    findings = {"safe": "Restraint used twice this month.", "care_in_community": "Yes, with 2:1."}
+    cetr = {"kind": "community_cetr", "held_on": "2025-02-01", "outcome": "x", "findings": findings}
+    post(client, lead, f"{path}/reviews", cetr)
+    [review] = client.get(path, headers=lead).json()["reviews"]
+    assert review["findings"] == findings
+    unknown = client.post(
+        f"{path}/reviews",
+        json={**cetr, "findings": {"teleport": "x"}},
+        headers=lead,
+    )
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["findings.teleport"]
+    mdt = client.post(f"{path}/reviews", json={**cetr, "kind": "mdt"}, headers=lead)
+    assert mdt.status_code == 422 and mdt.json()["errors"][0]["field"] == "findings"
+    listed = client.get("/v1/code-lists/cetr_key_question", headers=lead).json()
+    assert [c["code"] for c in listed["codes"]] == [
+        "safe",
+        "good_care_now",
+        "plans_for_future",
+        "care_in_community",
+    ]

@@ -195,3 +195,30 @@ def test_a_decline_waits_on_the_referral_page_until_the_referrer_is_told(
     empty = browser.post(form_path, data={"csrf_token": csrf_of(form.text)})
     assert empty.status_code == 422 and "nhsuk-error-summary" in empty.text
     assert "/v1/persons" not in empty.text
+
+
+def test_the_review_form_asks_for_a_finding_under_each_cetr_key_question(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    person = an_inpatient(client, auth)
+    browser = sign_in("lead")
+    path = f"/people/{person}/record/reviews"
+    form = browser.get(path).text
+    for question in ("Is the person safe?", "Can care and treatment be provided in the community?"):
+        assert question in form
+    sent = browser.post(
+        path,
+        data={
+            "csrf_token": csrf_of(form),
+            "kind": "cetr",
+            "held_on.day": "1",
+            "held_on.month": "3",
+            "held_on.year": "2025",
+            "outcome": "Discharge plan agreed.",
+            "findings.safe": "No incidents since admission.",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code in (302, 303), sent.text[:2000]
+    reviews = client.get(f"/v1/persons/{person}", headers=auth("lead")).json()["reviews"]
+    assert reviews[-1]["findings"] == {"safe": "No incidents since admission."}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from dsr_core.domain.code_lists import (
     MitigationCategory,
     MoveHomeNeed,
@@ -149,7 +151,7 @@ class ReviewAction(ValueObject):
 
 
 class ReviewRecord(ValueObject):
-    PERSONAL: ClassVar[frozenset[str]] = frozenset({"outcome", "attendees"})
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"outcome", "attendees", "findings"})
 
     review_id: str
     kind: ReviewKind
@@ -158,3 +160,6 @@ class ReviewRecord(ValueObject):
     attendees: tuple[ShortText, ...] = ()
     panel: tuple[PanelRole, ...] = ()
     """Panel roles present (C(E)TRs); reviews stored before this field read back with none."""
+    findings: dict[str, LongText] = Field(default_factory=dict)
+    """C(E)TRs: the panel's finding under each key question (`cetr_key_question` list;
+    issue 27); reviews stored before read back with none."""

@@ -4,7 +4,7 @@ action plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from uuid import NAMESPACE_URL, uuid5
 
@@ -44,6 +44,7 @@ class ReviewCommands(PersonState):
         actions: Sequence[tuple[str, str, date]],
         by: Stamp,
         panel: Sequence[PanelRole] = (),
+        findings: Mapping[str, str] | None = None,
     ) -> str:
         """Record a review and its action plan; returns the review id.
 
@@ -52,6 +53,7 @@ class ReviewCommands(PersonState):
         rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(held_on, by, "held_on")
         hospital_rules.check_review_within_stay(kind, held_on, self.admission)
+        rules.check_findings(kind, findings or {})
         review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
         review = ReviewRecord(
             review_id=review_id,
@@ -60,6 +62,7 @@ class ReviewCommands(PersonState):
             outcome=outcome,
             attendees=tuple(attendees),
             panel=tuple(panel),
+            findings=dict(findings or {}),
         )
         review_actions = []
         for number, (description, owner, due_on) in enumerate(actions, start=1):

@@ -37,6 +37,7 @@ def code_choices(scheme: str) -> dict[str, Sequence[tuple[str, str]]]:
         "details.gender_identity": listed("gender_identity"),
         "category": listed("mitigation_category"),
         "needs.code": listed("move_home_need"),
+        "findings": list(code_list("cetr_key_question").codes.items()),
     }
 
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 Kind = Literal[
     "text", "textarea", "date", "select", "radios", "checkboxes", "lines", "number", "group",
-    "rows", "scores",
+    "rows", "scores", "notes",
 ]  # fmt: skip
 
 ROWS_SHOWN = 3
@@ -190,7 +190,10 @@ def _field(
             kind="group", children=_fields(schema, defs, f"{path}.", choices), **common
         )
     if kind == "object":
-        return FormField(kind="scores", options=tuple(offered or ()), **common)
+        texts = _resolve(schema.get("additionalProperties") or {}, defs).get("type") == "string"
+        return FormField(
+            kind="notes" if texts else "scores", options=tuple(offered or ()), **common
+        )
     options = tuple(offered) if offered is not None else _enum_options(schema)
     if options:
         if len(options) <= RADIOS_UP_TO:
@@ -301,6 +304,9 @@ def _read_field(f: FormField, posted: FormInput, errors: list[FieldError]) -> tu
     if f.kind == "lines":
         lines = [line.strip() for line in posted.get(f.name).splitlines() if line.strip()]
         return True, lines
+    if f.kind == "notes":
+        notes = {code: text for code, _ in f.options if (text := posted.get(f"{f.name}.{code}"))}
+        return True, notes
     if f.kind == "scores":
         codes = [code for code, _ in f.options] or posted.named_under(f.name)
         scores = {

@@ -88,6 +88,12 @@ class RecordReview(Command):
     panel: list[PanelRole] = Field(
         default_factory=list, description="C(E)TR panel roles present (chair, experts)"
     )
+    findings: dict[str, LongText] = Field(
+        default_factory=dict,
+        description="C(E)TRs: the panel's finding under each key question, keyed by code "
+        "(safe, good_care_now, plans_for_future, care_in_community; GET "
+        "/v1/code-lists/cetr_key_question)",
+    )
     actions: list[NewAction] = Field(default_factory=list)
 
 

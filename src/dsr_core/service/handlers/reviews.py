@@ -47,6 +47,7 @@ def record_review(person: Person, c: cmd.RecordReview, ctx: HandlerContext) -> O
         actions=[(a.description, a.owner, a.due_on) for a in c.actions],
         by=ctx.stamp,
         panel=c.panel,
+        findings=c.findings,
     )
     return Outcome(extra={"review_id": review_id})
 
