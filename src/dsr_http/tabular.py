@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 
 def csv_response(
@@ -21,3 +23,13 @@ def csv_response(
         writer.writeheader()
         writer.writerows(rows)
     return Response(out.getvalue(), media_type="text/csv", headers=dict(headers or {}))
+
+
+def list_response(
+    rows: Sequence[Mapping[str, Any]], format: str, columns: Sequence[str], caught_up: bool
+) -> Response:
+    """A working list as JSON or CSV, saying when the read model was still behind."""
+    headers = {} if caught_up else {"X-Projection-Behind": "true"}
+    if format == "csv":
+        return csv_response(rows, columns, headers)
+    return JSONResponse(jsonable_encoder(rows), headers=headers)

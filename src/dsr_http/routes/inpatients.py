@@ -9,8 +9,6 @@ and where each is, the spell and its next duties, and nothing of the DSR's own r
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 
 from dsr_core.service import commands as cmd
 from dsr_http.bodies import StrictJsonRoute
@@ -29,7 +27,7 @@ from dsr_http.list_schemas import InpatientListItem, RegisterStatus
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.routes.persons import IdempotencyKey, create
 from dsr_http.schemas import CommandResponse
-from dsr_http.tabular import csv_response
+from dsr_http.tabular import list_response
 from dsr_projections.queries import inpatient_list
 from dsr_projections.register.inpatients import SHOWN
 
@@ -65,10 +63,7 @@ def list_inpatients(
     areas = areas_asked(principal, area)
     rows, _ = inpatient_list(views, areas, clock.today(), register_status=register_status)
     reads.record(f"inpatient-list-{format}", [row["person_id"] for row in rows])
-    headers = {} if caught_up else {"X-Projection-Behind": "true"}
-    if format == "csv":
-        return csv_response(rows, COLUMNS, headers)
-    return JSONResponse(jsonable_encoder(rows), headers=headers)
+    return list_response(rows, format, COLUMNS, caught_up)
 
 
 @router.get(

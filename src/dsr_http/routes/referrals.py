@@ -3,8 +3,6 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 
 from dsr_http.deps import (
     AreaFilter,
@@ -17,7 +15,7 @@ from dsr_http.deps import (
 )
 from dsr_http.list_schemas import DecisionToTell, ReferralQueueItem
 from dsr_http.problems import RESPONSES, csv_or_json
-from dsr_http.tabular import csv_response
+from dsr_http.tabular import list_response
 from dsr_projections.queries import referral_queue, untold
 from dsr_projections.register.referral_queue import SHOWN
 
@@ -45,10 +43,7 @@ def list_referrals(
     decision's local deadline; people in hospital are here too, with their hospital."""
     rows = referral_queue(views, areas_asked(principal, area), clock.today())
     reads.record(f"referral-queue-{format}", [row["person_id"] for row in rows])
-    headers = {} if caught_up else {"X-Projection-Behind": "true"}
-    if format == "csv":
-        return csv_response(rows, COLUMNS, headers)
-    return JSONResponse(jsonable_encoder(rows), headers=headers)
+    return list_response(rows, format, COLUMNS, caught_up)
 
 
 TELL_COLUMNS = tuple(DecisionToTell.model_fields)
@@ -73,7 +68,4 @@ def list_decisions_to_tell(
     been told yet, the earliest due first; `POST /v1/persons/{id}/referrer-told` closes one."""
     rows = untold(views, areas_asked(principal, area), clock.today())
     reads.record(f"decisions-to-tell-{format}", [row["person_id"] for row in rows])
-    headers = {} if caught_up else {"X-Projection-Behind": "true"}
-    if format == "csv":
-        return csv_response(rows, TELL_COLUMNS, headers)
-    return JSONResponse(jsonable_encoder(rows), headers=headers)
+    return list_response(rows, format, TELL_COLUMNS, caught_up)
