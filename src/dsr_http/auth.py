@@ -10,8 +10,10 @@ import base64
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import jwt
 from starlette.concurrency import run_in_threadpool
@@ -44,6 +46,13 @@ class Principal:
     areas: frozenset[str]
 
 
+class ClaimsMapping(Protocol):
+    """A deployment's claims-to-role mapping (identity/claims.py): an identity provider's
+    tokens carry its own claims, not dsr's `role` and `areas`."""
+
+    def principal(self, claims: Mapping[str, Any]) -> Principal | None: ...
+
+
 def embedded_secret(data_dir: Path) -> bytes:
     path = data_dir / KEY_FILE
     if not path.exists():
@@ -55,8 +64,11 @@ def embedded_secret(data_dir: Path) -> bytes:
 
 
 class TokenVerifier:
-    def __init__(self, settings: HttpSettings, data_dir: Path) -> None:
+    def __init__(
+        self, settings: HttpSettings, data_dir: Path, mapping: ClaimsMapping | None = None
+    ) -> None:
         self.settings = settings
+        self.mapping = mapping
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
         if settings.jwt_public_key:
             self._key: str | bytes = settings.jwt_public_key
@@ -86,6 +98,8 @@ class TokenVerifier:
                 issuer=self.settings.jwt_issuer,
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
+            if self.mapping is not None:
+                return self._mapped(claims)
             role = Role(claims["role"])
             areas = claims.get("areas") or []
             if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
@@ -105,6 +119,16 @@ class TokenVerifier:
         except ValueError:
             raise AuthenticationError("The token's role is not one dsr knows.") from None
         return Principal(sub=sub, role=role, areas=frozenset(areas))
+
+    def _mapped(self, claims: Mapping[str, Any]) -> Principal:
+        assert self.mapping is not None
+        principal = self.mapping.principal(claims)
+        if principal is None:
+            raise AuthenticationError(
+                "The token's claims give no dsr role: no rule of the deployment's claims "
+                "mapping (DSR_CLAIMS_MAP) matches them."
+            )
+        return principal
 
     async def verify_async(self, token: str) -> Principal:
         """`verify` from the event loop: a JWKS lookup may call out, so it runs in a thread;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 
 from dsr_core.process.settings import DsrSettings
@@ -14,6 +16,26 @@ class HttpSettings(DsrSettings):
     jwt_public_key: str | None = Field(default=None, description="PEM key for RS256/ES256 tokens.")
     jwks_url: str | None = Field(
         default=None, description="JWKS endpoint of the identity provider."
+    )
+    claims_map: Path | None = Field(
+        default=None,
+        description="TOML file mapping an identity provider's claims to dsr roles and areas "
+        "(docs/operations.md, Single sign-on); with it, tokens need no role or areas claims",
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="The console's OpenID provider (discovery at its issuer)."
+    )
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = Field(default="openid profile", description="Scopes the console asks for.")
+    oidc_acr_values: str | None = Field(
+        default=None,
+        description="Assurance levels accepted (space-separated acr values, e.g. CIS2's 'AAL3'); "
+        "the console asks for them and refuses an ID token without one",
+    )
+    oidc_name: str = Field(
+        default="your organisation's account",
+        description="What the sign-in button names (e.g. 'NHS Care Identity Service 2').",
     )
     jwt_issuer: str = "dsr"
     jwt_audience: str = "dsr-api"

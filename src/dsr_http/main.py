@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from dsr_core.process.bootstrap import system_clock
@@ -27,6 +28,8 @@ from dsr_http.config import HttpSettings
 from dsr_http.console import app as console
 from dsr_http.console import mount as console_mount
 from dsr_http.deps import Services
+from dsr_http.identity.claims import claims_map_of
+from dsr_http.identity.oidc import STATE_COOKIE, state_secret
 from dsr_http.limits import RequestLimits
 from dsr_http.metrics import HttpMetrics
 from dsr_http.request_log import RequestLog
@@ -66,15 +69,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         http = http_settings or HttpSettings()
+        mapping = claims_map_of(http)
         with opened(settings, clock=clock) as runtime:
             app.state.services = Services(
                 runtime=runtime,
                 http=http,
-                verifier=TokenVerifier(http, runtime.settings.data_dir),
+                verifier=TokenVerifier(http, runtime.settings.data_dir, mapping),
                 access_log=AccessLog(runtime.db, runtime.registers.audit_key),
                 metrics=HttpMetrics(runtime.runner),
             )
-            app.state.console = console.build(runtime.settings, http)
+            app.state.console = console.build(runtime.settings, http, mapping)
             embedded = http.embedded_workers
             worker = runtime.runner.start() if embedded else None
             scheduler = scheduler_for(runtime) if embedded else None
@@ -146,6 +150,14 @@ def create_app(
         max_body_bytes=limits.max_body_bytes,
         max_header_bytes=limits.max_header_bytes,
     )
+    if limits.oidc_issuer:  # the sign-in flow's state, nonce and PKCE verifier, briefly
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=state_secret(limits),
+            session_cookie=STATE_COOKIE,
+            max_age=600,
+            same_site="lax",
+        )
     app.add_middleware(RequestLog)  # outermost: refusals are logged with their request id
 
     return app

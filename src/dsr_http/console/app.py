@@ -29,6 +29,8 @@ from dsr_http.console.navigation import navigation
 from dsr_http.console.read_cache import ReadCache
 from dsr_http.console.routing import SECURITY_HEADERS
 from dsr_http.console.session import ConsoleSession, Sessions
+from dsr_http.identity.claims import ClaimsMap
+from dsr_http.identity.oidc import SingleSignOn
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -67,6 +69,8 @@ class Console:
     local_sign_in: bool | None
     """True: always offered; None: only in embedded mode, from this machine; False: never."""
     embedded: bool
+    sso: SingleSignOn | None = None
+    """Single sign-on at the deployment's OpenID provider, when configured."""
 
     figures: ReadCache = field(default_factory=ReadCache)
     """Aggregates (counts, a dashboard's months) kept until their read model moves on."""
@@ -156,7 +160,7 @@ def not_found_page(request: Request) -> Response | None:
     return page
 
 
-def build(settings: Settings, http: HttpSettings) -> Console:
+def build(settings: Settings, http: HttpSettings, mapping: ClaimsMap | None = None) -> Console:
     return Console(
         sessions=Sessions(
             identity_key(settings),
@@ -166,4 +170,5 @@ def build(settings: Settings, http: HttpSettings) -> Console:
         templates=Jinja2Templates(env=environment()),
         local_sign_in=http.console_local_sign_in,
         embedded=not settings.uses_postgres,
+        sso=SingleSignOn(http, mapping) if http.oidc_issuer and mapping is not None else None,
     )

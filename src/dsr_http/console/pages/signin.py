@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -17,6 +18,7 @@ from dsr_http.console.navigation import start_page
 from dsr_http.console.routing import ConsoleRoute
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+log = structlog.get_logger()
 
 LOCAL_ROLES = (
     Role.LEAD,
@@ -49,6 +51,7 @@ def _page(
     values: dict[str, str],
     errors: dict[str, str],
     status: int = 200,
+    problem: str | None = None,
 ) -> Response:
     field_errors = [FieldError(name, message, name) for name, message in errors.items()]
     return console.render(
@@ -57,6 +60,8 @@ def _page(
         {
             "title": "Sign in",
             "local": console.offers_local_sign_in(request),
+            "sso": console.sso.name if console.sso else None,
+            "problem": problem,
             "roles": [(str(role), humanise(role)) for role in LOCAL_ROLES],
             "values": values,
             "errors": errors,
@@ -92,9 +97,51 @@ def sign_in(request: Request, console: ConsoleDep, session: SessionDep, form: Po
     return response
 
 
+@router.get("/sign-in/sso")
+async def sign_in_sso(request: Request, console: ConsoleDep) -> Response:
+    """Off to the organisation's identity provider (authorization code with PKCE)."""
+    if console.sso is None:
+        return _page(request, console, {}, {}, 404, "Single sign-on is not set up here.")
+    return await console.sso.redirect(request, str(request.url_for("sign_in_callback")))
+
+
+@router.get("/sign-in/callback")
+async def sign_in_callback(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
+    """Back from the provider: the ID token checked, the claims mapped to a role and areas."""
+    if console.sso is None:
+        return _page(request, console, {}, {}, 404, "Single sign-on is not set up here.")
+    result = await console.sso.complete(request)
+    if result.no_access:
+        log.info("sign_in_refused", reason="no_mapping")
+        return console.render(
+            request,
+            "error.html",
+            {
+                "title": "You do not have access to this service",
+                "detail": "You signed in, but your account has no role in dsr here. Ask your "
+                "DSR lead or your organisation's registration authority to give you one.",
+                "status": 403,
+            },
+            403,
+        )
+    if result.principal is None:
+        log.info("sign_in_refused", reason="provider")
+        return _page(request, console, {}, {}, 401, result.problem)
+    response = RedirectResponse(start_page(result.principal), status_code=303)
+    console.sessions.write(request, response, session.signed_in(result.principal, local=False))
+    return response
+
+
 @router.post("/sign-out")
-def sign_out(request: Request, console: ConsoleDep, form: Posted) -> Response:
-    response = RedirectResponse("/sign-in", status_code=303)
+async def sign_out(
+    request: Request, console: ConsoleDep, session: SessionDep, form: Posted
+) -> Response:
+    """Signed out here, and at the provider too when it was a single sign-on."""
+    target = "/sign-in"
+    if console.sso is not None and session.principal is not None and not session.local:
+        ended = await console.sso.end_session_url(str(request.url_for("sign_in_page")))
+        target = ended or target
+    response = RedirectResponse(target, status_code=303)
     console.sessions.clear(request, response)
     return response
 
