@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from dsr_http.console.routing import CONTENT_SECURITY_POLICY
+from dsr_http.console.routing import content_security_policy
 from tests.api.conftest import Headers, referral_body
 from tests.console.conftest import SignIn, csrf_of
 from tests.support import factories as f
@@ -138,8 +138,8 @@ def test_every_page_has_a_strict_content_security_policy(
     lead = sign_in("lead")
     for path in ("/sign-in", "/register", "/referrals", "/referrals/new", "/dashboard"):
         answer = lead.get(path)
-        assert answer.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
-        assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+        assert answer.headers["content-security-policy"] == content_security_policy()
+        assert "'unsafe-inline'" not in content_security_policy()
         assert "<script>" not in answer.text and " style=" not in answer.text
         assert answer.headers["cache-control"] == "no-store"
     cookie = lead.cookies.jar
@@ -276,7 +276,7 @@ def test_a_mistyped_address_is_a_page_for_a_browser_and_problem_details_for_a_cl
     browser = sign_in("lead")
     page = browser.get("/registre", headers={"Accept": "text/html"})
     assert page.status_code == 404 and "Page not found" in page.text
-    assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert page.headers["content-security-policy"] == content_security_policy()
     api = client.get("/v1/registre", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
     assert client.get("/registre").headers["content-type"] == "application/problem+json"

@@ -145,6 +145,8 @@ def test_signing_out_signs_out_at_the_provider_too(
 ) -> None:
     browser, _ = signed_in_through(provider, app_client, "lee.lead")
     page = browser.get("/register")
+    # the sign-out form may lead to the provider, and nowhere else
+    assert f"form-action 'self' {provider.issuer};" in page.headers["content-security-policy"]
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     out = browser.post("/sign-out", data={"csrf_token": token}, follow_redirects=False)
     assert out.status_code == 303

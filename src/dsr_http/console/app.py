@@ -27,7 +27,7 @@ from dsr_http.console import labels
 from dsr_http.console.forms import ROWS_SHOWN, FormField
 from dsr_http.console.navigation import navigation
 from dsr_http.console.read_cache import ReadCache
-from dsr_http.console.routing import SECURITY_HEADERS
+from dsr_http.console.routing import security_headers
 from dsr_http.console.session import ConsoleSession, Sessions
 from dsr_http.identity.claims import ClaimsMap
 from dsr_http.identity.oidc import SingleSignOn
@@ -75,7 +75,11 @@ class Console:
     figures: ReadCache = field(default_factory=ReadCache)
     """Aggregates (counts, a dashboard's months) kept until their read model moves on."""
 
+    security_headers: dict[str, str] = field(default_factory=security_headers)
+
     def __post_init__(self) -> None:
+        if self.sso is not None:
+            self.security_headers = security_headers(self.sso.origin)
         self._blank_fields = lru_cache(maxsize=BLANK_FORMS_KEPT)(
             lambda fields: self._draw_fields(fields, {}, {})
         )
@@ -156,7 +160,7 @@ def not_found_page(request: Request) -> Response | None:
         {"title": "Page not found", "detail": "Check the address, or go to your start page."},
         404,
     )
-    page.headers.update(SECURITY_HEADERS)
+    page.headers.update(request.app.state.console.security_headers)
     return page
 
 

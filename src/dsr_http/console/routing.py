@@ -22,30 +22,38 @@ from dsr_http.problems import DATABASE_DOWN, ForbiddenError, record_refusal, sta
 
 log = structlog.get_logger("dsr.console")
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
-"""No inline script or style, nothing from another origin: a CDN request is refused too."""
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
+def content_security_policy(sign_out_origin: str | None = None) -> str:
+    """No inline script or style, nothing from another origin: a CDN request is refused
+    too. A form may lead only here, or to the identity provider (signing out there)."""
+    form_action = (
+        f"form-action 'self' {sign_out_origin}" if sign_out_origin else "form-action 'self'"
+    )
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            form_action,
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def security_headers(sign_out_origin: str | None = None) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": content_security_policy(sign_out_origin),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
 
 
 class NotSignedInError(Exception):
@@ -95,9 +103,9 @@ class ConsoleRoute(APIRoute):
                 response = RedirectResponse("/sign-in", status_code=303)
             except Exception as error:  # every outcome is a page, never a traceback
                 response = await error_page(request, error)
-            for name, value in SECURITY_HEADERS.items():
-                response.headers.setdefault(name, value)
             console = request.app.state.console
+            for name, value in console.security_headers.items():
+                response.headers.setdefault(name, value)
             session = getattr(request.state, "console_session", None)
             if session is not None and "set-cookie" not in response.headers:
                 console.sessions.write(request, response, session)

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.starlette_client import OAuth
@@ -41,6 +41,9 @@ class SingleSignOn:
         self.client_id = http.oidc_client_id
         self.acr_values = tuple((http.oidc_acr_values or "").split())
         self.mapping = mapping
+        issuer = urlsplit(http.oidc_issuer)
+        self.origin = f"{issuer.scheme}://{issuer.netloc}"
+        """Where the browser goes to sign in and out (the console's CSP names it)."""
         self._oauth = OAuth()
         secret = http.oidc_client_secret.get_secret_value() if http.oidc_client_secret else None
         self._oauth.register(
