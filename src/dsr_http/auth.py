@@ -63,6 +63,13 @@ def embedded_secret(data_dir: Path) -> bytes:
     return base64.b64decode(path.read_text().strip())
 
 
+def _user(sub: object) -> str:
+    """The user a token names, as the audit trail will write it."""
+    if not isinstance(sub, str) or text_problem(sub, free_text=False) or len(sub) > 200:
+        raise AuthenticationError("The token's sub must name the user (1-200 characters).")
+    return sub
+
+
 class TokenVerifier:
     def __init__(
         self, settings: HttpSettings, data_dir: Path, mapping: ClaimsMapping | None = None
@@ -99,14 +106,13 @@ class TokenVerifier:
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
             if self.mapping is not None:
+                _user(claims["sub"])
                 return self._mapped(claims)
+            sub = _user(claims["sub"])
             role = Role(claims["role"])
             areas = claims.get("areas") or []
             if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
                 raise AuthenticationError("The token's areas must be a list of area codes.")
-            sub = claims["sub"]
-            if not isinstance(sub, str) or text_problem(sub, free_text=False) or len(sub) > 200:
-                raise AuthenticationError("The token's sub must name the user (1-200 characters).")
         except jwt.InvalidSignatureError:
             raise AuthenticationError(
                 "The token's signature did not verify: it was signed with another key "

@@ -186,6 +186,10 @@ def test_a_mapping_file_that_cannot_be_used_says_where_and_why(tmp_path: Path) -
         ClaimsMap.load(broken)
     with pytest.raises(ClaimsMapError, match="DSR_CLAIMS_MAP is not"):
         claims_map_of(HttpSettings(oidc_issuer="https://login.example", oidc_client_id="c"))
+    area = tmp_path / "area.toml"
+    area.write_text(MAPPING.replace(f.ENGLISH_AREA, "Lancashire"))
+    with pytest.raises(ClaimsMapError, match=r"rule\.0\.areas: .*Lancashire"):
+        ClaimsMap.load(area)
     lenient = tmp_path / "typo.toml"
     lenient.write_text(MAPPING.replace("within =", "withn ="))
     with pytest.raises(ClaimsMapError, match="withn"):

@@ -21,6 +21,7 @@ each of a user's roles, with its organisation, in one element of `nhsid_nrbac_ro
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,10 +30,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dsr_core.domain.codes import Role
+from dsr_core.domain.inputs import text_problem
 from dsr_http.auth import Principal
 from dsr_http.config import HttpSettings
 
 SIGNS_IN = frozenset(Role) - {Role.SYSTEM}
+AREA_CODE = re.compile(r"^[ES][0-9]{8}$")
 
 
 class ClaimRule(BaseModel):
@@ -49,6 +52,14 @@ class ClaimRule(BaseModel):
         if role not in SIGNS_IN:
             raise ValueError("the system role is dsr's own, not a person's")
         return role
+
+    @field_validator("areas")
+    @classmethod
+    def _area_codes(cls, areas: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [a for a in areas if not AREA_CODE.match(a)]
+        if wrong:
+            raise ValueError(f"not ONS area codes (E54000048, S37000017...): {', '.join(wrong)}")
+        return areas
 
     def matches(self, claims: Mapping[str, Any]) -> bool:
         if self.within is None:
@@ -97,7 +108,9 @@ class ClaimsMap(BaseModel):
     def principal(self, claims: Mapping[str, Any]) -> Principal | None:
         """The role and areas of the first rule the claims match; None when none does."""
         sub = claims.get("sub")
-        if not isinstance(sub, str) or not sub:
+        if not isinstance(sub, str) or not sub or len(sub) > 200:
+            return None
+        if text_problem(sub, free_text=False):
             return None
         for rule in self.rule:
             if rule.matches(claims):
