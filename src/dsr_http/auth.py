@@ -44,6 +44,8 @@ class Principal:
     sub: str
     role: Role
     areas: frozenset[str]
+    organisation: str | None = None
+    """A partner's organisation type (its section policy's name); None for staff."""
 
 
 class ClaimsMapping(Protocol):
@@ -113,6 +115,11 @@ class TokenVerifier:
             areas = claims.get("areas") or []
             if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
                 raise AuthenticationError("The token's areas must be a list of area codes.")
+            organisation = claims.get("organisation") if role is Role.PARTNER else None
+            if role is Role.PARTNER and not isinstance(organisation, str):
+                raise AuthenticationError(
+                    "A partner's token names its organisation type (the organisation claim)."
+                )
         except jwt.InvalidSignatureError:
             raise AuthenticationError(
                 "The token's signature did not verify: it was signed with another key "
@@ -124,7 +131,7 @@ class TokenVerifier:
             raise AuthenticationError(f"The token has no {error} claim.") from None
         except ValueError:
             raise AuthenticationError("The token's role is not one dsr knows.") from None
-        return Principal(sub=sub, role=role, areas=frozenset(areas))
+        return Principal(sub=sub, role=role, areas=frozenset(areas), organisation=organisation)
 
     def _mapped(self, claims: Mapping[str, Any]) -> Principal:
         assert self.mapping is not None
@@ -143,7 +150,15 @@ class TokenVerifier:
             return await run_in_threadpool(self.verify, token)
         return self.verify(token)
 
-    def mint(self, *, sub: str, role: Role, areas: list[str], ttl_seconds: int = 8 * 3600) -> str:
+    def mint(
+        self,
+        *,
+        sub: str,
+        role: Role,
+        areas: list[str],
+        ttl_seconds: int = 8 * 3600,
+        organisation: str | None = None,
+    ) -> str:
         """A token signed with the local key (embedded mode, tests, `dsr token`)."""
         if self._algorithms != ALGORITHMS_SYMMETRIC or self._jwks:
             raise RuntimeError("tokens are minted by the identity provider in this configuration")
@@ -154,6 +169,7 @@ class TokenVerifier:
             "sub": sub,
             "role": str(role),
             "areas": areas,
+            **({"organisation": organisation} if organisation else {}),
             "iat": now,
             "exp": now + ttl_seconds,
         }

@@ -22,6 +22,11 @@ class HttpSettings(DsrSettings):
         description="TOML file mapping an identity provider's claims to dsr roles and areas "
         "(docs/operations.md, Single sign-on); with it, tokens need no role or areas claims",
     )
+    section_policies: Path | None = Field(
+        default=None,
+        description="JSON file of partner organisations' section policies (issue 28); "
+        "dsr's defaults when unset (src/dsr_core/data/section_policies.json)",
+    )
     oidc_issuer: str | None = Field(
         default=None, description="The console's OpenID provider (discovery at its issuer)."
     )

@@ -162,6 +162,8 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 PRACTICE = (Role.PRACTITIONER, Role.LEAD)
 LEAD_ONLY = (Role.LEAD,)
 RECORD_READERS = (Role.PRACTITIONER, Role.LEAD, Role.AUDITOR)
+PERSON_READERS = (*RECORD_READERS, Role.PARTNER)
+"""A person's record and history: partners too, through their section policy (access.py)."""
 AUDITORS = (Role.AUDITOR,)
 AGGREGATES = (Role.ANALYST, Role.LEAD, Role.PRACTITIONER)
 NATIONAL = (Role.ANALYST, Role.LEAD)
@@ -205,6 +207,7 @@ def allowed_in_area(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 AreaPath = Annotated[AreaCode, Path(description="ONS GSS code of the area")]
 Practitioners = Annotated[Principal, Depends(allowed(*PRACTICE))]
 RecordReaders = Annotated[Principal, Depends(allowed(*RECORD_READERS))]
+PersonReaders = Annotated[Principal, Depends(allowed(*PERSON_READERS))]
 Auditors = Annotated[Principal, Depends(allowed(*AUDITORS))]
 NationalReaders = Annotated[Principal, Depends(allowed(*NATIONAL))]
 Overseers = Annotated[Principal, Depends(allowed(*OVERSIGHT))]

@@ -14,6 +14,7 @@ from dsr_core.domain.care_record import (
     Recommendation,
     ReviewAction,
     ReviewRecord,
+    SafeguardingNote,
     TeamMember,
     ViewEntry,
     Views,
@@ -180,6 +181,9 @@ class PersonPublic(BaseModel):
         description="Each current risk factor: who manages it (an involvement or an open "
         "action), or since when nobody does (issue 27)",
     )
+    safeguarding_notes: list[SafeguardingNote] = Field(
+        default_factory=list, description="Safeguarding and forensic notes (issue 28)"
+    )
     professionals: list[TeamMember] = Field(description="Current involvements")
     team_history: list[TeamMember] = Field(default_factory=list, description="Every involvement")
     mitigations: list[Mitigation] = Field(default_factory=list)
@@ -232,6 +236,7 @@ class PersonPublic(BaseModel):
             view_history=list(person.view_history),
             risk_factors=[str(r) for r in person.risk_factors],
             risk_management=[RiskStatePublic(**vars(r)) for r in risk_states(person)],
+            safeguarding_notes=list(person.safeguarding_notes),
             professionals=person.current_team(),
             team_history=list(person.team.values()),
             mitigations=list(person.mitigations),

@@ -34,11 +34,18 @@ def auth(client: TestClient) -> Headers:
     """auth(role, *areas, **headers) -> request headers with a bearer token."""
 
     def headers(
-        role: str = "lead", *areas: str, sub: str | None = None, **extra: str
+        role: str = "lead",
+        *areas: str,
+        sub: str | None = None,
+        organisation: str | None = None,
+        **extra: str,
     ) -> dict[str, str]:
         verifier = client.app.state.services.verifier  # type: ignore[attr-defined]
         token = verifier.mint(
-            sub=sub or f"{role}-1", role=Role(role), areas=list(areas or [f.ENGLISH_AREA])
+            sub=sub or f"{role}-1",
+            role=Role(role),
+            areas=list(areas or [f.ENGLISH_AREA]),
+            organisation=organisation,
         )
         return {
             "Authorization": f"Bearer {token}",

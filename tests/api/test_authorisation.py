@@ -103,6 +103,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "kept-on-register": {"decided_on": "2025-09-01", "reason": "x", "unmanaged_risk": False},
     "referrer-told": {"told_on": "2025-09-01"},
     "risk-management": {"recorded_on": "2025-03-01", "risk_factor": "carer_health"},
+    "safeguarding-notes": {"recorded_on": "2025-02-02", "kind": "forensic", "note": "x"},
     "re-referrals": {
         "referred_on": "2025-09-02",
         "criteria": ["in_hospital"],
@@ -154,6 +155,7 @@ ROLES_OF = {
     "kept-on-register": LEAD_ONLY,
     "referrer-told": PRACTICE,
     "risk-management": PRACTICE,
+    "safeguarding-notes": PRACTICE,
     "re-referrals": PRACTICE,
     "legal-holds": LEAD_ONLY,
     "legal-hold-releases": LEAD_ONLY,

@@ -31,6 +31,8 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
             {"role_code": "S8000:G8000:R8001", "org_code": "QE1"},
         ]
     },
+    # a school's SEND coordinator: an education partner
+    "eddie.school": {"roles": ["DSR.Partner"], "organisation_type": "education"},
     # the right role at the wrong organisation: no element has both
     "sam.elsewhere": {
         "nhsid_nrbac_roles": [
@@ -45,6 +47,14 @@ role = "lead"
 areas = ["{f.ENGLISH_AREA}"]
 [rule.claims]
 roles = ["DSR.Lead"]
+
+[[rule]]
+role = "partner"
+organisation_type = "education"
+areas = ["{f.ENGLISH_AREA}"]
+[rule.claims]
+roles = ["DSR.Partner"]
+organisation_type = ["education"]
 
 [[rule]]
 role = "practitioner"
@@ -194,3 +204,27 @@ def test_a_mapping_file_that_cannot_be_used_says_where_and_why(tmp_path: Path) -
     lenient.write_text(MAPPING.replace("within =", "withn ="))
     with pytest.raises(ClaimsMapError, match="withn"):
         ClaimsMap.load(lenient)
+
+
+def test_an_education_partner_reads_the_care_record_and_views_but_never_safeguarding_notes(
+    provider: op.Provider, app_client: TestClient
+) -> None:
+    from tests.api.test_sections import SECRET, VIEW, a_full_record
+
+    lead = {"Authorization": f"Bearer {provider.token_for('lee.lead', CALLBACK)['access_token']}"}
+    person = a_full_record(app_client, lead)
+    browser, landed = signed_in_through(provider, app_client, "eddie.school")
+    assert landed.status_code == 303
+    for page in (f"/people/{person}", f"/people/{person}/timeline"):
+        shown = browser.get(page)
+        assert shown.status_code == 200, page
+        assert SECRET not in shown.text and "Safeguarding and forensic notes" not in shown.text
+    record_page = browser.get(f"/people/{person}").text
+    assert VIEW in record_page and "Care record" in record_page
+    assert browser.get("/register").status_code == 403
+    token = provider.token_for("eddie.school", CALLBACK)["access_token"]
+    api = {"Authorization": f"Bearer {token}"}
+    record = app_client.get(f"/v1/persons/{person}", headers=api)
+    assert record.status_code == 200 and SECRET not in record.text and VIEW in record.text
+    assert "safeguarding_notes" not in record.json()
+    assert app_client.get("/v1/register", headers=api).status_code == 403

@@ -51,6 +51,7 @@ NOT_PERSONAL_TEXT = {
     "Recommendation": {"recommendation_id"},
     "ReviewAction": {"action_id"},
     "RiskManagement": {"involvement_id", "action_id"},
+    "SafeguardingNote": {"note_id"},
     "ReviewRecord": {"review_id"},
     "Need": {"code"},
 }

@@ -3,6 +3,7 @@ recommendations, needs, reviews and their actions."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
@@ -79,6 +80,23 @@ class TeamMember(ValueObject):
     contact: ShortText | None = None
     started_on: Day | None = None
     ended_on: Day | None = None
+
+
+class SafeguardingKind(StrEnum):
+    SAFEGUARDING = "safeguarding"
+    FORENSIC = "forensic"
+
+
+class SafeguardingNote(ValueObject):
+    """A safeguarding or forensic note: its own section, which partners do not read
+    unless their policy says so (issue 28)."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset({"note"})
+
+    note_id: str
+    kind: SafeguardingKind
+    note: LongText
+    recorded_on: Day
 
 
 class RiskManagement(ValueObject):

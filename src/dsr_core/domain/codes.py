@@ -341,6 +341,9 @@ class Role(StrEnum):
     """A national body (PHS, NHS England): its token names its nation's code, S92000003
     or E92000001; it reads its nation's returns and builds publications (issue 14)."""
     ADMIN = "admin"
+    PARTNER = "partner"
+    """A partner organisation's member (education, housing, a provider): reads only the
+    sections its organisation type's policy grants (issue 28)."""
     SYSTEM = "system"
 
 

@@ -6,17 +6,14 @@ Each check raises the domain error named in its docstring, citing the source in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
 from dsr_core.domain.care_record import ReviewAction, SupporterView, TeamMember, Views
-from dsr_core.domain.code_lists import code_list
 from dsr_core.domain.codes import (
     LawfulBasis,
     RatingLevel,
-    ReviewKind,
-    RiskFactor,
     Scheme,
     Service,
     Status,
@@ -346,29 +343,6 @@ def check_some_view(views: Views, supporters: Sequence[SupporterView]) -> None:
     if not (views.person or views.family or supporters):
         raise InvalidInputError(
             "Give the person's view, the family's or a supporter's.", field="person"
-        )
-
-
-def check_findings(kind: ReviewKind, findings: Mapping[str, str]) -> None:
-    """Findings are a C(E)TR's, one per key question of the list. Raises InvalidInputError."""
-    if findings and kind not in (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR):
-        raise InvalidInputError("Only a C(E)TR records findings by key question.", field="findings")
-    questions = code_list("cetr_key_question").codes
-    for key in findings:
-        if key not in questions:
-            raise InvalidInputError(
-                f"{key!r} is not a C(E)TR key question (GET /v1/code-lists/cetr_key_question).",
-                field=f"findings.{key}",
-            )
-
-
-def check_current_risk(factor: RiskFactor, current: Sequence[RiskFactor]) -> None:
-    """Management is recorded for a risk factor on the record now. Raises InvalidInputError."""
-    if factor not in current:
-        raise InvalidInputError(
-            f"{factor.value!r} is not a current risk factor of this person: record it first "
-            "(POST /risk-factors or a rating change).",
-            field="risk_factor",
         )
 
 

@@ -71,6 +71,7 @@ class Person(
                 if not hasattr(person, name):  # snapshots taken before it was kept
                     setattr(person, name, empty)
             person.cetr_declined = tuple(person.cetr_declined)
+            person.safeguarding_notes = tuple(getattr(person, "safeguarding_notes", ()))
             person.services = {k: (v[0], v[1]) for k, v in person.services.items()}
             if not hasattr(person, "keyworker_levels_since"):  # likewise
                 rating = person.rating

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from dsr_core.domain import rules
+from dsr_core.domain import record_rules, rules
 from dsr_core.domain.care_record import (
     Mitigation,
     Need,
     Professional,
     Recommendation,
     RiskManagement,
+    SafeguardingKind,
+    SafeguardingNote,
     SupporterView,
     Views,
 )
@@ -69,7 +71,7 @@ class CareRecordCommands(PersonState):
         neither, nobody does, which on Green prompts a rating review (domain.md)."""
         rules.check_is_active(self.status)
         self._check_effective(recorded_on, by, "recorded_on")
-        rules.check_current_risk(risk_factor, self.risk_factors)
+        record_rules.check_current_risk(risk_factor, self.risk_factors)
         if involvement_id is not None and action_id is not None:
             raise InvalidInputError(
                 "Give the involvement or the action that manages the risk, not both.",
@@ -90,6 +92,17 @@ class CareRecordCommands(PersonState):
             management=management,
             note=note,
         )
+
+    def record_safeguarding_note(
+        self, *, kind: SafeguardingKind, note: str, recorded_on: date, by: Stamp
+    ) -> str:
+        """A safeguarding or forensic note; returns its id."""
+        rules.check_is_active(self.status)
+        self._check_effective(recorded_on, by, "recorded_on")
+        note_id = self._new_id()
+        value = SafeguardingNote(note_id=note_id, kind=kind, note=note, recorded_on=recorded_on)
+        self._trigger(events.SafeguardingNoteRecorded, by, recorded_on, entry=value)
+        return note_id
 
     def assign_professional(
         self, *, professional: Professional, assigned_on: date, by: Stamp

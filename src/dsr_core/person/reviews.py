@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from uuid import NAMESPACE_URL, uuid5
 
-from dsr_core.domain import hospital_rules, rules
+from dsr_core.domain import hospital_rules, record_rules, rules
 from dsr_core.domain.care_record import ReviewAction, ReviewRecord
 from dsr_core.domain.codes import ActionStatus, PanelRole, ReviewKind
 from dsr_core.person import events
@@ -53,7 +53,7 @@ class ReviewCommands(PersonState):
         rules.check_active_or_in_hospital(self.status, self.admission)
         self._check_effective(held_on, by, "held_on")
         hospital_rules.check_review_within_stay(kind, held_on, self.admission)
-        rules.check_findings(kind, findings or {})
+        record_rules.check_findings(kind, findings or {})
         review_id = str(uuid5(NAMESPACE_URL, f"dsr:{self.id}:{self.version + 1}"))
         review = ReviewRecord(
             review_id=review_id,

@@ -22,6 +22,7 @@ from dsr_core.domain.care_record import (
     ReviewAction,
     ReviewRecord,
     RiskManagement,
+    SafeguardingNote,
     TeamMember,
     ViewEntry,
     Views,
@@ -113,6 +114,7 @@ class PersonState(Aggregate):
         risk_factors: tuple[RiskFactor, ...]
         risk_factors_since: dict[str, date]
         """When each current risk factor was first recorded in its present run."""
+        safeguarding_notes: tuple[SafeguardingNote, ...]
         risk_management: dict[str, RiskManagement]
         """Who manages each current risk factor (issue 27); absent: nobody recorded yet."""
         team: dict[str, TeamMember]
@@ -225,6 +227,7 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("referrer_told_on", None),
     ("risk_factors_since", dict),
     ("risk_management", dict),
+    ("safeguarding_notes", ()),
     ("legal_hold", False),
     ("last_closed_on", None),
     ("erased_on", None),

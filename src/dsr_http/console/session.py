@@ -95,7 +95,10 @@ class Sessions:
             if time.time() - at > self.max_seconds:
                 return session
             principal = Principal(
-                sub=str(who["sub"]), role=Role(who["role"]), areas=frozenset(who["areas"])
+                sub=str(who["sub"]),
+                role=Role(who["role"]),
+                areas=frozenset(who["areas"]),
+                organisation=who.get("organisation"),
             )
             session = replace(
                 session, principal=principal, signed_in_at=at, local=bool(who["local"])
@@ -110,6 +113,7 @@ class Sessions:
                 "sub": session.principal.sub,
                 "role": str(session.principal.role),
                 "areas": sorted(session.principal.areas),
+                "organisation": session.principal.organisation,
                 "at": session.signed_in_at,
                 "local": session.local,
             }

@@ -27,10 +27,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dsr_core.domain.codes import Role
 from dsr_core.domain.inputs import text_problem
+from dsr_core.domain.sections import policies_from
 from dsr_http.auth import Principal
 from dsr_http.config import HttpSettings
 
@@ -45,6 +53,14 @@ class ClaimRule(BaseModel):
     areas: tuple[str, ...] = Field(min_length=1)
     within: str | None = None
     claims: dict[str, tuple[str, ...]] = Field(min_length=1)
+    organisation_type: str | None = None
+    """For a partner: its organisation type, which names its section policy."""
+
+    @model_validator(mode="after")
+    def _partner_names_its_type(self) -> ClaimRule:
+        if (self.role is Role.PARTNER) != (self.organisation_type is not None):
+            raise ValueError("a partner rule names its organisation_type, and only a partner's")
+        return self
 
     @field_validator("role")
     @classmethod
@@ -114,7 +130,12 @@ class ClaimsMap(BaseModel):
             return None
         for rule in self.rule:
             if rule.matches(claims):
-                return Principal(sub=sub, role=rule.role, areas=frozenset(rule.areas))
+                return Principal(
+                    sub=sub,
+                    role=rule.role,
+                    areas=frozenset(rule.areas),
+                    organisation=rule.organisation_type,
+                )
         return None
 
 
@@ -127,4 +148,12 @@ def claims_map_of(http: HttpSettings) -> ClaimsMap | None:
                 "file that maps the provider's claims to dsr roles and areas."
             )
         return None
-    return ClaimsMap.load(http.claims_map)
+    mapping = ClaimsMap.load(http.claims_map)
+    known = policies_from(http.section_policies)
+    for number, rule in enumerate(mapping.rule):
+        if rule.organisation_type is not None and rule.organisation_type not in known:
+            raise ClaimsMapError(
+                f"DSR_CLAIMS_MAP: {http.claims_map}: rule.{number}.organisation_type: "
+                f"{rule.organisation_type!r} has no section policy (known: {', '.join(known)})"
+            )
+    return mapping

@@ -13,6 +13,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
 
 from dsr_core.domain.codes import Role
@@ -21,13 +22,14 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.idempotency import Claim
 from dsr_core.service.registers import CommandResult, Registers
-from dsr_http import fhir
+from dsr_http import access, fhir
 from dsr_http.auth import Principal
 from dsr_http.bodies import StrictJsonRoute
 from dsr_http.deps import (
     LEAD_ONLY,
     PRACTICE,
     ClockDep,
+    PersonReaders,
     Practitioners,
     ReadsDep,
     RecordReaders,
@@ -38,7 +40,7 @@ from dsr_http.deps import (
     visible_person,
 )
 from dsr_http.problems import RESPONSES
-from dsr_http.reading import person_record
+from dsr_http.reading import history_items, person_record
 from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, withholds_details
 
 router = APIRouter(
@@ -170,6 +172,7 @@ COMMANDS = [
     CommandRoute("views", cmd.RecordViews),
     CommandRoute("risk-factors", cmd.RecordRiskFactors),
     CommandRoute("risk-management", cmd.RecordRiskManagement),
+    CommandRoute("safeguarding-notes", cmd.RecordSafeguardingNote),
     CommandRoute("professionals", cmd.AssignProfessional),
     CommandRoute("reviews", cmd.RecordReview),
     CommandRoute("action-completions", cmd.CompleteAction),
@@ -218,7 +221,7 @@ def execute(
 
 def _command_endpoint(spec: CommandRoute) -> Callable[..., CommandResponse]:
     model = spec.model
-    Authorised = Annotated[Principal, Depends(allowed(*spec.roles))]  # noqa: N806
+    Authorised = Annotated[Principal, Depends(allowed(*spec.roles, Role.PARTNER))]  # noqa: N806
 
     def endpoint(
         person_id: UUID,
@@ -230,6 +233,8 @@ def _command_endpoint(spec: CommandRoute) -> Callable[..., CommandResponse]:
         if_match: IfMatch = None,
         idempotency_key: IdempotencyKey = None,
     ) -> CommandResponse:
+        if principal.role is Role.PARTNER:
+            access.check_command(principal, spec.path)
         claim = claim_for(request, principal, body, idempotency_key)
         result = execute(registers, principal, person_id, body, parse_if_match(if_match), claim)
         return answer(response, result)
@@ -286,7 +291,7 @@ for _spec in COMMANDS:
 def get_person(
     person_id: UUID,
     response: Response,
-    principal: RecordReaders,
+    principal: PersonReaders,
     registers: RegistersDep,
     clock: ClockDep,
     reads: ReadsDep,
@@ -295,12 +300,17 @@ def get_person(
         AwareDatetime | None,
         Query(description="Only what had been recorded by this time, with its offset (Z)"),
     ] = None,
-) -> PersonPublic:
-    """Read a person's record now, or as it stood on a date (and as known at a time)."""
-    public, version = person_record(
+) -> PersonPublic | Response:
+    """Read a person's record now, or as it stood on a date (and as known at a time).
+    A partner organisation's member gets only the sections its policy grants: the others
+    are absent (docs/api.md, Sections)."""
+    public, version, hidden = person_record(
         registers, principal, reads, person_id, as_of, recorded_by, today=clock.today()
     )
     response.headers["ETag"] = f'"{version}"'
+    if hidden:
+        shown = public.model_dump(mode="json", exclude=set(hidden))
+        return JSONResponse(shown, headers={"ETag": f'"{version}"'})
     return public
 
 
@@ -341,12 +351,10 @@ def person_fhir(
     "/{person_id}/history", operation_id="getPersonHistory", response_model=list[HistoryItem]
 )
 def history(
-    person_id: UUID, principal: RecordReaders, registers: RegistersDep, reads: ReadsDep
+    person_id: UUID, principal: PersonReaders, registers: RegistersDep, reads: ReadsDep
 ) -> list[HistoryItem]:
-    """Every event on the person's record, oldest first, with who recorded it and when."""
+    """Every event on the person's record, oldest first, with who recorded it and when (a
+    partner: the events of its sections only)."""
     person = visible_person(registers, principal, person_id)
     reads.record("history", [person_id], person.area)
-    withhold = withholds_details(principal.role, person)
-    return [
-        HistoryItem.of(entry, withhold_details=withhold) for entry in registers.history(person_id)
-    ]
+    return history_items(registers, principal, person_id, person)

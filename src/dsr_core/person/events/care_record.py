@@ -15,6 +15,7 @@ from dsr_core.domain.care_record import (
     Professional,
     Recommendation,
     RiskManagement,
+    SafeguardingNote,
     SupporterView,
     TeamMember,
     ViewEntry,
@@ -102,6 +103,18 @@ class RiskManagementRecorded(PersonEvent):
             **person.risk_management,
             str(self.risk_factor): self.management,
         }
+
+
+class SafeguardingNoteRecorded(PersonEvent):
+    """A safeguarding or forensic note (issue 28): its own section of the record."""
+
+    TOPIC = f"{_TOPIC}.SafeguardingNoteRecorded"
+    entry: SafeguardingNote
+    """(Not `note`: that name is a free-text attribute, sealed whole; the entry seals its
+    own note.)"""
+
+    def apply(self, person: PersonState) -> None:
+        person.safeguarding_notes = (*person.safeguarding_notes, self.entry)
 
 
 class ProfessionalAssigned(PersonEvent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from dsr_core.domain.care_record import Need, SupporterView
+from dsr_core.domain.care_record import Need, SafeguardingKind, SupporterView
 from dsr_core.domain.code_lists import MitigationCategory
 from dsr_core.domain.codes import (
     MitigationKind,
@@ -140,6 +140,22 @@ class RecordRiskManagement(Command):
         default=None, description="The open action of the plan managing it"
     )
     note: LongText | None = None
+
+
+class RecordSafeguardingNote(Command):
+    """Record a safeguarding or forensic note (its own section: partners do not read it
+    unless their organisation's policy says so)."""
+
+    model_config = example(
+        {
+            "recorded_on": "2025-02-01",
+            "kind": "safeguarding",
+            "note": "Referral to adult safeguarding.",
+        }
+    )
+    recorded_on: Day
+    kind: SafeguardingKind
+    note: LongText
 
 
 class AssignProfessional(Command):

@@ -53,6 +53,16 @@ def record_risk_management(
     )
 
 
+@handles(cmd.RecordSafeguardingNote)
+def record_safeguarding_note(
+    person: Person, c: cmd.RecordSafeguardingNote, ctx: HandlerContext
+) -> Outcome:
+    note_id = person.record_safeguarding_note(
+        kind=c.kind, note=c.note, recorded_on=c.recorded_on, by=ctx.stamp
+    )
+    return Outcome(extra={"note_id": note_id})
+
+
 @handles(cmd.AssignProfessional)
 def assign_professional(person: Person, c: cmd.AssignProfessional, ctx: HandlerContext) -> Outcome:
     professional = Professional(**c.model_dump(exclude={"assigned_on"}))

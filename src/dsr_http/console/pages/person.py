@@ -20,9 +20,8 @@ from dsr_http.console.forms import FieldError
 from dsr_http.console.labels import day as day_label
 from dsr_http.console.pages.record import shown_name, tasks_for
 from dsr_http.console.routing import ConsoleRoute
-from dsr_http.deps import PRACTICE, RECORD_READERS, ClockDep, RegistersDep, require, visible_person
-from dsr_http.reading import person_record
-from dsr_http.schemas import HistoryItem, withholds_details
+from dsr_http.deps import PERSON_READERS, ClockDep, RegistersDep, require, visible_person
+from dsr_http.reading import history_items, person_record
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -74,7 +73,7 @@ def person_page(
     recorded: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
     """The record: summary, duties, care record, discharge plan, views; or as at a date."""
-    require(principal, RECORD_READERS)
+    require(principal, PERSON_READERS)
     on, field_errors = as_at(day, month, year)
     today = clock.today()
     if on is not None and on > today:
@@ -83,14 +82,14 @@ def person_page(
             [FieldError("as_of", "The date must be today or in the past", "as_of-day")],
         )
     try:
-        record, version = person_record(
+        record, version, hidden = person_record(
             registers, principal, reads, person_id, on, what="console-record", today=today
         )
     except PersonNotFoundError:
         if on is None:
             raise
         # visible, but not yet referred on that day: today's record, and why not then
-        record, version = person_record(
+        record, version, hidden = person_record(
             registers, principal, reads, person_id, None, what="console-record", today=today
         )
         message = f"The record begins on {day_label(record.referred_on)}: choose a day from then"
@@ -100,13 +99,14 @@ def person_page(
         if record.details is None
         else f"{record.details.given_name} {record.details.family_name}",
         "record": record,
+        "hidden": hidden,
         "version": version,
         "as_of": on,
         "as_of_values": {"day": day or "", "month": month or "", "year": year or ""},
         "field_errors": field_errors,
         "recorded": recorded_events(recorded),
-        "can_record": principal.role in PRACTICE and on is None,
-        "tasks": tasks_for(principal.role) if principal.role in PRACTICE else [],
+        "can_record": bool(tasks_for(principal)) and on is None,
+        "tasks": tasks_for(principal),
         "open_actions": [
             a
             for a in record.actions
@@ -127,11 +127,10 @@ def timeline(
 ) -> Response:
     """Every event on the record, newest first: what, when it happened, who recorded it
     and when, and why (the event's own reason, outcome or note)."""
-    require(principal, RECORD_READERS)
+    require(principal, PERSON_READERS)
     person = visible_person(registers, principal, person_id)
     reads.record("console-history", [person_id], person.area)
-    withhold = withholds_details(principal.role, person)
-    items = [HistoryItem.of(e, withhold_details=withhold) for e in registers.history(person_id)]
+    items = history_items(registers, principal, person_id, person)
     name = shown_name(principal, person)
     return console.render(
         request,

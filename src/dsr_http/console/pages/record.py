@@ -25,6 +25,7 @@ from dsr_core.domain.codes import Role
 from dsr_core.person.aggregate import Person
 from dsr_core.service import commands as cmd
 from dsr_core.service.registers import CommandResult
+from dsr_http import access
 from dsr_http.auth import Principal
 from dsr_http.console.choices import choices_for
 from dsr_http.console.deps import ConsoleDep, Posted, SignedIn
@@ -53,8 +54,8 @@ TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Rating and risk",
-        ("ratings", "risk-factors", "risk-management", "mitigations", "recommendations", "needs",
-         "kept-on-register"),
+        ("ratings", "risk-factors", "risk-management", "safeguarding-notes", "mitigations",
+         "recommendations", "needs", "kept-on-register"),
     ),
     (
         "Hospital stay and discharge",
@@ -93,13 +94,17 @@ def title_of(spec: CommandRoute) -> str:
     return re.sub(r" \([^)]*_[^)]*\)", "", title)  # no API field names in a heading
 
 
-def tasks_for(role: Role) -> list[tuple[str, list[Offered]]]:
-    """The forms a role may send, grouped by task (the API would refuse the others)."""
-    return [
-        (task, [Offered(SPECS[p], title_of(SPECS[p])) for p in paths if role in SPECS[p].roles])
-        for task, paths in TASKS
-        if any(role in SPECS[p].roles for p in paths)
-    ]
+def tasks_for(principal: Principal) -> list[tuple[str, list[Offered]]]:
+    """The forms a user may send, grouped by task (the API would refuse the others): their
+    role's, or a partner's organisation's (access.py)."""
+
+    def may(path: str) -> bool:
+        if principal.role is Role.PARTNER:
+            return access.may_send(principal, path)
+        return principal.role in SPECS[path].roles
+
+    grouped = [(task, [SPECS[p] for p in paths if may(p)]) for task, paths in TASKS]
+    return [(task, [Offered(s, title_of(s)) for s in specs]) for task, specs in grouped if specs]
 
 
 def render_form(
@@ -162,7 +167,8 @@ def command_list(
     registers: RegistersDep,
 ) -> Response:
     """What can be recorded about this person, grouped by task."""
-    require(principal, PRACTICE)
+    if not tasks_for(principal):
+        require(principal, PRACTICE)
     person = visible_person(registers, principal, person_id)
     return console.render(
         request,
@@ -171,7 +177,7 @@ def command_list(
             "title": "Record something",
             "person": person,
             "person_name": shown_name(principal, person),
-            "tasks": tasks_for(principal.role),
+            "tasks": tasks_for(principal),
         },
     )
 
@@ -180,7 +186,11 @@ def _spec(path: str, principal: Principal) -> CommandRoute:
     spec = SPECS.get(path)
     if spec is None:
         raise errors.PersonNotFoundError(uuid.UUID(int=0))  # no such form: "not found"
-    require(principal, spec.roles)
+    if principal.role is Role.PARTNER:
+        require(principal, (Role.PARTNER,))
+        access.check_command(principal, path)
+    else:
+        require(principal, spec.roles)
     return spec
 
 
