@@ -220,6 +220,10 @@ PlannersInArea = Annotated[Principal, Depends(allowed_in_area(*PLANNERS))]
 AnyRole = Annotated[Principal, Depends(allowed(*EVERYONE))]
 
 
+EMERGENCY = "emergency:"
+"""Marks an access-log row read under an emergency grant."""
+
+
 @dataclass(frozen=True)
 class Reads:
     """Writes the access-log row for a read that returned person-level data (issue 10)."""
@@ -230,6 +234,8 @@ class Reads:
     request_id: str | None
 
     def record(self, what: str, person_ids: Iterable[object], area: str | None = None) -> None:
+        if area is not None and area not in self.principal.areas:
+            what = f"{EMERGENCY}{what}"  # read under an emergency grant (issue 28)
         self.access_log.record(
             Access(
                 at=self.clock(),
@@ -276,9 +282,12 @@ def actor(principal: Principal, area: str | None) -> Actor:
 
 
 def visible_person(registers: Registers, principal: Principal, person_id: UUID) -> Person:
-    """The person, if they are in one of the caller's areas; otherwise "not found"."""
+    """The person, if they are in one of the caller's areas, or the caller holds an
+    emergency grant to them that has not lapsed; otherwise "not found"."""
     person = registers.get_person(person_id)
-    if person.area not in principal.areas:
+    if person.area not in principal.areas and not person.emergency_access_for(
+        principal.sub, registers.now()
+    ):
         raise PersonNotFoundError(person_id)
     return person
 

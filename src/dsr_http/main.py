@@ -37,6 +37,7 @@ from dsr_http.routes import (
     areas,
     audit,
     code_lists,
+    emergency,
     events,
     health,
     inpatients,
@@ -139,7 +140,7 @@ def create_app(
         )
 
     routers = [persons, subject_access, register, referrals, inpatients, reminders, areas]
-    routers += [code_lists]
+    routers += [code_lists, emergency]
     routers += [national, snapshots, events]
     for module in (*routers, audit, health):
         app.include_router(module.router)

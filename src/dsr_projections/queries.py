@@ -12,13 +12,14 @@ from dsr_projections.register.inpatients import inpatient_ids, inpatient_list
 from dsr_projections.register.queries import people_projected, register_person_ids
 from dsr_projections.register.referral_queue import referral_queue
 from dsr_projections.register.referrer_told import untold, untold_ids
-from dsr_projections.reminders import reminders_after
+from dsr_projections.reminders import emergency_grants, reminders_after
 
 __all__ = [
     "Dataset",
     "areas_with_spells",
     "build_dataset",
     "census",
+    "emergency_grants",
     "inpatient_ids",
     "inpatient_list",
     "lowest_position",

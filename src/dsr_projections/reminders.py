@@ -7,9 +7,11 @@ de-duplicate; rows are ordered by log position, which is the polling cursor.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import ClassVar
 
+from dsr_core.person import events as pe
 from dsr_core.person.cadences import deadline_basis
 from dsr_core.service.reminders import ReminderBook
 from dsr_projections.engine.projection import Event, Projection
@@ -21,6 +23,15 @@ class RemindersProjection(Projection):
     name = "reminders"
     tables: ClassVar[dict[str, str]] = {
         "reminder_books": "book_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL",
+        # Emergency ("break glass") grants to users of other areas, for the owning lead's
+        # report (issue 28); each is also a reminder row, so it reaches them by the polls
+        # and webhooks reminders reach them by, the same day.
+        "emergency_grants": (
+            "position BIGINT PRIMARY KEY, person_id TEXT NOT NULL, area TEXT NOT NULL, "
+            "actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, actor_area TEXT, "
+            "reason_code TEXT NOT NULL, reason TEXT, granted_at TEXT NOT NULL, "
+            "expires_at TEXT NOT NULL"
+        ),
         "reminders": (
             "position BIGINT PRIMARY KEY, reminder_id TEXT NOT NULL UNIQUE, "
             "person_id TEXT NOT NULL, "
@@ -28,7 +39,10 @@ class RemindersProjection(Projection):
             "due_on TEXT NOT NULL, stage TEXT NOT NULL, issued_on TEXT NOT NULL"
         ),
     }
-    indexes: ClassVar[dict[str, str]] = {"reminders_by_area": "reminders (area, position)"}
+    indexes: ClassVar[dict[str, str]] = {
+        "reminders_by_area": "reminders (area, position)",
+        "emergency_grants_by_area": "emergency_grants (area, granted_at)",
+    }
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         for event, position in batch:
@@ -46,6 +60,34 @@ class RemindersProjection(Projection):
             "area": event.area,
         }
         insert(cursor, self.t("reminder_books"), [book])
+
+    @_project.register
+    def _emergency(self, event: pe.EmergencyAccessGranted, cursor: Cursor, position: int) -> None:
+        grant = {
+            "position": position,
+            "person_id": str(event.originator_id),
+            "area": event.area,
+            "actor_id": event.actor.user_id,
+            "actor_role": str(event.actor.role),
+            "actor_area": event.actor.area,
+            "reason_code": str(event.reason_code),
+            "reason": event.reason,
+            "granted_at": event.timestamp.isoformat(),
+            "expires_at": event.expires_at,
+        }
+        insert(cursor, self.t("emergency_grants"), [grant], personal=("reason",))
+        notice = {
+            "position": position,
+            "reminder_id": f"{event.originator_id}:emergency_access:{position}",
+            "person_id": str(event.originator_id),
+            "area": event.area,
+            "reminder_key": f"emergency_access:{position}",
+            "kind": "emergency_access",
+            "due_on": event.effective_on.isoformat(),
+            "stage": "issued",
+            "issued_on": event.effective_on.isoformat(),
+        }
+        insert(cursor, self.t("reminders"), [notice])
 
     @_project.register
     def _issued(self, event: ReminderBook.Issued, cursor: Cursor, position: int) -> None:
@@ -98,3 +140,16 @@ def reminders_after(
     for row in rows:  # computed when read: a deadline's basis is the code's, not stored
         row["deadline_basis"] = deadline_basis(row["kind"])
     return rows
+
+
+def emergency_grants(db: ViewDatabase, area: str, since: datetime) -> list[Row]:
+    """Emergency grants on the area's records since a time, newest first (the owning
+    lead's report, issue 28); the reason opened under each person's key."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT person_id, area, actor_id, actor_role, actor_area, reason_code, reason, "
+            "granted_at, expires_at FROM emergency_grants WHERE area = ? AND granted_at >= ? "
+            "ORDER BY granted_at DESC, position DESC",
+            (area, since.isoformat()),
+        )
+        return cursor.fetchall()

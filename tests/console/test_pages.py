@@ -222,3 +222,38 @@ def test_the_review_form_asks_for_a_finding_under_each_cetr_key_question(
     assert sent.status_code in (302, 303), sent.text[:2000]
     reviews = client.get(f"/v1/persons/{person}", headers=auth("lead")).json()["reviews"]
     assert reviews[-1]["findings"] == {"safe": "No incidents since admission."}
+
+
+def test_a_clinician_of_another_area_opens_a_record_in_an_emergency_and_the_lead_sees_it(
+    client: TestClient, sign_in: SignIn, auth: Headers
+) -> None:
+    from tests.support import factories as f
+
+    person = an_inpatient(client, auth)
+    visitor = sign_in("practitioner", f.OTHER_ENGLISH_AREA, user="dr-elsewhere")
+    assert visitor.get(f"/people/{person}").status_code == 404
+    form = visitor.get("/emergency-access/new")
+    assert form.status_code == 200 and "Open a record of another area" in form.text
+    blank = visitor.post(
+        "/emergency-access/new", data={"csrf_token": csrf_of(form.text), "person_id": person}
+    )
+    assert blank.status_code == 422 and "nhsuk-error-summary" in blank.text
+    sent = visitor.post(
+        "/emergency-access/new",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "person_id": person,
+            "reason_code": "unplanned_admission",
+            "reason": "Admitted to our ward overnight.",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == f"/people/{person}"
+    assert visitor.get(f"/people/{person}").status_code == 200
+
+    lead = sign_in("lead")
+    deadline = time.monotonic() + 10
+    while "dr-elsewhere" not in (page := lead.get("/emergency-access").text):
+        assert time.monotonic() < deadline, page[-2000:]
+        time.sleep(0.1)
+    assert "Admitted to our ward overnight." in page and "Open now" in page

@@ -141,6 +141,17 @@ class DeclineReason(StrEnum):
     OTHER = "other"
 
 
+class EmergencyReason(StrEnum):
+    """Why someone outside the area opens a record at once ("break glass", issue 28)."""
+
+    UNPLANNED_ADMISSION = "unplanned_admission"
+    """The person was admitted to this hospital, out of their area."""
+    CRISIS = "crisis"
+    SAFEGUARDING_CONCERN = "safeguarding_concern"
+    CLINICAL_EMERGENCY = "clinical_emergency"
+    OTHER = "other"
+
+
 class WardType(StrEnum):
     """Mental-health or learning-disability ward (Assuring Transformation). `secure` is only
     read back from admissions recorded before security level was kept apart (issue 13)."""

@@ -77,7 +77,7 @@ version, area, scheme, status, period, as-of) is not a section and always shown.
 EVENTS: dict[str, Section] = {
     **dict.fromkeys(
         ("DetailsCorrected", "Removed", "Transferred", "LegalHoldPlaced", "LegalHoldLifted",
-         "Erased"),
+         "Erased", "EmergencyAccessGranted"),
         Section.IDENTITY,
     ),
     # a referral carries why it was made: the lawful basis's section, not identity's

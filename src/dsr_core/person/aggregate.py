@@ -72,6 +72,9 @@ class Person(
                     setattr(person, name, empty)
             person.cetr_declined = tuple(person.cetr_declined)
             person.safeguarding_notes = tuple(getattr(person, "safeguarding_notes", ()))
+            person.emergency_grants = tuple(
+                (str(user), str(until)) for user, until in getattr(person, "emergency_grants", ())
+            )
             person.services = {k: (v[0], v[1]) for k, v in person.services.items()}
             if not hasattr(person, "keyworker_levels_since"):  # likewise
                 rating = person.rating

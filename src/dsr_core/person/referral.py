@@ -5,13 +5,14 @@ acceptance, rating, correction, transfer, removal and re-referral.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Self
 from uuid import uuid4
 
 from dsr_core.domain import hospital_rules, rules
 from dsr_core.domain.codes import (
     DeclineReason,
+    EmergencyReason,
     ReferralCriterion,
     ReferralReason,
     ReferrerType,
@@ -212,6 +213,30 @@ class ReferralCommands(PersonState):
         decision = rules.check_referral_decided(referral_decision(self), self.referrer_told_on)
         self._check_effective(told_on, by, "told_on", after=decision[1], what="decision")
         self._trigger(events.ReferrerTold, by, told_on, outcome=decision[0], note=note)
+
+    def grant_emergency_access(
+        self, *, reason_code: EmergencyReason, reason: str, minutes: int, by: Stamp
+    ) -> str:
+        """Open the record to a user of another area for `minutes`, with their reason;
+        returns when it lapses. Any status: the record may be needed after it closed."""
+        expires = (by.recorded_at + timedelta(minutes=minutes)).isoformat()
+        self._trigger(
+            events.EmergencyAccessGranted,
+            by,
+            by.today,
+            area=self.area,
+            reason_code=reason_code,
+            reason=reason,
+            expires_at=expires,
+        )
+        return expires
+
+    def emergency_access_for(self, user_id: str, now: datetime) -> bool:
+        """A grant to this user that has not lapsed."""
+        return any(
+            user == user_id and now < datetime.fromisoformat(until)
+            for user, until in self.emergency_grants
+        )
 
     def remove(
         self, *, removed_on: date, reason_code: RemovalReason, reason: str | None, by: Stamp

@@ -115,6 +115,8 @@ class PersonState(Aggregate):
         risk_factors_since: dict[str, date]
         """When each current risk factor was first recorded in its present run."""
         safeguarding_notes: tuple[SafeguardingNote, ...]
+        emergency_grants: tuple[tuple[str, str], ...]
+        """Emergency ("break glass") grants: the user and when it lapses (ISO time)."""
         risk_management: dict[str, RiskManagement]
         """Who manages each current risk factor (issue 27); absent: nobody recorded yet."""
         team: dict[str, TeamMember]
@@ -228,6 +230,7 @@ CARE_RECORD_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("risk_factors_since", dict),
     ("risk_management", dict),
     ("safeguarding_notes", ()),
+    ("emergency_grants", ()),
     ("legal_hold", False),
     ("last_closed_on", None),
     ("erased_on", None),

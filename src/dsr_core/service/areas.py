@@ -44,6 +44,13 @@ class AreaPolicy(ValueObject):
         description="Local authority codes the area covers, where dsr's geography table has "
         "none (docs/domain.md, Geography)",
     )
+    emergency_access_minutes: int = Field(
+        default=120,
+        ge=5,
+        le=24 * 60,
+        description="How long an emergency ('break glass') grant to a user of another area "
+        "lasts (issue 28)",
+    )
     k_anonymity: int = Field(
         default=5,
         ge=2,

@@ -28,6 +28,11 @@ NAVIGATION = (
     NavItem("/panel", "Panel pack", PRACTICE),
     NavItem("/national", "National", (Role.LEAD, Role.ANALYST, Role.NATIONAL)),
     NavItem("/audit", "Audit", AUDITORS),
+    NavItem(
+        "/emergency-access",
+        "Emergency access",
+        (Role.PRACTITIONER, Role.LEAD, Role.COMMISSIONER, Role.AUDITOR),
+    ),
 )
 
 

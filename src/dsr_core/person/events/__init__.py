@@ -38,6 +38,7 @@ from dsr_core.person.events.referral import (
     ConsentRefused,
     ConsentWithdrawn,
     DetailsCorrected,
+    EmergencyAccessGranted,
     InvolvementRecorded,
     KeptOnRegister,
     NationalDataObjectionRecorded,
@@ -112,6 +113,7 @@ EVENTS: tuple[type[PersonEvent], ...] = (
     InpatientNotified,
     KeptOnRegister,
     ReferrerTold,
+    EmergencyAccessGranted,
 )
 
 # The library registers an explicit topic only for event classes named on an aggregate
@@ -137,6 +139,7 @@ __all__ = [
     "DischargePlanScored",
     "Discharged",
     "EhcPlanRecorded",
+    "EmergencyAccessGranted",
     "Erased",
     "InpatientNotified",
     "InvolvementRecorded",

@@ -13,6 +13,7 @@ from typing import Any
 
 from dsr_core.domain.codes import (
     DeclineReason,
+    EmergencyReason,
     ReferralCriterion,
     RemovalReason,
     RiskFactor,
@@ -178,6 +179,25 @@ class ReferrerTold(PersonEvent):
 
     def apply(self, person: PersonState) -> None:
         person.referrer_told_on = self.effective_on
+
+
+class EmergencyAccessGranted(PersonEvent):
+    """A user of another area opened the record in an emergency, with a reason; it lasts
+    until `expires_at` (issue 28). On the person, so it is in their history, audited,
+    and erased with them; the owning area's lead sees it the same day."""
+
+    TOPIC = f"{_TOPIC}.EmergencyAccessGranted"
+    area: str
+    """The area whose record it is (whose lead is told)."""
+    reason_code: EmergencyReason
+    reason: str
+    expires_at: str
+
+    def apply(self, person: PersonState) -> None:
+        person.emergency_grants = (
+            *person.emergency_grants,
+            (self.actor.user_id, self.expires_at),
+        )
 
 
 class Removed(PersonEvent):

@@ -8,6 +8,7 @@ from pydantic import Field
 from dsr_core.domain.codes import (
     Advocacy,
     DeclineReason,
+    EmergencyReason,
     LawfulBasis,
     ReferralCriterion,
     ReferralReason,
@@ -182,6 +183,17 @@ class TellReferrer(Command):
     model_config = example({"told_on": "2025-01-15", "note": "Letter to the CLDT nurse."})
     told_on: Day
     note: LongText | None = None
+
+
+class GrantEmergencyAccess(Command):
+    """Open a person's record of another area in an emergency ("break glass"), with a
+    reason: for the area's configured time, every read logged, the owning lead told."""
+
+    model_config = example(
+        {"reason_code": "unplanned_admission", "reason": "Admitted to our ward overnight."}
+    )
+    reason_code: EmergencyReason
+    reason: LongText
 
 
 class KeepOnRegister(Command):

@@ -109,6 +109,17 @@ def tell_referrer(person: Person, c: cmd.TellReferrer, ctx: HandlerContext) -> N
     person.tell_referrer(told_on=c.told_on, note=c.note, by=ctx.stamp)
 
 
+@handles(cmd.GrantEmergencyAccess)
+def grant_emergency_access(
+    person: Person, c: cmd.GrantEmergencyAccess, ctx: HandlerContext
+) -> Outcome:
+    minutes = ctx.areas.policy(person.area).emergency_access_minutes
+    expires = person.grant_emergency_access(
+        reason_code=c.reason_code, reason=c.reason, minutes=minutes, by=ctx.stamp
+    )
+    return Outcome(extra={"expires_at": expires})
+
+
 @handles(cmd.Remove)
 def remove(person: Person, c: cmd.Remove, ctx: HandlerContext) -> None:
     person.remove(removed_on=c.removed_on, reason_code=c.reason_code, reason=c.reason, by=ctx.stamp)

@@ -4,6 +4,7 @@ from dsr_http.console.pages import (
     audit,
     creating,
     dashboard,
+    emergency,
     inpatients,
     national,
     panel,
@@ -26,4 +27,5 @@ ROUTERS = [
     panel.router,
     national.router,
     audit.router,
+    emergency.router,
 ]
