@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +66,13 @@ def browser_tools() -> None:
         pytest.skip(f"{missing} (apt-get install chromium chromium-driver; npm ci)")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, browser_tools: None) -> Iterator[str]:
-    """`dsr serve` on a free port with an empty embedded store; its log beside the store."""
-    data = tmp_path_factory.mktemp("console-data")
-    port = free_port()
+@contextmanager
+def serving(data: Path, port: int, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`dsr serve` on `port` with the store in `data` (only `extra_env`'s DSR_ settings);
+    its log beside the store; the base address once it is ready."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DSR_")}
     env["DSR_DATA_DIR"] = str(data)
+    env.update(extra_env or {})
     with open(data / "serve.log", "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "dsr_http.cli", "serve", "--port", str(port)],
@@ -95,6 +96,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser_tools: None) -> Ite
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, browser_tools: None) -> Iterator[str]:
+    """`dsr serve` on a free port with an empty embedded store; its log beside the store."""
+    with serving(tmp_path_factory.mktemp("console-data"), free_port()) as base:
+        yield base
 
 
 Browsers = Callable[[], WebDriver]

@@ -6,17 +6,13 @@ out signs them out at the provider too."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.conftest import Browsers, Page
+from tests.browser.conftest import Browsers, Page, serving
 from tests.support import factories as f
 from tests.support.oidc import provider as op
 from tests.support.pgserver import free_port
@@ -51,41 +47,17 @@ def deployment(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with op.running(ACCOUNTS, [f"{base}/sign-in/callback"]) as provider:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DSR_")}
-        env.update(
-            {
-                "DSR_DATA_DIR": str(data),
-                "DSR_CLAIMS_MAP": str(data / "claims.toml"),
-                "DSR_OIDC_ISSUER": provider.issuer,
-                "DSR_OIDC_CLIENT_ID": op.CLIENT_ID,
-                "DSR_OIDC_CLIENT_SECRET": op.CLIENT_SECRET,
-                "DSR_OIDC_SCOPES": "openid profile dsr",
-                "DSR_OIDC_NAME": "the test provider",
-                "DSR_CONSOLE_LOCAL_SIGN_IN": "false",
-            }
-        )
-        with open(data / "serve.log", "ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "dsr_http.cli", "serve", "--port", str(port)],
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert process.poll() is None, (data / "serve.log").read_text()[-2000:]
-                assert time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.2)
+        settings = {
+            "DSR_CLAIMS_MAP": str(data / "claims.toml"),
+            "DSR_OIDC_ISSUER": provider.issuer,
+            "DSR_OIDC_CLIENT_ID": op.CLIENT_ID,
+            "DSR_OIDC_CLIENT_SECRET": op.CLIENT_SECRET,
+            "DSR_OIDC_SCOPES": "openid profile dsr",
+            "DSR_OIDC_NAME": "the test provider",
+            "DSR_CONSOLE_LOCAL_SIGN_IN": "false",
+        }
+        with serving(data, port, settings):
             yield Deployment(base, provider)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def test_a_lead_signs_in_at_the_provider_and_out_again(

@@ -228,3 +228,71 @@ def test_an_education_partner_reads_the_care_record_and_views_but_never_safeguar
     assert record.status_code == 200 and SECRET not in record.text and VIEW in record.text
     assert "safeguarding_notes" not in record.json()
     assert app_client.get("/v1/register", headers=api).status_code == 403
+
+
+def test_a_replayed_answer_from_the_provider_is_refused(
+    provider: op.Provider, app_client: TestClient
+) -> None:
+    browser = TestClient(app_client.app)
+    away = browser.get("/sign-in/sso", follow_redirects=False).headers["location"]
+    back = provider.sign_in(away, "lee.lead")
+    assert browser.get(back, follow_redirects=False).status_code == 303
+    replayed = browser.get(back, follow_redirects=False)  # the same code and state again
+    assert replayed.status_code == 401 and "could not be completed" in replayed.text
+
+
+def test_a_token_from_another_issuer_or_past_its_time_is_refused(
+    provider: op.Provider, tmp_path: Path
+) -> None:
+    import time
+
+    from dsr_http.auth import AuthenticationError, TokenVerifier
+    from dsr_http.identity.claims import ClaimsMap
+
+    mapping_file = tmp_path / "claims.toml"
+    mapping_file.write_text(MAPPING)
+    mapping = ClaimsMap.load(mapping_file)
+    token = provider.token_for("lee.lead", CALLBACK)["access_token"]
+    elsewhere = TokenVerifier(
+        HttpSettings(
+            jwks_url=provider.jwks_url, jwt_issuer="https://login.example", jwt_audience=op.API
+        ),
+        tmp_path,
+        mapping,
+    )
+    with pytest.raises(AuthenticationError, match="issuer"):
+        elsewhere.verify(token)
+    with op.running(ACCOUNTS, [CALLBACK], access_token_seconds=1) as brief:
+        short = brief.token_for("lee.lead", CALLBACK)["access_token"]
+        verifier = TokenVerifier(
+            HttpSettings(jwks_url=brief.jwks_url, jwt_issuer=brief.issuer, jwt_audience=op.API),
+            tmp_path,
+            mapping,
+        )
+        assert verifier.verify(short).role == "lead"
+        time.sleep(2.1)
+        with pytest.raises(AuthenticationError, match="expired"):
+            verifier.verify(short)
+
+
+def test_a_sign_in_below_the_required_assurance_level_is_refused(
+    provider: op.Provider, make_settings: SettingsFactory, clock: f.FakeClock, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "claims.toml"
+    mapping.write_text(MAPPING)
+    http = HttpSettings(
+        claims_map=mapping,
+        oidc_issuer=provider.issuer,
+        oidc_client_id=op.CLIENT_ID,
+        oidc_client_secret=op.CLIENT_SECRET,
+        oidc_scopes="openid profile dsr",
+        oidc_acr_values="aal3",
+        console_local_sign_in=False,
+    )
+    app = create_app(make_settings(), http, clock=clock)
+    with TestClient(app) as client:
+        away = client.get("/sign-in/sso", follow_redirects=False).headers["location"]
+        assert parse_qs(urlparse(away).query)["acr_values"] == ["aal3"]
+        back = provider.sign_in(away, "lee.lead")  # the test provider's login is not AAL3
+        refused = client.get(back, follow_redirects=False)
+        assert refused.status_code == 401 and "assurance level" in refused.text

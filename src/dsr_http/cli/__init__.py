@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--area", action="append", default=[], help="repeat for several areas")
     token.add_argument("--sub", default="local-user")
+    token.add_argument(
+        "--organisation", help="a partner's organisation type (education, housing, ...)"
+    )
     token.add_argument("--ttl", type=int, default=8 * 3600)
     token.set_defaults(handler=operate.token)
     schedule = commands.add_parser("schedule", help="run the scheduler (reminders)")

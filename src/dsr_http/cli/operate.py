@@ -126,7 +126,15 @@ def token(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     verifier = TokenVerifier(http, data_dir)
-    print(verifier.mint(sub=args.sub, role=Role(args.role), areas=args.area, ttl_seconds=args.ttl))
+    print(
+        verifier.mint(
+            sub=args.sub,
+            role=Role(args.role),
+            areas=args.area,
+            ttl_seconds=args.ttl,
+            organisation=args.organisation,
+        )
+    )
     return 0
 
 

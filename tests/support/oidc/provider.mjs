@@ -38,7 +38,7 @@ const provider = new Provider(issuer, {
     const claims = accounts[token.accountId] || {};
     return Object.fromEntries(Object.entries(claims).filter(([k]) => k !== 'name'));
   },
-  ttl: { AccessToken: 600, IdToken: 600, Session: 600, Interaction: 600, Grant: 600 },
+  ttl: { AccessToken: Number(process.env.OP_ACCESS_TTL || 600), IdToken: 600, Session: 600, Interaction: 600, Grant: 600 },
   loadExistingGrant: async (ctx) => {
     // the test users have consented already: no consent page, as with CIS2
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });

@@ -118,7 +118,9 @@ class Provider:
 
 @contextmanager
 def running(
-    accounts: Mapping[str, Mapping[str, Any]], redirect_uris: list[str]
+    accounts: Mapping[str, Mapping[str, Any]],
+    redirect_uris: list[str],
+    access_token_seconds: int = 600,
 ) -> Iterator[Provider]:
     port = _free_port()
     client = {
@@ -134,6 +136,7 @@ def running(
         "OP_PORT": str(port),
         "OP_CLIENT": json.dumps(client),
         "OP_ACCOUNTS": json.dumps(accounts),
+        "OP_ACCESS_TTL": str(access_token_seconds),
     }
     process = subprocess.Popen(
         ["node", str(SCRIPT)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
