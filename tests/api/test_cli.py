@@ -51,7 +51,7 @@ def test_a_minted_token_is_accepted_by_the_same_installation(
 def test_info_reports_storage_without_secrets(
     embedded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["info"]) == 0
+    assert main(["--init", "info"]) == 0  # a new store: allowed only when asked for
     report = json.loads(capsys.readouterr().out)
     assert (
         report["storage"] == "sqlite"
@@ -102,7 +102,7 @@ def test_dsr_import_reports_by_row_and_column_and_a_second_run_writes_nothing(
         row["Date of birth"] = "02/04/1990"
     path = write_csv(embedded / "register.csv", rows)
     args = ["import", str(path), "--area", "E54000048"]
-    assert main([*args, "--dry-run"]) == 1
+    assert main(["--init", *args, "--dry-run"]) == 1
     dry = json.loads(capsys.readouterr().out)
     assert dry["summary"]["would_import"] == 8 and dry["summary"]["refused_rows"] == 2
     assert main(args) == 1
@@ -124,3 +124,14 @@ def test_dsr_rebuild_rebuilds_every_read_model_in_one_pass_to_the_same_content(
     assert {line["projection"] for line in lines} == {p.name for p in ALL}
     assert {line["content"] for line in lines} == {"unchanged"}
     assert len({line["position"] for line in lines}) == 1
+
+
+def test_a_command_run_away_from_the_store_refuses_rather_than_make_an_empty_one(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["export", "E54000048", "2026-Q3"], ["rebuild"], ["info"], ["audit", "verify"]):
+        assert main(argv) == 2
+        said = capsys.readouterr().err
+        assert "DSR_DATA_DIR" in said and str(embedded / "data") in said
+        assert said.count("\n") == 1  # one line, no traceback
+    assert not (embedded / "data").exists()  # no new, empty store with new keys

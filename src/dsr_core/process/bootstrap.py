@@ -19,6 +19,8 @@ from dsr_core.service.registers import Registers
 from dsr_core.storage.master_keys import MasterKeys, default_master_key
 
 IDENTITY_KEY_FILE = "identity.key"
+EVENTS_FILE = "events.sqlite3"
+"""The embedded store's event log, in DSR_DATA_DIR: where there is none, there is no store."""
 
 
 def system_clock() -> datetime:
@@ -52,7 +54,7 @@ def library_env(settings: Settings) -> dict[str, str]:
     else:
         env.update(
             PERSISTENCE_MODULE="eventsourcing.sqlite",
-            SQLITE_DBNAME=str(private_file(settings.data_dir / "events.sqlite3")),
+            SQLITE_DBNAME=str(private_file(settings.data_dir / EVENTS_FILE)),
             SQLITE_LOCK_TIMEOUT="10",
             APPLICATION_RECORDER_TOPIC="dsr_core.storage.recorders:SQLiteRecorder",
         )

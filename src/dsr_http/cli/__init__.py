@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from dsr_core.domain.codes import Role
+from dsr_core.process.bootstrap import EVENTS_FILE
+from dsr_core.process.settings import Settings
 from dsr_http.cli import demo, importing, operate, processes, reports
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dsr", description="Dynamic Support Register service")
+    parser.add_argument(
+        "--init",
+        action="store_true",
+        help="let this command start a new, empty embedded store in DSR_DATA_DIR (serve and "
+        "demo always may; every other command otherwise refuses to)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     info = commands.add_parser("info", help="show the configured storage and its event count")
     info.set_defaults(handler=operate.info)
@@ -127,6 +136,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAKES_A_STORE = frozenset({"serve", "demo", "keygen", "token"})
+"""Commands that may start with no store (they make one, or need none); every other one
+acts on an existing store and must not quietly make a new, empty one (issue 29)."""
+
+
+def missing_store(command: str) -> str | None:
+    """Why this command cannot run here: embedded mode and no store in DSR_DATA_DIR."""
+    if command in MAKES_A_STORE:
+        return None
+    settings = Settings()
+    if settings.uses_postgres or (settings.data_dir / EVENTS_FILE).exists():
+        return None
+    return (
+        f"dsr {command}: no dsr store in {settings.data_dir.resolve()} (DSR_DATA_DIR); run it "
+        "where the store is, set DSR_DATA_DIR (or DSR_DATABASE_URL), or start a store with "
+        "'dsr serve' or 'dsr demo' (or give --init)."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problem = None if args.init else missing_store(args.command)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     return int(args.handler(args))

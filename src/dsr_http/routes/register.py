@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from dsr_core.domain.errors import InvalidInputError
 from dsr_http.deps import (
@@ -17,7 +17,8 @@ from dsr_http.deps import (
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
 from dsr_http.tabular import csv_response
-from dsr_projections.register.queries import RegisterQuery, query_register
+from dsr_projections.register.queries import RegisterPage, RegisterQuery, query_register
+from dsr_projections.register.working_lists import every_row
 
 WaitingFor = Literal[
     "any", "keyworker", "intensive_support", "forensic_outreach", "housing", "care_provider"
@@ -33,6 +34,7 @@ router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES
     responses=csv_or_json("A page of the register (CSV with format=csv)"),
 )
 def list_register(
+    request: Request,
     principal: Practitioners,
     clock: ClockDep,
     views: ViewsDep,
@@ -60,7 +62,15 @@ def list_register(
         WaitingFor | None, Query(description="Waiting for this service (or any) to start")
     ] = None,
     sort: Literal["name", "next_review_due", "rating_since", "admitted_on"] = "name",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=500,
+            description="Rows per page (JSON: 50 when not given). CSV without a limit is every "
+            "row the filters select; with one, a page, and the next page's address in `Link`",
+        ),
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     format: Literal["json", "csv"] = "json",
     caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
@@ -74,32 +84,39 @@ def list_register(
             field="status",
         )
     areas = areas_asked(principal, area)
+    whole = format == "csv" and limit is None
     try:
-        page = query_register(
-            views,
-            RegisterQuery(
-                areas=areas,
-                today=clock.today(),
-                rating=rating,
-                setting=setting,
-                status="on_register",
-                overdue=overdue,
-                out_of_area=out_of_area,
-                planned_discharge_overdue=planned_discharge_overdue,
-                delayed=delayed,
-                waiting_for=waiting_for,
-                sort=sort,
-                limit=limit,
-                cursor=cursor,
-            ),
+        query = RegisterQuery(
+            areas=areas,
+            today=clock.today(),
+            rating=rating,
+            setting=setting,
+            status="on_register",
+            overdue=overdue,
+            out_of_area=out_of_area,
+            planned_discharge_overdue=planned_discharge_overdue,
+            delayed=delayed,
+            waiting_for=waiting_for,
+            sort=sort,
+            limit=limit or DEFAULT_LIMIT,
+            cursor=cursor,
+        )
+        page = (
+            RegisterPage(every_row(views, query), None) if whole else query_register(views, query)
         )
     except ValueError as error:
         raise InvalidInputError(str(error), field="cursor") from None
     reads.record(f"register-{format}", [item["person_id"] for item in page.items])
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
+    if page.next_cursor:  # RFC 8288: the next page, with the same filters
+        following = request.url.include_query_params(cursor=page.next_cursor)
+        headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     if format == "csv":
         return csv_response(page.items, headers=headers)
     result = Page(items=page.items, next_cursor=page.next_cursor)
     if headers:
         return Response(result.model_dump_json(), media_type="application/json", headers=headers)
     return result
+
+
+DEFAULT_LIMIT = 50
