@@ -135,3 +135,30 @@ def test_a_command_run_away_from_the_store_refuses_rather_than_make_an_empty_one
         assert "DSR_DATA_DIR" in said and str(embedded / "data") in said
         assert said.count("\n") == 1  # one line, no traceback
     assert not (embedded / "data").exists()  # no new, empty store with new keys
+
+
+def test_a_misconfiguration_is_one_line_naming_the_variable(
+    embedded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--init", "info"]) == 0
+    capsys.readouterr()
+    assert main(["rebuild", "bogus"]) == 2
+    said = capsys.readouterr().err
+    assert "no read model named 'bogus'" in said and "register" in said
+    monkeypatch.setenv("DSR_AREA_SETTINGS", '{"E54000048": {"cadences": {"referal_days": 3}}}')
+    assert main(["info"]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("dsr info: DSR_AREA_SETTINGS at cadences.referal_days")
+    assert said.count("\n") == 1
+    monkeypatch.delenv("DSR_AREA_SETTINGS")
+    monkeypatch.setenv("DSR_DATABASE_URL", "postgresql://someone:pw@127.0.0.1:1/nowhere")
+    assert main(["info"]) == 2
+    said = capsys.readouterr().err
+    assert "DSR_DATABASE_URL: cannot reach PostgreSQL at 127.0.0.1:1/nowhere" in said
+    assert "pw" not in said and said.count("\n") == 1
+    monkeypatch.delenv("DSR_DATABASE_URL")
+    monkeypatch.setenv("DSR_JWKS_UR", "https://login.example/keys")
+    assert main(["info"]) == 0
+    assert "DSR_JWKS_UR is not a dsr setting and is ignored (did you mean DSR_JWKS_URL?)" in (
+        capsys.readouterr().err
+    )

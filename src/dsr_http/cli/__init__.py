@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dsr_core.domain.codes import Role
 from dsr_core.process.bootstrap import EVENTS_FILE
 from dsr_core.process.settings import Settings
-from dsr_http.cli import demo, importing, operate, processes, reports
+from dsr_http.cli import demo, importing, operate, problems, processes, reports
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,8 +157,17 @@ def missing_store(command: str) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    problem = None if args.init else missing_store(args.command)
-    if problem:
-        print(problem, file=sys.stderr)
+    for warning in problems.unknown_settings():
+        print(warning, file=sys.stderr)
+    try:
+        problem = None if args.init else missing_store(args.command)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        return int(args.handler(args))
+    except Exception as error:
+        line = problems.describe(error)
+        if line is None:
+            raise
+        print(f"dsr {args.command}: {line}", file=sys.stderr)
         return 2
-    return int(args.handler(args))

@@ -66,7 +66,15 @@ def rebuild(args: argparse.Namespace) -> int:
     with opened(settings) as runtime:
         runner = runtime.runner
         tune_garbage_collection()
-        names = [args.name] if args.name else [p.name for p in runner.projections]
+        every = [p.name for p in runner.projections]
+        if args.name and args.name not in every:
+            print(
+                f"dsr rebuild: there is no read model named {args.name!r}; "
+                f"the read models are {', '.join(every)}",
+                file=sys.stderr,
+            )
+            return 2
+        names = [args.name] if args.name else every
         before = {name: runner.content_hash(name) for name in names}
 
         def progress(done: int, total: int) -> None:
