@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
@@ -15,7 +16,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
-from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from dsr_core.process.bootstrap import system_clock
 from dsr_core.process.logging import configure_logging
@@ -59,6 +59,10 @@ DESCRIPTION = (
     "the register, a person's record (now or as it stood), their history and aggregates. "
     "Errors are RFC 9457 problem details; see docs/api.md."
 )
+
+
+SWAGGER_UI = Path(__file__).with_name("static") / "swagger-ui"
+"""Swagger UI 5 (npm `swagger-ui-dist`, built by `npm run build`): it reads OpenAPI 3.1."""
 
 
 def create_app(
@@ -127,7 +131,7 @@ def create_app(
     )
     problems.install(app, page_not_found=console.not_found_page)
     console_mount.install(app)
-    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
