@@ -28,6 +28,14 @@ from dsr_projections.audit.access_log import Access
 MEDIA_TYPE = "application/problem+json"
 
 
+class FieldProblem(BaseModel):
+    """One input a request got wrong: where (a dotted path into the body or the query)
+    and what is wrong with it."""
+
+    field: str
+    message: str
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details, with the failing fields where there are any."""
 
@@ -36,7 +44,7 @@ class Problem(BaseModel):
     status: int
     instance: str
     detail: str | None = None
-    errors: list[dict[str, str]] | None = None
+    errors: list[FieldProblem] | None = None
     current_version: int | None = None
     existing_person_id: str | None = None
     reasons: list[str] | None = None
@@ -44,8 +52,29 @@ class Problem(BaseModel):
 
 
 def _documented(description: str) -> dict[str, Any]:
-    schema = Problem.model_json_schema()
+    """One `Problem` component referenced by every error response (issue 29: a copy written
+    into each response made most of the document, and generators dropped them)."""
+    schema = {"$ref": "#/components/schemas/Problem"}
     return {"description": description, "content": {MEDIA_TYPE: {"schema": schema}}}
+
+
+def with_problem_components(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with `Problem` and `FieldProblem` among its components."""
+    schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(schema.pop("$defs", {}))
+    schemas["Problem"] = schema
+    # FastAPI's own 422 (where a route names no errors) is answered as a problem too
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            if answer is not None and MEDIA_TYPE not in answer.get("content", {}):
+                operation["responses"]["422"] = _documented(
+                    "Invalid input: errors names each field"
+                )
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return document
 
 
 def csv_or_json(description: str) -> dict[int | str, dict[str, Any]]:
@@ -164,6 +193,14 @@ PageFor = Callable[[Request], Response | None]
 
 
 def install(app: FastAPI, page_not_found: PageFor = lambda _: None) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_problem_components(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     """The handlers; `page_not_found` may answer a browser's 404 with a page (the
     console's), otherwise the answer is problem details."""
 

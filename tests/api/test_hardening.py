@@ -462,3 +462,20 @@ def test_the_interactive_docs_need_no_network(client: TestClient) -> None:
     assert "cdn." not in page.text and "https://" not in page.text.split("<body>")[0]
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/swagger-ui/swagger-ui.css").status_code == 200
+
+
+def test_every_error_response_refers_to_one_problem_component(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    problem = document["components"]["schemas"]["Problem"]
+    assert problem["properties"]["errors"]["anyOf"][0]["items"] == {
+        "$ref": "#/components/schemas/FieldProblem"
+    }
+    refs = set()
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for status, answer in operation.get("responses", {}).items():
+                if status.startswith(("4", "5")):
+                    schema = answer["content"]["application/problem+json"]["schema"]
+                    refs.add(schema["$ref"])
+    assert refs == {"#/components/schemas/Problem"}
+    assert "RFC 9457" not in str(document["paths"])  # no copy written into a response
