@@ -74,6 +74,11 @@ def with_problem_components(document: dict[str, Any]) -> dict[str, Any]:
                 )
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+    # a model read and written in different shapes is two components: give each its own
+    # title, or a generator names both classes alike and one hides the other (issue 29)
+    for name, component in schemas.items():
+        if name.endswith(("-Input", "-Output")):
+            component["title"] = name.replace("-", "")
     return document
 
 

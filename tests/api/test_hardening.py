@@ -479,3 +479,9 @@ def test_every_error_response_refers_to_one_problem_component(client: TestClient
                     refs.add(schema["$ref"])
     assert refs == {"#/components/schemas/Problem"}
     assert "RFC 9457" not in str(document["paths"])  # no copy written into a response
+
+
+def test_every_component_has_a_title_of_its_own(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    titles = [schema.get("title", name) for name, schema in schemas.items()]
+    assert len(titles) == len(set(titles))
