@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -50,6 +50,7 @@ from dsr_http.routes import (
     subject_access,
 )
 from dsr_http.runtime import opened, scheduler_for
+from dsr_http.strict_query import no_unknown_query
 from dsr_projections.audit.access_log import AccessLog
 
 log = structlog.get_logger("dsr.http")
@@ -104,6 +105,7 @@ def create_app(
                     worker.join(timeout=10)
 
     app = FastAPI(
+        dependencies=[Depends(no_unknown_query)],
         title="dsr",
         version="1",
         description=DESCRIPTION,

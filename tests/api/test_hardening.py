@@ -485,3 +485,11 @@ def test_every_component_has_a_title_of_its_own(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     titles = [schema.get("title", name) for name, schema in schemas.items()]
     assert len(titles) == len(set(titles))
+
+
+def test_an_unknown_query_parameter_is_refused_naming_it(client: TestClient, auth: Headers) -> None:
+    misspelt = client.get("/v1/register", params={"ratng": "red"}, headers=auth("lead"))
+    assert misspelt.status_code == 400
+    detail = misspelt.json()["detail"]
+    assert "ratng" in detail and "rating" in detail  # what was wrong, and what it takes
+    assert client.get("/v1/register", params={"rating": "red"}, headers=auth("lead")).is_success

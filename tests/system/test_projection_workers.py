@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +55,9 @@ def test_workers_for_different_read_models_bring_each_to_the_head(
         assert cursor.fetchone() == {"n": head - 5}  # every Person event; not identity keys
 
 
-def test_an_unknown_read_model_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["project", "--only", "registers"]) == 2
+def test_an_unknown_read_model_is_refused_by_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DSR_DATA_DIR", str(tmp_path))
+    assert main(["--init", "project", "--only", "registers"]) == 2
     assert "no read model named ['registers']" in capsys.readouterr().err
