@@ -19,8 +19,10 @@ from dsr_http.identity.claims import ClaimsMapError
 
 SETTINGS_CLASSES: tuple[type, ...] = (Settings, HttpSettings)
 TEST_ONLY = frozenset({"DSR_CHROMIUM", "DSR_CHROMEDRIVER", "DSR_REQUIRE_BROWSER",
-                       "DSR_SCREENSHOTS_DIR"})  # fmt: skip
-"""Variables the test suite reads (docs/console.md), not the service."""
+                       "DSR_SCREENSHOTS_DIR", "DSR_REQUIRE_POSTGRES", "DSR_TEST_DATABASE_URL",
+                       "DSR_DB_PASSWORD"})  # fmt: skip
+"""Variables the test suite and compose.yaml read (docs/console.md, compose.yaml), not
+the service: not warned about."""
 MODEL_SETTING = {"AreaPolicy": "DSR_AREA_SETTINGS", "CadencePolicy": "DSR_AREA_SETTINGS"}
 
 
