@@ -142,9 +142,10 @@ def reminders_after(
     return rows
 
 
-def emergency_grants(db: ViewDatabase, area: str, since: datetime) -> list[Row]:
-    """Emergency grants on the area's records since a time, newest first (the owning
-    lead's report, issue 28); the reason opened under each person's key."""
+def emergency_grants(db: ViewDatabase, area: str, since: datetime, now: datetime) -> list[Row]:
+    """Emergency grants on the area's records since a time, newest first, each `active`
+    while it has not lapsed by `now` (the owning lead's report, issue 28); the reason
+    opened under each person's key."""
     with db.read() as cursor:
         cursor.execute(
             "SELECT person_id, area, actor_id, actor_role, actor_area, reason_code, reason, "
@@ -152,4 +153,7 @@ def emergency_grants(db: ViewDatabase, area: str, since: datetime) -> list[Row]:
             "ORDER BY granted_at DESC, position DESC",
             (area, since.isoformat()),
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    for row in rows:
+        row["active"] = datetime.fromisoformat(row["expires_at"]) > now
+    return rows

@@ -143,6 +143,11 @@ def test_a_lead_runs_a_case_from_referral_to_discharge(server: str, browsers: Br
         ("/panel", "panel-pack"),
         ("/national", "national"),
         (f"/people/{person}/record", "record-something"),
+        (f"/people/{person}/record/reviews", "review-form"),
+        (f"/people/{person}", "person"),
+        ("/referrals", "referrals"),
+        ("/emergency-access", "emergency-access"),
+        ("/emergency-access/new", "emergency-form"),
         ("/register", "register"),
         ("/people/00000000-0000-0000-0000-000000000000", "not-found"),
     ):

@@ -21,20 +21,15 @@ from dsr_http.config import HttpSettings
 from dsr_http.identity.claims import ClaimsMap
 
 
-def _authlib() -> Any:
-    """Authlib, imported when single sign-on is set up (not by every `dsr` command), and
-    without its notice that its httpx client will move to httpx2 (a future release's
-    concern, not an operator's)."""
+def _authlib() -> tuple[Any, Any]:
+    """Authlib's OAuth registry and its base error, imported when single sign-on is set up
+    (not by every `dsr` command), and without its notice that its httpx client will move
+    to httpx2 (a future release's concern, not an operator's)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        from authlib.common import errors
-        from authlib.integrations import starlette_client
-
-    class Names:
-        OAuth = starlette_client.OAuth
-        AuthlibBaseError = errors.AuthlibBaseError
-
-    return Names
+        from authlib.common.errors import AuthlibBaseError
+        from authlib.integrations.starlette_client import OAuth
+    return OAuth, AuthlibBaseError
 
 
 STATE_COOKIE = "dsr_sso"
@@ -57,11 +52,11 @@ class SingleSignOn:
         self.client_id = http.oidc_client_id
         self.acr_values = tuple((http.oidc_acr_values or "").split())
         self.mapping = mapping
-        OAuth = _authlib().OAuth  # noqa: N806
         issuer = urlsplit(http.oidc_issuer)
         self.origin = f"{issuer.scheme}://{issuer.netloc}"
         """Where the browser goes to sign in and out (the console's CSP names it)."""
-        self._oauth = OAuth()
+        oauth_registry, self._error = _authlib()
+        self._oauth = oauth_registry()
         secret = http.oidc_client_secret.get_secret_value() if http.oidc_client_secret else None
         self._oauth.register(
             "sso",
@@ -87,7 +82,7 @@ class SingleSignOn:
             return SignInResult(problem="The sign-in was cancelled or refused at the provider.")
         try:
             token = await self._client.authorize_access_token(request)
-        except _authlib().AuthlibBaseError as error:
+        except self._error as error:
             return SignInResult(problem=f"The sign-in could not be completed ({error.error}).")
         claims = token.get("userinfo") or {}
         if self.acr_values and claims.get("acr") not in self.acr_values:

@@ -4,7 +4,7 @@ same function as the API's `grantEmergencyAccess` records it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -56,9 +56,7 @@ def grants_page(
     if principal.role in REPORT_READERS:
         now = clock.now()
         for area in sorted(principal.areas):
-            for row in emergency_grants(views, area, now - timedelta(days=30)):
-                row["active"] = datetime.fromisoformat(row["expires_at"]) > now
-                rows.append(row)
+            rows += emergency_grants(views, area, now - timedelta(days=30), now)
     return console.render(
         request,
         "emergency.html",
