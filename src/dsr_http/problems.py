@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dsr_core.domain import errors
 from dsr_core.service.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from dsr_http.auth import AuthenticationError
+from dsr_http.spreadsheets import XLSX_MEDIA_TYPE as XLSX
 from dsr_http.bodies import DuplicateKeyError, MalformedBodyError
 from dsr_projections.audit.access_log import Access
 
@@ -83,10 +84,10 @@ def with_problem_components(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def csv_or_json(description: str) -> dict[int | str, dict[str, Any]]:
-    """A 200 that may be JSON or, on request, CSV."""
-    return {
-        200: {"description": description, "content": {"text/csv": {"schema": {"type": "string"}}}}
-    }
+    """A 200 that may be JSON or, on request, CSV or XLSX."""
+    sheet = {"schema": {"type": "string", "contentMediaType": XLSX}}
+    content = {"text/csv": {"schema": {"type": "string"}}, XLSX: sheet}
+    return {200: {"description": description, "content": content}}
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {

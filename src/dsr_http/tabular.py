@@ -1,13 +1,20 @@
-"""Lists as CSV, for the spreadsheets DSR meetings and commissioners work from."""
+"""The API's lists as CSV or XLSX, for the spreadsheets DSR meetings and commissioners
+work from; cells are written as the console's downloads write them (`spreadsheets`)."""
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+
+from dsr_http import spreadsheets
+
+ListFormat = Literal["json", "csv", "xlsx"]
+
+
+def _cells(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[list[Any]]:
+    return [[row.get(field) for field in fields] for row in rows]
 
 
 def csv_response(
@@ -16,20 +23,37 @@ def csv_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Every row, with a header even when there are none (when `columns` are named)."""
-    out = io.StringIO()
     fields = list(columns) if columns is not None else list(rows[0]) if rows else []
-    if fields:
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv", headers=dict(headers or {}))
+    body = spreadsheets.csv_text(fields, _cells(rows, fields), newline="\n") if fields else ""
+    return Response(body, media_type="text/csv", headers=dict(headers or {}))
+
+
+def xlsx_response(
+    title: str,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Every row as one sheet: dates as date cells, yes/no as booleans."""
+    fields = list(columns) if columns is not None else list(rows[0]) if rows else []
+    body = spreadsheets.as_xlsx(title, fields, _cells(rows, fields))
+    disposition = {"Content-Disposition": f'attachment; filename="{title.lower()}.xlsx"'}
+    return Response(
+        body, media_type=spreadsheets.XLSX_MEDIA_TYPE, headers=dict(headers or {}) | disposition
+    )
 
 
 def list_response(
-    rows: Sequence[Mapping[str, Any]], format: str, columns: Sequence[str], caught_up: bool
+    title: str,
+    rows: Sequence[Mapping[str, Any]],
+    format: ListFormat,
+    columns: Sequence[str],
+    caught_up: bool,
 ) -> Response:
-    """A working list as JSON or CSV, saying when the read model was still behind."""
+    """A working list as JSON, CSV or XLSX, saying when the read model was still behind."""
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if format == "csv":
         return csv_response(rows, columns, headers)
+    if format == "xlsx":
+        return xlsx_response(title, rows, columns, headers)
     return JSONResponse(jsonable_encoder(rows), headers=headers)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from dsr_http.console.spreadsheets import FORMULA_STARTS, neutralised
+from dsr_http.spreadsheets import FORMULA_STARTS, neutralised
 from tests.api.conftest import Headers, referral_body
 from tests.console.conftest import SignIn
 from tests.support import factories as f

@@ -27,7 +27,7 @@ from dsr_http.list_schemas import InpatientListItem, RegisterStatus
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.routes.persons import IdempotencyKey, create
 from dsr_http.schemas import CommandResponse
-from dsr_http.tabular import list_response
+from dsr_http.tabular import ListFormat, list_response
 from dsr_projections.queries import inpatient_list
 from dsr_projections.register.inpatients import SHOWN
 
@@ -43,7 +43,7 @@ COLUMNS = (*SHOWN, "rating", "next_duty", "next_duty_due", "overdue", "days_in_h
     "",
     operation_id="listInpatients",
     response_model=list[InpatientListItem],
-    responses=csv_or_json("The inpatient list (CSV with format=csv)"),
+    responses=csv_or_json("The inpatient list (CSV or XLSX with format=csv or xlsx)"),
 )
 def list_inpatients(
     principal: Planners,
@@ -54,7 +54,7 @@ def list_inpatients(
     register_status: Annotated[
         RegisterStatus | None, Query(description="Only inpatients with this standing")
     ] = None,
-    format: Literal["json", "csv"] = "json",
+    format: ListFormat = "json",
     caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> list[dict[str, Any]] | Response:
     """Every inpatient your areas are responsible for, soonest C(E)TR or visit first, with
@@ -63,7 +63,7 @@ def list_inpatients(
     areas = areas_asked(principal, area)
     rows, _ = inpatient_list(views, areas, clock.today(), register_status=register_status)
     reads.record(f"inpatient-list-{format}", [row["person_id"] for row in rows])
-    return list_response(rows, format, COLUMNS, caught_up)
+    return list_response("Inpatients", rows, format, COLUMNS, caught_up)
 
 
 @router.get(

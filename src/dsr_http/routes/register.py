@@ -16,7 +16,7 @@ from dsr_http.deps import (
 )
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
-from dsr_http.tabular import csv_response
+from dsr_http.tabular import ListFormat, csv_response, xlsx_response
 from dsr_projections.register.queries import RegisterPage, RegisterQuery, query_register
 from dsr_projections.register.working_lists import every_row
 
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/v1/register", tags=["register"], responses=RESPONSES
     "",
     operation_id="listRegister",
     response_model=Page,
-    responses=csv_or_json("A page of the register (CSV with format=csv)"),
+    responses=csv_or_json("A page of the register (CSV or XLSX with format=csv or xlsx)"),
 )
 def list_register(
     request: Request,
@@ -67,12 +67,12 @@ def list_register(
         Query(
             ge=1,
             le=500,
-            description="Rows per page (JSON: 50 when not given). CSV without a limit is every "
-            "row the filters select; with one, a page, and the next page's address in `Link`",
+            description="Rows per page (JSON: 50 when not given). CSV or XLSX without a limit is "
+            "every row the filters select; with one, a page, and the next page's address in `Link`",
         ),
     ] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-    format: Literal["json", "csv"] = "json",
+    format: ListFormat = "json",
     caught_up: Annotated[bool, Depends(waits_for("register"))] = True,
 ) -> Page | Response:
     """People on the register of your areas (accepted, not pending referrals), in a stable
@@ -84,7 +84,7 @@ def list_register(
             field="status",
         )
     areas = areas_asked(principal, area)
-    whole = format == "csv" and limit is None
+    whole = format != "json" and limit is None
     try:
         query = RegisterQuery(
             areas=areas,
@@ -113,6 +113,8 @@ def list_register(
         headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     if format == "csv":
         return csv_response(page.items, headers=headers)
+    if format == "xlsx":
+        return xlsx_response("Register", page.items, headers=headers)
     result = Page(items=page.items, next_cursor=page.next_cursor)
     if headers:
         return Response(result.model_dump_json(), media_type="application/json", headers=headers)

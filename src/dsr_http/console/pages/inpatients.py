@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from dsr_http.console import spreadsheets
+from dsr_http import spreadsheets
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, SignedIn
 from dsr_http.console.routing import ConsoleRoute
 from dsr_http.deps import (
