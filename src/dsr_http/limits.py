@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dsr_http.auth import AuthenticationError, Principal, bearer_token
+from dsr_http.problem_types import type_uri
 
 if TYPE_CHECKING:
     from dsr_http.deps import Services
@@ -31,7 +32,7 @@ def problem_response(
     scope: Scope, status: int, slug: str, title: str, detail: str, headers: dict[str, str]
 ) -> JSONResponse:
     body = {
-        "type": f"/problems/{slug}",
+        "type": type_uri(Request(scope).base_url, slug),
         "title": title,
         "status": status,
         "instance": scope.get("path", ""),

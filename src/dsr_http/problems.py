@@ -20,10 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dsr_core.domain import errors
-from dsr_core.service.idempotency import IdempotencyKeyExpiredError, IdempotencyKeyReusedError
 from dsr_http.auth import AuthenticationError
-from dsr_http.spreadsheets import XLSX_MEDIA_TYPE as XLSX
 from dsr_http.bodies import DuplicateKeyError, MalformedBodyError
+from dsr_http.problem_types import status_of, type_uri
+from dsr_http.spreadsheets import XLSX_MEDIA_TYPE as XLSX
+from dsr_http.strict_query import UnknownQueryError
 from dsr_projections.audit.access_log import Access
 
 MEDIA_TYPE = "application/problem+json"
@@ -103,21 +104,6 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     503: _documented("Database unavailable"),
 }
 
-STATUS: dict[type[errors.DsrError], int] = {
-    errors.PersonNotFoundError: 404,
-    errors.AreaNotAllowedError: 403,
-    errors.PersonErasedError: 410,
-    errors.VersionMismatchError: 412,
-    errors.ConcurrentWriteError: 409,
-    errors.DuplicateReferralError: 409,
-    errors.UnknownAreaError: 422,
-    errors.InvalidInputError: 422,
-    IdempotencyKeyReusedError: 422,
-    IdempotencyKeyExpiredError: 422,
-    errors.DomainRuleError: 409,
-}
-
-
 DATABASE_DOWN: tuple[type[Exception], ...] = (
     OperationalError,
     InterfaceError,
@@ -142,7 +128,7 @@ def problem(
     **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": f"/problems/{type_}",
+        "type": type_uri(request.base_url, type_),
         "title": title,
         "status": status,
         "instance": request.url.path,
@@ -157,10 +143,7 @@ def problem(
 
 def status_for(error: errors.DsrError) -> int:
     """The HTTP status of a register error: the API's answer, and the console's page."""
-    for kind in type(error).__mro__:
-        if kind in STATUS:
-            return STATUS[kind]
-    return 400
+    return status_of(type(error))
 
 
 def _field_path(error: dict[str, Any]) -> str:
@@ -265,6 +248,20 @@ def install(app: FastAPI, page_not_found: PageFor = lambda _: None) -> None:
     async def forbidden(request: Request, error: ForbiddenError) -> JSONResponse:
         await record_refusal(request)
         return problem(request, 403, "forbidden", "Not allowed for your role or area", str(error))
+
+    @app.exception_handler(UnknownQueryError)
+    async def unknown_query(request: Request, error: UnknownQueryError) -> JSONResponse:
+        return problem(
+            request,
+            400,
+            "unknown-query-parameter",
+            "Unknown query parameter",
+            str(error),
+            [
+                {"field": name, "message": "not a parameter of this operation"}
+                for name in error.names
+            ],
+        )
 
     @app.exception_handler(MalformedBodyError)
     async def malformed(request: Request, error: MalformedBodyError) -> JSONResponse:

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook
@@ -59,8 +59,8 @@ def _cell(sheet: Worksheet, value: Any) -> Any:
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         value = date.fromisoformat(value)
     if isinstance(value, date) and not isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
+        cell = WriteOnlyCell(sheet, value=datetime.combine(value, time()))
+        cell.number_format = "yyyy-mm-dd"  # a day: midnight, shown without its time
         return cell
     if isinstance(value, datetime):
         # spreadsheets hold no time zone: the instant in UTC, said so by its heading

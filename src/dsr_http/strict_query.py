@@ -3,7 +3,7 @@ not quietly answer the whole register as if it were applied."""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -27,6 +27,14 @@ def _known(route: APIRoute) -> frozenset[str]:
     return cached
 
 
+class UnknownQueryError(Exception):
+    """Answered 400 `unknown-query-parameter`, each unknown name in `errors`."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
 async def no_unknown_query(request: Request) -> None:
     """A dependency of the API's routes: 400 naming any query parameter the route does not
     take, and the ones it does."""
@@ -37,8 +45,7 @@ async def no_unknown_query(request: Request) -> None:
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         takes = ", ".join(sorted(known - ALWAYS)) or "none"
-        raise HTTPException(
-            status_code=400,
-            detail=f"Unknown query parameter(s): {', '.join(unknown)}. This operation takes: "
-            f"{takes}.",
+        raise UnknownQueryError(
+            f"Unknown query parameter(s): {', '.join(unknown)}. This operation takes: {takes}.",
+            unknown,
         )

@@ -40,7 +40,7 @@ def test_an_erasure_is_refused_with_every_reason_then_made_final(
     refused = post(client, lead, pid, "erasures", {"basis": "unlawfully_processed"})
     assert refused.status_code == 409
     problem = refused.json()
-    assert problem["type"] == "/problems/erasure-blocked"
+    assert problem["type"].endswith("/problems/erasure-blocked")
     assert problem["reasons"] == ["open_period", "legal_hold"]
     assert "Vantorreq" not in refused.text
 
@@ -62,7 +62,7 @@ def test_an_erasure_is_refused_with_every_reason_then_made_final(
     assert "Vantorreq" not in client.get(f"/v1/persons/{pid}/history", headers=lead).text
     after = post(client, lead, pid, "views", {"recorded_on": "2025-09-01", "person": "x"})
     assert after.status_code == 410
-    assert after.json()["type"] == "/problems/person-erased"
+    assert after.json()["type"].endswith("/problems/person-erased")
 
 
 def test_an_erasure_reference_cannot_carry_free_text(client: TestClient, auth: Headers) -> None:

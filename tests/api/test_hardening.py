@@ -130,7 +130,7 @@ def test_a_malformed_body_gets_a_documented_problem_naming_the_body(
         headers={**auth("lead"), "Content-Type": "application/json"},
     )
     assert response.status_code == 400
-    assert response.json()["type"] == "/problems/malformed-body"
+    assert response.json()["type"].endswith("/problems/malformed-body")
     assert fields(response) == {"body"}
 
 
@@ -145,7 +145,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
         "/v1/persons", content=huge, headers={**auth("lead"), "Content-Type": "application/json"}
     )
     assert response.status_code == 413
-    assert response.json()["type"] == "/problems/body-too-large"
+    assert response.json()["type"].endswith("/problems/body-too-large")
 
 
 def test_a_streamed_body_is_cut_off_at_the_limit(client: TestClient, auth: Headers) -> None:
@@ -447,7 +447,7 @@ def test_an_unexpected_error_is_logged_once_with_the_request_id(
     capsys.readouterr()
     response = client.get(f"/v1/persons/{person_id}/history", headers=auth("lead"))
     assert response.status_code == 500
-    assert response.json()["type"] == "/problems/internal"
+    assert response.json()["type"].endswith("/problems/internal")
     logged = capsys.readouterr()
     text = logged.out + logged.err
     failures = [line for line in text.splitlines() if "request_failed" in line]

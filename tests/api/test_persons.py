@@ -36,7 +36,7 @@ def test_invalid_input_gets_problem_json_naming_each_field(
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
     problem = response.json()
-    assert problem["type"] == "/problems/validation" and problem["instance"] == "/v1/persons"
+    assert problem["type"].endswith("/problems/validation") and problem["instance"] == "/v1/persons"
     assert {e["field"] for e in problem["errors"]} == {"referred_on", "details.nhs_number"}
     assert "9434765918" not in response.text and "Testperson" not in response.text
 
@@ -49,7 +49,7 @@ def test_a_broken_rule_gets_409_with_its_problem_type(client: TestClient, auth: 
         headers=auth("lead"),
     )
     assert response.status_code == 409
-    assert response.json()["type"] == "/problems/consent-required"
+    assert response.json()["type"].endswith("/problems/consent-required")
 
 
 def test_a_duplicate_referral_points_to_the_existing_person(
@@ -93,8 +93,8 @@ def test_an_idempotent_retry_replays_and_a_changed_body_is_refused(
     changed = client.post(
         "/v1/persons", json=referral_body(2), headers=auth("lead", Idempotency_Key="k1")
     )
-    assert (
-        changed.status_code == 422 and changed.json()["type"] == "/problems/idempotency-key-reused"
+    assert changed.status_code == 422 and changed.json()["type"].endswith(
+        "/problems/idempotency-key-reused"
     )
 
 

@@ -22,7 +22,7 @@ def test_a_consent_command_on_a_scottish_area_is_409_naming_the_rule(
         headers=lead,
     )
     assert response.status_code == 409
-    assert response.json()["type"] == "/problems/consent-not-in-scheme"
+    assert response.json()["type"].endswith("/problems/consent-not-in-scheme")
     accepted = client.post(
         f"/v1/persons/{person_id}/acceptances",
         json={"accepted_on": "2025-01-14", "rating": {"level": "enhanced_monitoring"}},
@@ -91,7 +91,7 @@ def test_each_nations_footing_and_each_levels_duties_over_http(
         {"basis": "best_interests_decision", "decided_on": "2025-01-11", "decided_by": "x"},
     )
     assert refused.status_code == 409
-    assert refused.json()["type"] == "/problems/lawful-basis-invalid"
+    assert refused.json()["type"].endswith("/problems/lawful-basis-invalid")
 
     adult = english_person(client, auth, 2)
     post(
@@ -115,9 +115,9 @@ def test_each_nations_footing_and_each_levels_duties_over_http(
         "service-referrals",
         {"service": "keyworker", "requested_on": "2025-01-20"},
     )
-    assert keyworker.json()["type"] == "/problems/service-not-available"
+    assert keyworker.json()["type"].endswith("/problems/service-not-available")
     no_offer = post(client, auth, adult, "cetr-declines", {"declined_on": "2025-01-20"})
-    assert no_offer.json()["type"] == "/problems/no-open-offer"
+    assert no_offer.json()["type"].endswith("/problems/no-open-offer")
     admission = f.admission(in_area=False).model_dump(mode="json")  # 10 February
     assert post(client, auth, adult, "admissions", admission).status_code == 200
     early = post(

@@ -52,7 +52,9 @@ def test_the_api_answers_503_while_postgres_is_down_and_recovers_by_itself(
         down = client.post("/v1/persons", json=referral_body(2), headers=headers)
         assert down.status_code == 503, down.text
         assert down.headers["content-type"] == "application/problem+json"
-        assert down.json()["type"] == "/problems/unavailable" and "Retry-After" in down.headers
+        assert (
+            down.json()["type"].endswith("/problems/unavailable") and "Retry-After" in down.headers
+        )
         assert client.get("/v1/register", headers=headers).status_code == 503
         assert client.get("/readyz").status_code == 503
         assert time.monotonic() - started < 60, "answers while down must not hang"

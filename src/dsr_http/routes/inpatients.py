@@ -6,7 +6,7 @@ consent (NHS England C(E)TR policy; Assuring Transformation's scope). The list s
 and where each is, the spell and its next duties, and nothing of the DSR's own record.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 

@@ -1,6 +1,6 @@
 """The referral queue: every pending referral, at home or in hospital, for the DSR team."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 

@@ -9,6 +9,7 @@ from dsr_http.console.pages import (
     national,
     panel,
     person,
+    problem_types,
     record,
     referrals,
     register,
@@ -28,4 +29,5 @@ ROUTERS = [
     national.router,
     audit.router,
     emergency.router,
+    problem_types.router,
 ]

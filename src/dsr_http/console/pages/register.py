@@ -15,8 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from dsr_core.domain.codes import RatingLevel, Scheme
 from dsr_core.domain.identifiers import normalise
 from dsr_core.domain.inputs import AreaCode
-from dsr_http.auth import Principal
 from dsr_http import spreadsheets
+from dsr_http.auth import Principal
 from dsr_http.console.deps import ConsoleDep, ConsoleReads, Posted, SignedIn
 from dsr_http.console.forms import FieldError, humanise
 from dsr_http.console.routing import ConsoleRoute
