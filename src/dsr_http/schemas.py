@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,6 +44,9 @@ from dsr_core.service.registers import CommandResult
 
 
 class CommandResponse(BaseModel):
+    """Where a command landed: the person's new version (the next If-Match) and the log
+    position to `wait_for` on a read of a list."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -55,22 +58,55 @@ class CommandResponse(BaseModel):
     version: int
     position: int
     events: list[str]
-    review_id: str | None = None
-    involvement_id: str | None = None
-    action_id: str | None = None
-    mitigation_id: str | None = None
-    recommendation_id: str | None = None
 
     @classmethod
-    def of(cls, result: CommandResult) -> CommandResponse:
-        ids = ("review_id", "involvement_id", "action_id", "mitigation_id", "recommendation_id")
+    def of(cls, result: CommandResult) -> Self:
+        made = {name: result.extra[name] for name in cls.model_fields if name in result.extra}
         return cls(
             person_id=result.person_id,
             version=result.version,
             position=result.position,
             events=list(result.events),
-            **{name: result.extra.get(name) for name in ids},
+            **made,
         )
+
+
+class ActionAdded(CommandResponse):
+    action_id: str
+    """The new action's id: its status changes and completion name it."""
+
+
+class ReviewRecorded(CommandResponse):
+    review_id: str
+
+
+class ProfessionalAssigned(CommandResponse):
+    involvement_id: str
+    """The involvement's id: its end, and a risk it manages, name it."""
+
+
+class MitigationRecorded(CommandResponse):
+    mitigation_id: str
+
+
+class RecommendationRecorded(CommandResponse):
+    recommendation_id: str
+
+
+class NoteRecorded(CommandResponse):
+    note_id: str
+
+
+ANSWERS: dict[str, type[CommandResponse]] = {
+    "addAction": ActionAdded,
+    "recordReview": ReviewRecorded,
+    "assignProfessional": ProfessionalAssigned,
+    "recordMitigation": MitigationRecorded,
+    "recordRecommendation": RecommendationRecorded,
+    "recordSafeguardingNote": NoteRecorded,
+}
+"""The commands that make something with an id of its own, by operation, and their answer:
+every other command answers `CommandResponse`, with no id that is always null (issue 29)."""
 
 
 class DueReviewPublic(BaseModel):

@@ -169,3 +169,30 @@ def test_no_token_is_401_and_an_unknown_route_is_problem_json(client: TestClient
     response = client.get("/v1/register")
     assert response.status_code == 401 and response.headers["content-type"] == PROBLEM
     assert client.get("/v1/nothing-here").json()["status"] == 404
+
+
+def test_a_command_answers_the_id_it_made_even_on_a_retry_and_no_null_ids(
+    client: TestClient, auth: Headers
+) -> None:
+    """Issue 29: an answer carries the ids its command made (and a retry with the same key
+    the same id), and no id fields that are always null."""
+    person_id = refer(client, auth)
+    action = {
+        "raised_on": "2025-01-20",
+        "description": "Find a provider able to support at home",
+        "owner": "Social worker",
+        "due_on": "2025-03-01",
+    }
+    path = f"/v1/persons/{person_id}/actions"
+    first = client.post(path, json=action, headers=auth("lead", Idempotency_Key="a1"))
+    again = client.post(path, json=action, headers=auth("lead", Idempotency_Key="a1"))
+    assert first.status_code == again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert first.json()["action_id"] and again.json()["action_id"] == first.json()["action_id"]
+    assert set(first.json()) == {"person_id", "version", "position", "events", "action_id"}
+    plain = client.post(
+        f"/v1/persons/{person_id}/consents",
+        json={"basis": "informed_consent", "decided_on": "2025-01-11", "decided_by": "p"},
+        headers=auth("lead"),
+    )
+    assert set(plain.json()) == {"person_id", "version", "position", "events"}

@@ -246,6 +246,8 @@ def test_a_token_from_another_issuer_or_past_its_time_is_refused(
 ) -> None:
     import time
 
+    import jwt
+
     from dsr_http.auth import AuthenticationError, TokenVerifier
     from dsr_http.identity.claims import ClaimsMap
 
@@ -262,7 +264,8 @@ def test_a_token_from_another_issuer_or_past_its_time_is_refused(
     )
     with pytest.raises(AuthenticationError, match="issuer"):
         elsewhere.verify(token)
-    with op.running(ACCOUNTS, [CALLBACK], access_token_seconds=1) as brief:
+    # long enough to verify once on a loaded machine; then wait past its own `exp`
+    with op.running(ACCOUNTS, [CALLBACK], access_token_seconds=6) as brief:
         short = brief.token_for("lee.lead", CALLBACK)["access_token"]
         verifier = TokenVerifier(
             HttpSettings(jwks_url=brief.jwks_url, jwt_issuer=brief.issuer, jwt_audience=op.API),
@@ -270,7 +273,8 @@ def test_a_token_from_another_issuer_or_past_its_time_is_refused(
             mapping,
         )
         assert verifier.verify(short).role == "lead"
-        time.sleep(2.1)
+        expires = jwt.decode(short, options={"verify_signature": False})["exp"]
+        time.sleep(max(0.0, expires - time.time()) + 1.1)
         with pytest.raises(AuthenticationError, match="expired"):
             verifier.verify(short)
 

@@ -7,7 +7,7 @@ its id. It holds a hash of the request, never the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
@@ -65,6 +65,7 @@ class IdempotencyRecord(Aggregate):
         person_id: UUID
         version: int
         events: list[str]
+        extra: dict[str, str]
 
     class Created(Aggregate.Created):
         TOPIC = "dsr.idempotency.Created"
@@ -72,19 +73,29 @@ class IdempotencyRecord(Aggregate):
         person_id: UUID
         version: int
         events: list[str]
+        extra: dict[str, str] | None = None
+        """What the command made (a review's id, say), so a retry answers it too; records
+        stored before it was kept have none (the class default)."""
 
         def apply(self, record: IdempotencyRecord) -> None:
             record.request_hash = self.request_hash
             record.person_id = self.person_id
             record.version = self.version
             record.events = list(self.events)
+            record.extra = dict(self.extra or {})
 
     class Snapshot(LibrarySnapshot):
         TOPIC = "dsr.idempotency.Snapshot"
 
     @classmethod
     def record(
-        cls, claim: Claim, person_id: UUID, version: int, events: list[str], at: datetime
+        cls,
+        claim: Claim,
+        person_id: UUID,
+        version: int,
+        events: list[str],
+        at: datetime,
+        extra: Mapping[str, object],
     ) -> IdempotencyRecord:
         return cls._create(
             cls.Created,
@@ -94,6 +105,7 @@ class IdempotencyRecord(Aggregate):
             person_id=person_id,
             version=version,
             events=events,
+            extra={name: str(value) for name, value in extra.items()},
         )
 
     def check(self, claim: Claim, now: datetime) -> None:

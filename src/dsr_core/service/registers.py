@@ -150,6 +150,7 @@ class Registers(SealedApplication):
             # waiting for it still shows the caller their own change.
             position=self.recorder.max_notification_id() or 0,
             events=tuple(record.events),
+            extra=getattr(record, "extra", {}),  # none in a snapshot taken before it was kept
             replayed=True,
         )
 
@@ -243,7 +244,7 @@ class Registers(SealedApplication):
         if claim is not None:
             aggregates.append(
                 IdempotencyRecord.record(
-                    claim, person.id, person.version, pending, self.clock.now()
+                    claim, person.id, person.version, pending, self.clock.now(), outcome.extra
                 )
             )
         try:

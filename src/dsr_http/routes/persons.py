@@ -41,7 +41,7 @@ from dsr_http.deps import (
 )
 from dsr_http.problems import RESPONSES
 from dsr_http.reading import history_items, person_record
-from dsr_http.schemas import CommandResponse, HistoryItem, PersonPublic, withholds_details
+from dsr_http.schemas import ANSWERS, CommandResponse, HistoryItem, PersonPublic, withholds_details
 
 router = APIRouter(
     prefix="/v1/persons", tags=["persons"], responses=RESPONSES, route_class=StrictJsonRoute
@@ -85,14 +85,20 @@ def claim_for(
     return Claim(principal.sub, idempotency_key, digest)
 
 
-def answer(response: Response, result: CommandResult, *, created: bool = False) -> CommandResponse:
+def answer(
+    response: Response,
+    result: CommandResult,
+    *,
+    created: bool = False,
+    shape: type[CommandResponse] = CommandResponse,
+) -> CommandResponse:
     response.headers["ETag"] = f'"{result.version}"'
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     if created:
         response.status_code = 201
         response.headers["Location"] = f"/v1/persons/{result.person_id}"
-    return CommandResponse.of(result)
+    return shape.of(result)
 
 
 def refer(
@@ -221,6 +227,7 @@ def execute(
 
 def _command_endpoint(spec: CommandRoute) -> Callable[..., CommandResponse]:
     model = spec.model
+    shape = ANSWERS.get(spec.operation, CommandResponse)
     Authorised = Annotated[Principal, Depends(allowed(*spec.roles, Role.PARTNER))]  # noqa: N806
 
     def endpoint(
@@ -237,7 +244,7 @@ def _command_endpoint(spec: CommandRoute) -> Callable[..., CommandResponse]:
             access.check_command(principal, spec.path)
         claim = claim_for(request, principal, body, idempotency_key)
         result = execute(registers, principal, person_id, body, parse_if_match(if_match), claim)
-        return answer(response, result)
+        return answer(response, result, shape=shape)
 
     endpoint.__doc__ = spec.summary
     endpoint.__name__ = spec.operation
@@ -276,7 +283,7 @@ for _spec in COMMANDS:
         _command_endpoint(_spec),
         methods=["POST"],
         operation_id=_spec.operation,
-        response_model=CommandResponse,
+        response_model=ANSWERS.get(_spec.operation, CommandResponse),
         summary=_spec.summary,
         responses={
             200: {
