@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import structlog
@@ -27,6 +28,7 @@ from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.console import app as console
 from dsr_http.console import mount as console_mount
+from dsr_http.deprecation import deprecation_headers
 from dsr_http.deps import Services
 from dsr_http.identity.claims import claims_map_of
 from dsr_http.identity.oidc import STATE_COOKIE, state_secret
@@ -105,9 +107,9 @@ def create_app(
                     worker.join(timeout=10)
 
     app = FastAPI(
-        dependencies=[Depends(no_unknown_query)],
+        dependencies=[Depends(no_unknown_query), Depends(deprecation_headers)],
         title="dsr",
-        version="1",
+        version=package_version("dsr"),
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,  # served below from packaged assets: /docs works with no network

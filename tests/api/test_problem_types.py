@@ -61,3 +61,19 @@ def test_each_problem_type_is_an_absolute_address_with_a_page(
 
 def test_a_problem_type_that_does_not_exist_has_no_page(client: TestClient) -> None:
     assert client.get("/problems/no-such-problem").status_code == 404
+
+
+def test_a_deprecated_operation_or_parameter_says_so_in_its_answer(
+    client: TestClient, auth: Headers
+) -> None:
+    """RFC 9745 / RFC 8594: a client's logs show the deprecation before the removal."""
+    lead = auth("lead")
+    old = client.get("/v1/inpatients/all", headers=lead)
+    assert old.status_code == 200 and old.headers["deprecation"].startswith("@")
+    assert old.headers["sunset"].endswith("GMT")
+    with_old_filter = client.get("/v1/register", params={"status": "on_register"}, headers=lead)
+    assert with_old_filter.status_code == 200 and "deprecation" in with_old_filter.headers
+    current = client.get("/v1/register", headers=lead)
+    assert "deprecation" not in current.headers and "deprecation" not in client.get(
+        "/v1/inpatients", headers=lead
+    ).headers

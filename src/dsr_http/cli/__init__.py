@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from dsr_core.domain.codes import Role
 from dsr_core.process.bootstrap import EVENTS_FILE
 from dsr_core.process.settings import Settings
-from dsr_http.cli import demo, importing, operate, problems, processes, reports
+from dsr_http.cli import contract, demo, importing, operate, problems, processes, reports
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,10 +134,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("period", help="2025-Q3 or 2025-09")
     export.add_argument("--out", default=".", help="directory for the files")
     export.set_defaults(handler=reports.export)
+    contract_command = commands.add_parser(
+        "openapi", help="print the HTTP contract (OpenAPI 3.1), or its breaking changes"
+    )
+    contract_command.add_argument(
+        "--against",
+        metavar="FILE",
+        help="an earlier OpenAPI document: print each change that breaks its clients, one "
+        "per line, and exit 1 if there is any (docs/api.md, Versioning)",
+    )
+    contract_command.set_defaults(handler=contract.openapi)
     return parser
 
 
-MAKES_A_STORE = frozenset({"serve", "demo", "keygen", "token"})
+MAKES_A_STORE = frozenset({"serve", "demo", "keygen", "token", "openapi"})
 """Commands that may start with no store (they make one, or need none); every other one
 acts on an existing store and must not quietly make a new, empty one (issue 29)."""
 
@@ -165,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
             return 2
         return int(args.handler(args))
+    except BrokenPipeError:  # the reader stopped early (`dsr openapi | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         line = problems.describe(error)
         if line is None:
