@@ -18,9 +18,15 @@ def test_the_feed_pages_in_order_and_shows_each_role_only_what_it_may_see(
         body["area"] = area
         last = client.post("/v1/persons", json=body, headers=lead).json()["position"]
     care = auth("practitioner", f.ENGLISH_AREA)
-    first = client.get("/v1/events", params={"limit": 1, "wait_for": last}, headers=care).json()
-    rest = client.get("/v1/events", params={"after": first["next_after"]}, headers=care).json()
-    events = first["events"] + rest["events"]
+    answer = client.get("/v1/events", params={"limit": 1, "wait_for": last}, headers=care)
+    first = answer.json()
+    link = answer.headers["link"]
+    assert f"cursor={first['next_cursor']}" in link and link.endswith('rel="next"')
+    rest = client.get(link[1 : link.index(">")], headers=care).json()
+    events = first["items"] + rest["items"]
+    assert first["events"] == first["items"]  # the deprecated names, until the sunset
+    old = client.get("/v1/events", params={"after": first["next_after"]}, headers=care)
+    assert old.json()["items"] == rest["items"] and "deprecation" in old.headers
     assert [e["type"] for e in events] == ["uk.nhs.dsr.person.Referred"] * 2
     assert [int(e["dsrposition"]) for e in events] == sorted(int(e["dsrposition"]) for e in events)
     assert {e["source"] for e in events} == {f"/dsr/areas/{f.ENGLISH_AREA}"}
@@ -30,9 +36,9 @@ def test_the_feed_pages_in_order_and_shows_each_role_only_what_it_may_see(
     )
     analyst = client.get("/v1/events", headers=auth("analyst", f.ENGLISH_AREA))
     assert analyst.status_code == 200
-    assert [e["id"] for e in analyst.json()["events"]] == [e["id"] for e in events]
+    assert [e["id"] for e in analyst.json()["items"]] == [e["id"] for e in events]
     assert "subject" not in analyst.text and "nhs_number" not in analyst.text
     commissioner = client.get("/v1/events", headers=auth("commissioner", f.ENGLISH_AREA))
-    assert [e["subject"] for e in commissioner.json()["events"]] == [e["subject"] for e in events]
+    assert [e["subject"] for e in commissioner.json()["items"]] == [e["subject"] for e in events]
     assert "nhs_number" not in commissioner.text  # the person id, never a number
     assert client.get("/v1/events", headers=auth("auditor")).status_code == 403

@@ -371,8 +371,9 @@ def test_the_actor_trail_is_filtered_in_the_query_and_audited(
         "/v1/audit/actors/lead-1",
         params={"since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00:00Z"},
         headers=auth("auditor", f.ENGLISH_AREA),
-    ).json()
+    ).json()["items"]
     assert {r["actor_area"] for r in trail} == {f.ENGLISH_AREA} and len(trail) == 2
+    assert all(isinstance(r["changes"], dict) for r in trail)  # an object, not JSON text
     assert "actor-trail" in {r["what"] for r in access_rows(client, auth, own)}
 
 
@@ -493,3 +494,26 @@ def test_an_unknown_query_parameter_is_refused_naming_it(client: TestClient, aut
     detail = misspelt.json()["detail"]
     assert "ratng" in detail and "rating" in detail  # what was wrong, and what it takes
     assert client.get("/v1/register", params={"rating": "red"}, headers=auth("lead")).is_success
+
+
+def test_the_actor_trail_pages_with_a_cursor_and_a_link(client: TestClient, auth: Headers) -> None:
+    """Issue 29: a long trail is read a page at a time, never cut short silently."""
+    last = {}
+    for seed in range(20, 25):
+        last = client.post("/v1/persons", json=referral_body(seed), headers=auth("lead")).json()
+    client.get(
+        f"/v1/audit/persons/{last['person_id']}",
+        params={"wait_for": last["position"]},
+        headers=auth("auditor"),
+    )
+    window = {"since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00:00Z", "limit": 2}
+    seen: list[str] = []
+    address: str | None = "/v1/audit/actors/lead-1"
+    params: dict[str, object] | None = window
+    while address:
+        page = client.get(address, params=params, headers=auth("auditor"))
+        seen += [row["person_id"] for row in page.json()["items"]]
+        link = page.headers.get("link")
+        assert (link is None) == (page.json()["next_cursor"] is None)
+        address, params = (link[1 : link.index(">")], None) if link else (None, None)
+    assert len(seen) == 5 == len(set(seen))

@@ -40,7 +40,8 @@ def _accept_without_consent(client: TestClient, auth: Headers) -> httpx.Response
     made = client.post("/v1/persons", json=referral_body(3), headers=auth("lead")).json()
     accept = {"accepted_on": "2025-01-14", "rating": {"level": "amber"}}
     path = f"/v1/persons/{made['person_id']}/acceptances"
-    return client.post(path, json=accept, headers=auth("lead"))
+    answer: httpx.Response = client.post(path, json=accept, headers=auth("lead"))
+    return answer
 
 
 @pytest.mark.parametrize("slug", sorted(ASKED))
@@ -74,6 +75,7 @@ def test_a_deprecated_operation_or_parameter_says_so_in_its_answer(
     with_old_filter = client.get("/v1/register", params={"status": "on_register"}, headers=lead)
     assert with_old_filter.status_code == 200 and "deprecation" in with_old_filter.headers
     current = client.get("/v1/register", headers=lead)
-    assert "deprecation" not in current.headers and "deprecation" not in client.get(
-        "/v1/inpatients", headers=lead
-    ).headers
+    assert (
+        "deprecation" not in current.headers
+        and "deprecation" not in client.get("/v1/inpatients", headers=lead).headers
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -12,6 +13,12 @@ from openpyxl import load_workbook
 from tests.api.conftest import Headers, referral_body
 
 PEOPLE = 120
+
+
+def sheet_rows(content: bytes) -> list[tuple[Any, ...]]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return list(sheet.iter_rows(values_only=True))
 
 
 def test_a_register_of_120_people_exports_120_rows(client: TestClient, auth: Headers) -> None:
@@ -32,7 +39,7 @@ def test_a_register_of_120_people_exports_120_rows(client: TestClient, auth: Hea
 
     sheet = client.get("/v1/register", params={"format": "xlsx"}, headers=lead)
     assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    rows = sheet_rows(sheet.content)
     assert len(rows) == PEOPLE + 1 and "link" not in sheet.headers
     since = rows[0].index("rating_since")
     assert all(row[since].date() == date(2025, 1, 14) for row in rows[1:])  # a date cell
@@ -68,9 +75,5 @@ def test_a_name_a_spreadsheet_would_run_is_exported_as_text(
     exported = client.get("/v1/register", params=params | {"format": "csv"}, headers=lead)
     assert "'=HYPERLINK" in exported.text and ",=HYPERLINK" not in exported.text
     sheet = client.get("/v1/register", params=params | {"format": "xlsx"}, headers=lead)
-    cells = [
-        c
-        for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
-        for c in row
-    ]
+    cells = [c for row in sheet_rows(sheet.content) for c in row]
     assert '\'=HYPERLINK("http://x")' in cells

@@ -94,12 +94,12 @@ def test_the_links_walk_a_case_from_referral_through_its_commands(
     assert issubclass(Walk, APIStateMachine)
     Walk.run(
         settings=settings(
-            max_examples=40,
-            stateful_step_count=6,
+            max_examples=80,
+            stateful_step_count=8,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
         )
     )
     followed = {label for label, _ in steps if "{person_id}" in label}
-    assert followed, "no link from a referral was followed"
+    assert followed, f"no link from a referral was followed: {steps}"

@@ -7,7 +7,8 @@ import pytest
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_projections.audit.trail import opened_trail, person_trail, verify
+from dsr_projections.audit.trail import verify
+from dsr_projections.audit.trail_queries import opened_trail, person_trail
 from dsr_projections.engine.projection import SHADOW
 from dsr_projections.engine.runner import ProjectionRunner
 from tests.conftest import SettingsFactory
@@ -204,7 +205,7 @@ def test_a_reader_can_wait_for_its_own_write(app: Registers, runner: ProjectionR
 def test_the_actor_trail_covers_a_time_range(
     app: Registers, runner: ProjectionRunner, clock: f.FakeClock
 ) -> None:
-    from dsr_projections.audit.trail import actor_trail
+    from dsr_projections.audit.trail_queries import actor_trail
 
     accepted(app)
     runner.catch_up()

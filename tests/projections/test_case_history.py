@@ -3,7 +3,8 @@
 from datetime import date
 
 from dsr_core.service.registers import Registers
-from dsr_projections.audit.trail import person_trail, verify
+from dsr_projections.audit.trail import verify
+from dsr_projections.audit.trail_queries import person_trail
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.register.queries import RegisterQuery, query_register
 from dsr_projections.stays.metrics import area_metrics

@@ -70,7 +70,7 @@ def test_a_subscriber_follows_the_feed_across_an_api_restart_in_order_and_in_sco
             params={"area": OWN, "limit": 500, "wait_for": last},
             headers=lead,
             timeout=10,
-        ).json()["events"]
+        ).json()["items"]
         wanted = [e["id"] for e in expected]
         assert len(wanted) == 8  # the referrals in the subscriber's area
 

@@ -3,8 +3,8 @@ last saw, as CloudEvents, with what its role may see."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
 
 from dsr_core.domain.codes import Role
 from dsr_http.auth import Principal
@@ -17,6 +17,7 @@ from dsr_http.deps import (
     areas_asked,
     waits_for,
 )
+from dsr_http.paging import FeedCursor, next_link, position_of
 from dsr_http.problems import RESPONSES
 from dsr_projections.feed import read_feed, scoped
 
@@ -27,18 +28,31 @@ FeedReaders = Annotated[Principal, Depends(allowed(*FEED_READERS))]
 
 
 class EventFeed(BaseModel):
-    events: list[dict[str, object]]
-    next_after: int
+    """A page of the feed in the envelope every list uses (`items`, `next_cursor`)."""
+
+    items: list[dict[str, object]] = Field(description="CloudEvents, in log order")
+    next_cursor: str = Field(
+        description="Where to read from next (as `cursor`; also in the `Link` header): a "
+        "feed has no last page, so it is given even when nothing came"
+    )
+    events: list[dict[str, object]] = Field(
+        deprecated=True, description="The same as `items` (until the sunset date)"
+    )
+    next_after: int = Field(deprecated=True, description="`next_cursor` as a number")
 
 
 @router.get("", operation_id="listEvents", response_model=EventFeed)
 def list_events(
+    request: Request,
+    response: Response,
     principal: FeedReaders,
     views: ViewsDep,
     reads: ReadsDep,
     area: AreaFilter = None,
+    cursor: FeedCursor = None,
     after: Annotated[
-        int, Query(ge=0, le=MAX_POSITION, description="The next_after of your last page")
+        int,
+        Query(ge=0, le=MAX_POSITION, description="`cursor` says the same", deprecated=True),
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     _: Annotated[bool, Depends(waits_for("feed"))] = True,
@@ -46,8 +60,11 @@ def list_events(
     """What happened on the registers of your areas after a position, in log order, as
     CloudEvents. Practitioners and leads get the person id (`subject`) and NHS/CHI number;
     commissioners the person id only; analysts no identifier."""
-    rows = read_feed(views, areas_asked(principal, area), after, limit)
+    start = position_of(cursor, after)
+    rows = read_feed(views, areas_asked(principal, area), start, limit)
     events = scoped(views, rows, principal.role)
     if any("subject" in e for e in events):
         reads.record("events", {str(e["subject"]) for e in events})
-    return EventFeed(events=events, next_after=rows[-1]["position"] if rows else after)
+    following = rows[-1]["position"] if rows else start
+    response.headers["Link"] = next_link(request, str(following))
+    return EventFeed(items=events, next_cursor=str(following), events=events, next_after=following)

@@ -25,7 +25,7 @@ from dsr_http.deps import (
 )
 from dsr_http.list_schemas import InpatientListItem, RegisterStatus
 from dsr_http.problems import RESPONSES, csv_or_json
-from dsr_http.routes.persons import IdempotencyKey, create
+from dsr_http.routes.persons import IdempotencyKey, create, links_from_a_new_record
 from dsr_http.schemas import CommandResponse
 from dsr_http.tabular import ListFormat, list_response
 from dsr_projections.queries import inpatient_list
@@ -90,7 +90,12 @@ def list_all_inpatients(
     operation_id="notifyInpatient",
     status_code=201,
     response_model=CommandResponse,
-    responses={201: {"description": "The inpatient's record was created"}},
+    responses={
+        201: {
+            "description": "The inpatient's record was created",
+            "links": links_from_a_new_record(),
+        }
+    },
 )
 def notify_inpatient(
     body: cmd.NotifyInpatient,

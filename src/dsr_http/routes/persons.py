@@ -260,6 +260,14 @@ def _links(person_id: str, operation_ids: list[str]) -> dict[str, dict[str, obje
 
 
 _READS = ["getPerson", "getPersonHistory"]
+
+
+def links_from_a_new_record() -> dict[str, dict[str, object]]:
+    """From a record just created (a referral, an inpatient notified): everything that can
+    be done with it next."""
+    return _links("$response.body#/person_id", _READS + [spec.operation for spec in COMMANDS])
+
+
 router.add_api_route(
     "",
     refer,
@@ -271,9 +279,7 @@ router.add_api_route(
     responses={
         201: {
             "description": "The person's record was created",
-            "links": _links(
-                "$response.body#/person_id", _READS + [spec.operation for spec in COMMANDS]
-            ),
+            "links": links_from_a_new_record(),
         }
     },
 )

@@ -14,6 +14,7 @@ from dsr_http.deps import (
     areas_asked,
     waits_for,
 )
+from dsr_http.paging import next_link
 from dsr_http.problems import RESPONSES, csv_or_json
 from dsr_http.schemas import Page
 from dsr_http.tabular import ListFormat, csv_response, xlsx_response
@@ -109,8 +110,7 @@ def list_register(
     reads.record(f"register-{format}", [item["person_id"] for item in page.items])
     headers = {} if caught_up else {"X-Projection-Behind": "true"}
     if page.next_cursor:  # RFC 8288: the next page, with the same filters
-        following = request.url.include_query_params(cursor=page.next_cursor)
-        headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+        headers["Link"] = next_link(request, page.next_cursor)
     if format == "csv":
         return csv_response(page.items, headers=headers)
     if format == "xlsx":
