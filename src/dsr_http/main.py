@@ -84,7 +84,7 @@ def create_app(
                 http=http,
                 verifier=TokenVerifier(http, runtime.settings.data_dir, mapping),
                 access_log=AccessLog(runtime.db, runtime.registers.audit_key),
-                metrics=HttpMetrics(runtime.runner),
+                metrics=HttpMetrics(runtime.runner, runtime.registers),
             )
             app.state.console = console.build(runtime.settings, http, mapping)
             embedded = http.embedded_workers

@@ -24,7 +24,7 @@ from dsr_projections.engine.projection import Projection
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.national import returns as national_returns
 from dsr_projections.storage.database import ViewDatabase
-from dsr_scheduler import snapshots, webhooks
+from dsr_scheduler import job_runs, snapshots, webhooks
 from dsr_scheduler.config import SchedulerSettings
 from dsr_scheduler.retention import ErasureLedger
 from dsr_scheduler.service import Runtime as JobRuntime
@@ -69,6 +69,7 @@ def create_tables(runner: ProjectionRunner) -> None:
     runner.setup()
     snapshots.ensure_table(runner.db)
     webhooks.ensure_table(runner.db)
+    job_runs.ensure_table(runner.db)
     national_returns.ensure_tables(runner.db)
 
 
@@ -130,4 +131,5 @@ def scheduler_for(
         options.reminder_every_minutes,
         job_store(runtime.settings),
         options.checkpoint_every_minutes,
+        options.webhook_every_seconds,
     )

@@ -10,7 +10,6 @@ missed while down) and coalesces a backlog of missed runs into one.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,11 +26,12 @@ from dsr_projections.audit.checkpoints import latest_checkpoint, write_checkpoin
 from dsr_projections.audit.trail import take_checkpoint
 from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import retention
-from dsr_scheduler.config import SchedulerSettings
+from dsr_scheduler.config import SchedulerSettings, webhook_key
+from dsr_scheduler.job_runs import recorded
 from dsr_scheduler.jobs import remind_everyone
 from dsr_scheduler.retention import ErasureLedger
 from dsr_scheduler.snapshots import take_due_snapshots
-from dsr_scheduler.webhooks import WebhookDelivery, feed_for
+from dsr_scheduler.webhooks import Tuning, WebhookDelivery, feed_for
 
 log = structlog.get_logger(__name__)
 
@@ -67,17 +67,20 @@ def _current() -> Runtime:
     return _runtime
 
 
+@recorded(REMINDERS_JOB, lambda: _current().db)
 def run_reminders() -> None:
     runtime = _current()
     remind_everyone(runtime.registers, runtime.db)
 
 
+@recorded(SNAPSHOTS_JOB, lambda: _current().db)
 def run_snapshots() -> None:
     runtime = _current()
     if runtime.secret is not None:
         take_due_snapshots(runtime.registers, runtime.db, runtime.secret, clock=runtime.clock)
 
 
+@recorded(RETENTION_JOB, lambda: _current().db)
 def run_retention() -> None:
     """Daily: erase everyone past their area's retention (issue 15)."""
     runtime = _current()
@@ -87,14 +90,20 @@ def run_retention() -> None:
         )
 
 
+@recorded(ERASURE_FINISH_JOB, lambda: _current().db)
 def run_erasure_finish() -> None:
     """Every few minutes: destroy the keys of erasures the read models have caught up
     with, so an erasure on request is final within minutes, not a day."""
     runtime = _current()
     if runtime.ledger is not None:
-        retention.finish(runtime.registers, runtime.db, runtime.ledger, clock=runtime.clock)
+        destroyed, waiting = retention.finish(
+            runtime.registers, runtime.db, runtime.ledger, clock=runtime.clock
+        )
+        if destroyed or waiting:
+            log.info("erasures_finished", keys_destroyed=len(destroyed), waiting=len(waiting))
 
 
+@recorded(CHECKPOINT_JOB, lambda: _current().db)
 def run_checkpoint() -> None:
     runtime = _current()
     if runtime.checkpoint_dir is not None:
@@ -121,6 +130,7 @@ def take_checkpoint_if_moved(
     return path
 
 
+@recorded(WEBHOOK_JOB, lambda: _current().db)
 def run_webhook() -> None:
     runtime = _current()
     for delivery in (runtime.webhook, *runtime.feed_deliveries):
@@ -146,6 +156,7 @@ def build_scheduler(
     every_minutes: int = 60,
     store: SQLAlchemyJobStore | None = None,
     checkpoint_every_minutes: int = 15,
+    webhook_every_seconds: int = 10,
 ) -> BackgroundScheduler:
     global _runtime
     _runtime = runtime
@@ -162,11 +173,13 @@ def build_scheduler(
         # Hourly: cheap once a period is stored, and soon retried after a deferred run.
         scheduler.add_job(run_snapshots, "interval", hours=1, id=SNAPSHOTS_JOB, **options)
     if runtime.webhook is not None or runtime.feed_deliveries:
-        scheduler.add_job(run_webhook, "interval", minutes=1, id=WEBHOOK_JOB, **options)
+        scheduler.add_job(
+            run_webhook, "interval", seconds=webhook_every_seconds, id=WEBHOOK_JOB, **options
+        )
     if runtime.ledger is not None:
         scheduler.add_job(run_retention, "interval", hours=24, id=RETENTION_JOB, **options)
         scheduler.add_job(
-            run_erasure_finish, "interval", minutes=5, id=ERASURE_FINISH_JOB, **options
+            run_erasure_finish, "interval", seconds=30, id=ERASURE_FINISH_JOB, **options
         )
     if runtime.checkpoint_dir is not None:
         scheduler.add_job(
@@ -182,8 +195,9 @@ def build_scheduler(
 def webhook_from(settings: SchedulerSettings, db: ViewDatabase) -> WebhookDelivery | None:
     if not settings.webhook_url or settings.webhook_secret is None:
         return None
-    secret = base64.b64decode(settings.webhook_secret.get_secret_value())
-    return WebhookDelivery(db, settings.webhook_url, secret)
+    secret = webhook_key(settings.webhook_secret)
+    tuning = Tuning(batch_size=settings.webhook_batch_size)
+    return WebhookDelivery(db, settings.webhook_url, secret, tuning=tuning)
 
 
 def feed_deliveries_from(
@@ -194,10 +208,11 @@ def feed_deliveries_from(
         WebhookDelivery(
             db,
             subscriber.url,
-            base64.b64decode(subscriber.secret.get_secret_value()),
+            webhook_key(subscriber.secret),
             name=f"feed:{subscriber.name}",
             fetch=feed_for(db, subscriber.role, subscriber.areas),
-            content_type="application/cloudevents+json",
+            content_type="application/cloudevents-batch+json",
+            tuning=Tuning(batch_size=subscriber.batch_size, concurrency=subscriber.concurrency),
         )
         for subscriber in settings.feed_subscribers
     )

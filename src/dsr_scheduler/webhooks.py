@@ -1,37 +1,47 @@
-"""Webhook delivery: signed, retried with backoff, at least once, in log order.
+"""Webhook delivery: batched, concurrent, signed by the Standard Webhooks scheme, retried
+with backoff, at least once.
 
 One mechanism for every kind of delivery: reminders, and the integration feed's
-subscribers (issue 16). A cursor per delivery (the last delivered log position) moves
-only after the receiver answers 2xx, so a crash or an unreachable receiver means
-redelivery, never loss. Each delivery carries a stable id (the reminder's `reminder_id`,
-the CloudEvent's `id`; also in the `X-DSR-Delivery` header) so receivers can drop
-repeats. The body is signed: `X-DSR-Signature: t=<unix time>,v1=<hex>` where
-v1 = HMAC-SHA256(secret, "<t>.<body>"). Payloads carry ids, codes and dates, never names.
+subscribers (issue 16). Each POST carries a batch (a JSON array, in log order) of up to
+`batch_size` items; up to `concurrency` batches are in flight at once. A cursor per
+delivery (the last delivered log position) moves past a batch only once it and every
+batch before it were answered 2xx, so a crash or an unreachable receiver means
+redelivery, never loss. Each item keeps its stable id (the reminder's `reminder_id`, the
+CloudEvent's `id`) so receivers can drop repeats; batches may arrive out of order when
+`concurrency` > 1 (each item has its `position`). Signatures follow Standard Webhooks
+(`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`), which its
+libraries verify in every language; the receiver's secret is the base64 key given here.
+Payloads carry ids, codes and dates, never names.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
+import random
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from standardwebhooks import Webhook
 
 from dsr_core.domain.codes import Role
 from dsr_projections import queries
 from dsr_projections.queries import read_feed, scoped
-from dsr_projections.storage.database import SCHEMA_LOCK, ViewDatabase
+from dsr_projections.storage.database import SCHEMA_LOCK, Row, ViewDatabase
 
 log = structlog.get_logger(__name__)
 
-CURSOR_TABLE = (
-    "CREATE TABLE IF NOT EXISTS webhook_cursor (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS webhook_cursor (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS webhook_stats (name TEXT PRIMARY KEY, "
+    "delivered BIGINT NOT NULL DEFAULT 0, failures BIGINT NOT NULL DEFAULT 0, "
+    "last_delivered_at TEXT, last_failed_at TEXT)",
 )
 PAYLOAD_FIELDS = (
     "reminder_id",
@@ -61,20 +71,6 @@ def reminders_after(db: ViewDatabase) -> Fetch:
     return fetch
 
 
-def sign(secret: bytes, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def verify_signature(secret: bytes, header: str, body: bytes, tolerance: int = 300) -> bool:
-    """What a receiver does: recompute, compare in constant time, refuse stale timestamps."""
-    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-    timestamp = int(parts.get("t", "0"))
-    if abs(time.time() - timestamp) > tolerance:
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), header)
-
-
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
@@ -87,15 +83,29 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 
 def ensure_table(db: ViewDatabase) -> None:
-    """The delivery cursors' table (created with every other table: dsr_http.runtime)."""
+    """The delivery cursors' and counts' tables (created with every other: dsr_http.runtime)."""
     with db.transaction(lock=SCHEMA_LOCK) as cursor:
-        cursor.execute(CURSOR_TABLE)
+        for table in TABLES:
+            cursor.execute(table)
 
 
 @dataclass
 class Delivery:
     sent: int = 0
     failed: bool = False
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How hard one subscriber is pushed: items per POST, POSTs in flight, tries per
+    batch (waiting `backoff_seconds`, doubled each time, with jitter, at most a minute)."""
+
+    batch_size: int = 100
+    concurrency: int = 4
+    attempts: int = 5
+    backoff_seconds: float = 0.5
+    run_seconds: float = 50.0
+    """A run stops taking new batches after this long: the next run goes on from there."""
 
 
 class WebhookDelivery:
@@ -108,17 +118,20 @@ class WebhookDelivery:
         name: str = "reminders",
         fetch: Fetch | None = None,
         content_type: str = "application/json",
-        attempts: int = 5,
-        backoff_seconds: float = 0.5,
+        tuning: Tuning = Tuning(),
         post: Post = http_post,
     ) -> None:
-        self.db, self.url, self.secret, self.name = db, url, secret, name
+        self.db, self.url, self.name = db, url, name
+        self.signer = Webhook(secret)
         self.fetch = fetch or reminders_after(db)
-        self.content_type = content_type
-        self.attempts, self.backoff, self.post = attempts, backoff_seconds, post
+        self.content_type, self.tuning, self.post = content_type, tuning, post
         with db.transaction() as cursor:
             cursor.execute(
                 "INSERT INTO webhook_cursor VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,)
+            )
+            cursor.execute(
+                "INSERT INTO webhook_stats (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                (name,),
             )
 
     def position(self) -> int:
@@ -127,33 +140,73 @@ class WebhookDelivery:
             row = cursor.fetchone()
         return int(row["position"]) if row else 0
 
-    def deliver_pending(self, limit: int = 200) -> Delivery:
-        """Send everything after the cursor, in order; stop at the first delivery that fails."""
+    def deliver_pending(self) -> Delivery:
+        """Send everything after the cursor, a window of batches at a time, until nothing is
+        left, a batch fails (the cursor stays before it) or the run's time is up."""
         delivery = Delivery()
-        for position, delivery_id, payload in self.fetch(self.position(), limit):
-            if not self._send(delivery_id, payload):
-                delivery.failed = True
-                log.warning("webhook_delivery_failed", name=self.name, delivery_id=delivery_id)
-                break
-            with self.db.transaction() as cursor:
-                cursor.execute(
-                    "UPDATE webhook_cursor SET position = ? WHERE name = ?",
-                    (position, self.name),
-                )
-            delivery.sent += 1
+        tuning = self.tuning
+        ends = time.monotonic() + tuning.run_seconds
+        with ThreadPoolExecutor(max_workers=tuning.concurrency) as pool:
+            while time.monotonic() < ends:
+                window = self.fetch(self.position(), tuning.batch_size * tuning.concurrency)
+                if not window:
+                    break
+                batches = [
+                    window[i : i + tuning.batch_size]
+                    for i in range(0, len(window), tuning.batch_size)
+                ]
+                answered = list(pool.map(self._send, batches))
+                done = answered.index(False) if False in answered else len(batches)
+                sent = sum(len(batch) for batch in batches[:done])
+                if done:
+                    self._advance(batches[done - 1][-1][0], sent)
+                    delivery.sent += sent
+                if done < len(batches):
+                    delivery.failed = True
+                    self._failed(batches[done])
+                    break
         return delivery
 
-    def _send(self, delivery_id: str, payload: dict[str, Any]) -> bool:
-        body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-        for attempt in range(self.attempts):
+    def _advance(self, position: int, sent: int) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                "UPDATE webhook_cursor SET position = ? WHERE name = ? AND position < ?",
+                (position, self.name, position),
+            )
+            cursor.execute(
+                "UPDATE webhook_stats SET delivered = delivered + ?, last_delivered_at = ? "
+                "WHERE name = ?",
+                (sent, datetime.now(UTC).isoformat(), self.name),
+            )
+
+    def _failed(self, batch: Sequence[Item]) -> None:
+        log.warning(
+            "webhook_delivery_failed", name=self.name, first_position=batch[0][0], items=len(batch)
+        )
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                "UPDATE webhook_stats SET failures = failures + 1, last_failed_at = ? "
+                "WHERE name = ?",
+                (datetime.now(UTC).isoformat(), self.name),
+            )
+
+    def _send(self, batch: Sequence[Item]) -> bool:
+        body = json.dumps([payload for _, _, payload in batch], separators=(",", ":")).encode()
+        # the same id on every try of this batch: a receiver drops a repeat of a whole batch
+        message_id = f"{self.name}:{batch[0][0]}-{batch[-1][0]}"
+        for attempt in range(self.tuning.attempts):
+            now = datetime.now(UTC)
             headers = {
                 "Content-Type": self.content_type,
-                "X-DSR-Delivery": delivery_id,
-                "X-DSR-Signature": sign(self.secret, int(time.time()), body),
+                "webhook-id": message_id,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": self.signer.sign(message_id, now, body),
             }
             if 200 <= self.post(self.url, body, headers) < 300:
                 return True
-            time.sleep(self.backoff * 2**attempt)
+            if attempt + 1 < self.tuning.attempts:
+                pause = min(60.0, self.tuning.backoff_seconds * 2**attempt)
+                time.sleep(pause * random.uniform(0.5, 1.0))
         return False
 
 
@@ -166,3 +219,14 @@ def feed_for(db: ViewDatabase, role: Role, areas: Sequence[str]) -> Fetch:
         return [(int(r["position"]), str(e["id"]), e) for r, e in zip(rows, events, strict=True)]
 
     return fetch
+
+
+def delivery_stats(db: ViewDatabase) -> list[Row]:
+    """Each delivery's cursor and counts, for `/metrics`."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT c.name, c.position, s.delivered, s.failures, s.last_delivered_at, "
+            "s.last_failed_at FROM webhook_cursor c JOIN webhook_stats s ON s.name = c.name "
+            "ORDER BY c.name"
+        )
+        return cursor.fetchall()

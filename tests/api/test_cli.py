@@ -151,6 +151,14 @@ def test_a_misconfiguration_is_one_line_naming_the_variable(
     assert said.startswith("dsr info: DSR_AREA_SETTINGS at cadences.referal_days")
     assert said.count("\n") == 1
     monkeypatch.delenv("DSR_AREA_SETTINGS")
+    subscriber = {"name": "x", "url": "https://x.example", "secret": "not base64!",
+                  "role": "practitioner", "areas": ["E54000048"]}  # fmt: skip
+    monkeypatch.setenv("DSR_FEED_SUBSCRIBERS", json.dumps([subscriber]))
+    assert main(["schedule"]) == 2  # before the scheduler starts
+    said = capsys.readouterr().err
+    assert said.startswith("dsr schedule: DSR_FEED_SUBSCRIBERS at 0.secret: ") and "base64" in said
+    assert said.count("\n") == 1
+    monkeypatch.delenv("DSR_FEED_SUBSCRIBERS")
     monkeypatch.setenv("DSR_DATABASE_URL", "postgresql://someone:pw@127.0.0.1:1/nowhere")
     assert main(["info"]) == 2
     said = capsys.readouterr().err

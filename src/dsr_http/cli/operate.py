@@ -7,6 +7,7 @@ import base64
 import json
 import secrets
 import sys
+import time
 from pathlib import Path
 
 from dsr_core.domain.codes import Role
@@ -18,7 +19,7 @@ from dsr_http.config import HttpSettings
 from dsr_http.runtime import opened
 from dsr_projections.audit.checkpoints import read_checkpoints, write_checkpoint
 from dsr_projections.audit.trail import take_checkpoint, verify
-from dsr_scheduler import retention
+from dsr_scheduler import job_runs, retention
 from dsr_scheduler.retention import ErasureLedger
 
 
@@ -103,8 +104,11 @@ def audit_verify(_: argparse.Namespace) -> int:
     settings = Settings()
     checkpoints = [(path.name, c) for path, c in read_checkpoints(settings.checkpoint_dir)]
     with opened(settings) as runtime:
+        started = time.monotonic()
         runtime.runner.catch_up()
         breaks = list(verify(runtime.db, runtime.registers, checkpoints))
+        seconds = time.monotonic() - started
+        job_runs.record(runtime.db, job_runs.AUDIT_VERIFY, ok=not breaks, seconds=seconds)
     for item in breaks:
         print(json.dumps(vars(item)))
     print(json.dumps({"breaks": len(breaks), "checkpoints": len(checkpoints)}))
