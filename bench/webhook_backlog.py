@@ -53,7 +53,7 @@ def receiver(received: Received) -> ThreadingHTTPServer:
     verifier = Webhook(SECRET)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             batch = verifier.verify(body, dict(self.headers))
             with received.lock:
@@ -108,9 +108,12 @@ def main() -> None:
         fetch = feed_for(runner.db, Role.PRACTITIONER, [AREA])
         kind = "application/cloudevents-batch+json"
 
-        def subscriber(name: str, tuning: Tuning) -> WebhookDelivery:
+        def subscriber(name: str, tuning: Tuning, until: int) -> WebhookDelivery:
+            def upto(after: int, limit: int) -> list[webhooks.Item]:
+                return [item for item in fetch(after, limit) if item[0] <= until]
+
             return WebhookDelivery(
-                runner.db, url, SECRET, name=name, fetch=fetch, content_type=kind, tuning=tuning
+                runner.db, url, SECRET, name=name, fetch=upto, content_type=kind, tuning=tuning
             )
 
         sample_end = fetch(0, args.sample)[-1][0]
@@ -120,14 +123,15 @@ def main() -> None:
                 ("old", Tuning(batch_size=1, concurrency=1)),
                 ("new", Tuning()),
             ):
-                seconds = deliver(subscriber(f"feed:{label}-{round_}", tuning), sample_end)
+                delivery = subscriber(f"feed:{label}-{round_}", tuning, sample_end)
+                seconds = deliver(delivery, sample_end)
                 rates[label].append(args.sample / seconds)
         print(
             f"first {args.sample} events, events/s: old {rates['old']}, new {rates['new']}; "
             f"new ÷ old = {min(rates['new']) / max(rates['old']):.1f} (worst against best)"
         )
         before = received.items
-        seconds = deliver(subscriber("feed:backlog", Tuning()), head)
+        seconds = deliver(subscriber("feed:backlog", Tuning(), head), head)
         delivered = received.items - before
         print(
             f"| {delivered} events behind | current in {seconds:.1f} s "

@@ -42,6 +42,13 @@ class HttpSettings(DsrSettings):
         default="your organisation's account",
         description="What the sign-in button names (e.g. 'NHS Care Identity Service 2').",
     )
+    fhir_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="The FHIR base under which dsr's own code systems and person ids are "
+        "named (e.g. https://dsr.your-trust.nhs.uk/fhir); the server's own address + /fhir "
+        "when not set. National codes use UK Core's code systems whatever this is.",
+    )
     jwt_issuer: str = "dsr"
     jwt_audience: str = "dsr-api"
     max_wait_seconds: float = Field(default=5.0, ge=0, le=30)

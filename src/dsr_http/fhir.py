@@ -4,8 +4,11 @@ Built from the person's record and history with the R4-series models of `fhir.re
 (R4B, 4.3.0: the library's R4 line on pydantic 2; the resources used here are the same as
 in R4 4.0.1), and checked by them: a bundle that does not validate is never served.
 Profiles are UK Core's where one exists (named in `meta.profile`); national numbers use
-the national identifier systems; dsr's own codes use its code systems under
-`CODE_SYSTEM_BASE`, one per code list, stable.
+the national identifier systems; codes use UK Core's national code systems where one
+exists (discharge destination, ethnic category, legal status: `fhir_codes`) and dsr's
+own, one per code list, under the installation's FHIR base (`DSR_FHIR_BASE_URL`, or the
+server's own address) where none does. Statuses follow the record: once the person is
+off the register their Consent, Flag and CareTeam are inactive and the CarePlan completed.
 """
 
 from __future__ import annotations
@@ -16,20 +19,17 @@ from uuid import NAMESPACE_URL, uuid5
 
 from fhir.resources.R4B.bundle import Bundle
 
-from dsr_core.domain.codes import Scheme, Sex
+from dsr_core.domain.codes import Scheme, Sex, Status
 from dsr_core.person.aggregate import Person
 from dsr_core.person.cadence_policy import CadencePolicy
 from dsr_core.person.cadences import due_reviews
 from dsr_core.service.history import HistoryEntry
+from dsr_http.fhir_codes import Codes
 
 MEDIA_TYPE = "application/fhir+json"
 UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
 NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number"
 CHI_NUMBER = "https://fhir.nhs.uk/Id/chi-number"
-CODE_SYSTEM_BASE = "https://dsr.example.org/fhir/CodeSystem/"
-"""dsr's own code systems: CODE_SYSTEM_BASE + the code list's name (rating, lawful-basis,
-review-kind, ...). Documented in docs/api.md."""
-DSR_PERSON = "https://dsr.example.org/fhir/Id/person"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
@@ -38,11 +38,8 @@ SCOTLAND_BASIS = "duty_to_record"
 """Scotland records everyone in scope without consent: the basis is the area's duty."""
 
 
-def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = {"system": CODE_SYSTEM_BASE + system, "code": code}
-    if display:
-        found["display"] = display
-    return {"coding": [found]}
+ACTIVE = frozenset({Status.REFERRED, Status.ON_REGISTER})
+"""While the person is on the register (or referred to it) their plan and team are live."""
 
 
 def person_bundle(
@@ -51,18 +48,21 @@ def person_bundle(
     cadences: CadencePolicy,
     today: date,
     *,
+    base: str,
     withhold_details: bool = False,
 ) -> dict[str, Any]:
-    """The bundle as JSON, validated by the FHIR models first."""
+    """The bundle as JSON, validated by the FHIR models first; `base` is the installation's
+    FHIR base URL, under which dsr's own code systems and person ids are named."""
     patient_ref = f"urn:uuid:{person.id}"
+    codes = Codes(base.rstrip("/") + "/CodeSystem")
     resources = [
-        (patient_ref, _patient(person, withhold_details)),
-        *_episodes(person, history, patient_ref),
-        *_encounters(person, history, patient_ref),
-        *_consent(person, patient_ref),
-        *_flag(person, patient_ref),
-        *_care_plan(person, cadences, today, patient_ref),
-        *_care_team(person, patient_ref),
+        (patient_ref, _patient(person, withhold_details, base)),
+        *_episodes(person, history, patient_ref, codes),
+        *_encounters(person, history, patient_ref, codes),
+        *_consent(person, patient_ref, codes),
+        *_flag(person, patient_ref, codes),
+        *_care_plan(person, cadences, today, patient_ref, codes),
+        *_care_team(person, patient_ref, codes),
     ]
     bundle = {
         "resourceType": "Bundle",
@@ -84,9 +84,10 @@ def _meta(profile: str) -> dict[str, Any]:
     return {"profile": [UK_CORE + profile]}
 
 
-def _patient(person: Person, withhold: bool) -> dict[str, Any]:
+def _patient(person: Person, withhold: bool, base: str) -> dict[str, Any]:
     details = person.details
-    identifiers: list[dict[str, Any]] = [{"system": DSR_PERSON, "value": str(person.id)}]
+    own = base.rstrip("/") + "/Id/person"
+    identifiers: list[dict[str, Any]] = [{"system": own, "value": str(person.id)}]
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(person.id),
@@ -102,6 +103,8 @@ def _patient(person: Person, withhold: bool) -> dict[str, Any]:
             {"use": "official", "family": details.family_name, "given": [details.given_name]}
         ]
         patient["birthDate"] = details.born_on.isoformat()
+    if details.ethnic_category and (ethnicity := Codes.ethnic_category(details.ethnic_category)):
+        patient["extension"] = [ethnicity]
     patient["identifier"] = identifiers
     return patient
 
@@ -124,7 +127,7 @@ def register_periods(history: list[HistoryEntry]) -> list[dict[str, Any]]:
 
 
 def _episodes(
-    person: Person, history: list[HistoryEntry], patient: str
+    person: Person, history: list[HistoryEntry], patient: str, codes: Codes
 ) -> list[tuple[str, dict[str, Any]]]:
     found = []
     for number, period in enumerate(register_periods(history), start=1):
@@ -146,7 +149,9 @@ def _episodes(
                     "id": rid,
                     "meta": _meta("EpisodeOfCare"),
                     "status": status,
-                    "type": [coding("register", person.area, f"Period {number} on the register")],
+                    "type": [
+                        codes.local("register", person.area, f"Period {number} on the register")
+                    ],
                     "patient": {"reference": patient},
                     "period": when,
                 },
@@ -161,7 +166,10 @@ def hospital_stays(history: list[HistoryEntry]) -> list[dict[str, Any]]:
     for entry in history:
         if entry.event_type in ("Admitted", "InpatientNotified"):
             stay = entry.data["stay"]
-            stays.append({**stay, "discharged_on": None, "destination": None})
+            legal = (stay["legal_status"], stay.get("detained_under"))
+            stays.append({**stay, "discharged_on": None, "destination": None, "legal": legal})
+        elif entry.event_type == "LegalStatusChanged" and stays:
+            stays[-1]["legal"] = (entry.data["legal_status"], entry.data.get("detained_under"))
         elif entry.event_type == "Discharged" and stays:
             day = entry.effective_on.isoformat() if entry.effective_on else None
             stays[-1].update(discharged_on=day, destination=entry.data["destination"])
@@ -169,18 +177,25 @@ def hospital_stays(history: list[HistoryEntry]) -> list[dict[str, Any]]:
 
 
 def _encounters(
-    person: Person, history: list[HistoryEntry], patient: str
+    person: Person, history: list[HistoryEntry], patient: str, codes: Codes
 ) -> list[tuple[str, dict[str, Any]]]:
+    """One per hospital stay. dsr holds neither the source nor the method of admission
+    (UK Core's `admitSource` and admission method): Assuring Transformation's admission
+    type (first, readmission, transfer) is a second `type`, in dsr's own code system."""
     found = []
+    scheme = person.scheme
     for stay in hospital_stays(history):
         url, rid = _id(person, "stay", stay["admitted_on"])
         hospitalization: dict[str, Any] = {}
-        if stay.get("admission_type"):
-            hospitalization["admitSource"] = coding("admission-type", stay["admission_type"])
         if stay["destination"]:
-            hospitalization["dischargeDisposition"] = coding(
-                "discharge-destination", stay["destination"]
-            )
+            hospitalization["dischargeDisposition"] = codes.destination(scheme, stay["destination"])
+        legal = [codes.legal_status(scheme, "admission", stay["legal_status"],
+                                    stay.get("detained_under"))]  # fmt: skip
+        if stay["discharged_on"]:
+            legal.append(codes.legal_status(scheme, "discharge", *stay["legal"]))
+        kinds = [codes.local("ward-type", stay["ward_type"])]
+        if stay.get("admission_type"):
+            kinds.append(codes.local("admission-type", stay["admission_type"]))
         when = {"start": stay["admitted_on"]}
         if stay["discharged_on"]:
             when["end"] = stay["discharged_on"]
@@ -190,7 +205,8 @@ def _encounters(
             "meta": _meta("Encounter"),
             "status": "finished" if stay["discharged_on"] else "in-progress",
             "class": {"system": ACT_CODE, "code": "IMP", "display": "inpatient encounter"},
-            "type": [coding("ward-type", stay["ward_type"])],
+            "extension": legal,
+            "type": kinds,
             "subject": {"reference": patient},
             "period": when,
             "serviceProvider": {"display": stay["hospital"]},
@@ -201,7 +217,7 @@ def _encounters(
     return found
 
 
-def _consent(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
+def _consent(person: Person, patient: str, codes: Codes) -> list[tuple[str, dict[str, Any]]]:
     if person.consent is not None:
         basis, decided_on = str(person.consent.basis), person.consent.decided_on
     elif person.scheme is Scheme.SCOTLAND_COMING_HOME and person.referred_on is not None:
@@ -216,18 +232,18 @@ def _consent(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
                 "resourceType": "Consent",
                 "id": rid,
                 "meta": _meta("Consent"),
-                "status": "active",
+                "status": "active" if person.status in ACTIVE else "inactive",
                 "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "patient-privacy"}]},
-                "category": [coding("consent-category", "dsr_inclusion", "On the DSR")],
+                "category": [codes.local("consent-category", "dsr_inclusion", "On the DSR")],
                 "patient": {"reference": patient},
                 "dateTime": decided_on.isoformat(),
-                "policyRule": coding("lawful-basis", basis),
+                "policyRule": codes.local("lawful-basis", basis),
             },
         )
     ]
 
 
-def _flag(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
+def _flag(person: Person, patient: str, codes: Codes) -> list[tuple[str, dict[str, Any]]]:
     rating = person.rating
     if rating is None:
         return []
@@ -237,9 +253,9 @@ def _flag(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
         "resourceType": "Flag",
         "id": rid,
         "meta": _meta("Flag"),
-        "status": "active",
+        "status": "active" if person.status in ACTIVE else "inactive",
         "category": [{"coding": [{"system": FLAG_CATEGORY, "code": "clinical"}]}],
-        "code": coding("rating", code, f"DSR rating: {code}"),
+        "code": codes.local("rating", code, f"DSR rating: {code}"),
         "subject": {"reference": patient},
     }
     if person.rating_since:
@@ -248,13 +264,13 @@ def _flag(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _care_plan(
-    person: Person, cadences: CadencePolicy, today: date, patient: str
+    person: Person, cadences: CadencePolicy, today: date, patient: str, codes: Codes
 ) -> list[tuple[str, dict[str, Any]]]:
     activities: list[dict[str, Any]] = [
         {
             "detail": {
                 "kind": "Task",
-                "code": coding("action", "action_plan_item"),
+                "code": codes.local("action", "action_plan_item"),
                 "status": "in-progress" if action.open else "completed",
                 "description": action.description,
                 "scheduledString": f"due {action.due_on.isoformat()}",
@@ -266,7 +282,7 @@ def _care_plan(
         activities += [
             {
                 "detail": {
-                    "code": coding("review-kind", str(due.kind)),
+                    "code": codes.local("review-kind", str(due.kind)),
                     "status": "scheduled",
                     "scheduledString": f"due {due.due_on.isoformat()}",
                 }
@@ -283,7 +299,7 @@ def _care_plan(
                 "resourceType": "CarePlan",
                 "id": rid,
                 "meta": _meta("CarePlan"),
-                "status": "active" if person.erased_on is None else "revoked",
+                "status": _plan_status(person),
                 "intent": "plan",
                 "title": "DSR action plan and due reviews",
                 "subject": {"reference": patient},
@@ -294,14 +310,20 @@ def _care_plan(
     ]
 
 
-def _care_team(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]:
+def _plan_status(person: Person) -> str:
+    if person.erased_on is not None:
+        return "revoked"
+    return "active" if person.status in ACTIVE else "completed"
+
+
+def _care_team(person: Person, patient: str, codes: Codes) -> list[tuple[str, dict[str, Any]]]:
     members = person.current_team()
     if not members:
         return []
     url, rid = _id(person, "care-team", person.period)
     participants = [
         {
-            "role": [coding("professional-role", str(m.role))],
+            "role": [codes.local("professional-role", str(m.role))],
             "member": {"display": m.name},
             **({"period": {"start": m.started_on.isoformat()}} if m.started_on else {}),
         }
@@ -314,7 +336,7 @@ def _care_team(person: Person, patient: str) -> list[tuple[str, dict[str, Any]]]
                 "resourceType": "CareTeam",
                 "id": rid,
                 "meta": _meta("CareTeam"),
-                "status": "active",
+                "status": "active" if person.status in ACTIVE else "inactive",
                 "subject": {"reference": patient},
                 "participant": participants,
             },

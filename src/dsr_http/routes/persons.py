@@ -340,6 +340,7 @@ def get_person(
     },
 )
 def person_fhir(
+    request: Request,
     person_id: UUID,
     principal: RecordReaders,
     registers: RegistersDep,
@@ -355,6 +356,7 @@ def person_fhir(
         registers.history(person_id),
         registers.areas.policy(person.area).cadences,
         clock.today(),
+        base=request.app.state.services.http.fhir_base_url or f"{request.base_url}fhir",
         withhold_details=withholds_details(principal.role, person),
     )
     return Response(json.dumps(bundle), media_type=fhir.MEDIA_TYPE)
