@@ -12,17 +12,13 @@ row and column, never with the values.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from dsr_core.domain.codes import Role, Scheme
@@ -39,6 +35,7 @@ from dsr_core.service.idempotency import (
     IdempotencyKeyReusedError,
 )
 from dsr_core.service.registers import Registers
+from dsr_http.import_sheets import Mapping, Sheet, problem
 
 IMPORTER = "dsr-import"
 DETAILS = (
@@ -49,26 +46,6 @@ DETAILS = (
     "diagnosis_group",
     "nhs_number",
     "chi_number",
-)
-TARGETS = frozenset(
-    {
-        *DETAILS,
-        "referred_on",
-        "referred_by",
-        "reason",
-        "criteria",
-        "consent_basis",
-        "consent_on",
-        "consent_by",
-        "accepted_on",
-        "rating",
-        "urgent_reason",
-        "admitted_on",
-        "hospital",
-        "ward_type",
-        "in_area",
-        "legal_status",
-    }
 )
 DATES = frozenset({"date_of_birth", "referred_on", "consent_on", "accepted_on", "admitted_on"})
 # Where a command's field comes from, when its name differs from the target's.
@@ -82,42 +59,6 @@ SOURCES = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (unknown columns, unreadable)."""
-
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
-        super().__init__("; ".join(p["problem"] for p in problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Mapping:
-    name: str
-    columns: dict[str, str]
-    values: dict[str, dict[str, str]]
-
-    @classmethod
-    def named(cls, name: str) -> Mapping:
-        """A shipped mapping by name (generic, scottish), or a JSON file's path."""
-        path = Path(name)
-        if path.suffix == ".json" and path.exists():
-            data = json.loads(path.read_text())
-        else:
-            shipped = resources.files("dsr_http") / "data" / "import_mappings" / f"{name}.json"
-            if not shipped.is_file():
-                raise ImportFileError([_problem(None, None, f"no mapping named {name!r}")])
-            data = json.loads(shipped.read_text())
-        unknown = set(data["columns"].values()) - TARGETS
-        if unknown:
-            raise ImportFileError(
-                [_problem(None, None, f"the mapping fills unknown fields {sorted(unknown)}")]
-            )
-        return cls(data["name"], data["columns"], data.get("values", {}))
-
-    def column_of(self, target: str) -> str | None:
-        return next((c for c, t in self.columns.items() if t == target), None)
-
-
 @dataclass
 class Report:
     file: str
@@ -125,6 +66,7 @@ class Report:
     mapping: str
     dry_run: bool
     rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
     imported: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
@@ -140,49 +82,23 @@ class Report:
         return report
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, column → text) for each data row; row 1 is the header."""
-    if path.suffix.lower() == ".xlsx":
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-        assert sheet is not None
-        lines = ([_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
-    else:
-        handle = path.open(newline="", encoding="utf-8-sig")
-        lines = ([c.strip() for c in row] for row in csv.reader(handle))
-    header = next(lines, [])
-    for number, values in enumerate(lines, start=2):
-        if any(values):
-            yield number, dict(zip(header, values, strict=False))
-
-
-def header_of(path: Path) -> list[str]:
-    for _, row in read_rows(path):
-        return list(row)
-    return []
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def import_file(
-    registers: Registers, path: Path, area: str, mapping: Mapping, *, dry_run: bool
+    registers: Registers,
+    path: Path,
+    area: str,
+    mapping: Mapping,
+    *,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
+    """Each row all or nothing; columns the mapping does not know are listed in the report
+    and left out (`import_sheets`)."""
     report = Report(str(path.name), area, mapping.name, dry_run)
-    unknown = [c for c in header_of(path) if c and c not in mapping.columns]
-    if unknown:
-        raise ImportFileError(
-            [_problem(1, column, "not a column of this mapping") for column in unknown]
-        )
+    sheet = Sheet(path, mapping, progress)
+    report.ignored_columns = sheet.unknown
     scheme = registers.areas.policy(area).scheme
     actor = Actor(user_id=IMPORTER, role=Role.LEAD, area=area)
-    for number, row in read_rows(path):
+    for number, row in sheet.rows():
         report.rows += 1
         try:
             commands = row_commands(row, area, mapping, scheme)
@@ -375,5 +291,4 @@ def _claim(registers: Registers, area: str, commands: Sequence[cmd.Command]) -> 
     return Claim(IMPORTER, f"import:{identity}", digest)
 
 
-def _problem(row: int | None, column: str | None, message: str) -> dict[str, Any]:
-    return {"row": row, "column": column, "problem": message}
+_problem = problem

@@ -170,3 +170,74 @@ def test_a_misconfiguration_is_one_line_naming_the_variable(
     assert "DSR_JWKS_UR is not a dsr setting and is ignored (did you mean DSR_JWKS_URL?)" in (
         capsys.readouterr().err
     )
+
+
+def test_help_and_version_answer_without_loading_the_service() -> None:
+    """Issue 29: `dsr --help` took 3-5 s; the parser imports nothing heavy."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from dsr_http.cli.parser import build_parser; "
+        "build_parser().format_help(); "
+        "print([m for m in ('fastapi', 'eventsourcing', 'sqlalchemy', 'pydantic_settings') "
+        "if m in sys.modules])"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr
+    shown = subprocess.run([sys.executable, "-m", "dsr_http.cli", "--version"],
+                           capture_output=True, text=True)  # fmt: skip
+    assert shown.stdout.startswith("dsr 0.")
+
+
+def test_the_parser_s_copies_match_what_they_copy() -> None:
+    from dsr_core.domain.codes import Role
+    from dsr_core.process import bootstrap
+    from dsr_http import cli
+    from dsr_http.cli.parser import ROLES
+
+    assert set(ROLES) == {str(r) for r in Role if r is not Role.SYSTEM}
+    assert cli.EVENTS_FILE == bootstrap.EVENTS_FILE
+
+
+def test_dsr_settings_lists_every_setting_its_source_and_never_a_secret(
+    embedded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DSR_JWT_SECRET", "a-very-secret-signing-key-0123456789")
+    monkeypatch.setenv("DSR_REMINDER_EVERY_MINUTES", "15")
+    assert main(["settings", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "a-very-secret-signing-key" not in out
+    rows = {row["variable"]: row for row in json.loads(out)}
+    assert rows["DSR_JWT_SECRET"] == rows["DSR_JWT_SECRET"] | {
+        "value": "(set)", "source": "environment", "secret": True}  # fmt: skip
+    assert rows["DSR_REMINDER_EVERY_MINUTES"]["value"] == 15
+    assert rows["DSR_DATABASE_TIMEOUT_SECONDS"]["source"] == "default"
+    from dsr_http.cli.problems import TEST_ONLY, known_names
+
+    assert set(rows) == known_names() - TEST_ONLY  # every setting the service reads
+    assert not (embedded / "data").exists()  # listing settings makes no store
+
+
+def test_dsr_import_writes_a_template_and_a_report_a_lead_can_open(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv as csv_module
+
+    from tests.practice.test_import import spreadsheet, write_csv
+
+    assert main(["import", "--template", str(embedded / "blank.xlsx")]) == 0
+    assert (embedded / "blank.xlsx").stat().st_size > 0
+    assert not (embedded / "data").exists()  # a template needs no store
+    rows, bad = spreadsheet(4, 2)
+    for row in rows:
+        row["Date of birth"] = "02/04/1990"
+    path = write_csv(embedded / "register.csv", rows)
+    report = embedded / "report.csv"
+    args = ["--init", "import", str(path), "--area", "E54000048", "--report", str(report)]
+    assert main(args) == 1
+    capsys.readouterr()
+    lines = list(csv_module.reader(report.read_text(encoding="utf-8-sig").splitlines()))
+    assert lines[0] == ["Row", "Column", "Outcome", "Detail"]
+    assert {int(r[0]) for r in lines[1:] if r[2] == "refused"} == set(bad)
+    assert sum(r[2] == "imported" for r in lines[1:]) == 4 - len(bad)

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from dsr_http.importer import ImportFileError, Mapping, import_file
+from dsr_http.import_sheets import ImportFileError, Mapping, write_template
+from dsr_http.importer import import_file
 from dsr_http.runtime import Runtime, opened
 from dsr_projections.register.queries import RegisterQuery, query_register
 from tests.conftest import SettingsFactory
@@ -175,19 +176,61 @@ def test_an_xlsx_file_imports_like_its_csv(runtime: Runtime, tmp_path: Path) -> 
     assert {p["row"]: p["column"] for p in report.refused} == bad
 
 
-def test_an_unknown_column_refuses_the_file_and_imports_nothing(
+def test_real_headers_match_whatever_their_case_and_unknown_columns_are_left_out(
     runtime: Runtime, tmp_path: Path
 ) -> None:
+    """Issue 29: `NHS Number`, `nhs_number`, `  given  NAME ` all fill their column; a
+    column the mapping does not know is reported and left out, not fatal."""
     rows, _ = spreadsheet(5, 100)
-    rows[0]["Favourite colour"] = "blue"
+    renamed = {
+        "NHS number": "NHS Number",
+        "Given name": "given_name",
+        "Family name": " FAMILY  name",
+    }
     path = tmp_path / "register.csv"
     with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*HEADER, "Favourite colour"])
-        writer.writeheader()
-        writer.writerows(rows)
+        header = [renamed.get(h, h) for h in HEADER] + ["Favourite colour"]
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row.get(h, "") for h in HEADER] + ["blue"])
+    report = import_file(runtime.registers, path, AREA, GENERIC, dry_run=False)
+    assert report.ignored_columns == ["Favourite colour"]
+    assert len(report.imported) == 5 and not report.refused
+
+
+def test_a_column_filled_twice_or_a_file_of_no_known_column_is_refused_with_the_columns(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    twice = tmp_path / "twice.csv"
+    twice.write_text("NHS number,nhs_number,Given name\n9434765919,9434765919,A\n")
     with pytest.raises(ImportFileError) as refused:
-        import_file(runtime.registers, path, AREA, GENERIC, dry_run=False)
-    assert refused.value.problems == [
-        {"row": 1, "column": "Favourite colour", "problem": "not a column of this mapping"}
-    ]
+        import_file(runtime.registers, twice, AREA, GENERIC, dry_run=False)
+    assert refused.value.problems[0]["column"] == "nhs_number"
+    assert "NHS number" in refused.value.expected
+    strange = tmp_path / "strange.csv"
+    strange.write_text("Colour,Shape\nblue,round\n")
+    with pytest.raises(ImportFileError) as nothing:
+        import_file(runtime.registers, strange, AREA, GENERIC, dry_run=False)
+    assert nothing.value.expected == HEADER
     assert runtime.registers.recorder.max_notification_id() in (None, 0)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_template_has_the_mapping_s_columns_and_imports_once_filled(
+    runtime: Runtime, tmp_path: Path, kind: str
+) -> None:
+    from openpyxl import load_workbook
+
+    template = tmp_path / f"template.{kind}"
+    write_template(GENERIC, template)
+    if kind == "csv":
+        header = next(csv.reader(template.read_text(encoding="utf-8-sig").splitlines()))
+    else:
+        sheet = load_workbook(template).active
+        assert sheet is not None
+        header = [str(c.value) for c in next(sheet.iter_rows())]
+    assert header == HEADER
+    rows, _ = spreadsheet(3, 100)
+    filled = write_csv(tmp_path / "filled.csv", rows)
+    assert len(import_file(runtime.registers, filled, AREA, GENERIC, dry_run=False).imported) == 3
