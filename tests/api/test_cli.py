@@ -241,3 +241,24 @@ def test_dsr_import_writes_a_template_and_a_report_a_lead_can_open(
     assert lines[0] == ["Row", "Column", "Outcome", "Detail"]
     assert {int(r[0]) for r in lines[1:] if r[2] == "refused"} == set(bad)
     assert sum(r[2] == "imported" for r in lines[1:]) == 4 - len(bad)
+
+
+def test_a_busy_port_stops_serve_before_it_touches_the_store(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 29: it used to run its checkpoint, retention and reminder jobs against the
+    live store, then fail to bind."""
+    import socket
+
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen()
+    port = held.getsockname()[1]
+    try:
+        assert main(["serve", "--port", str(port), "--demo", "20"]) == 2
+    finally:
+        held.close()
+    said = capsys.readouterr().err
+    assert said.startswith(f"dsr serve: cannot listen on 127.0.0.1:{port}")
+    assert said.count("\n") == 1
+    assert not (embedded / "data").exists()  # no store made, no demo loaded, no job run

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -41,17 +42,39 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # the port first: a process that cannot listen must stop before it loads the demo or
+    # starts a worker or a scheduled job against the live store (issue 29)
+    listening = _listen(args.host, args.port)
+    if listening is None:
+        return 2
     if args.demo:
         load_demo(settings, args.demo)
     if workers == 1:
         tune_garbage_collection()
-        uvicorn.run(
-            create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
-        )
+        config = uvicorn.Config(create_app(settings), log_config=None, access_log=False)
+        uvicorn.Server(config).run(sockets=[listening])
     else:
+        listening.close()  # each API process binds its own (SO_REUSEPORT)
         prepare_storage(settings)
         serve_many(args.host, args.port, workers)
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket | None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        print(
+            f"dsr serve: cannot listen on {host}:{port} ({error.strerror}); stop what holds "
+            "it or give another --port",
+            file=sys.stderr,
+        )
+        return None
+    return listening
 
 
 def stop_on_signals(stop: Callable[[], None], event: str) -> None:
