@@ -5,9 +5,14 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test test-unit test-integration test-system lint install assets screenshots
 
-$(VENV)/.installed: pyproject.toml
+# `make run` needs only the service; `make test` and `make lint` add the test and bench extras.
+$(VENV)/.service: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.service
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
@@ -27,7 +32,7 @@ assets: $(NODE_DEPS)
 screenshots: install $(NODE_DEPS)
 	DSR_SCREENSHOTS_DIR=docs/console $(PY) -m pytest -q tests/browser
 
-run: install
+run: $(VENV)/.service
 	$(VENV)/bin/dsr serve --demo --port $(PORT)
 
 # One test process per core (pytest-xdist): each starts its own throwaway PostgreSQL.
