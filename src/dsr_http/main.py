@@ -13,7 +13,7 @@ from pathlib import Path
 
 import structlog
 from fastapi import Depends, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -66,6 +66,8 @@ DESCRIPTION = (
 
 SWAGGER_UI = Path(__file__).with_name("static") / "swagger-ui"
 """Swagger UI 5 (npm `swagger-ui-dist`, built by `npm run build`): it reads OpenAPI 3.1."""
+REDOC = Path(__file__).with_name("static") / "redoc"
+"""ReDoc 2's standalone bundle (npm `redoc`, copied by `npm run build`), for reading."""
 
 
 def create_app(
@@ -136,6 +138,7 @@ def create_app(
     problems.install(app, page_not_found=console.not_found_page)
     console_mount.install(app)
     app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    app.mount("/static/redoc", StaticFiles(directory=REDOC), name="redoc")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
@@ -146,6 +149,23 @@ def create_app(
             swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        page = get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="dsr API",
+            redoc_js_url="/static/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/swagger-ui/favicon-32x32.png",
+            with_google_fonts=False,  # no network: the browser's own fonts
+        )
+        # ReDoc's footer shows its maker's logo from their CDN: the page asks for nothing
+        # outside this server (the logo falls back to its text)
+        page.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; worker-src 'self' blob:; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+        )
+        return page
 
     routers = [persons, subject_access, register, referrals, inpatients, reminders, areas]
     routers += [code_lists, emergency]

@@ -230,15 +230,23 @@ class Page:
             self.driver.set_window_size(1280, 1000)
 
     def requests_elsewhere(self) -> list[str]:
-        """Every address the browser asked for that is not this service's."""
-        asked = []
+        """Every address the browser asked for that is not this service's (a request the
+        page's Content-Security-Policy stopped before it left is not one)."""
+        asked: dict[str, str] = {}
+        blocked: set[str] = set()
+        local = (self.base, f"blob:{self.base}", "data:", "about:")
         for entry in self._log("performance"):
             message = json.loads(entry["message"])["message"]
+            params = message.get("params", {})
             if message.get("method") == "Network.requestWillBeSent":
-                url = message["params"]["request"]["url"]
-                if not url.startswith((self.base, "data:", "about:")):
-                    asked.append(url)
-        return asked
+                url = params["request"]["url"]
+                if not url.startswith(local):
+                    asked[params["requestId"]] = url
+            elif message.get("method") == "Network.loadingFailed" and params.get(
+                "blockedReason"
+            ) == "csp":
+                blocked.add(params["requestId"])
+        return [url for request, url in asked.items() if request not in blocked]
 
     def _log(self, kind: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.driver.get_log(kind)  # type: ignore[no-untyped-call]

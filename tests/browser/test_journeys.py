@@ -376,3 +376,17 @@ def test_the_interactive_docs_render_every_operation_with_no_network(
     shown = {e.text for e in page.driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     assert "/v1/persons/{person_id}" in shown and "/v1/register" in shown
     assert page.requests_elsewhere() == []
+
+
+def test_redoc_renders_the_contract_with_no_network(server: str, browsers: Browsers) -> None:
+    """ReDoc 2 reads the 3.1 document too, from the packaged bundle, fonts included."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = Page(browsers(), server)
+    page.go("/redoc")
+    WebDriverWait(page.driver, 60).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-section-id^='operation/']")) > 50
+    )
+    assert "Something went wrong" not in page.text
+    assert "getPerson" in page.driver.page_source
+    assert page.requests_elsewhere() == []
