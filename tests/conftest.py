@@ -22,10 +22,19 @@ from tests.support.pgserver import ThrowawayPostgres, find_bindir
 IDENTITY_KEY = base64.b64encode(b"test-identity-key-32-bytes-long!").decode()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tiers, from what a test needs: `system` (processes, kill tests), `integration` (a
-    store on each backend), `unit` (no database). `make test-unit` runs the last alone."""
+    store on each backend), `unit` (no database). `make test-unit` runs the last alone.
+
+    A test marked `one_backend` checks what the store cannot change (the HTTP contract,
+    the FHIR mapping, whole demo registers through the API): it runs on SQLite only, its
+    PostgreSQL copy deselected, since the storage underneath is checked by every other
+    test on both (issue 29: the suite's time)."""
     tiers = ("unit", "integration", "system")
+    twins = [item for item in items if _postgres_twin(item)]
+    if twins:
+        config.hook.pytest_deselected(items=twins)
+        items[:] = [item for item in items if not _postgres_twin(item)]
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if any(item.get_closest_marker(tier) for tier in tiers):
@@ -36,6 +45,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)
+
+
+def _postgres_twin(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
+    return on_postgres and item.get_closest_marker("one_backend") is not None
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from prometheus_client.registry import Collector
 
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.queries import reminders_by_stage
 from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import job_runs
 from dsr_scheduler.webhooks import delivery_stats
@@ -130,10 +131,8 @@ class _OperationsCollector(Collector):
         issued = CounterMetricFamily(
             "dsr_reminders", "Reminders issued, by stage (issued, escalated)", labels=["stage"]
         )
-        with self.db.read() as cursor:
-            cursor.execute("SELECT stage, COUNT(*) AS n FROM reminders GROUP BY stage")
-            for row in cursor.fetchall():
-                issued.add_metric([str(row["stage"])], row["n"])
+        for stage, count in reminders_by_stage(self.db).items():
+            issued.add_metric([stage], count)
         yield issued
 
     def _erasures(self) -> Iterator[Metric]:

@@ -12,7 +12,7 @@ from dsr_projections.register.inpatients import inpatient_ids, inpatient_list
 from dsr_projections.register.queries import people_projected, register_person_ids
 from dsr_projections.register.referral_queue import referral_queue
 from dsr_projections.register.referrer_told import untold, untold_ids
-from dsr_projections.reminders import emergency_grants, reminders_after
+from dsr_projections.reminders import emergency_grants, reminders_after, reminders_by_stage
 
 __all__ = [
     "Dataset",
@@ -29,6 +29,7 @@ __all__ = [
     "referral_queue",
     "register_person_ids",
     "reminders_after",
+    "reminders_by_stage",
     "scoped",
     "untold",
     "untold_ids",

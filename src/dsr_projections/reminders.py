@@ -157,3 +157,10 @@ def emergency_grants(db: ViewDatabase, area: str, since: datetime, now: datetime
     for row in rows:
         row["active"] = datetime.fromisoformat(row["expires_at"]) > now
     return rows
+
+
+def reminders_by_stage(db: ViewDatabase) -> dict[str, int]:
+    """How many reminders were issued and escalated, in every area (for `/metrics`)."""
+    with db.read() as cursor:
+        cursor.execute("SELECT stage, COUNT(*) AS n FROM reminders GROUP BY stage")
+        return {str(row["stage"]): int(row["n"]) for row in cursor.fetchall()}

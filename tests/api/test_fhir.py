@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 
@@ -78,6 +79,7 @@ def key_facts_of(record: dict[str, Any], history: list[dict[str, Any]]) -> dict[
     }
 
 
+@pytest.mark.one_backend  # the mapping; reading people from PostgreSQL is tested elsewhere
 def test_every_demo_person_exports_a_valid_bundle_that_round_trips(
     client: TestClient, auth: Headers
 ) -> None:

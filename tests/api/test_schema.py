@@ -56,7 +56,11 @@ def conformance_check(
     return conforms
 
 
-@pytest.mark.parametrize("role", ["lead", "practitioner"])
+# the lead's run on both stores (PostgreSQL refuses what SQLite keeps, NUL for one); the
+# practitioner's, whose operations are a subset, on one
+@pytest.mark.parametrize(
+    "role", ["lead", pytest.param("practitioner", marks=pytest.mark.one_backend)]
+)
 def test_the_api_honours_its_own_contract(client: TestClient, auth: Headers, role: str) -> None:
     schema = load(client)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -65,6 +69,7 @@ def test_the_api_honours_its_own_contract(client: TestClient, auth: Headers, rol
         conformance_check(operation, client, auth(role))()
 
 
+@pytest.mark.one_backend
 def test_the_links_walk_a_case_from_referral_through_its_commands(
     client: TestClient, auth: Headers
 ) -> None:

@@ -242,9 +242,10 @@ class Page:
                 url = params["request"]["url"]
                 if not url.startswith(local):
                     asked[params["requestId"]] = url
-            elif message.get("method") == "Network.loadingFailed" and params.get(
-                "blockedReason"
-            ) == "csp":
+            elif (
+                message.get("method") == "Network.loadingFailed"
+                and params.get("blockedReason") == "csp"
+            ):
                 blocked.add(params["requestId"])
         return [url for request, url in asked.items() if request not in blocked]
 
