@@ -27,7 +27,7 @@ from dsr_core.service.reminders import ReminderPolicy, reminder_key
 from tests.support import factories as f
 from tests.support.books import reminder_counts
 
-START, WEEKS, PEOPLE = date(2025, 1, 6), 104, 200
+START, WEEKS, PEOPLE = date(2025, 1, 6), 104, 120
 LEAD = ReminderPolicy().lead_days
 REVIEW_KINDS = ["cetr", "register_review", "commissioner_oversight_visit", "community_cetr"]
 
