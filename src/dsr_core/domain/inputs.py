@@ -113,12 +113,23 @@ def text_problem(text: str, *, free_text: bool) -> str | None:
 
     NUL and other control characters break databases, terminals and CSV files; bidi
     overrides make a name display as something else; a lone surrogate cannot be encoded.
-    Free text may hold tabs and line breaks.
+    Free text may hold tabs and line breaks, but not Unicode's line and paragraph
+    separators (U+2028, U+2029), which split a CSV row or a log line where no line break
+    shows. A value of nothing but whitespace and invisible format characters (a
+    zero-width space, say) is blank; a byte-order mark (U+FEFF, what a pasted file brings)
+    is refused anywhere. Other format characters (a zero-width joiner in an emoji or a
+    script) stay where visible text is.
     """
     if not text.strip():
         return "must not be blank"
     if text.isprintable() and text.isascii():
         return None
+    if not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text):
+        return "must not be blank (only invisible characters)"
+    if "\ufeff" in text:
+        return "must not contain a byte-order mark (U+FEFF)"
+    if "\u2028" in text or "\u2029" in text:
+        return "must not contain line or paragraph separators (U+2028, U+2029)"
     for char in text:
         if free_text and char in _FREE_TEXT_CONTROLS:
             continue
