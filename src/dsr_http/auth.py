@@ -72,6 +72,26 @@ def _user(sub: object) -> str:
     return sub
 
 
+def _check_lifetime(claims: Mapping[str, Any], max_hours: float) -> None:
+    """`exp` a number of seconds (RFC 7519's NumericDate, never text), and the token not
+    good for longer than `DSR_MAX_TOKEN_HOURS` from its issue (or from now, without `iat`):
+    a token that never expires is a password that cannot be changed."""
+    limit = max_hours * 3600 + LEEWAY_SECONDS
+    for claim in ("exp", "iat"):
+        value = claims.get(claim)
+        if claim in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise AuthenticationError(f"The token's {claim} must be a number of seconds.")
+    issued = claims.get("iat", time.time())
+    if claims["exp"] - min(issued, time.time()) > limit:
+        raise AuthenticationError(
+            f"The token is good for longer than DSR_MAX_TOKEN_HOURS ({max_hours:g} h) "
+            "allows; ask your identity provider for a shorter-lived one."
+        )
+
+
+LEEWAY_SECONDS = 60
+
+
 class TokenVerifier:
     def __init__(
         self, settings: HttpSettings, data_dir: Path, mapping: ClaimsMapping | None = None
@@ -107,6 +127,7 @@ class TokenVerifier:
                 issuer=self.settings.jwt_issuer,
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
+            _check_lifetime(claims, self.settings.max_token_hours)
             if self.mapping is not None:
                 _user(claims["sub"])
                 return self._mapped(claims)

@@ -49,6 +49,12 @@ class HttpSettings(DsrSettings):
         "named (e.g. https://dsr.your-trust.nhs.uk/fhir); the server's own address + /fhir "
         "when not set. National codes use UK Core's code systems whatever this is.",
     )
+    max_token_hours: float = Field(
+        default=12,
+        gt=0,
+        le=24 * 31,
+        description="Bearer tokens good for longer than this (from their issue) are refused.",
+    )
     jwt_issuer: str = "dsr"
     jwt_audience: str = "dsr-api"
     max_wait_seconds: float = Field(default=5.0, ge=0, le=30)

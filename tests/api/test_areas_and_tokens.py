@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
@@ -104,6 +105,29 @@ def test_tokens_from_an_identity_provider_are_verified_with_its_public_key(tmp_p
         except AuthenticationError:
             continue
         raise AssertionError("a bad token was accepted")
+
+
+def test_a_token_with_a_text_expiry_or_a_lifetime_beyond_the_limit_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Issue 30: `exp` as a numeric string was accepted, and so was +100 years."""
+    private, public = _rsa_pair()
+    verifier = TokenVerifier(HttpSettings(jwt_public_key=public), tmp_path)
+    now = int(time.time())
+    refused = {
+        "text exp": _claims(exp=str(now + 60)),
+        "a century": _claims(exp=now + 100 * 365 * 86400),
+        "13 hours from its issue": _claims(iat=now, exp=now + 13 * 3600),
+        "text iat": _claims(iat=str(now)),
+    }
+    for why, claims in refused.items():
+        with pytest.raises(AuthenticationError, match=r"exp|iat|DSR_MAX_TOKEN_HOURS"):
+            verifier.verify(jwt.encode(claims, private, algorithm="RS256"))
+            raise AssertionError(why)
+    eleven = verifier.verify(jwt.encode(_claims(iat=now, exp=now + 11 * 3600), private, "RS256"))
+    assert eleven.sub == "u1"
+    longer = TokenVerifier(HttpSettings(jwt_public_key=public, max_token_hours=24), tmp_path)
+    assert longer.verify(jwt.encode(refused["13 hours from its issue"], private, "RS256"))
 
 
 def test_readiness_fails_when_projections_lag_beyond_the_limit(

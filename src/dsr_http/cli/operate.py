@@ -130,6 +130,13 @@ def audit_checkpoint(args: argparse.Namespace) -> int:
 def token(args: argparse.Namespace) -> int:
     """Mint a bearer token signed with the local key (embedded mode and tests)."""
     http, data_dir = HttpSettings(), Settings().data_dir
+    if args.ttl > http.max_token_hours * 3600:
+        print(
+            f"dsr token: --ttl {args.ttl} is longer than DSR_MAX_TOKEN_HOURS "
+            f"({http.max_token_hours:g} h) allows: the server would refuse the token",
+            file=sys.stderr,
+        )
+        return 2
     if http.jwt_secret is None and not (data_dir / KEY_FILE).exists():
         # A new key signs tokens that a server using another data directory refuses.
         print(
