@@ -31,6 +31,10 @@ def _a_key(secret: SecretStr | None) -> SecretStr | None:
     return secret
 
 
+FEED_ROLES = frozenset({Role.PRACTITIONER, Role.LEAD, Role.COMMISSIONER})
+"""Who may receive the integration feed (as GET /v1/events)."""
+
+
 class FeedSubscriber(BaseModel):
     """A system that receives the integration feed by webhook (issue 16): what it may see
     is decided by its role and areas, as for a token."""
@@ -47,6 +51,17 @@ class FeedSubscriber(BaseModel):
     concurrency: int = Field(default=4, ge=1, le=16, description="POSTs in flight at once")
 
     _key = field_validator("secret")(_a_key)
+
+    @field_validator("role")
+    @classmethod
+    def _may_read_the_feed(cls, role: Role) -> Role:
+        if role not in FEED_ROLES:
+            raise ValueError(
+                "the feed is for practitioner, lead or commissioner systems: event-level "
+                "data identifies people even without an identifier (analysts read the "
+                "returns and publications)"
+            )
+        return role
 
 
 class SchedulerSettings(DsrSettings):

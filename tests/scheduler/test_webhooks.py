@@ -158,14 +158,14 @@ def test_a_feed_subscriber_gets_its_areas_events_in_order_through_the_same_mecha
     app: Registers, runner: ProjectionRunner
 ) -> None:
     """The reminder webhooks' delivery, with the feed's rows and the subscriber's scope;
-    an analytics subscriber gets no identifier at all."""
+    a commissioning subscriber gets the person id and never a number."""
     for seed, area in ((1, f.ENGLISH_AREA), (2, f.OTHER_ENGLISH_AREA), (3, f.ENGLISH_AREA)):
         admitted(app, seed=seed, area=area)
     runner.catch_up()
-    care, analytics = feed_receiver(failures=2), feed_receiver()
+    care, commissioning = feed_receiver(failures=2), feed_receiver()
     for receiver, role, name in (
         (care, Role.PRACTITIONER, "care"),
-        (analytics, Role.ANALYST, "stats"),
+        (commissioning, Role.COMMISSIONER, "icb"),
     ):
         delivery = WebhookDelivery(
             runner.db,
@@ -182,6 +182,22 @@ def test_a_feed_subscriber_gets_its_areas_events_in_order_through_the_same_mecha
     assert positions == sorted(positions) and len(positions) == 8  # 2 people x 4 events
     assert {e["source"] for e in care.received} == {f"/dsr/areas/{f.ENGLISH_AREA}"}
     assert all(e["subject"] and "nhs_number" in e["data"] for e in care.received)  # type: ignore[operator]
-    assert [e["id"] for e in analytics.received] == [e["id"] for e in care.received]
-    text = json.dumps(analytics.received)
-    assert "subject" not in text and "nhs_number" not in text and "Testperson" not in text
+    assert [e["id"] for e in commissioning.received] == [e["id"] for e in care.received]
+    assert all(e["subject"] for e in commissioning.received)
+    text = json.dumps(commissioning.received)
+    assert "nhs_number" not in text and "Testperson" not in text
+
+
+def test_an_analyst_feed_subscriber_is_refused_at_start() -> None:
+    """Issue 30: the feed is individual-level data; analysts read the publications."""
+    import pytest
+    from pydantic import ValidationError
+
+    from dsr_scheduler.config import FeedSubscriber
+
+    key = "c2VjcmV0LWtleS0xNi1ieXRlcw=="
+    good = {"name": "stats", "url": "https://x.example/hook", "secret": key,
+            "areas": [f.ENGLISH_AREA]}  # fmt: skip
+    with pytest.raises(ValidationError, match="event-level"):
+        FeedSubscriber.model_validate(good | {"role": "analyst"})
+    assert FeedSubscriber.model_validate(good | {"role": "commissioner"}).role is Role.COMMISSIONER

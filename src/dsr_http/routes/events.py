@@ -23,7 +23,10 @@ from dsr_projections.feed import read_feed, scoped
 
 router = APIRouter(prefix="/v1/events", tags=["events"], responses=RESPONSES)
 
-FEED_READERS = (Role.PRACTITIONER, Role.LEAD, Role.COMMISSIONER, Role.ANALYST)
+FEED_READERS = (Role.PRACTITIONER, Role.LEAD, Role.COMMISSIONER)
+"""Not analysts (issue 30): every event with its exact date, rating, ward and destination
+is individual-level data, even without an identifier (15 of 15 stays in a 60-person area
+were unique by type and date); analysts read the audited returns and publications."""
 FeedReaders = Annotated[Principal, Depends(allowed(*FEED_READERS))]
 
 
@@ -59,7 +62,8 @@ def list_events(
 ) -> EventFeed:
     """What happened on the registers of your areas after a position, in log order, as
     CloudEvents. Practitioners and leads get the person id (`subject`) and NHS/CHI number;
-    commissioners the person id only; analysts no identifier."""
+    commissioners the person id only. Analysts are refused (403): event-level data
+    identifies people even without an identifier; they read the returns and publications."""
     start = position_of(cursor, after)
     rows = read_feed(views, areas_asked(principal, area), start, limit)
     events = scoped(views, rows, principal.role)
