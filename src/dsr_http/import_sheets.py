@@ -5,14 +5,18 @@ Real registers' headers vary (`NHS Number`, `nhs_number`, `NHS No.`): a header m
 mapping's column whatever its case, spacing and punctuation, or through the mapping's
 synonyms. A column the mapping does not know is reported and left out, not fatal; one
 that two headers fill is refused (which would win is a guess); a file none of whose
-headers match is refused with the columns it should have.
+headers match is refused with the columns it should have. A file that is empty, not
+UTF-8, not a workbook, too large (packed or unpacked) or holds an overlong cell is
+refused, in words, before any row is imported.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from dsr_http import spreadsheets
 
@@ -148,16 +153,68 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""A register of thousands of people is a few megabytes; more is a mistake or an attack."""
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""An .xlsx is a zip: its unpacked size is checked before it is opened (a 200 KB file can
+hold a 200 MB string)."""
+
+
+def _refused(message: str, row: int | None = None) -> ImportFileError:
+    return ImportFileError([problem(row, None, message)])
+
+
 def _lines(path: Path) -> Iterator[list[str]]:
+    """Every row's cells; a file that cannot be read whole is refused before any row is
+    imported (`_checked`)."""
     if path.suffix.lower() == ".xlsx":
         sheet = load_workbook(path, read_only=True, data_only=True).active
         assert sheet is not None
         for cells in sheet.iter_rows(values_only=True):
             yield [_text(v) for v in cells]
         return
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        for line in csv.reader(handle):
-            yield [cell.strip() for cell in line]
+    text = path.read_bytes().decode("utf-8-sig")
+    for line in csv.reader(io.StringIO(text, newline="")):
+        yield [cell.strip() for cell in line]
+
+
+def _checked(path: Path) -> list[list[str]]:
+    """The file's rows, or ImportFileError saying in words what is wrong with it."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise _refused(f"cannot be read ({error.strerror})") from None
+    if size == 0:
+        raise _refused("the file is empty: row 1 must name the columns")
+    if size > MAX_FILE_BYTES:
+        raise _refused(f"larger than {MAX_FILE_BYTES // 2**20} MB: split it")
+    if path.suffix.lower() == ".xlsx":
+        if not zipfile.is_zipfile(path):
+            raise _refused("not an .xlsx workbook (save it from the spreadsheet as .xlsx)")
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise _refused("too large once unpacked: is it the register?")
+    rows: list[list[str]] = []
+    try:
+        for line in _lines(path):
+            if any(len(cell) > MAX_CELL for cell in line):
+                raise _refused(f"a cell longer than {MAX_CELL} characters", len(rows) + 1)
+            rows.append(line)
+    except UnicodeDecodeError:
+        raise _refused("not UTF-8 text: save it as 'CSV UTF-8' (or as .xlsx)") from None
+    except csv.Error as error:
+        if "field larger" in str(error):
+            raise _refused(f"a cell longer than {MAX_CELL} characters", len(rows) + 1) from None
+        raise _refused(f"not a readable CSV file ({error})", len(rows) + 1) from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise _refused(f"not a readable .xlsx workbook ({type(error).__name__})") from None
+    if not rows or not any(rows[0]):
+        raise _refused("row 1 is empty: it must name the columns")
+    return rows
+
+
+MAX_CELL = 10_000
+"""Longer than any field dsr keeps (free text is at most 4,000 characters)."""
 
 
 @dataclass
@@ -169,8 +226,9 @@ class Sheet:
     progress: Callable[[int], None] | None = None
 
     def __post_init__(self) -> None:
-        self._lines = _lines(self.path)
-        self.columns, self.unknown = self.mapping.read_header(next(self._lines, []))
+        checked = _checked(self.path)
+        self._lines = iter(checked[1:])
+        self.columns, self.unknown = self.mapping.read_header(checked[0])
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(spreadsheet row number, column → text) for each data row; row 1 is the header."""

@@ -234,3 +234,38 @@ def test_the_template_has_the_mapping_s_columns_and_imports_once_filled(
     rows, _ = spreadsheet(3, 100)
     filled = write_csv(tmp_path / "filled.csv", rows)
     assert len(import_file(runtime.registers, filled, AREA, GENERIC, dry_run=False).imported) == 3
+
+
+def _zip_of(member: str, content: bytes) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, content)
+    return out.getvalue()
+
+
+JUNK = {
+    "empty.csv": (b"", "empty"),
+    "latin1.csv": ("NHS number,Given name\n9434765919,Zo\u00eb\n".encode("latin-1"), "UTF-8"),
+    "binary.csv": (bytes(range(256)) * 4, "UTF-8"),
+    "long-cell.csv": (b"NHS number,Given name\n9434765919," + b"x" * 140_000 + b"\n", "longer"),
+    "not-a-zip.xlsx": (b"NHS number,Given name\n", "not an .xlsx"),
+    "zip-not-workbook.xlsx": (_zip_of("hello.txt", b"hi"), "not a readable .xlsx"),
+    "bomb.xlsx": (_zip_of("xl/sharedStrings.xml", b"a" * 210 * 1024 * 1024), "unpacked"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(JUNK))
+def test_a_file_that_cannot_be_read_is_refused_in_words_and_imports_nothing(
+    runtime: Runtime, tmp_path: Path, name: str
+) -> None:
+    """Issue 30: these ended in tracebacks, or exited 0 having read nothing."""
+    content, said = JUNK[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as refused:
+        import_file(runtime.registers, path, AREA, GENERIC, dry_run=False)
+    assert said in str(refused.value)
+    assert runtime.registers.recorder.max_notification_id() in (None, 0)
