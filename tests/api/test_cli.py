@@ -262,3 +262,27 @@ def test_a_busy_port_stops_serve_before_it_touches_the_store(
     assert said.startswith(f"dsr serve: cannot listen on 127.0.0.1:{port}")
     assert said.count("\n") == 1
     assert not (embedded / "data").exists()  # no store made, no demo loaded, no job run
+
+
+def test_audit_verify_warns_when_there_is_no_checkpoint_and_records_a_clean_run(
+    embedded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 30: verify passed silently with no checkpoint at all; issue 29: a clean run is
+    what /metrics' dsr_job_seconds_since_success{job="audit-verify"} counts from."""
+    assert main(["demo", "--people", "10"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 0
+    said = capsys.readouterr()
+    assert "warning: no checkpoint" in said.err
+    assert json.loads(said.out.splitlines()[-1])["warning"].startswith("no checkpoint")
+    assert main(["audit", "checkpoint"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    from dsr_core.process.settings import Settings
+    from dsr_http.runtime import opened
+    from dsr_scheduler import job_runs
+
+    with opened(Settings()) as runtime:
+        [row] = [r for r in job_runs.runs(runtime.db) if r["job"] == "audit-verify"]
+    assert (row["runs"], row["failures"]) == (2, 0)

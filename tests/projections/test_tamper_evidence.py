@@ -284,3 +284,38 @@ def test_the_scheduler_writes_a_checkpoint_only_when_the_chains_moved(
     )
     found = read_checkpoints(tmp_path / "anchors")
     assert len(found) == 2 and all(c is not None and c.genuine(app.audit_key) for _, c in found)
+
+
+def test_a_middle_event_deleted_under_a_snapshot_is_reported_not_a_traceback(
+    app: Registers, runner: ProjectionRunner, store: EventStore
+) -> None:
+    """Issue 30: verify crashed replaying a stream with a hole, and the checks after it
+    never ran."""
+    person_id = referred(app, seed=6)
+    views(app, person_id, 55)
+    runner.catch_up()
+    store.execute(
+        f"DELETE FROM {store.events} WHERE originator_id = ? AND originator_version = 10",
+        (store.ident(person_id),),
+    )
+    found = {(b.person_id, b.version, b.problem) for b in problems(runner, app)}
+    assert (str(person_id), 10, "audit row has no stored event") in found
+    assert any(p == str(person_id) and "do not replay" in problem for p, _, problem in found)
+
+
+@pytest.mark.parametrize("where", [0, 5, -1])
+def test_any_flipped_byte_in_a_sealed_snapshot_is_reported(
+    app: Registers, runner: ProjectionRunner, store: EventStore, where: int
+) -> None:
+    person_id = referred(app, seed=7)
+    views(app, person_id, 55)
+    runner.catch_up()
+    [(state,)] = store.execute(
+        f"SELECT state FROM {store.snapshots} WHERE originator_id = ?", (store.ident(person_id),)
+    )
+    raw = bytearray(bytes(state))
+    raw[where] ^= 1
+    store.set_state(store.snapshots, person_id, 50, bytes(raw))
+    found = problems(runner, app)
+    assert [(b.person_id, b.version) for b in found] == [(str(person_id), 50)]
+    assert "snapshot" in found[0].problem

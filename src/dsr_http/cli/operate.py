@@ -111,8 +111,19 @@ def audit_verify(_: argparse.Namespace) -> int:
         job_runs.record(runtime.db, job_runs.AUDIT_VERIFY, ok=not breaks, seconds=seconds)
     for item in breaks:
         print(json.dumps(vars(item)))
-    print(json.dumps({"breaks": len(breaks), "checkpoints": len(checkpoints)}))
+    summary: dict[str, object] = {"breaks": len(breaks), "checkpoints": len(checkpoints)}
+    if not checkpoints:
+        summary["warning"] = NO_CHECKPOINT
+        print(f"dsr audit verify: warning: {NO_CHECKPOINT}", file=sys.stderr)
+    print(json.dumps(summary))
     return 1 if breaks else 0
+
+
+NO_CHECKPOINT = (
+    "no checkpoint in DSR_AUDIT_CHECKPOINT_DIR: events and rows cut from the end of the "
+    "chains cannot be told from a shorter history (run `dsr audit checkpoint`, or the "
+    "scheduler, and keep a copy off the host)"
+)
 
 
 def audit_checkpoint(args: argparse.Namespace) -> int:
