@@ -48,6 +48,9 @@ def test_the_api_answers_503_while_postgres_is_down_and_recovers_by_itself(
         assert client.post("/v1/persons", json=referral_body(1), headers=headers).status_code == 201
 
         server.pause()
+        asked = time.monotonic()
+        assert client.get("/readyz").status_code == 503
+        assert time.monotonic() - asked < 1.5, "a load balancer's probe answers within a second"
         started = time.monotonic()
         down = client.post("/v1/persons", json=referral_body(2), headers=headers)
         assert down.status_code == 503, down.text

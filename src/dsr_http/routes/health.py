@@ -1,5 +1,6 @@
 """Operations: liveness, readiness (database and projection lag) and Prometheus metrics."""
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -8,6 +9,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from dsr_http.deps import HttpSettingsDep, RunnerDep
 
 router = APIRouter(tags=["operations"])
+
+READY_WITHIN_SECONDS = 0.8
+"""A load balancer asks /readyz often and briefly: a database that does not answer in this
+time is not ready (issue 30: a paused PostgreSQL held /readyz for over 5 s)."""
+_PROBES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz")
+"""Bounded: probes stuck on a dead connection queue here instead of taking more threads."""
 
 
 @router.get("/healthz", operation_id="healthz")
@@ -29,9 +36,9 @@ def readyz(
     """The database answers, no projection is stopped at an event, and every one is within
     its lag limit; `failed` names a stopped projection and the log position it is stuck at."""
     try:
-        lags = runner.lag()
-        failures = runner.failures()
-    except Exception:
+        probe = _PROBES.submit(lambda: (runner.lag(), runner.failures()))
+        lags, failures = probe.result(timeout=READY_WITHIN_SECONDS)
+    except Exception:  # unreachable, or not answering in time
         response.status_code = 503
         return {"status": "unavailable", "database": "unreachable"}
     limit = http.ready_max_lag if max_lag is None else min(max_lag, http.ready_max_lag)
