@@ -108,3 +108,12 @@ def test_the_links_walk_a_case_from_referral_through_its_commands(
     )
     followed = {label for label, _ in steps if "{person_id}" in label}
     assert followed, f"no link from a referral was followed: {steps}"
+
+
+def test_the_collections_in_the_contract_are_the_collections_there_are() -> None:
+    from typing import get_args
+
+    from dsr_http.routes.national import CollectionName
+    from dsr_projections.national.collections import COLLECTIONS
+
+    assert set(get_args(CollectionName)) == set(COLLECTIONS)

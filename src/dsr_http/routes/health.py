@@ -23,7 +23,18 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="readyz")
+@router.get(
+    "/readyz",
+    operation_id="readyz",
+    responses={
+        503: {
+            "description": "Not ready: the database does not answer, or a read model is "
+            "behind its limit or stopped at an event (the same JSON shape, `status` saying "
+            "which)",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 def readyz(
     runner: RunnerDep,
     http: HttpSettingsDep,

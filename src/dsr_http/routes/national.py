@@ -6,7 +6,7 @@ nation's disclosure profile and an audit over the whole release; analysts read
 publications only, for published periods only, with no date windows or filters.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
@@ -30,8 +30,10 @@ from dsr_projections.national.collections import COLLECTIONS, Collection
 
 router = APIRouter(tags=["national"], responses=RESPONSES)
 
+CollectionName = Literal["phs_coming_home", "nhs_england_lda"]
+"""The collections (a test keeps this equal to COLLECTIONS): an enum in the contract."""
 CollectionPath = Annotated[
-    str, Path(description="phs_coming_home (Scotland) or nhs_england_lda (England)")
+    CollectionName, Path(description="phs_coming_home (Scotland) or nhs_england_lda (England)")
 ]
 PeriodPath = Annotated[
     str, Path(description="A period of the collection: 2024-Q1 (PHS) or 2024-03 (England)")
