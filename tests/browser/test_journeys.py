@@ -244,10 +244,12 @@ def test_the_keyboard_alone_signs_in_and_reaches_a_record(server: str, browsers:
     user = page.driver.switch_to.active_element
     assert user.get_attribute("name") == "user"
     user.send_keys(Keys.CONTROL, "a")
-    user.send_keys("keyboard-user", Keys.ENTER)  # Enter sends the form, lead by default
+    user.send_keys("keyboard-user")
+    # Enter sends the form (lead by default); wait for the next page, not a fixed time
+    page.after_load(lambda: user.send_keys(Keys.ENTER))
     assert page.path.startswith("/register")
     link = page.driver.find_element(By.LINK_TEXT, "Referrals")
-    link.send_keys(Keys.ENTER)
+    page.after_load(lambda: link.send_keys(Keys.ENTER))
     assert page.heading.startswith("Referrals")
 
 
