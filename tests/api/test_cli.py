@@ -159,6 +159,11 @@ def test_a_misconfiguration_is_one_line_naming_the_variable(
     assert said.startswith("dsr schedule: DSR_FEED_SUBSCRIBERS at 0.secret: ") and "base64" in said
     assert said.count("\n") == 1
     monkeypatch.delenv("DSR_FEED_SUBSCRIBERS")
+    monkeypatch.setenv("DSR_WEBHOOK_SECRET", "not base64!")
+    assert main(["serve", "--port", "1"]) == 2  # before it binds, loads or starts anything
+    said = capsys.readouterr().err
+    assert said.startswith("dsr serve: DSR_WEBHOOK_SECRET: ") and said.count("\n") == 1
+    monkeypatch.delenv("DSR_WEBHOOK_SECRET")
     monkeypatch.setenv("DSR_DATABASE_URL", "postgresql://someone:pw@127.0.0.1:1/nowhere")
     assert main(["info"]) == 2
     said = capsys.readouterr().err

@@ -34,6 +34,8 @@ def serve(args: argparse.Namespace) -> int:
     configure_logging()
     settings = Settings()
     http = HttpSettings()
+    if http.embedded_workers:
+        SchedulerSettings()  # its settings' mistakes in one line now, not a failed start later
     workers = args.workers or http.api_workers
     if workers > 1 and (not settings.uses_postgres or http.embedded_workers):
         print(
