@@ -18,6 +18,7 @@ from psycopg_pool import PoolTimeout
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from dsr_core.domain import errors
 from dsr_http.auth import AuthenticationError
@@ -152,6 +153,17 @@ def _field_path(error: dict[str, Any]) -> str:
     loc = tuple(error.get("loc", ()))
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method the contract documents at this path (GET and POST may be two routes,
+    and Starlette's 405 names the first one's only)."""
+    found: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern, _, _ = compile_path(template)
+        if pattern.match(request.url.path):
+            found |= {method.upper() for method in operations}
+    return sorted(found)
 
 
 _HTTP_DETAIL = {
@@ -299,6 +311,8 @@ def install(app: FastAPI, page_not_found: PageFor = lambda _: None) -> None:
         if detail in ("Not Found", "Method Not Allowed"):  # Starlette's bare phrases
             detail = _HTTP_DETAIL[status]
         headers = dict(error.headers) if error.headers else None
+        if status == 405:  # Starlette names the first route's methods only
+            headers = (headers or {}) | {"Allow": ", ".join(_methods_at(request))}
         return problem(request, status, slug, title, detail, headers=headers)
 
     @app.exception_handler(OperationalError)

@@ -212,6 +212,9 @@ def test_unknown_routes_and_methods_get_problems_with_detail(client: TestClient)
     assert wrong.status_code == 405
     assert wrong.headers["Allow"] == "GET"
     assert wrong.json()["detail"]
+    # issue 30: GET and POST at one path are two routes; Allow names both
+    both = client.delete("/v1/inpatients")
+    assert both.status_code == 405 and both.headers["Allow"] == "GET, POST"
 
 
 def test_an_empty_if_match_is_invalid_input(client: TestClient, auth: Headers) -> None:
