@@ -422,7 +422,7 @@ def test_an_erased_persons_national_number_leads_nowhere_and_can_be_referred_afr
         clock=registers.clock,
     )
 
-    key = registers._load_key(key_id)  # noqa: SLF001 (what the duplicate check reads)
+    key = registers._load_key(key_id)  # what the duplicate check reads
     assert key is not None and key.person_id is None
     stored = b"".join(e.state for e in registers.recorder.select_events(key_id))
     assert str(person_id).encode() not in stored and person_id.hex.encode() not in stored

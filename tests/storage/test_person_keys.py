@@ -60,7 +60,7 @@ def test_a_person_key_is_never_stored_unwrapped(
     assert keys is not None
     key = keys.key_for(person_id, create=False)
     assert key is not None
-    with keys._cursor(commit=False) as cursor:  # noqa: SLF001 (looking at the table itself)
+    with keys._cursor(commit=False) as cursor:  # looking at the table itself
         cursor.execute(f"SELECT wrapped FROM {keys._keys}")
         stored = [bytes(r["wrapped"]) for r in cursor.fetchall()]
     assert stored and all(key not in wrapped for wrapped in stored)
