@@ -123,8 +123,30 @@ def test_keys_fetched_together_are_then_served_without_a_query_each(
     keys = registers.person_keys
     assert keys is not None
     expected = {pid: keys.key_for(pid, create=False) for pid in people}
-    keys._cache.clear()
+    for pid in people:
+        keys.forget(pid)
     keys.preload([*people, uuid4()])  # someone with no key is simply not found
     monkeypatch.setattr(keys, "_load", lambda pid: pytest.fail("a query for one person"))
     assert {pid: keys.key_for(pid, create=False) for pid in people} == expected
     registers.close()
+
+
+def test_a_key_destroyed_by_one_process_stops_opening_values_in_another_within_a_second(
+    make_settings: SettingsFactory, clock: f.FakeClock
+) -> None:
+    """Issue 30: another process went on opening an erased person's values from its cache
+    for up to a minute."""
+    import time
+
+    scheduler = build_registers(make_settings(master_key=OLD), clock=clock)
+    api = build_registers(make_settings(master_key=OLD), clock=clock)
+    person_id = accepted(scheduler, seed=43)
+    other = accepted(scheduler, seed=44)
+    assert api.person_keys is not None and scheduler.person_keys is not None
+    assert api.person_keys.key_for(person_id, create=False) is not None  # cached in "api"
+    scheduler.person_keys.destroy(person_id, "request")
+    time.sleep(1.1)  # the cache asks the database at most once a second
+    assert api.person_keys.key_for(person_id, create=False) is None
+    assert api.person_keys.key_for(other, create=False) is not None  # the others still open
+    scheduler.close()
+    api.close()

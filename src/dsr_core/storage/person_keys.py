@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import IntegrityError
 
 from dsr_core.storage.datastores import Cursor, Datastore
+from dsr_core.storage.key_cache import KeyCache
 from dsr_core.storage.master_keys import MasterKeys
 
 KEYS_TABLE = "dsr_person_keys"
@@ -48,11 +48,9 @@ class Tombstone:
 
 
 class PersonKeyStore:
-    """The key table, with a short-lived in-process cache of unwrapped keys.
-
-    The cache is dropped for a person whenever an erasure of theirs is read (mapper.py),
-    so no process goes on opening their values once the key is destroyed.
-    """
+    """The key table, with a short-lived in-process cache of unwrapped keys (`KeyCache`:
+    emptied within a second of a key's destruction in any process, and dropped for a
+    person whenever an erasure of theirs is read, mapper.py)."""
 
     def __init__(
         self,
@@ -72,10 +70,8 @@ class PersonKeyStore:
         self._tombstones = prefix + TOMBSTONES_TABLE
         self._snapshots = prefix + snapshots_table
         self._clock = clock
-        self._cache_seconds = cache_seconds
-        self._cache: dict[UUID, tuple[bytes, float]] = {}
+        self._cache = KeyCache(cache_seconds, self._tombstone_count)
         self._pending: dict[UUID, PendingKey] = {}  # made for saves under way (`saving`)
-        self._aliases: dict[str, tuple[UUID, bytes, float]] = {}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------- setup
@@ -113,32 +109,22 @@ class PersonKeyStore:
         None when they have none: never had one (and `create` is false), or it was
         destroyed (then never a new one: a tombstone stays).
         """
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(person_id)
-            if cached is not None and now - cached[1] < self._cache_seconds:
-                return cached[0]
+        cached = self._cache.get(person_id)
+        if cached is not None:
+            return cached
         key = self._load(person_id)
         if key is None and create:
             with self._lock:
                 pending = self._pending.get(person_id)
             key = pending.key if pending is not None else self._create(person_id)
         if key is not None:
-            with self._lock:
-                self._cache[person_id] = (key, now)
+            self._cache.put(person_id, key)
         return key
 
     def preload(self, person_ids: Iterable[UUID]) -> None:
         """Fetch many people's keys, one query per 500: a catch-up or rebuild reads
         thousands of people, and a query each was most of its reading (issue 17)."""
-        now = time.monotonic()
-        with self._lock:
-            wanted = [
-                pid
-                for pid in dict.fromkeys(person_ids)
-                if (cached := self._cache.get(pid)) is None
-                or now - cached[1] >= self._cache_seconds
-            ]
+        wanted = self._cache.missing(person_ids)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             with self._cursor(commit=False) as cursor:
@@ -153,9 +139,8 @@ class PersonKeyStore:
                 for row in rows
                 if (pid := UUID(str(row["person_id"])))
             }
-            with self._lock:
-                for pid, key in keys.items():
-                    self._cache[pid] = (key, now)
+            for pid, key in keys.items():
+                self._cache.put(pid, key)
 
     @contextmanager
     def saving(
@@ -195,7 +180,7 @@ class PersonKeyStore:
             if person_id in self._pending:  # another save is making this person's key
                 raise IntegrityError(f"a key for {person_id} is being made by another save")
             self._pending[person_id] = made
-            self._cache[person_id] = (data_key, time.monotonic())
+        self._cache.put(person_id, data_key)
         return made
 
     def _write_pending(self, cursor: Any, pending: list[PendingKey]) -> None:
@@ -230,26 +215,20 @@ class PersonKeyStore:
 
     def by_alias(self, alias: str) -> tuple[UUID, bytes] | None:
         """The person and key an alias names, or None once the key is destroyed."""
-        now = time.monotonic()
-        with self._lock:
-            cached = self._aliases.get(alias)
-        if cached is not None and now - cached[2] < self._cache_seconds:
-            return cached[0], cached[1]
+        cached = self._cache.by_alias(alias)
+        if cached is not None:
+            return cached
         row = self._row(self._keys, "person_id, master_key_id, wrapped", alias, by="alias")
         if row is None:
             return None
         person_id = UUID(row["person_id"])
         key = self.master.unwrap(person_id, row["master_key_id"], bytes(row["wrapped"]))
-        with self._lock:
-            self._aliases[alias] = (person_id, key, now)
+        self._cache.put_alias(alias, person_id, key)
         return person_id, key
 
     def forget(self, person_id: UUID) -> None:
         """Drop the cached key: the next use reads the table again."""
-        with self._lock:
-            self._cache.pop(person_id, None)
-            for alias in [a for a, (p, _, _) in self._aliases.items() if p == person_id]:
-                del self._aliases[alias]
+        self._cache.forget(person_id)
 
     def _load(self, person_id: UUID) -> bytes | None:
         row = self._row(self._keys, "master_key_id, wrapped", person_id)
@@ -383,6 +362,12 @@ class PersonKeyStore:
             return {r["master_key_id"]: int(r["n"]) for r in cursor.fetchall()}
 
     # --------------------------------------------------------------- helpers
+
+    def _tombstone_count(self) -> int:
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(f"SELECT COUNT(*) AS n FROM {self._tombstones}")
+            row = cursor.fetchone()
+        return int(row["n"]) if row else 0
 
     def _row(self, table: str, columns: str, value: UUID | str, *, by: str = "person_id") -> Any:
         """One row of the key table or the tombstones (by person id, or alias), or None."""

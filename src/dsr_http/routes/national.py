@@ -6,7 +6,7 @@ nation's disclosure profile and an audit over the whole release; analysts read
 publications only, for published periods only, with no date windows or filters.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast, get_args
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
@@ -32,6 +32,17 @@ router = APIRouter(tags=["national"], responses=RESPONSES)
 
 CollectionName = Literal["phs_coming_home", "nhs_england_lda"]
 """The collections (a test keeps this equal to COLLECTIONS): an enum in the contract."""
+
+
+def collection_name(name: str) -> CollectionName:
+    """A collection's name as the routes take it (the console's forms give text)."""
+    if name not in get_args(CollectionName):
+        raise InvalidInputError(
+            f"No collection {name!r}; there are {', '.join(COLLECTIONS)}.", field="collection"
+        )
+    return cast(CollectionName, name)
+
+
 CollectionPath = Annotated[
     CollectionName, Path(description="phs_coming_home (Scotland) or nhs_england_lda (England)")
 ]

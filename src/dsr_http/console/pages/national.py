@@ -71,7 +71,9 @@ def national(
             "periods": recent_periods(collection, today),
         }
         try:
-            entry["publications"] = api.list_publications(collection.name, principal, views)
+            entry["publications"] = api.list_publications(
+                api.collection_name(collection.name), principal, views
+            )
         except ForbiddenError:
             entry["publications"] = None
         if principal.role is Role.LEAD:
@@ -113,7 +115,15 @@ def make_return(
     collection, area, period = form.get("collection"), form.get("area"), form.get("period")
     try:
         api.submit_return(
-            collection, area, period, principal, registers, clock, views, secret, Response()
+            api.collection_name(collection),
+            area,
+            period,
+            principal,
+            registers,
+            clock,
+            views,
+            secret,
+            Response(),
         )
     except HTTPException as error:
         return _refused(request, console, str(error.detail))
@@ -128,7 +138,7 @@ def publish(
 ) -> Response:
     collection, period = form.get("collection"), form.get("period")
     try:
-        api.build_publication(collection, period, principal, views, Response())
+        api.build_publication(api.collection_name(collection), period, principal, views, Response())
     except HTTPException as error:
         return _refused(request, console, str(error.detail))
     except DsrError as error:
@@ -160,7 +170,7 @@ def read_return(
     principal: SignedIn,
     views: ViewsDep,
 ) -> Response:
-    found = api.get_return(collection, area, period, principal, views)
+    found = api.get_return(api.collection_name(collection), area, period, principal, views)
     return console.render(
         request,
         "national_release.html",
@@ -177,7 +187,7 @@ def read_publication(
     principal: SignedIn,
     views: ViewsDep,
 ) -> Response:
-    found = api.get_publication(collection, period, principal, views)
+    found = api.get_publication(api.collection_name(collection), period, principal, views)
     return console.render(
         request,
         "national_release.html",
