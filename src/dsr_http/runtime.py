@@ -26,7 +26,7 @@ from dsr_projections.national import returns as national_returns
 from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import job_runs, snapshots, webhooks
 from dsr_scheduler.config import SchedulerSettings
-from dsr_scheduler.retention import ErasureLedger
+from dsr_scheduler.retention import ErasureLedger, reconcile
 from dsr_scheduler.service import Runtime as JobRuntime
 from dsr_scheduler.service import (
     build_scheduler,
@@ -104,6 +104,9 @@ def opened(
         runner = build_runner(settings, registers, projections=projections, batch_size=batch_size)
         try:
             create_tables(runner)
+            # a backup restored from before an erasure: the person goes again, key and
+            # all, before this process serves anything (issue 30)
+            reconcile(registers, ErasureLedger(settings.ledger_dir, registers.audit_key))
             yield Runtime(settings, the_clock, registers, runner, national_secret(settings))
         finally:
             runner.db.close()

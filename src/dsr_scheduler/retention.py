@@ -231,7 +231,11 @@ def finish(
 
 def reconcile(registers: Registers, ledger: ErasureLedger) -> list[str]:
     """Erase again everyone in the ledger who has a key here: a backup restored from
-    before their erasure must not bring them back."""
+    before their erasure must not bring them back. Run as every process starts
+    (`dsr_http.runtime.opened`, issue 30: it waited for the daily retention job), so the
+    record is erased before the service answers; the key goes with the next
+    `dsr-erasure-finish` (30 s) once the read models have passed the new event (they need
+    it to purge their rows)."""
     keys = registers.person_keys
     if keys is None:
         return []
@@ -245,7 +249,7 @@ def reconcile(registers: Registers, ledger: ErasureLedger) -> list[str]:
             try:
                 registers.execute(person_id, cmd.ReapplyErasure(), Caller.of(RETENTION_ACTOR))
             except (PersonErasedError, ConcurrentWriteError):
-                continue  # another scheduler reapplied it first
+                continue  # another process reapplied it first
         elif person is not None:
             # Erased in the events, its key restored by the backup: phase two again, once
             # the read models have passed everything stored now.

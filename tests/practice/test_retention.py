@@ -384,21 +384,16 @@ def test_a_backup_restored_after_an_erasure_does_not_bring_the_person_back(
         (Path(settings.data_dir) / name).write_bytes(data)
 
     with opened(settings, clock=clock) as runtime:
-        restored = runtime.registers.get_person(person_id)
-        assert restored.details.given_name == distinctive(11)["given_name"]  # back, for now
-        ledger = ErasureLedger(settings.ledger_dir, runtime.registers.audit_key)
-        report = retention.run(
-            runtime.registers,
-            runtime.db,
-            ledger,
-            dry_run=False,
-            catch_up=runtime.runner.catch_up,
-            clock=runtime.registers.clock,
-        )
-        assert report.reapplied_from_ledger == [str(person_id)]
-        assert report.keys_destroyed == [str(person_id)]
-        assert runtime.registers.history(person_id)[-1].data["rule"] == "reapplied"
+        # issue 30: erased again as the process starts, before it serves anything (it waited
+        # for the daily retention job: history and subject access served the person)
         assert runtime.registers.get_person(person_id).details.given_name == ERASED
+        assert runtime.registers.history(person_id)[-1].data["rule"] == "reapplied"
+        ledger = ErasureLedger(settings.ledger_dir, runtime.registers.audit_key)
+        runtime.runner.catch_up()
+        destroyed, _ = retention.finish(
+            runtime.registers, runtime.db, ledger, clock=runtime.registers.clock
+        )  # the dsr-erasure-finish job, every 30 s
+        assert destroyed == [str(person_id)]
     assert leaks(settings, list(distinctive(11).values())) == set()
 
 
