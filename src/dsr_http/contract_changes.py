@@ -17,7 +17,7 @@ decided in `contract/decided.txt`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 Schema = Mapping[str, Any]
@@ -71,27 +71,28 @@ def _enum(doc: _Document, schema: Schema) -> frozenset[Any] | None:
     return None
 
 
+def _within(doc: _Document, schema: Schema, found: Callable[[Schema], Schema | None]) -> Any:
+    """What `found` finds in the schema, or in a branch of its (nullable) `anyOf`."""
+    schema = doc.resolve(schema)
+    here = found(schema)
+    if here is not None:
+        return here
+    for branch in schema.get("anyOf", []):
+        inside = _within(doc, branch, found)
+        if inside is not None:
+            return inside
+    return None
+
+
 def _object(doc: _Document, schema: Schema) -> Schema | None:
     """The object schema within (through `$ref` and a nullable `anyOf`), if there is one."""
-    schema = doc.resolve(schema)
-    if "properties" in schema:
-        return schema
-    for branch in schema.get("anyOf", []):
-        found = _object(doc, branch)
-        if found is not None:
-            return found
-    return None
+    result: Schema | None = _within(doc, schema, lambda s: s if "properties" in s else None)
+    return result
 
 
 def _items(doc: _Document, schema: Schema) -> Schema | None:
-    schema = doc.resolve(schema)
-    if "items" in schema:
-        return schema["items"]  # type: ignore[no-any-return]
-    for branch in schema.get("anyOf", []):
-        found = _items(doc, branch)
-        if found is not None:
-            return found
-    return None
+    result: Schema | None = _within(doc, schema, lambda s: s.get("items"))
+    return result
 
 
 def _compare(

@@ -29,15 +29,20 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from dsr_http import spreadsheets
 
+DETAILS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "diagnosis_group",
+    "nhs_number",
+    "chi_number",
+)
+"""The fields that make a person's details (the rest are the referral, consent, rating
+and stay)."""
 TARGETS = frozenset(
     {
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "diagnosis_group",
-        "nhs_number",
-        "chi_number",
+        *DETAILS,
         "referred_on",
         "referred_by",
         "reason",

@@ -35,18 +35,9 @@ from dsr_core.service.idempotency import (
     IdempotencyKeyReusedError,
 )
 from dsr_core.service.registers import Registers
-from dsr_http.import_sheets import Mapping, Sheet, problem
+from dsr_http.import_sheets import DETAILS, Mapping, Sheet, problem
 
 IMPORTER = "dsr-import"
-DETAILS = (
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "diagnosis_group",
-    "nhs_number",
-    "chi_number",
-)
 DATES = frozenset({"date_of_birth", "referred_on", "consent_on", "accepted_on", "admitted_on"})
 # Where a command's field comes from, when its name differs from the target's.
 SOURCES = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from functools import cache
 
 from starlette.datastructures import URL
 
@@ -161,21 +162,13 @@ def _domain_types() -> list[ProblemType]:
     return list(found.values())
 
 
-def _all() -> dict[str, ProblemType]:
+@cache
+def problem_types() -> dict[str, ProblemType]:
+    """Every problem type by slug, the HTTP layer's own first (built once)."""
     types = {t.slug: t for t in _HTTP}
     for found in _domain_types():
         types.setdefault(found.slug, found)
     return dict(sorted(types.items()))
-
-
-_TYPES: dict[str, ProblemType] | None = None
-
-
-def problem_types() -> dict[str, ProblemType]:
-    global _TYPES
-    if _TYPES is None:
-        _TYPES = _all()
-    return _TYPES
 
 
 def type_uri(base: URL | str, slug: str) -> str:

@@ -17,13 +17,18 @@ def _cells(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[lis
     return [[row.get(field) for field in fields] for row in rows]
 
 
+def _fields(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -> list[str]:
+    """The columns named, else the first row's keys (none for no rows)."""
+    return list(columns) if columns is not None else list(rows[0]) if rows else []
+
+
 def csv_response(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Every row, with a header even when there are none (when `columns` are named)."""
-    fields = list(columns) if columns is not None else list(rows[0]) if rows else []
+    fields = _fields(rows, columns)
     body = spreadsheets.csv_text(fields, _cells(rows, fields), newline="\n") if fields else ""
     return Response(body, media_type="text/csv", headers=dict(headers or {}))
 
@@ -35,7 +40,7 @@ def xlsx_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Every row as one sheet: dates as date cells, yes/no as booleans."""
-    fields = list(columns) if columns is not None else list(rows[0]) if rows else []
+    fields = _fields(rows, columns)
     body = spreadsheets.as_xlsx(title, fields, _cells(rows, fields))
     disposition = {"Content-Disposition": f'attachment; filename="{title.lower()}.xlsx"'}
     return Response(

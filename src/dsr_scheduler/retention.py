@@ -240,9 +240,10 @@ def reconcile(registers: Registers, ledger: ErasureLedger) -> list[str]:
     if keys is None:
         return []
     again = []
+    gone = keys.tombstoned()  # usually every entry: one query at start-up, not one each
     for entry in ledger.entries():
         person_id = UUID(entry.person_id)
-        if keys.tombstone(person_id) is not None or not keys.has_key(person_id):
+        if person_id in gone or not keys.has_key(person_id):
             continue
         person = _person(registers, person_id)
         if person is not None and person.erased_on is None:

@@ -305,6 +305,12 @@ class PersonKeyStore:
             return None
         return Tombstone(person_id, datetime.fromisoformat(row["erased_at"]), row["rule"])
 
+    def tombstoned(self) -> set[UUID]:
+        """Everyone whose key was destroyed here: one query, however many."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(f"SELECT person_id FROM {self._tombstones}")
+            return {UUID(str(row["person_id"])) for row in cursor.fetchall()}
+
     def has_key(self, person_id: UUID) -> bool:
         return self._row(self._keys, "person_id", person_id) is not None
 

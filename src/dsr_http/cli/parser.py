@@ -11,10 +11,12 @@ import importlib
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
+from dsr_core.domain.codes import Role
+
 Handler = Callable[[argparse.Namespace], int]
-ROLES = ("practitioner", "lead", "commissioner", "auditor", "analyst", "national", "admin",
-         "partner")  # fmt: skip
-"""`dsr token --role` choices: every role but the system's own (a test keeps them equal)."""
+ROLES = tuple(str(role) for role in Role if role is not Role.SYSTEM)
+"""`dsr token --role` choices: every role but the system's own (the codes module is light:
+enums only)."""
 
 
 def lazy(target: str) -> Handler:

@@ -21,7 +21,7 @@ def _settings_classes() -> list[type[BaseSettings]]:
 
 
 def _is_secret(annotation: Any) -> bool:
-    return "SecretStr" in repr(annotation) or "secret" in repr(annotation).lower()
+    return "SecretStr" in repr(annotation)
 
 
 def _shown(value: Any) -> Any:
@@ -46,16 +46,11 @@ def rows() -> list[dict[str, Any]]:
             if variable in found:
                 continue
             value = getattr(current, name)
-            secret = isinstance(value, SecretStr) or _is_secret(field.annotation)
-            if secret and value is not None and not isinstance(value, SecretStr):
-                shown: Any = "(set)"  # a secret held inside a structure (a subscriber's key)
-            else:
-                shown = _shown(value)
             found[variable] = {
                 "variable": variable,
-                "value": shown if not (secret and value is None) else None,
+                "value": _shown(value),  # a SecretStr as "(set)"; keys in a list masked
                 "source": "environment" if variable in os.environ else "default",
-                "secret": secret,
+                "secret": _is_secret(field.annotation),
                 "description": field.description or "",
             }
     return sorted(found.values(), key=lambda row: row["variable"])

@@ -52,12 +52,7 @@ PeriodPath = Annotated[
 
 
 def _collection(name: str) -> Collection:
-    try:
-        return COLLECTIONS[name]
-    except KeyError:
-        raise InvalidInputError(
-            f"No collection {name!r}; there are {', '.join(COLLECTIONS)}.", field="collection"
-        ) from None
+    return COLLECTIONS[collection_name(name)]
 
 
 def _period(collection: Collection, label: str) -> Period:
