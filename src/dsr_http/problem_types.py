@@ -156,7 +156,7 @@ def _domain_types() -> list[ProblemType]:
             continue
         own = inspect.getdoc(kind) if vars(kind).get("__doc__") else None
         parent = next(base for base in kind.__mro__[1:] if vars(base).get("__doc__"))
-        means = own or f"{kind.title}: {inspect.getdoc(parent)}"
+        means = own or f"{kind.title}. {inspect.getdoc(parent)}"
         status = status_of(kind)
         found[kind.slug] = ProblemType(kind.slug, kind.title, status, means, _TO_DO[status])
     return list(found.values())

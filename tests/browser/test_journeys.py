@@ -392,3 +392,13 @@ def test_redoc_renders_the_contract_with_no_network(server: str, browsers: Brows
     assert "Something went wrong" not in page.text
     assert "getPerson" in page.driver.page_source
     assert page.requests_elsewhere() == []
+
+
+def test_the_problem_type_pages_read_well_to_anyone(server: str, browsers: Browsers) -> None:
+    """Issue 29: an integrator follows a problem's `type` to its page, signed in or not."""
+    page = Page(browsers(), server)
+    checked(page.go("/problems"), "problem-types")
+    page.follow("consent-required")
+    assert page.path == "/problems/consent-required"
+    assert "What to do" in page.text
+    checked(page, "problem-type")

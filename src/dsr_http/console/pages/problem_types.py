@@ -3,8 +3,11 @@ what it means and what to do. Open to all: an integrator follows the link from a
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from markupsafe import Markup, escape
 
 from dsr_http.console.deps import ConsoleDep
 from dsr_http.console.routing import ConsoleRoute
@@ -26,4 +29,11 @@ def one_problem_type(request: Request, console: ConsoleDep, slug: str) -> Respon
     shown = problem_types().get(slug)
     if shown is None:
         raise HTTPException(404)
-    return console.render(request, "problem_types.html", {"title": shown.title, "shown": shown})
+    context = {"title": shown.title, "shown": shown}
+    explained = {"means": _code(shown.means), "to_do": _code(shown.to_do)}
+    return console.render(request, "problem_types.html", context | explained)
+
+
+def _code(text: str) -> Markup:
+    """The explanations name fields as `code`, as the docs do: shown as code, escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
