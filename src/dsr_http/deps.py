@@ -27,6 +27,7 @@ from dsr_core.service.clock import Clock
 from dsr_core.service.registers import Registers
 from dsr_http.auth import AuthenticationError, Principal, TokenVerifier
 from dsr_http.config import HttpSettings
+from dsr_http.database_watch import DatabaseWatch
 from dsr_http.metrics import HttpMetrics
 from dsr_http.problems import ForbiddenError
 from dsr_http.runtime import Runtime
@@ -44,6 +45,8 @@ class Services:
     verifier: TokenVerifier
     access_log: AccessLog
     metrics: HttpMetrics
+    database_watch: DatabaseWatch | None = None
+    """Whether PostgreSQL answers (database_watch.py); none in embedded mode."""
 
     @property
     def settings(self) -> Settings:
@@ -284,12 +287,19 @@ def actor(principal: Principal, area: str | None) -> Actor:
 def visible_person(registers: Registers, principal: Principal, person_id: UUID) -> Person:
     """The person, if they are in one of the caller's areas, or the caller holds an
     emergency grant to them that has not lapsed; otherwise "not found"."""
-    person = registers.get_person(person_id)
+    return visible_record(registers, principal, person_id)[0]
+
+
+def visible_record(
+    registers: Registers, principal: Principal, person_id: UUID
+) -> tuple[Person, bool]:
+    """`visible_person`, and whether the record fails integrity (shown as far as sound)."""
+    person, failing = registers.person_for_reading(person_id)
     if person.area not in principal.areas and not person.emergency_access_for(
         principal.sub, registers.now()
     ):
         raise PersonNotFoundError(person_id)
-    return person
+    return person, failing
 
 
 MAX_POSITION = 2**63 - 1

@@ -11,34 +11,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dsr_http.asgi_problems import problem_response
 from dsr_http.auth import AuthenticationError, Principal, bearer_token
-from dsr_http.problem_types import type_uri
 
 if TYPE_CHECKING:
     from dsr_http.deps import Services
 
-PROBLEM = "application/problem+json"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _BodyTooLargeError(Exception):
     pass
-
-
-def problem_response(
-    scope: Scope, status: int, slug: str, title: str, detail: str, headers: dict[str, str]
-) -> JSONResponse:
-    body = {
-        "type": type_uri(Request(scope).base_url, slug),
-        "title": title,
-        "status": status,
-        "instance": scope.get("path", ""),
-        "detail": detail,
-    }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 class RequestLimits:

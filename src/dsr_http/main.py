@@ -17,6 +17,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
 from dsr_core.process.bootstrap import system_clock
 from dsr_core.process.logging import configure_logging
@@ -28,6 +29,7 @@ from dsr_http.auth import TokenVerifier
 from dsr_http.config import HttpSettings
 from dsr_http.console import app as console
 from dsr_http.console import mount as console_mount
+from dsr_http.database_watch import DatabaseDeadline, DatabaseWatch
 from dsr_http.deprecation import deprecation_headers
 from dsr_http.deps import Services
 from dsr_http.identity.claims import claims_map_of
@@ -87,7 +89,13 @@ def create_app(
                 verifier=TokenVerifier(http, runtime.settings.data_dir, mapping),
                 access_log=AccessLog(runtime.db, runtime.registers.audit_key),
                 metrics=HttpMetrics(runtime.runner, runtime.registers),
+                database_watch=(
+                    DatabaseWatch(runtime.runner.head) if runtime.settings.uses_postgres else None
+                ),
             )
+            watch = app.state.services.database_watch
+            if watch is not None:
+                watch.start()
             app.state.console = console.build(runtime.settings, http, mapping)
             embedded = http.embedded_workers
             worker = runtime.runner.start() if embedded else None
@@ -102,6 +110,8 @@ def create_app(
             try:
                 yield
             finally:
+                if watch is not None:
+                    watch.stop()
                 if scheduler is not None:
                     scheduler.shutdown(wait=True)
                 runtime.runner.stop()
@@ -187,9 +197,14 @@ def create_app(
             max_age=600,
             same_site="lax",
         )
+    app.add_middleware(DatabaseDeadline, timeout=_database_timeout)
     app.add_middleware(RequestLog)  # outermost: refusals are logged with their request id
 
     return app
+
+
+def _database_timeout(scope: Scope) -> float:
+    return float(scope["app"].state.services.settings.database_timeout_seconds)
 
 
 def prepare_storage(settings: Settings) -> None:

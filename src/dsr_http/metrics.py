@@ -21,6 +21,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from dsr_core.service.registers import Registers
+from dsr_projections.engine import integrity
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.queries import reminders_by_stage
 from dsr_projections.storage.database import ViewDatabase
@@ -77,6 +78,7 @@ class _OperationsCollector(Collector):
             yield from self._webhooks(now)
             yield from self._reminders()
             yield from self._erasures()
+            yield from self._integrity()
         except Exception:  # a scrape must answer even while the database is away
             return
 
@@ -143,6 +145,18 @@ class _OperationsCollector(Collector):
         )
         waiting.add_metric([], len(list(keys.erasing())) if keys is not None else 0)
         yield waiting
+
+    def _integrity(self) -> Iterator[Metric]:
+        broken = GaugeMetricFamily(
+            "dsr_integrity_breaks",
+            "People whose stored history failed a check, by where it was found "
+            "(read-models: an event quarantined; verify: dsr audit verify); alert above 0",
+            labels=["source"],
+        )
+        found = integrity.counts(self.db)
+        for source in (integrity.FROM_READ_MODELS, integrity.FROM_VERIFY):
+            broken.add_metric([source], found.get(source, 0))
+        yield broken
 
 
 class HttpMetrics:

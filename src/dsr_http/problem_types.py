@@ -97,7 +97,9 @@ _HTTP = (
         "unavailable",
         "The database is unavailable; try again shortly",
         503,
-        "The service could not reach its database in time; nothing was recorded.",
+        "The service could not reach its database in time. A request refused while the "
+        "database was known to be away recorded nothing; one already waiting when it went "
+        "away may be recorded when it returns (`detail` says which).",
         "Wait the seconds `Retry-After` gives and send the same request again, with the same "
         "Idempotency-Key so it cannot be recorded twice.",
     ),
@@ -115,6 +117,7 @@ STATUS: dict[type[errors.DsrError], int] = {
     errors.PersonNotFoundError: 404,
     errors.AreaNotAllowedError: 403,
     errors.PersonErasedError: 410,
+    errors.RecordIntegrityError: 409,
     errors.VersionMismatchError: 412,
     errors.ConcurrentWriteError: 409,
     errors.DuplicateReferralError: 409,

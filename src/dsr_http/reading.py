@@ -16,7 +16,7 @@ from dsr_core.person.aggregate import Person
 from dsr_core.service.registers import Registers
 from dsr_http import access
 from dsr_http.auth import Principal
-from dsr_http.deps import Reads, visible_person
+from dsr_http.deps import Reads, visible_record
 from dsr_http.schemas import (
     HistoryItem,
     PersonPublic,
@@ -40,7 +40,7 @@ def person_record(
     """The record now, or as it stood on `as_of` (as known at `recorded_by`), the
     record's current version (what an edit's If-Match names, whatever was read), and the
     fields this reader's section policy refuses (emptied here; the API leaves them out)."""
-    person = visible_person(registers, principal, person_id)
+    person, failing = visible_record(registers, principal, person_id)
     policy = registers.areas.policy(person.area)
     reads.record(what, [person_id], person.area)
     if as_of is None and recorded_by is None:
@@ -53,6 +53,8 @@ def person_record(
         public = with_discharge_planning(public, then, policy, min(as_of or today, today))
     if withholds_details(principal.role, person):
         public = public.model_copy(update={"details": None, "details_withheld": True})
+    if failing:
+        public = public.model_copy(update={"integrity_failing": True})
     hidden = access.hidden_fields(principal)
     if hidden:
         public = public.model_copy(update={name: _empty(name) for name in hidden})

@@ -16,7 +16,7 @@ import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dsr_http.limits import problem_response
+from dsr_http.asgi_problems import problem_response
 
 if TYPE_CHECKING:
     from dsr_http.deps import Services

@@ -19,6 +19,7 @@ from dsr_core.process.bootstrap import build_registers, national_secret, system_
 from dsr_core.process.settings import Settings
 from dsr_core.service.clock import Clock, TimeSource
 from dsr_core.service.registers import Registers
+from dsr_core.storage.event_mac_migration import UnsignedStoreError, first_unsigned
 from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.engine.projection import Projection
 from dsr_projections.engine.runner import ProjectionRunner
@@ -93,14 +94,21 @@ def opened(
     clock: TimeSource = system_clock,
     batch_size: int = 500,
     only: Sequence[str] = (),
+    unsigned_accepted: bool = False,
 ) -> Iterator[Runtime]:
     """The process's runtime, closed (connections and pools) however the block ends;
-    with `only`, its runner keeps just those read models (a worker per read model)."""
+    with `only`, its runner keeps just those read models (a worker per read model).
+    A store written before event MACs is refused, but by `dsr audit authenticate`
+    (`unsigned_accepted`), which reads it as it is to check and sign it."""
     settings = settings or Settings()
     projections = projections_named(only) if only else ALL
     the_clock = Clock(clock, ZoneInfo(settings.timezone))
     registers = _build_registers(settings, the_clock)
     try:
+        if unsigned_accepted:
+            registers.authenticator().accept_unsigned = True
+        elif first_unsigned(registers):
+            raise UnsignedStoreError
         runner = build_runner(settings, registers, projections=projections, batch_size=batch_size)
         try:
             create_tables(runner)

@@ -188,6 +188,11 @@ class PersonPublic(BaseModel):
         description="Withheld (null) from practitioners once the person has left the register"
     )
     details_withheld: bool = False
+    integrity_failing: bool = Field(
+        default=False,
+        description="The stored history failed an integrity check: the record is shown as "
+        "far as it replays soundly, and commands on it are refused (/problems/record-integrity)",
+    )
     referred_on: date | None = Field(
         description="The current period's referral; none for an inpatient never referred"
     )

@@ -9,6 +9,7 @@ from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_projections.audit import access_log
 from dsr_projections.audit.trail import AuditProjection
+from dsr_projections.engine import integrity
 from dsr_projections.engine.projection import Context, Projection
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.feed import FeedProjection
@@ -61,8 +62,9 @@ def build_runner(
         projections,
         registers.recorder,
         log_name=registers.name,
-        other_tables=(access_log.create_tables,),
+        other_tables=(access_log.create_tables, integrity.create_tables),
         **options,  # type: ignore[arg-type]
     )
     runner.setup()  # the read side's tables; dsr_http.runtime.create_tables adds the rest
+    registers.integrity_check = lambda person_id: bool(integrity.breaks_of(db, person_id))
     return runner

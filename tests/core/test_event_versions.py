@@ -98,19 +98,17 @@ def _store_as_version_1(app: Registers, event: object, drop: tuple[str, ...]) ->
     # Opened with the person's key and written back in the clear, as events were then.
     transcoder = app.mapper.transcoder
     assert isinstance(transcoder, FastJSONTranscoder)
-    state = transcoder.decode_sealed(stored.state, Sealing(Sealer(key, person_id)))
+    body = app.authenticator().check(stored).state
+    state = transcoder.decode_sealed(body, Sealing(Sealer(key, person_id)))
     for name in (*drop, "class_version"):
         del state[name]
-    app.recorder.insert_events(
-        [
-            StoredEvent(
-                stored.originator_id,
-                stored.originator_version,
-                stored.topic,
-                app.mapper.transcoder.encode(state),
-            )
-        ]
+    old = StoredEvent(
+        stored.originator_id,
+        stored.originator_version,
+        stored.topic,
+        app.mapper.transcoder.encode(state),
     )
+    app.recorder.insert_events([app.authenticator().sign(old)])  # as `dsr audit authenticate`
 
 
 def test_professionals_assigned_before_issue_13_still_replace_their_role(app: Registers) -> None:

@@ -10,6 +10,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -78,6 +79,33 @@ class ThrowawayPostgres:
     def pause(self) -> None:
         """Stop the server but keep its data, as a database restart would."""
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (from /proc: Linux)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        found, waiting = [], [postmaster]
+        while waiting:
+            pid = waiting.pop()
+            found.append(pid)
+            waiting.extend(children.get(pid, ()))
+        return found
+
+    def freeze(self) -> None:
+        """Stop every server process where it stands (SIGSTOP): connections stay open and
+        nothing answers, as a hung host or a network partition looks to a client."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
 
     def resume(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "

@@ -221,6 +221,25 @@ class PersonErasedError(DsrError):
         self.person_id = str(person_id)
 
 
+class RecordIntegrityError(DsrError):
+    """The person's stored history fails an integrity check (an event altered, missing or
+    added outside the service): nothing more is recorded on it until an administrator has
+    restored it from a backup and `dsr audit verify` passes (docs/operations.md)."""
+
+    slug = "record-integrity"
+    title = "This record fails an integrity check"
+
+    def __init__(self, person_id: UUID | str, version: int | None = None, kind: str = "") -> None:
+        super().__init__(
+            "This record's stored history fails an integrity check, so nothing more can be "
+            "recorded on it. Tell your DSR lead: an administrator restores it from a backup "
+            "and runs `dsr audit verify`."
+        )
+        self.person_id = str(person_id)
+        self.version = version
+        self.kind = kind
+
+
 class ErasureBlockedError(DomainRuleError):
     """An erasure refused, with every reason that stands in its way."""
 

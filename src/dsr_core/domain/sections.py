@@ -116,7 +116,17 @@ EVENTS: dict[str, Section] = {
 """Each event type's section: a history shows a partner only its sections' events."""
 
 ENVELOPE = frozenset(
-    {"person_id", "version", "area", "scheme", "status", "period", "as_of", "as_recorded_by"}
+    {
+        "person_id",
+        "version",
+        "area",
+        "scheme",
+        "status",
+        "period",
+        "as_of",
+        "as_recorded_by",
+        "integrity_failing",
+    }
 )
 
 

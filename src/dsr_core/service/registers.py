@@ -19,12 +19,17 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import (
     AggregateNotFoundError,
 )
-from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.domain import Aggregate, CanMutateAggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError
 
 from dsr_core.domain import rules
 from dsr_core.domain.codes import Status
-from dsr_core.domain.errors import ConcurrentWriteError, PersonErasedError, PersonNotFoundError
+from dsr_core.domain.errors import (
+    ConcurrentWriteError,
+    PersonErasedError,
+    PersonNotFoundError,
+    RecordIntegrityError,
+)
 from dsr_core.domain.values import Actor, HospitalStay
 from dsr_core.person.aggregate import Person, Stamp
 from dsr_core.person.events import Erased, PersonCreated
@@ -33,11 +38,12 @@ from dsr_core.service.areas import AreaDirectory
 from dsr_core.service.caller import Caller
 from dsr_core.service.clock import Clock, TimeSource
 from dsr_core.service.handlers import HANDLERS, HandlerContext, Outcome
-from dsr_core.service.history import HistoryEntry, as_at, describe
+from dsr_core.service.history import HistoryEntry, as_at, describe, sound_part
 from dsr_core.service.idempotency import Claim, IdempotencyRecord, once
 from dsr_core.service.identity_keys import IdentityKey, IdentityKeys
 from dsr_core.service.reminders import ReminderBook, book_id, plan
 from dsr_core.storage.application import SealedApplication
+from dsr_core.storage.event_mac import event_key
 from dsr_core.storage.master_keys import MasterKeys
 
 CREATING = (cmd.Refer, cmd.NotifyInpatient)
@@ -76,6 +82,8 @@ class Registers(SealedApplication):
         person_keys: bool = True,
     ) -> None:
         self.identity_keys = IdentityKeys(identity_key, self._load_key, self._is_active)
+        self.integrity_check: Callable[[UUID], bool] | None = None
+        """Whether a break in a person's history is on record (set by the read side)."""
         self.audit_key = audit_key or hmac.new(identity_key, b"dsr:audit-chain", "sha256").digest()
         """Links the audit chains; never stored in the database (docs/operations.md)."""
         self.areas = areas or AreaDirectory()
@@ -88,6 +96,7 @@ class Registers(SealedApplication):
             event_cache_size=event_cache_size,
             master_keys=master_keys,
             person_keys=person_keys,
+            event_key=event_key(self.audit_key),
         )
 
     # ------------------------------------------------------------- commands
@@ -224,6 +233,8 @@ class Registers(SealedApplication):
             raise PersonNotFoundError(person_id)
         if person.erased_on is not None:
             raise PersonErasedError(person_id)
+        if self.integrity_check is not None and self.integrity_check(person_id):
+            raise RecordIntegrityError(person_id)
         rules.check_expected_version(caller.expected_version, person.version)
         actor = caller.actor
         if actor.area is None:  # acting on a person is acting in their area
@@ -314,13 +325,28 @@ class Registers(SealedApplication):
     # -------------------------------------------------------------- queries
 
     def get_person(self, person_id: UUID, version: int | None = None) -> Person:
+        """The record as its events replay; RecordIntegrityError when a stored event does
+        not authenticate or one is missing."""
         try:
             aggregate: object = self.repository.get(person_id, version=version)
         except AggregateNotFoundError:
             raise PersonNotFoundError(person_id) from None
+        except OriginatorVersionError:
+            raise RecordIntegrityError(person_id) from None
         if not isinstance(aggregate, Person):
             raise PersonNotFoundError(person_id)
         return aggregate
+
+    def person_for_reading(self, person_id: UUID) -> tuple[Person, bool]:
+        """The record, and whether it fails integrity: one that cannot be read whole is
+        shown as far as its events replay soundly, so a team still sees what it holds."""
+        try:
+            person = self.get_person(person_id)
+        except RecordIntegrityError:
+            if (sound := sound_part(self._read_events(person_id, None))) is None:
+                raise PersonNotFoundError(person_id) from None
+            return sound, True
+        return person, bool(self.integrity_check and self.integrity_check(person_id))
 
     def history(self, person_id: UUID) -> list[HistoryEntry]:
         """Every event on the person, oldest first, as recorded."""

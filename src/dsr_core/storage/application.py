@@ -19,6 +19,7 @@ from eventsourcing.utils import get_topic
 
 from dsr_core.storage.datastores import MemoryDatastore
 from dsr_core.storage.event_cache import EventCache
+from dsr_core.storage.event_mac import EventAuthenticator, EventNotAuthenticError
 from dsr_core.storage.mapper import PERSON_TOPICS, REFERRED_TOPIC, SealingMapper
 from dsr_core.storage.master_keys import MasterKeys, default_master_key
 from dsr_core.storage.person_keys import PersonKeyStore
@@ -41,10 +42,14 @@ class SealedApplication(Application[UUID]):
         event_cache_size: int = 0,
         master_keys: MasterKeys | None = None,
         person_keys: bool = True,
+        event_key: bytes | None = None,
     ) -> None:
         self._event_cache = EventCache(event_cache_size)
         self._snapshot_writer = SnapshotWriter(self._store_snapshot)
         super().__init__(env)
+        assert isinstance(self.mapper, SealingMapper)  # construct_mapper
+        if event_key is not None:
+            self.mapper.authenticator = EventAuthenticator(event_key)
         self.person_keys: PersonKeyStore | None = None
         """Per-person data keys (issue 15); None only when built without them (bench/)."""
         if person_keys:
@@ -57,7 +62,6 @@ class SealedApplication(Application[UUID]):
                 clock=clock,
             )
             self.person_keys.create_tables()
-            assert isinstance(self.mapper, SealingMapper)
             self.mapper.keys = self.person_keys
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
@@ -90,6 +94,11 @@ class SealedApplication(Application[UUID]):
             # The person's key went while this waited (erased): never store it in the clear.
             raise SnapshotNotSealedError
         self.snapshots.recorder.insert_events([stored])
+
+    def authenticator(self) -> EventAuthenticator:
+        """What signs and checks this store's events (event_mac.py)."""
+        assert isinstance(self.mapper, SealingMapper) and self.mapper.authenticator is not None
+        return self.mapper.authenticator
 
     def flush_snapshots(self) -> None:
         """Wait for the snapshots of commands already saved to be stored."""
@@ -138,9 +147,16 @@ class SealedApplication(Application[UUID]):
             transcoder.register(transcoding)
 
     def _read_events(self, person_id: UUID, gt: int | None) -> Iterator[Any]:
-        """The person's stored events after version `gt`, their key found once for all."""
+        """The person's stored events after version `gt`, their key found once for all,
+        up to the first that does not authenticate (event_mac.py): a history is shown as
+        far as it is sound, and the record is marked as failing integrity."""
         assert isinstance(self.mapper, SealingMapper)  # construct_mapper
-        return map(self.mapper.reader(), self.recorder.select_events(person_id, gt=gt))
+        read = self.mapper.reader()
+        for stored in self.recorder.select_events(person_id, gt=gt):
+            try:
+                yield read(stored)
+            except EventNotAuthenticError:
+                return
 
 
 def _people_sealed(objs: Sequence[Any]) -> tuple[list[UUID], list[UUID]]:

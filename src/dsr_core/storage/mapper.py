@@ -20,6 +20,7 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
 from dsr_core.domain.personal import ERASED, PERSONAL_ATTRIBUTES
+from dsr_core.storage.event_mac import EventAuthenticator
 from dsr_core.storage.person_keys import PersonKeyStore
 from dsr_core.storage.sealing import (
     BLOB_PREFIX,
@@ -54,12 +55,18 @@ class SealingMapper(Mapper[UUID]):
     """Seals Person events and snapshots when given a key store (`keys`)."""
 
     keys: PersonKeyStore | None = None
+    authenticator: EventAuthenticator | None = None
+    """Signs every stored event and checks it when read (event_mac.py), when given."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sealers = Sealers()
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        stored = self._to_stored_event(domain_event)
+        return self.authenticator.sign(stored) if self.authenticator else stored
+
+    def _to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         topic = get_topic(type(domain_event))
         if self.keys is not None and topic in IDENTITY_CLAIMS:
             return super().to_stored_event(self._sealed_claim(domain_event))
@@ -131,7 +138,10 @@ class SealingMapper(Mapper[UUID]):
         *,
         sealers: dict[UUID, Sealer | None] | None = None,
     ) -> DomainEventProtocol[UUID]:
-        """`sealers`: people's sealers already found by this reader (`reader`)."""
+        """`sealers`: people's sealers already found by this reader (`reader`). An event
+        that does not authenticate raises EventNotAuthenticError, before anything is read."""
+        if self.authenticator is not None:
+            stored_event = self.authenticator.check(stored_event)
         topic = stored_event.topic
         if self.keys is not None and topic in IDENTITY_CLAIMS:
             return self._opened_claim(super().to_domain_event(stored_event))

@@ -94,6 +94,11 @@ def _operating(commands: _Commands) -> None:
     audit_commands.add(
         "verify", "verify chains, rows, snapshots and checkpoints", "operate:audit_verify"
     )
+    audit_commands.add(
+        "authenticate",
+        "sign the events of a store written before event MACs, once it verifies",
+        "operate:audit_authenticate",
+    )
     checkpoint = audit_commands.add(
         "checkpoint", "write a signed checkpoint of the chains' heads", "operate:audit_checkpoint"
     )

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from dsr_core.domain.sections import SectionPolicyError
 from dsr_core.process.settings import Settings
+from dsr_core.storage.event_mac_migration import UnsignedStoreError
 from dsr_http.config import HttpSettings
 from dsr_http.identity.claims import ClaimsMapError
 
@@ -49,7 +50,7 @@ def unknown_settings(environ: Mapping[str, str] | None = None) -> Iterable[str]:
 
 def describe(error: BaseException) -> str | None:
     """One line for a configuration error; None for anything else (a real bug)."""
-    if isinstance(error, ClaimsMapError | SectionPolicyError):
+    if isinstance(error, ClaimsMapError | SectionPolicyError | UnsignedStoreError):
         return str(error)
     if isinstance(error, ValidationError):
         first = error.errors()[0]

@@ -26,6 +26,7 @@ import structlog
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from dsr_core.storage.mapper import SealingMapper
+from dsr_projections.engine import integrity
 from dsr_projections.engine.content import content_hash
 from dsr_projections.engine.outcomes import Failure, Lag, Passed, RebuildRefusedError, Rebuilt
 from dsr_projections.engine.positions import apply_batch, ensure_position
@@ -244,7 +245,7 @@ class ProjectionRunner:
             (
                 Passed(n.originator_id)  # type: ignore[misc]
                 if n.topic.startswith(UNREAD_TOPICS)
-                else decode(n),
+                else integrity.decoded(self.db, decode, n),
                 n.id,
             )
             for n in notifications
