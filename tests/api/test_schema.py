@@ -18,6 +18,7 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 
 from tests.api.conftest import Headers
+from tests.support import schemathesis_hooks  # noqa: F401  (the identifier formats)
 
 EXAMPLES_PER_OPERATION = 15
 # Check digits (NHS, CHI), a CHI number's date of birth and "If-Match names the current

@@ -9,7 +9,6 @@ import importlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,44 +16,10 @@ import httpx
 import pytest
 
 from tests.api.conftest import referral_body
-from tests.conftest import SettingsFactory
-from tests.support.pgserver import free_port
-from tests.system.test_api_processes import wait_until
-from tests.system.test_projection_crash import worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 NODE_BIN = ROOT / "node_modules" / ".bin"
-
-
-@pytest.fixture
-def live(backend: str, make_settings: SettingsFactory) -> Iterator[tuple[str, str]]:
-    """A server as `dsr serve` runs it, and a lead's token for it."""
-    if backend != "sqlite":
-        pytest.skip("the contract is the same on both backends; one live server is enough")
-    settings = make_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    env = worker_env(settings)
-    port = free_port()
-    cli = [sys.executable, "-m", "dsr_http.cli"]
-    with open(settings.data_dir / "api.log", "ab") as log:
-        server = subprocess.Popen(
-            [*cli, "--init", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: httpx.get(f"{base}/readyz", timeout=1).status_code == 200, 60, "up")
-        minted = subprocess.run(
-            [*cli, "token", "--role", "lead", "--area", "E54000048"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        yield base, minted.stdout.strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def generate_python_client(base: str, into: Path) -> Any:

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Annotated
 
-from pydantic import AfterValidator, ValidationInfo
+from pydantic import AfterValidator, ValidationInfo, WithJsonSchema
 
 from dsr_core.domain.errors import InvalidInputError
 from dsr_core.domain.inputs import from_store
@@ -115,7 +115,21 @@ def _coded(list_name: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-EthnicCategory = Annotated[str, _coded("ethnic_category")]
-GenderIdentity = Annotated[str, _coded("gender_identity")]
-MitigationCategory = Annotated[str, _coded("mitigation_category")]
-MoveHomeNeed = Annotated[str, _coded("move_home_need")]
+def _listed(list_name: str) -> WithJsonSchema:
+    """The input's schema names the list's codes (issue 30: the document says what the
+    server enforces); records read back may hold a retired code, so output stays text."""
+    listed = code_list(list_name)
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(listed.codes),
+            "description": f"A code of the {listed.title!r} list (GET /v1/code-lists/{list_name})",
+        },
+        mode="validation",
+    )
+
+
+EthnicCategory = Annotated[str, _coded("ethnic_category"), _listed("ethnic_category")]
+GenderIdentity = Annotated[str, _coded("gender_identity"), _listed("gender_identity")]
+MitigationCategory = Annotated[str, _coded("mitigation_category"), _listed("mitigation_category")]
+MoveHomeNeed = Annotated[str, _coded("move_home_need"), _listed("move_home_need")]

@@ -38,7 +38,11 @@ def _gss_check(prefixes: str, meaning: str) -> AfterValidator:
 
 AreaCode = Annotated[
     str,
-    Field(examples=["S37000017", "E54000048"], pattern=_gss_pattern(_AREA_PREFIXES)),
+    Field(
+        examples=["S37000017", "E54000048"],
+        pattern=_gss_pattern(_AREA_PREFIXES),
+        json_schema_extra={"format": "area-code"},
+    ),
     _gss_check(
         _AREA_PREFIXES,
         "a Scottish Integration Authority (S37…) or an English ICB or local area "
@@ -89,12 +93,20 @@ def _check_chi_number(number: str) -> str:
 NhsNumber = Annotated[
     str,
     AfterValidator(_check_nhs_number),
-    Field(examples=["9434765919"], pattern=r"^[0-9 -]{10,12}$"),
+    Field(
+        examples=["9434765919"],
+        pattern=r"^[0-9 -]{10,12}$",
+        json_schema_extra={"format": "nhs-number"},  # ten digits, the last a mod-11 check
+    ),
 ]
 ChiNumber = Annotated[
     str,
     AfterValidator(_check_chi_number),
-    Field(examples=["0101901003"], pattern=r"^[0-9 -]{10,12}$"),
+    Field(
+        examples=["0101901003"],
+        pattern=r"^[0-9 -]{10,12}$",
+        json_schema_extra={"format": "chi-number"},  # DDMMYY, four digits, a mod-11 check
+    ),
 ]
 
 
@@ -155,9 +167,29 @@ def _long_text(value: str, info: ValidationInfo) -> str:
     return value
 
 
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_short_text)]
+_NEVER = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+_INVISIBLE = r"\s\u00ad\u200b-\u200f\u2060-\u2064"
+
+
+def _text_pattern(line_breaks: bool) -> str:
+    """`text_problem` as far as a JSON Schema pattern can say it (the document's promise to
+    generators and clients): no control, separator, bidi override or byte-order-mark
+    character, and at least one visible one. The validator stays the rule."""
+    never = _NEVER if line_breaks else _NEVER + r"\t\n\r"
+    return f"^[^{never}]*[^{never}{_INVISIBLE}][^{never}]*$"
+
+
+ShortText = Annotated[
+    str,
+    Field(min_length=1, max_length=200, json_schema_extra={"pattern": _text_pattern(False)}),
+    AfterValidator(_short_text),
+]
 """One line of text: a name, an organisation. No control characters."""
-LongText = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_long_text)]
+LongText = Annotated[
+    str,
+    Field(min_length=1, max_length=4000, json_schema_extra={"pattern": _text_pattern(True)}),
+    AfterValidator(_long_text),
+]
 """Free text: tabs and line breaks allowed, other control characters not."""
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

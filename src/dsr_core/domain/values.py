@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -117,8 +118,9 @@ class Location(ValueObject):
     analysts (only the band is). A postcode district, coordinates, or both."""
 
     postcode_district: PostcodeDistrict | None = None
-    latitude: float | None = Field(default=None, ge=49.0, le=61.0)
-    longitude: float | None = Field(default=None, ge=-9.0, le=2.5)
+    latitude: float | None = Field(default=None, ge=49.0, le=61.0, strict=True)
+    longitude: float | None = Field(default=None, ge=-9.0, le=2.5, strict=True)
+    """Strict: a JSON `true` is not a coordinate (lax parsing read it as 1.0)."""
 
     @model_validator(mode="after")
     def _something_given(self) -> Self:
@@ -147,8 +149,11 @@ class PersonDetails(ValueObject):
 
     given_name: ShortText
     family_name: ShortText
-    date_of_birth: BirthDate | None
-    """Always given; None only in a record read back after its person's key was destroyed."""
+    date_of_birth: Annotated[
+        BirthDate | None, WithJsonSchema({"type": "string", "format": "date"}, mode="validation")
+    ]
+    """Always given (the input's schema says so); None only in a record read back after its
+    person's key was destroyed."""
     sex: Sex
     diagnosis_group: DiagnosisGroup
     nhs_number: NhsNumber | None = None
