@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from dsr_core.process.bootstrap import url_params
 from dsr_core.process.settings import Settings
 from dsr_core.service.clock import Clock
 from dsr_core.service.registers import Registers
@@ -138,11 +140,27 @@ def run_webhook() -> None:
             delivery.deliver_pending()
 
 
+def sqlalchemy_url(url: str) -> str:
+    """The database URL as SQLAlchemy's psycopg dialect takes it; several hosts (a primary
+    and its standbys) as repeated `host` parameters, its form for libpq's host lists."""
+    scheme_less = url.split("://", 1)[1]
+    userinfo, _, rest = scheme_less.rpartition("@")
+    hostspec = rest.split("/", 1)[0].split("?", 1)[0]
+    if "," not in hostspec:
+        return "postgresql+psycopg://" + scheme_less
+    params = url_params(url)
+    hosts = zip(params["host"].split(","), params["port"].split(","), strict=True)
+    query = [f"host={host}:{port}" for host, port in hosts]
+    if "target_session_attrs" in params:
+        query.append(f"target_session_attrs={params['target_session_attrs']}")
+    login = f"{userinfo}@" if userinfo else ""
+    return f"postgresql+psycopg://{login}/{quote(params['dbname'])}?{'&'.join(query)}"
+
+
 def job_store(settings: Settings) -> SQLAlchemyJobStore:
     """APScheduler's job table in the same database as everything else."""
     if settings.database_url is not None:
-        url = settings.database_url.get_secret_value()
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        url = sqlalchemy_url(settings.database_url.get_secret_value())
         return SQLAlchemyJobStore(
             url=url, tablename=JOBS_TABLE, tableschema=settings.database_schema
         )

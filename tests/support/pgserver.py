@@ -47,6 +47,8 @@ class ThrowawayPostgres:
         self.root = Path(tempfile.mkdtemp(prefix="dsr-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
+        self.options = ""
+        """More `-c` settings for the server (a primary's replication settings)."""
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             user = pwd.getpwnam("postgres")
@@ -109,7 +111,7 @@ class ThrowawayPostgres:
 
     def resume(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-        options += "-c max_connections=300"
+        options += "-c max_connections=300 " + self.options
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
@@ -131,6 +133,46 @@ class ThrowawayPostgres:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class StreamingPair:
+    """A primary and a streaming standby on loopback (issue 30, item 11), as an NHS
+    operator runs PostgreSQL: commits wait for the standby to have the WAL
+    (`synchronous_standby_names`), so one acknowledged survives losing the primary."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.primary = ThrowawayPostgres(bindir, durable=True)
+        self.primary.options = "-c synchronous_standby_names=* -c wal_keep_size=64MB"
+        self.standby = ThrowawayPostgres(bindir, durable=True)
+
+    @property
+    def url(self) -> str:
+        hosts = f"127.0.0.1:{self.primary.port},127.0.0.1:{self.standby.port}"
+        return f"postgresql://dsr@{hosts}/postgres?target_session_attrs=read-write"
+
+    def start(self) -> None:
+        self.primary.start()
+        standby = self.standby
+        standby._run(
+            str(standby.bindir / "pg_basebackup"),
+            "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "dsr",
+            "-D", str(standby.data), "-R", "-X", "stream", "--no-sync",
+        )  # fmt: skip
+        standby.resume()
+
+    def fail_primary(self) -> None:
+        """The primary's host is lost: stopped at once, nothing flushed on the way out."""
+        primary = self.primary
+        primary._run(str(primary.bindir / "pg_ctl"), "-D", str(primary.data), "-m",
+                     "immediate", "stop")  # fmt: skip
+
+    def promote_standby(self) -> None:
+        standby = self.standby
+        standby._run(str(standby.bindir / "pg_ctl"), "-D", str(standby.data), "-w", "promote")
+
+    def stop(self) -> None:
+        self.standby.stop()
+        self.primary.stop()
 
 
 def start_throwaway(*, durable: bool = False) -> ThrowawayPostgres:

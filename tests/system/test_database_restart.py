@@ -24,8 +24,11 @@ JWT = base64.b64encode(b"restart-test-jwt-secret-32-bytes").decode()
 
 def referrals_stored(app: Any) -> int:
     """People referred, as the event store holds them (these apps run no read models)."""
-    notifications = app.state.services.registers.recorder.select_notifications(1, 1000)
-    return sum(1 for n in notifications if n.topic == "dsr.person.Referred")
+    recorder, count, start = app.state.services.registers.recorder, 0, 1
+    while notifications := recorder.select_notifications(start, 1000):
+        count += sum(1 for n in notifications if n.topic == "dsr.person.Referred")
+        start = notifications[-1].id + 1
+    return int(count)
 
 
 @pytest.fixture

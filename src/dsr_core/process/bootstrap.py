@@ -9,7 +9,7 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from dsr_core.process.files import private_dir, private_file
 from dsr_core.process.settings import Settings
@@ -69,15 +69,42 @@ def library_env(settings: Settings) -> dict[str, str]:
 
 
 def url_params(url: str) -> dict[str, str]:
-    """The parts of a postgresql:// URL the library's settings need."""
+    """The parts of a postgresql:// URL the library's settings need.
+
+    Several hosts (`postgresql://u@h1:5432,h2:5432/db?target_session_attrs=read-write`, a
+    primary and its standbys) become libpq's comma-separated `host` and `port` lists, so a
+    connection goes to whichever answers as the primary (docs/operations.md, Failover)."""
     parts = urlsplit(url)
+    userinfo, _, hostspec = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    hosts, ports = [], []
+    for spec in (hostspec or "localhost").split(","):
+        if spec.startswith("["):  # an IPv6 address: [::1]:5432
+            host, _, rest = spec[1:].partition("]")
+            port = rest.lstrip(":")
+        else:
+            host, _, port = spec.partition(":")
+        hosts.append(host or "localhost")
+        ports.append(port or "5432")
+    query = dict(parse_qsl(parts.query))
+    wanted = query.get("target_session_attrs")
     return {
         "dbname": unquote(parts.path.lstrip("/")),
-        "host": parts.hostname or "localhost",
-        "port": str(parts.port or 5432),
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
+        "host": ",".join(hosts),
+        "port": ",".join(ports),
+        "user": unquote(user),
+        "password": unquote(password),
+        **({"target_session_attrs": wanted} if wanted else {}),
     }
+
+
+def session_attrs_for_libpq(settings: Settings) -> None:
+    """`target_session_attrs` reaches the library's connections through libpq's own
+    variable (the library passes no such option): read-write skips a standby."""
+    if settings.database_url is not None:
+        wanted = url_params(settings.database_url.get_secret_value()).get("target_session_attrs")
+        if wanted:
+            os.environ.setdefault("PGTARGETSESSIONATTRS", wanted)
 
 
 def ensure_schema(settings: Settings) -> None:
@@ -161,6 +188,7 @@ def build_registers(
     settings: Settings | None = None, *, clock: Clock | TimeSource = system_clock
 ) -> Registers:
     settings = settings or Settings()
+    session_attrs_for_libpq(settings)
     ensure_schema(settings)
     return Registers(
         library_env(settings),

@@ -1,0 +1,90 @@
+"""Issue 30, item 11: PostgreSQL with a streaming standby, the primary lost under load.
+
+The API is given both servers in one URL (`target_session_attrs=read-write`); commits wait
+for the standby (synchronous replication). The primary is stopped at once mid-stream and
+the standby promoted, as an operator's failover would: every referral the API
+acknowledged is on the new primary, none twice, and the API carries on without a restart.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dsr_core.domain.codes import Role
+from dsr_core.process.settings import Settings
+from dsr_http.config import HttpSettings
+from dsr_http.main import create_app
+from tests.api.conftest import referral_body
+from tests.support import factories as f
+from tests.support.pgserver import StreamingPair, find_bindir
+from tests.system.test_database_restart import referrals_stored
+
+JWT = base64.b64encode(b"failover-test-jwt-secret-32bytes").decode()
+
+
+@pytest.fixture
+def pair() -> Iterator[StreamingPair]:
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries not found")
+    servers = StreamingPair(bindir)
+    servers.start()
+    yield servers
+    servers.stop()
+
+
+def test_losing_the_primary_loses_no_acknowledged_referral(
+    pair: StreamingPair, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=pair.url,
+        identity_key=base64.b64encode(b"i" * 32).decode(),
+        data_dir=tmp_path,
+        database_timeout_seconds=1,
+    )
+    app = create_app(settings, HttpSettings(jwt_secret=JWT, embedded_workers=False))
+    acknowledged: dict[str, str] = {}  # idempotency key -> person id
+    with TestClient(app) as client:
+        token = app.state.services.verifier.mint(sub="lead", role=Role.LEAD, areas=[f.ENGLISH_AREA])
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def failover() -> None:
+            time.sleep(1.5)
+            pair.fail_primary()
+            time.sleep(1.0)
+            pair.promote_standby()
+
+        operator = threading.Thread(target=failover)
+        operator.start()
+        refused, seed, ends = 0, 100, time.monotonic() + 12
+        while time.monotonic() < ends or operator.is_alive():
+            key = f"failover-{seed}"
+            answer = client.post(
+                "/v1/persons",
+                json=referral_body(seed),
+                headers=headers | {"Idempotency-Key": key},
+            )
+            if answer.status_code in (200, 201):
+                acknowledged[key] = answer.json()["person_id"]
+                seed += 1
+            else:
+                assert answer.status_code == 503, answer.text  # retried with the same key
+                refused += 1
+                time.sleep(0.1)
+        operator.join()
+
+        assert refused > 0, "the primary was lost while commands were being sent"
+        assert len(acknowledged) > 10
+        assert referrals_stored(app) == len(acknowledged), "each recorded once, none lost"
+        for person_id in acknowledged.values():
+            assert client.get(f"/v1/persons/{person_id}", headers=headers).status_code == 200
+        # and the service carries on against the new primary
+        after = client.post("/v1/persons", json=referral_body(seed + 1), headers=headers)
+        assert after.status_code == 201, after.text
