@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from dsr_core.domain.codes import Role
@@ -31,6 +32,23 @@ def referrals_stored(app: Any) -> int:
     return int(count)
 
 
+def api_on(url: str, data_dir: Path) -> FastAPI:
+    """The API over this database, its read models not run (these tests watch commands),
+    refusing within a second while the database is away."""
+    settings = Settings(
+        database_url=url,
+        identity_key=base64.b64encode(b"i" * 32).decode(),
+        data_dir=data_dir,
+        database_timeout_seconds=1,
+    )
+    return create_app(settings, HttpSettings(jwt_secret=JWT, embedded_workers=False))
+
+
+def lead_of(app: FastAPI) -> dict[str, str]:
+    token = app.state.services.verifier.mint(sub="lead", role=Role.LEAD, areas=[f.ENGLISH_AREA])
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def server() -> Iterator[ThrowawayPostgres]:
     bindir = find_bindir()
@@ -45,16 +63,9 @@ def server() -> Iterator[ThrowawayPostgres]:
 def test_the_api_answers_503_while_postgres_is_down_and_recovers_by_itself(
     server: ThrowawayPostgres, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        database_url=server.url,
-        identity_key=base64.b64encode(b"i" * 32).decode(),
-        data_dir=tmp_path,
-        database_timeout_seconds=1,  # each refusal then takes seconds, not twenty
-    )
-    app = create_app(settings, HttpSettings(jwt_secret=JWT, embedded_workers=False))
+    app = api_on(server.url, tmp_path)
     with TestClient(app) as client:
-        token = app.state.services.verifier.mint(sub="lead", role=Role.LEAD, areas=[f.ENGLISH_AREA])
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = lead_of(app)
         assert client.post("/v1/persons", json=referral_body(1), headers=headers).status_code == 201
 
         server.pause()
@@ -95,16 +106,9 @@ def test_a_frozen_postgres_is_answered_503_within_the_timeout_and_forgotten_on_r
     """Issue 30, item 5: a server that holds connections open and answers nothing (a hung
     host) held commands for up to 15 s; now the watch sees it within a second, a request
     already waiting is answered at the timeout, and later ones at once."""
-    settings = Settings(
-        database_url=server.url,
-        identity_key=base64.b64encode(b"i" * 32).decode(),
-        data_dir=tmp_path,
-        database_timeout_seconds=1,
-    )
-    app = create_app(settings, HttpSettings(jwt_secret=JWT, embedded_workers=False))
+    app = api_on(server.url, tmp_path)
     with TestClient(app) as client:
-        token = app.state.services.verifier.mint(sub="lead", role=Role.LEAD, areas=[f.ENGLISH_AREA])
-        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "frozen-1"}
+        headers = {**lead_of(app), "Idempotency-Key": "frozen-1"}
         assert client.post("/v1/persons", json=referral_body(1), headers=headers).status_code == 201
         server.freeze()
         try:

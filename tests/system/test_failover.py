@@ -17,14 +17,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from dsr_core.domain.codes import Role
-from dsr_core.process.settings import Settings
-from dsr_http.config import HttpSettings
-from dsr_http.main import create_app
 from tests.api.conftest import referral_body
-from tests.support import factories as f
 from tests.support.pgserver import StreamingPair, find_bindir
-from tests.system.test_database_restart import referrals_stored
+from tests.system.test_database_restart import api_on, lead_of, referrals_stored
 
 JWT = base64.b64encode(b"failover-test-jwt-secret-32bytes").decode()
 
@@ -43,17 +38,10 @@ def pair() -> Iterator[StreamingPair]:
 def test_losing_the_primary_loses_no_acknowledged_referral(
     pair: StreamingPair, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        database_url=pair.url,
-        identity_key=base64.b64encode(b"i" * 32).decode(),
-        data_dir=tmp_path,
-        database_timeout_seconds=1,
-    )
-    app = create_app(settings, HttpSettings(jwt_secret=JWT, embedded_workers=False))
+    app = api_on(pair.url, tmp_path)
     acknowledged: dict[str, str] = {}  # idempotency key -> person id
     with TestClient(app) as client:
-        token = app.state.services.verifier.mint(sub="lead", role=Role.LEAD, areas=[f.ENGLISH_AREA])
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = lead_of(app)
 
         def failover() -> None:
             time.sleep(1.5)
@@ -83,6 +71,11 @@ def test_losing_the_primary_loses_no_acknowledged_referral(
         assert refused > 0, "the primary was lost while commands were being sent"
         assert len(acknowledged) > 10
         assert referrals_stored(app) == len(acknowledged), "each recorded once, none lost"
+        # the read side's pool finds the new primary too, within its reconnect backoff
+        recovered_by = time.monotonic() + 30
+        while client.get("/v1/register", headers=headers).status_code != 200:
+            assert time.monotonic() < recovered_by, "the read side did not find the new primary"
+            time.sleep(0.5)
         for person_id in acknowledged.values():
             assert client.get(f"/v1/persons/{person_id}", headers=headers).status_code == 200
         # and the service carries on against the new primary
