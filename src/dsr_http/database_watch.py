@@ -3,28 +3,29 @@
 Why: while PostgreSQL is stopped or not answering, a request waits on the driver's
 connect timeout, the pool's pre-ping and the library's ten retries of each statement:
 up to 15 s measured, where docs/operations.md promises 503 with `Retry-After` within
-`DSR_DATABASE_TIMEOUT_SECONDS`. Nothing here shortens a healthy slow request (a national
-export may take longer than that): the deadline applies only once the watch has seen the
-database fail to answer.
+`DSR_DATABASE_TIMEOUT_SECONDS`.
 
 - `DatabaseWatch` asks the database a trivial question every half second on a thread of
-  its own, each answer bounded; it is *down* from the first unanswered probe until one is
-  answered again (recovery needs no restart).
+  its own, one question at a time. A question answered with an error (connection
+  refused: the server is stopped) makes the database *refusing* at once; one still
+  unanswered after the timeout makes it *unresponsive* (a frozen host, a partition).
+  Slowness alone is not taken for either before the timeout has passed, so a busy host
+  (a loaded CI machine starves this thread for a second) does not refuse requests.
 - `DatabaseDeadline`, an ASGI middleware, answers a request that needs the database 503
-  at once while the watch says down, and answers one already waiting when the database
-  went away once it has waited `DSR_DATABASE_TIMEOUT_SECONDS`. That request's thread
-  finishes on its own; its late answer is dropped. A change it carried may still be
-  recorded when the database returns, which the problem says: retrying with the same
-  Idempotency-Key records it once.
+  at once while it is refusing, and one that has waited the timeout while it is refusing
+  or unresponsive. A slow request on a database that answers is never cut short. The
+  waiting request's thread finishes on its own and its late answer is dropped, so a
+  change it carried may still be recorded when the database returns, which the problem
+  says: retrying with the same Idempotency-Key records it once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as ProbeTimeoutError
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import structlog
@@ -34,7 +35,6 @@ from dsr_http.asgi_problems import problem_response
 
 log = structlog.get_logger("dsr.database")
 PROBE_EVERY_SECONDS = 0.5
-PROBE_WITHIN_SECONDS = 0.8
 _EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/docs", "/redoc", "/openapi.json",
            "/problems")  # fmt: skip
 """Paths that never need the database (and /readyz, which bounds its own probe)."""
@@ -42,37 +42,52 @@ RETRY_AFTER = "5"
 
 
 class DatabaseWatch:
-    def __init__(self, probe: Callable[[], object]) -> None:
+    def __init__(self, probe: Callable[[], object], timeout: float) -> None:
         self._probe = probe
-        self._down = False
+        self.timeout = timeout
+        self.refusing = False
+        self._asked: tuple[float, Future[object]] | None = None
+        self._was_down = False
         self._stop = threading.Event()
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-watch")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-watch")
         self._thread = threading.Thread(target=self._run, name="db-watch", daemon=True)
+
+    def unresponsive(self, waited: float | None = None) -> bool:
+        """Whether the question in hand has gone unanswered for the timeout (or `waited`)."""
+        asked = self._asked
+        limit = self.timeout if waited is None else waited
+        return asked is not None and time.monotonic() - asked[0] >= limit
 
     @property
     def down(self) -> bool:
-        return self._down
+        return self.refusing or self.unresponsive()
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def check(self) -> bool:
-        """Ask once; True when the database answered in time."""
-        try:
-            self._pool.submit(self._probe).result(timeout=PROBE_WITHIN_SECONDS)
-        except (ProbeTimeoutError, Exception):
-            answered = False
-        else:
-            answered = True
-        if answered == self._down:  # a change: say so once
-            log.warning("database_down") if not answered else log.info("database_back")
-        self._down = not answered
-        return answered
+    def check(self) -> None:
+        """Read the last question's answer if it came, and ask again; one at a time, so a
+        question stuck on a dead connection is not joined by more."""
+        if self._asked is not None:
+            _, question = self._asked
+            if not question.done():
+                self._say()
+                return
+            self.refusing = question.exception() is not None
+        self._asked = (time.monotonic(), self._pool.submit(self._probe))
+        self._say()
+
+    def _say(self) -> None:
+        down = self.down
+        if down != self._was_down:  # a change: say so once
+            log.warning("database_down") if down else log.info("database_back")
+        self._was_down = down
 
     def _run(self) -> None:
         while not self._stop.wait(PROBE_EVERY_SECONDS):
@@ -80,9 +95,8 @@ class DatabaseWatch:
 
 
 class DatabaseDeadline:
-    def __init__(self, app: ASGIApp, *, timeout: Callable[[Scope], float]) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.timeout = timeout
         self._orphans: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -90,7 +104,7 @@ class DatabaseDeadline:
         if scope["type"] != "http" or watch is None or scope["path"].startswith(_EXEMPT):
             await self.app(scope, receive, send)
             return
-        if watch.down:
+        if watch.refusing:
             await _unavailable(scope, receive, send)
             return
         started = answered = False
@@ -104,13 +118,18 @@ class DatabaseDeadline:
 
         task = asyncio.ensure_future(self.app(scope, receive, guarded))
         loop = asyncio.get_running_loop()
-        begun, limit = loop.time(), self.timeout(scope)
+        begun = loop.time()
         while True:
             done, _ = await asyncio.wait({task}, timeout=0.1)
             if done:
                 task.result()
                 return
-            if not started and watch.down and loop.time() - begun >= limit:
+            waited = loop.time() - begun
+            if (
+                not started
+                and waited >= watch.timeout
+                and (watch.refusing or watch.unresponsive(waited=watch.timeout))
+            ):
                 answered = True
                 self._orphans.add(task)
                 task.add_done_callback(_forget(self._orphans))

@@ -17,7 +17,6 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import Scope
 
 from dsr_core.process.bootstrap import system_clock
 from dsr_core.process.logging import configure_logging
@@ -90,7 +89,9 @@ def create_app(
                 access_log=AccessLog(runtime.db, runtime.registers.audit_key),
                 metrics=HttpMetrics(runtime.runner, runtime.registers),
                 database_watch=(
-                    DatabaseWatch(runtime.runner.head) if runtime.settings.uses_postgres else None
+                    DatabaseWatch(runtime.runner.head, runtime.settings.database_timeout_seconds)
+                    if runtime.settings.uses_postgres
+                    else None
                 ),
             )
             watch = app.state.services.database_watch
@@ -197,14 +198,10 @@ def create_app(
             max_age=600,
             same_site="lax",
         )
-    app.add_middleware(DatabaseDeadline, timeout=_database_timeout)
+    app.add_middleware(DatabaseDeadline)
     app.add_middleware(RequestLog)  # outermost: refusals are logged with their request id
 
     return app
-
-
-def _database_timeout(scope: Scope) -> float:
-    return float(scope["app"].state.services.settings.database_timeout_seconds)
 
 
 def prepare_storage(settings: Settings) -> None:

@@ -20,6 +20,9 @@ from tests.api.conftest import referral_body
 from tests.support import factories as f
 from tests.support.pgserver import ThrowawayPostgres, find_bindir
 
+SLACK = 2.0
+"""Seconds a loaded CI machine may add to an answer: the bounds stay far below the 12-15 s
+these answers took before the database watch (issue 30), without failing at load 8."""
 JWT = base64.b64encode(b"restart-test-jwt-secret-32-bytes").decode()
 
 
@@ -71,11 +74,11 @@ def test_the_api_answers_503_while_postgres_is_down_and_recovers_by_itself(
         server.pause()
         asked = time.monotonic()
         assert client.get("/readyz").status_code == 503
-        assert time.monotonic() - asked < 1.5, "a load balancer's probe answers within a second"
+        assert time.monotonic() - asked < SLACK + 1, "a load balancer's probe: a second"
         started = time.monotonic()
         keyed = headers | {"Idempotency-Key": "while-down"}
         down = client.post("/v1/persons", json=referral_body(2), headers=keyed)
-        assert time.monotonic() - started < 2.5, "within the timeout, once the watch has seen"
+        assert time.monotonic() - started < SLACK + 2, "within the timeout, once the watch sees"
         assert down.status_code == 503, down.text
         assert down.headers["content-type"] == "application/problem+json"
         assert (
@@ -83,7 +86,7 @@ def test_the_api_answers_503_while_postgres_is_down_and_recovers_by_itself(
         )
         again = time.monotonic()
         assert client.get("/v1/register", headers=headers).status_code == 503
-        assert time.monotonic() - again < 0.5, "known down: answered at once"
+        assert time.monotonic() - again < SLACK, "known down: answered at once"
         assert client.get("/readyz").status_code == 503
 
         server.resume()
@@ -116,11 +119,11 @@ def test_a_frozen_postgres_is_answered_503_within_the_timeout_and_forgotten_on_r
             waited = client.post("/v1/persons", json=referral_body(2), headers=headers | {
                 "Idempotency-Key": "frozen-2"})  # fmt: skip
             assert waited.status_code == 503 and "Retry-After" in waited.headers
-            assert time.monotonic() - started < 2.5
+            assert time.monotonic() - started < SLACK + 2
             assert "same Idempotency-Key" in waited.json()["detail"]
             again = time.monotonic()
             assert client.get("/v1/register", headers=headers).status_code == 503
-            assert time.monotonic() - again < 0.5
+            assert time.monotonic() - again < SLACK
         finally:
             server.thaw()
         deadline = time.monotonic() + 30
