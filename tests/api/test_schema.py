@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.core.transport import Response
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 
@@ -100,6 +100,10 @@ def test_the_links_walk_a_case_from_referral_through_its_commands(
     assert issubclass(Walk, APIStateMachine)
     Walk.run(
         settings=settings(
+            # no shrinking: what the server answers depends on what earlier steps made, so
+            # a replayed walk draws differently and Hypothesis reports that instead of the
+            # failure it found (seen once at load 8)
+            phases=[Phase.explicit, Phase.generate],
             max_examples=80,
             stateful_step_count=8,
             deadline=None,
