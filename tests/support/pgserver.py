@@ -31,6 +31,16 @@ def find_bindir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def bindir_or_skip() -> Path:
+    """The local PostgreSQL binaries, or the test skipped saying they are missing."""
+    import pytest
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries not found")
+    return bindir
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

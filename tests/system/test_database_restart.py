@@ -18,7 +18,7 @@ from dsr_http.config import HttpSettings
 from dsr_http.main import create_app
 from tests.api.conftest import referral_body
 from tests.support import factories as f
-from tests.support.pgserver import ThrowawayPostgres, find_bindir
+from tests.support.pgserver import ThrowawayPostgres, bindir_or_skip
 
 SLACK = 2.0
 """Seconds a loaded CI machine may add to an answer: the bounds stay far below the 12-15 s
@@ -54,10 +54,7 @@ def lead_of(app: FastAPI) -> dict[str, str]:
 
 @pytest.fixture
 def server() -> Iterator[ThrowawayPostgres]:
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL binaries not found")
-    postgres = ThrowawayPostgres(bindir)
+    postgres = ThrowawayPostgres(bindir_or_skip())
     postgres.start()
     yield postgres
     postgres.stop()

@@ -8,7 +8,6 @@ acknowledged is on the new primary, none twice, and the API carries on without a
 
 from __future__ import annotations
 
-import base64
 import threading
 import time
 from collections.abc import Iterator
@@ -18,18 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import referral_body
-from tests.support.pgserver import StreamingPair, find_bindir
+from tests.support.pgserver import StreamingPair, bindir_or_skip
 from tests.system.test_database_restart import api_on, lead_of, referrals_stored
-
-JWT = base64.b64encode(b"failover-test-jwt-secret-32bytes").decode()
 
 
 @pytest.fixture
 def pair() -> Iterator[StreamingPair]:
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL binaries not found")
-    servers = StreamingPair(bindir)
+    servers = StreamingPair(bindir_or_skip())
     servers.start()
     yield servers
     servers.stop()
