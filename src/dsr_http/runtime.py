@@ -27,7 +27,7 @@ from dsr_projections.national import returns as national_returns
 from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import job_runs, snapshots, webhooks
 from dsr_scheduler.config import SchedulerSettings
-from dsr_scheduler.retention import ErasureLedger, reconcile
+from dsr_scheduler.retention import ErasureLedger, erase_restored
 from dsr_scheduler.service import Runtime as JobRuntime
 from dsr_scheduler.service import (
     build_scheduler,
@@ -35,6 +35,10 @@ from dsr_scheduler.service import (
     job_store,
     webhook_from,
 )
+
+RESTORE_CATCH_UP_SECONDS = 120.0
+"""How long a process starting on a restored backup spends catching its read models up
+past the erasures it records again before destroying their keys (then left to the job)."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,15 @@ def opened(
         runner = build_runner(settings, registers, projections=projections, batch_size=batch_size)
         try:
             create_tables(runner)
-            # a backup restored from before an erasure: the person goes again, key and
-            # all, before this process serves anything (issue 30)
-            reconcile(registers, ErasureLedger(settings.ledger_dir, registers.audit_key))
+            # a backup restored from before an erasure: the person goes again, both
+            # phases, before this process serves anything (issue 30)
+            erase_restored(
+                registers,
+                runner.db,
+                ErasureLedger(settings.ledger_dir, registers.audit_key),
+                clock=the_clock,
+                catch_up=lambda: runner.catch_up(timeout=RESTORE_CATCH_UP_SECONDS),
+            )
             yield Runtime(settings, the_clock, registers, runner, national_secret(settings))
         finally:
             runner.db.close()

@@ -232,10 +232,9 @@ def finish(
 def reconcile(registers: Registers, ledger: ErasureLedger) -> list[str]:
     """Erase again everyone in the ledger who has a key here: a backup restored from
     before their erasure must not bring them back. Run as every process starts
-    (`dsr_http.runtime.opened`, issue 30: it waited for the daily retention job), so the
-    record is erased before the service answers; the key goes with the next
-    `dsr-erasure-finish` (30 s) once the read models have passed the new event (they need
-    it to purge their rows)."""
+    (`erase_restored`, issue 30: it waited for the daily retention job) and before every
+    retention run. Only the first phase: the key goes once the read models have passed
+    the new event (they need it to purge their rows)."""
     keys = registers.person_keys
     if keys is None:
         return []
@@ -257,6 +256,31 @@ def reconcile(registers: Registers, ledger: ErasureLedger) -> list[str]:
             keys.mark_erasing(person_id, registers.recorder.max_notification_id() or 0)
         again.append(entry.person_id)
         log.warning("erasure_reapplied_after_restore")
+    return again
+
+
+def erase_restored(
+    registers: Registers,
+    db: ViewDatabase,
+    ledger: ErasureLedger,
+    *,
+    clock: Clock,
+    catch_up: Callable[[], None],
+) -> list[str]:
+    """Both phases for everyone a restored backup brought back, before the process
+    serves anything (issue 30): the erasure recorded again, the read models caught up
+    past it (each purges its copy; a key destroyed first would leave them unable to
+    read it), then the key destroyed. Read models too far behind to catch up in time
+    leave the key to `dsr-erasure-finish`; the record already reads as erased."""
+    again = reconcile(registers, ledger)
+    if not again:
+        return again
+    try:
+        catch_up()
+    except TimeoutError:
+        log.warning("erasure_finish_deferred", people=len(again))
+        return again
+    finish(registers, db, ledger, clock=clock)
     return again
 
 
