@@ -4,21 +4,24 @@ Exactly-once does not rest on the scheduler: the reminder book refuses a key twi
 snapshots are stored once per period, so restarts, missed runs and several instances are
 all safe. The scheduler decides when to look. Jobs are stored (SQLAlchemy job store, in
 the PostgreSQL schema or beside the embedded views) by reference to the functions below,
-which run against this process's runtime; each starts at once (catching up anything
-missed while down) and coalesces a backlog of missed runs into one.
+which run against this process's runtime; a new job starts at once, a stored one keeps its
+schedule across restarts (a run missed while down is due at start), and a backlog of
+missed runs is coalesced into one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import structlog
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from dsr_core.process.bootstrap import url_params
 from dsr_core.process.settings import Settings
@@ -179,35 +182,54 @@ def build_scheduler(
     global _runtime
     _runtime = runtime
     scheduler = BackgroundScheduler(timezone=UTC, jobstores={"default": store} if store else None)
-    options: dict[str, Any] = {
-        "replace_existing": True,
-        "coalesce": True,
-        "max_instances": 1,
-        "misfire_grace_time": None,
-        "next_run_time": datetime.now(UTC),
-    }
-    scheduler.add_job(run_reminders, "interval", minutes=every_minutes, id=REMINDERS_JOB, **options)
+    stored, now = _stored_next_runs(store), datetime.now(UTC)
+
+    def add(function: Callable[[], None], job_id: str, every: timedelta) -> None:
+        # A job the store already holds keeps its next run (one missed while down is due
+        # now); a new one runs at once; a shortened interval is not waited out.
+        scheduler.add_job(
+            function,
+            "interval",
+            seconds=every.total_seconds(),
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=min(stored.get(job_id, now), now + every),
+        )
+
+    add(run_reminders, REMINDERS_JOB, timedelta(minutes=every_minutes))
     if runtime.secret is not None:
         # Hourly: cheap once a period is stored, and soon retried after a deferred run.
-        scheduler.add_job(run_snapshots, "interval", hours=1, id=SNAPSHOTS_JOB, **options)
+        add(run_snapshots, SNAPSHOTS_JOB, timedelta(hours=1))
     if runtime.webhook is not None or runtime.feed_deliveries:
-        scheduler.add_job(
-            run_webhook, "interval", seconds=webhook_every_seconds, id=WEBHOOK_JOB, **options
-        )
+        add(run_webhook, WEBHOOK_JOB, timedelta(seconds=webhook_every_seconds))
     if runtime.ledger is not None:
-        scheduler.add_job(run_retention, "interval", hours=24, id=RETENTION_JOB, **options)
-        scheduler.add_job(
-            run_erasure_finish, "interval", seconds=30, id=ERASURE_FINISH_JOB, **options
-        )
+        add(run_retention, RETENTION_JOB, timedelta(hours=24))
+        add(run_erasure_finish, ERASURE_FINISH_JOB, timedelta(seconds=30))
     if runtime.checkpoint_dir is not None:
-        scheduler.add_job(
-            run_checkpoint,
-            "interval",
-            minutes=checkpoint_every_minutes,
-            id=CHECKPOINT_JOB,
-            **options,
-        )
+        add(run_checkpoint, CHECKPOINT_JOB, timedelta(minutes=checkpoint_every_minutes))
     return scheduler
+
+
+def _stored_next_runs(store: SQLAlchemyJobStore | None) -> dict[str, datetime]:
+    """When each stored job is next due. A restart keeps the schedule: every job ran at
+    every start before (issue 30), so a topology restarted under load spent its first
+    seconds on the daily retention run and the reminders of every person."""
+    if store is None:
+        return {}
+    table = store.jobs_t
+    try:
+        with store.engine.connect() as connection:
+            rows = connection.execute(select(table.c.id, table.c.next_run_time)).all()
+    except SQLAlchemyError:
+        return {}  # no table yet: the first start
+    return {
+        str(job_id): datetime.fromtimestamp(float(due), UTC)
+        for job_id, due in rows
+        if due is not None  # a paused job
+    }
 
 
 def webhook_from(settings: SchedulerSettings, db: ViewDatabase) -> WebhookDelivery | None:

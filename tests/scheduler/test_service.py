@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
@@ -37,3 +37,38 @@ def test_jobs_are_stored_in_the_same_database_and_survive_a_restart(
         assert stored_job_ids(runner) == {REMINDERS_JOB, SNAPSHOTS_JOB}
     book = app.reminder_book(person_id)
     assert book is not None and "post_admission_cetr:2025-02-10" in book.escalated
+
+
+def test_a_restart_keeps_the_schedule_and_runs_only_what_fell_due_while_down(
+    app: Registers, runner: ProjectionRunner, make_settings: SettingsFactory
+) -> None:
+    """Issue 30: every job ran at every start, so a topology restarted under load spent its
+    first seconds on the reminders of every person and the daily retention run."""
+    settings = make_settings()
+    jobs = Runtime(app, app.clock, runner.db, b"secret")
+    first = build_scheduler(jobs, 60, job_store(settings))
+    first.start()
+
+    def ran(job_id: str) -> bool:  # run once at the first start, next due an hour on
+        job = first.get_job(job_id)
+        return job is not None and job.next_run_time - datetime.now(UTC) > timedelta(minutes=59)
+
+    deadline = time.monotonic() + 20
+    while not (ran(REMINDERS_JOB) and ran(SNAPSHOTS_JOB)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    scheduled = {job.id: job.next_run_time for job in first.get_jobs()}
+    first.shutdown(wait=True)
+    assert set(scheduled) == {REMINDERS_JOB, SNAPSHOTS_JOB}
+    with runner.db.transaction() as cursor:  # the snapshots' hour passed while it was down
+        cursor.execute(
+            "UPDATE scheduler_jobs SET next_run_time = ? WHERE id = ?",
+            (time.time() - 60, SNAPSHOTS_JOB),
+        )
+
+    again = build_scheduler(jobs, 60, job_store(settings))
+    due = {job.id: job.next_run_time for job in again.get_jobs()}
+    # the reminders keep the run an hour after the first start, not now
+    assert due[REMINDERS_JOB] == scheduled[REMINDERS_JOB]
+    assert due[REMINDERS_JOB] - datetime.now(UTC) > timedelta(minutes=59)
+    # the snapshots, missed while down, are due at once
+    assert due[SNAPSHOTS_JOB] <= datetime.now(UTC)
