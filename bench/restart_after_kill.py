@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from uuid import uuid4
 
@@ -95,6 +96,10 @@ def answers(url: str, headers: dict[str, str] | None = None) -> bool:
         return httpx.get(url, headers=headers, timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def acknowledged_since(load: Load, started: float) -> bool:
+    return load.last > started
 
 
 class Load:
@@ -182,7 +187,7 @@ def main() -> None:
                 topology.start()
                 healthz = until(lambda: answers(f"{base}/healthz"))
                 readyz = until(lambda: answers(f"{base}/readyz")) + healthz
-                until(lambda: load.last > started)
+                until(partial(acknowledged_since, load, started))
                 command = time.monotonic() - started
             load_average = os.getloadavg()[0]
             rows.append((healthz, readyz, command))
