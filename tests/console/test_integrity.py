@@ -51,3 +51,4 @@ def test_a_broken_record_is_marked_and_refuses_commands_in_the_api_and_the_conso
     assert page.status_code == 200
     assert "This record fails an integrity check" in page.text
     assert f'/people/{pid}/record"' not in page.text  # no "Record something"
+    assert f"/people/{pid}/record/" not in page.text  # nor a link to any form

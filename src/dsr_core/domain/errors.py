@@ -233,7 +233,7 @@ class RecordIntegrityError(DsrError):
         super().__init__(
             "This record's stored history fails an integrity check, so nothing more can be "
             "recorded on it. Tell your DSR lead: an administrator restores it from a backup "
-            "and runs `dsr audit verify`."
+            "and checks the store again (dsr audit verify)."
         )
         self.person_id = str(person_id)
         self.version = version
