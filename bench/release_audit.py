@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dsr_projections.national.atoms import AtomCounts
 from dsr_projections.national.collections import (
     AGE_BANDS,
     ENGLAND,
@@ -29,7 +30,7 @@ from dsr_projections.national.collections import (
     Family,
     los_band,
 )
-from dsr_projections.national.release import AtomCounts, build
+from dsr_projections.national.release import build
 
 ONE_WAY = (
     ("inpatients", "sex"),

@@ -10,9 +10,10 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.national.atoms import TOTAL
 from dsr_projections.national.collections import ENGLAND, LOS_BANDS
 from dsr_projections.national.disclosure import SUPPRESSED, profile_named
-from dsr_projections.national.release import TOTAL, build, check
+from dsr_projections.national.release import build, check
 from dsr_projections.national.returns import build_return
 from tests.support import factories as f
 from tests.support.stages import accepted

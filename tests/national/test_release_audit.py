@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsr_core.domain.periods import Period
+from dsr_projections.national.atoms import TOTAL, AtomCounts
 from dsr_projections.national.collections import (
     ENGLAND,
     PHS,
@@ -28,7 +29,7 @@ from dsr_projections.national.collections import (
     los_band,
 )
 from dsr_projections.national.disclosure import SUPPRESSED, profile_named
-from dsr_projections.national.release import TOTAL, AtomCounts, build
+from dsr_projections.national.release import build
 
 SCOTTISH_HSCPS = [f"S37{n:06d}" for n in range(1, 36) if n not in (14, 15, 21, 23)]
 

@@ -12,7 +12,6 @@ counts any of the same people, and the release is audited again.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,22 +19,20 @@ import highspy
 import numpy as np
 import structlog
 
+from dsr_projections.national.atoms import (
+    TOTAL,
+    AtomCounts,
+    Atoms,
+    CellKey,
+    atom_values,
+    cells_of,
+    same_people,
+)
 from dsr_projections.national.collections import Collection
 from dsr_projections.national.disclosure import SUPPRESSED, DisclosureProfile, profile_named
 from dsr_projections.national.solver import SOLVER_LOCK, bounds_solver, solve
 
 log = structlog.get_logger(__name__)
-
-TOTAL = "total"
-AtomCounts = dict[str, dict[tuple[str, ...], int]]
-"""One area's return: per family, the count of people with each combination of values."""
-
-
-@dataclass(frozen=True)
-class CellKey:
-    table: str
-    row: str
-    column: str
 
 
 @dataclass
@@ -71,82 +68,15 @@ class Release:
         return round(min(finite), 6) if finite else None
 
 
-class _Atoms:
-    """Numbers every atom (area x family x combination of dimension values)."""
-
-    def __init__(self, collection: Collection, areas: Sequence[str]) -> None:
-        self.index: dict[tuple[str, str, tuple[str, ...]], int] = {}
-        for family in collection.families:
-            for area in areas:
-                for combo in itertools.product(*family.dimensions.values()):
-                    self.index[(area, family.name, combo)] = len(self.index)
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-
-def _cells(collection: Collection, areas: Sequence[str], atoms: _Atoms) -> dict[CellKey, list[int]]:
-    """Each published cell and the atoms it sums."""
-    national = collection.national_code
-    cells: dict[CellKey, list[int]] = {}
-    for family in collection.families:
-        names = list(family.dimensions)
-        for table in family.tables:
-            rows = [national] if table.national_only else [*areas, national]
-            columns = [*family.dimensions[table.column], *table.groups, TOTAL]
-            for row in rows:  # every cell, so cells no atom reaches are structural zeros
-                for column in columns:
-                    cells[CellKey(table.name, row, column)] = []
-            column_at = names.index(table.column)
-            for combo in itertools.product(*family.dimensions.values()):
-                if any(combo[names.index(d)] not in allowed for d, allowed in table.where.items()):
-                    continue
-                value = combo[column_at]
-                in_columns = [value, TOTAL] + [g for g, vs in table.groups.items() if value in vs]
-                for area in areas:
-                    atom = atoms.index[(area, family.name, combo)]
-                    for row in {area, national} & set(rows):
-                        for column in in_columns:
-                            cells[CellKey(table.name, row, column)].append(atom)
-    return cells
-
-
-def _same_people(
-    collection: Collection, areas: Sequence[str], atoms: _Atoms
-) -> list[tuple[list[int], list[int]]]:
-    """Per area, the atoms of each family that counts the same people as another."""
-    pairs = []
-    for family, same_as in collection.same_people:
-        for area in areas:
-            pairs.append(
-                (
-                    [i for (a, f, _), i in atoms.index.items() if a == area and f == family],
-                    [i for (a, f, _), i in atoms.index.items() if a == area and f == same_as],
-                )
-            )
-    return pairs
-
-
-def _atom_values(
-    collection: Collection, returns: Mapping[str, AtomCounts], atoms: _Atoms
-) -> np.ndarray:
-    values = np.zeros(len(atoms))
-    for area, counts in returns.items():
-        for family in collection.families:
-            for combo, count in counts.get(family.name, {}).items():
-                values[atoms.index[(area, family.name, tuple(combo))]] = count
-    return values
-
-
 def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
     """The release for these areas' returns under the collection's profile, audited."""
     areas = sorted(returns)
     profile = profile_named(collection.profile)
-    atoms = _Atoms(collection, areas)
-    cells = _cells(collection, areas, atoms)
-    truth = _atom_values(collection, returns, atoms)
+    atoms = Atoms(collection, areas)
+    cells = cells_of(collection, areas, atoms)
+    truth = atom_values(collection, returns, atoms)
     values = {key: int(truth[members].sum()) for key, members in cells.items()}
-    linked = _same_people(collection, areas, atoms)
+    linked = same_people(collection, areas, atoms)
     neighbours = _Neighbours(cells)
     primary = {key for key, v in values.items() if _primary(v, profile)}
     release = Release(collection.name, areas, values, {}, suppressed_primary=primary)

@@ -21,6 +21,7 @@ from typing import Any
 from dsr_core.domain.codes import Setting
 from dsr_core.domain.periods import Period
 from dsr_projections.national.anonymity import age, k_anonymise, pseudonym
+from dsr_projections.national.atoms import AtomCounts
 from dsr_projections.national.classify import (
     destination_group,
     last_cetr,
@@ -37,7 +38,7 @@ from dsr_projections.national.collections import (
     los_band,
 )
 from dsr_projections.national.disclosure import profile_named
-from dsr_projections.national.release import AtomCounts, build, check
+from dsr_projections.national.release import build, check
 from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
 
 TABLES = (
