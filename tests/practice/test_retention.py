@@ -22,6 +22,7 @@ from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_http.runtime import Runtime, opened, scheduler_for
 from dsr_projections.audit.trail import verify
+from dsr_projections.national import publications
 from dsr_projections.national import returns as national_returns
 from dsr_projections.national.collections import ENGLAND
 from dsr_projections.storage.database import ViewDatabase
@@ -194,7 +195,7 @@ def test_after_retention_no_byte_of_the_store_identifies_an_erased_person(
     assert snapshots.take_due_snapshots(registers, db, SECRET, clock=registers.clock) > 0
     period = Period.parse("2025-09")
     national_returns.submit_return(db, ENGLAND, f.ENGLISH_AREA, period, SECRET, 5)
-    national_returns.publish(db, ENGLAND, period)
+    publications.publish(db, ENGLAND, period)
     reports_before = published(db)
     with db.read() as cursor:
         cursor.execute("SELECT snapshot_id, sha256, content FROM report_snapshots")

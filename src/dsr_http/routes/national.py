@@ -25,7 +25,7 @@ from dsr_http.deps import (
     waits_for,
 )
 from dsr_http.problems import RESPONSES, ForbiddenError
-from dsr_projections.national import returns as returns
+from dsr_projections.national import publications, returns
 from dsr_projections.national.collections import COLLECTIONS, Collection
 
 router = APIRouter(tags=["national"], responses=RESPONSES)
@@ -155,8 +155,8 @@ def build_publication(
         raise ForbiddenError("Only the national body of this nation publishes it.")
     reporting = _period(spec, period)
     try:
-        stored = returns.publish(views, spec, reporting)
-    except returns.ReleaseRefusedError as error:
+        stored = publications.publish(views, spec, reporting)
+    except publications.ReleaseRefusedError as error:
         raise HTTPException(409, str(error)) from None
     if not stored["new"]:
         response.status_code = 200
@@ -169,7 +169,7 @@ def list_publications(
 ) -> list[dict[str, Any]]:
     spec = _collection(collection)
     _may_read_publications(principal, spec)
-    return returns.published_periods(views, spec.name)
+    return publications.published_periods(views, spec.name)
 
 
 @router.get("/v1/publications/{collection}/{period}", operation_id="getPublication")

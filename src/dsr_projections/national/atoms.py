@@ -22,6 +22,8 @@ class CellKey:
     table: str
     row: str
     column: str
+    revision: int = 0
+    """0: the release being built; n: the period's published revision n, read with it."""
 
 
 class Atoms:

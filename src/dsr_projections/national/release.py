@@ -30,6 +30,7 @@ from dsr_projections.national.atoms import (
 )
 from dsr_projections.national.collections import Collection
 from dsr_projections.national.disclosure import SUPPRESSED, DisclosureProfile, profile_named
+from dsr_projections.national.revisions import Bounds, Earlier, Joint, joint
 from dsr_projections.national.solver import SOLVER_LOCK, bounds_solver, solve
 
 log = structlog.get_logger(__name__)
@@ -47,6 +48,10 @@ class Release:
     suppressed_secondary: set[CellKey] = field(default_factory=set)
     intervals: dict[CellKey, tuple[float, float]] = field(default_factory=dict)
     rounds: int = 0
+    revisions_read_with: list[int] = field(default_factory=list)
+    """The period's published revisions the audit solved together with this one."""
+    known_before: int = 0
+    """Hidden cells whose value the earlier revisions had already published or pinned."""
 
     def tables(self) -> dict[str, dict[str, dict[str, int | str]]]:
         out: dict[str, dict[str, dict[str, int | str]]] = {}
@@ -68,49 +73,65 @@ class Release:
         return round(min(finite), 6) if finite else None
 
 
-def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
-    """The release for these areas' returns under the collection's profile, audited."""
+def build(
+    collection: Collection,
+    returns: Mapping[str, AtomCounts],
+    earlier: Sequence[Earlier] = (),
+) -> Release:
+    """The release for these areas' returns under the collection's profile, audited, with
+    the period's revisions already published (`earlier`) read together with it."""
     areas = sorted(returns)
     profile = profile_named(collection.profile)
     atoms = Atoms(collection, areas)
     cells = cells_of(collection, areas, atoms)
     truth = atom_values(collection, returns, atoms)
     values = {key: int(truth[members].sum()) for key, members in cells.items()}
-    linked = same_people(collection, areas, atoms)
-    neighbours = _Neighbours(cells)
+    before = joint(collection, atoms, truth, earlier, profile)
+    every_cell = {**cells, **before.cells}
+    linked = same_people(collection, areas, atoms) + before.links
+    neighbours = _Neighbours(every_cell)
     primary = {key for key, v in values.items() if _primary(v, profile)}
     release = Release(collection.name, areas, values, {}, suppressed_primary=primary)
     secondary: set[CellKey] = set()
     intervals: dict[CellKey, tuple[float, float]] = {}
+    known = _known_before(cells, before, set(cells) | before.hidden, profile)
     recheck: set[CellKey] | None = None  # the first round audits every hidden cell
     while True:
         release.rounds += 1
-        hidden = primary | secondary
+        hidden = primary | secondary | before.hidden
         # Hiding more only widens intervals, so a cell found safe stays safe: later rounds
         # audit the cells still pinned and those newly hidden.
         intervals.update(
             audit(
-                cells,
+                every_cell,
                 values,
                 hidden,
                 profile,
-                len(atoms),
+                before.variables,
                 any_secondary=bool(secondary),
                 only=recheck,
                 same_people=linked,
+                published=before.bounds,
             )
         )
         pinned = [
-            k for k, (low, high) in intervals.items() if high - low < profile.protection_level
+            k
+            for k, (low, high) in intervals.items()
+            if high - low < profile.protection_level and k not in known
         ]
-        release.intervals = intervals
+        release.intervals = {k: v for k, v in intervals.items() if k not in known}
         if not pinned:
             break
-        added = _extend(pinned, values, hidden, profile, neighbours, collection.national_code)
+        # a cell whose value a reader already has protects nothing: never a candidate
+        added = _extend(
+            pinned, values, hidden | known, profile, neighbours, collection.national_code
+        )
         if not added:
             break  # nothing left to hide: the release is refused by `check`
         secondary |= added
         recheck = set(pinned) | added
+    release.revisions_read_with = sorted(e.revision for e in earlier)
+    release.known_before = len(known & (primary | secondary | before.hidden))
     release.suppressed_secondary = secondary
     release.shown = {
         key: SUPPRESSED if key in primary | secondary else _rounded(v, profile)
@@ -126,6 +147,31 @@ def build(collection: Collection, returns: Mapping[str, AtomCounts]) -> Release:
         audit_rounds=release.rounds,
     )
     return release
+
+
+def _known_before(
+    cells: Mapping[CellKey, list[int]],
+    before: Joint,
+    hidden: set[CellKey],
+    profile: DisclosureProfile,
+) -> set[CellKey]:
+    """Hidden cells (of this release or earlier ones) that the earlier revisions already
+    pin by themselves: a value published before (a count a correction did not touch), or
+    one exposed by revisions published before issue 31. Hiding more now cannot protect
+    them, so they are not audited; the rest must hold over everything read together."""
+    if not before.cells:
+        return set()
+    unknown: dict[CellKey, Bounds] = {key: (0.0, None) for key in cells}
+    alone = audit(
+        {**cells, **before.cells},
+        {},
+        hidden,
+        profile,
+        before.variables,
+        same_people=before.links,
+        published={**unknown, **before.bounds},
+    )
+    return {k for k, (low, high) in alone.items() if high - low < profile.protection_level}
 
 
 def check(release: Release, profile: DisclosureProfile) -> list[CellKey]:
@@ -175,16 +221,20 @@ def audit(
     any_secondary: bool = False,
     only: set[CellKey] | None = None,
     same_people: Sequence[tuple[list[int], list[int]]] = (),
+    published: Mapping[CellKey, Bounds] | None = None,
 ) -> dict[CellKey, tuple[float, float]]:
     """For each hidden cell (or those in `only`), the least and greatest value that every
     published cell of the release allows: two linear programmes over the atoms, one model
     with its objective changed cell by cell (HiGHS, warm-started). `same_people` pairs
     atom sets that count the same people (linked families): a reader knows their sums
-    are equal."""
+    are equal. `published`: cells of earlier revisions, with what a reader knows of each."""
     keys = list(cells)
     lows, highs = [], []
     for key in keys:
-        low, high = _bounds(values[key], key in hidden, profile, any_secondary)
+        if published is not None and key in published:
+            low, high = published[key]
+        else:
+            low, high = _bounds(values[key], key in hidden, profile, any_secondary)
         lows.append(low)
         highs.append(highspy.kHighsInf if high is None else high)
     columns: list[list[tuple[int, float]]] = [[] for _ in range(atom_count)]
@@ -272,8 +322,10 @@ def _extend(
     """For each pinned cell, hide the smallest shown neighbour (`_Neighbours`), or, when
     none is left, the smallest shown cell anywhere; totals and the nation's row last."""
 
-    def hideable(k: CellKey) -> bool:
-        return k not in hidden and k not in added and (values[k] > 0 or profile.zero_suppressed)
+    def hideable(k: CellKey) -> bool:  # only this release's cells: the rest are published
+        if k.revision or k in hidden or k in added:
+            return False
+        return values[k] > 0 or profile.zero_suppressed
 
     added: set[CellKey] = set()  # a shown 0 stays a known 0 where zeros are shown
     for key in pinned:

@@ -37,8 +37,6 @@ from dsr_projections.national.collections import (
     age_band,
     los_band,
 )
-from dsr_projections.national.disclosure import profile_named
-from dsr_projections.national.release import build, check
 from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, Row, ViewDatabase
 
 TABLES = (
@@ -302,28 +300,12 @@ def read(
     }
 
 
-def latest_returns(db: ViewDatabase, collection: str, period: str) -> dict[str, dict[str, Any]]:
-    """Each area's latest return for the period."""
-    with db.read() as cursor:
-        cursor.execute(
-            "SELECT area, content, revision FROM national_returns r WHERE collection = ? AND "
-            "period = ? AND revision = (SELECT MAX(revision) FROM national_returns x WHERE "
-            "x.collection = r.collection AND x.area = r.area AND x.period = r.period)",
-            (collection, period),
-        )
-        return {row["area"]: json.loads(row["content"]) for row in cursor.fetchall()}
-
-
 def return_tables(content: Mapping[str, Any]) -> dict[str, Any]:
     """A return's cells, for its revisions' changes: atoms by family."""
     return {
         family: {"|".join(map(str, entry[:-1])): {"count": entry[-1]} for entry in entries}
         for family, entries in content["atoms"].items()
     }
-
-
-class ReleaseRefusedError(Exception):
-    """The audit still pins a suppressed cell, or there is nothing to publish."""
 
 
 def submit_return(
@@ -334,51 +316,3 @@ def submit_return(
     key = {"collection": collection.name, "area": area, "period": period.label}
     revision, new = store(db, "national_returns", key, built.content(), return_tables)
     return {"revision": revision, "new": new}
-
-
-def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[str, Any]:
-    """The publication from every area's latest return, audited; stored as a revision."""
-    returns = latest_returns(db, collection.name, period.label)
-    if not returns:
-        raise ReleaseRefusedError(
-            f"No area has made a {collection.name} return for {period.label}."
-        )
-    release = build(collection, {area: atoms_from_content(c) for area, c in returns.items()})
-    profile = profile_named(collection.profile)
-    pinned = check(release, profile)
-    if pinned:
-        raise ReleaseRefusedError(
-            f"{len(pinned)} suppressed cells could still be worked out from the release."
-        )
-    content = {
-        "collection": collection.name,
-        "period": period.label,
-        "census_date": collection.census_date(period).isoformat(),
-        "disclosure_profile": profile.name,
-        "areas": release.areas,
-        "tables": release.tables(),
-        "controls": {
-            "cells": len(release.cells),
-            "suppressed_primary": len(release.suppressed_primary),
-            "suppressed_secondary": len(release.suppressed_secondary),
-            "audit_rounds": release.rounds,
-            "protection_level": profile.protection_level,
-            "narrowest_suppressed_interval": release.narrowest,
-        },
-    }
-    key = {"collection": collection.name, "period": period.label}
-    revision, new = store(db, "national_publications", key, content, lambda c: c["tables"])
-    return {"revision": revision, "new": new}
-
-
-def published_periods(db: ViewDatabase, collection: str) -> list[dict[str, Any]]:
-    with db.read() as cursor:
-        cursor.execute(
-            "SELECT period, MAX(revision) AS revisions FROM national_publications "
-            "WHERE collection = ? GROUP BY period ORDER BY period",
-            (collection,),
-        )
-        return [
-            {"period": row["period"], "revisions": int(row["revisions"])}
-            for row in cursor.fetchall()
-        ]

@@ -1,0 +1,152 @@
+"""A nation's publications: built from its areas' latest returns, audited together with
+every revision of the period already published (revisions.py), stored as revisions.
+
+Each publication names the return revision of each area it was built from, so a later
+revision can be audited against exactly what earlier ones counted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dsr_core.domain.periods import Period
+from dsr_projections.national.atoms import AtomCounts, CellKey
+from dsr_projections.national.collections import Collection
+from dsr_projections.national.disclosure import profile_named
+from dsr_projections.national.release import build, check
+from dsr_projections.national.returns import atoms_from_content, store
+from dsr_projections.national.revisions import Earlier
+from dsr_projections.storage.database import ViewDatabase
+
+
+class ReleaseRefusedError(Exception):
+    """The audit still pins a suppressed cell, or there is nothing to publish."""
+
+
+def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[str, Any]:
+    """The publication from every area's latest return, audited together with the
+    period's revisions already published; stored as a revision (a new one only when a
+    return changed since the latest)."""
+    key = {"collection": collection.name, "period": period.label}
+    latest = _latest_returns(db, collection.name, period.label)
+    if not latest:
+        raise ReleaseRefusedError(
+            f"No area has made a {collection.name} return for {period.label}."
+        )
+    used = {area: revision for area, (revision, _) in latest.items()}
+    earlier = _published(db, collection.name, period.label)
+    if earlier and earlier[-1][1] == used:
+        return {"revision": earlier[-1][0].revision, "new": False}
+    release = build(
+        collection,
+        {area: atoms for area, (_, atoms) in latest.items()},
+        [release for release, _ in earlier],
+    )
+    profile = profile_named(collection.profile)
+    pinned = check(release, profile)
+    if pinned:
+        named = ", ".join(_name(cell) for cell in sorted(pinned, key=str)[:10])
+        raise ReleaseRefusedError(
+            f"{len(pinned)} suppressed cells could still be worked out from this release "
+            f"read with the period's earlier revisions: {named}."
+        )
+    content = {
+        "collection": collection.name,
+        "period": period.label,
+        "census_date": collection.census_date(period).isoformat(),
+        "disclosure_profile": profile.name,
+        "areas": release.areas,
+        "returns": used,
+        "tables": release.tables(),
+        "controls": {
+            "cells": len(release.cells),
+            "suppressed_primary": len(release.suppressed_primary),
+            "suppressed_secondary": len(release.suppressed_secondary),
+            "audit_rounds": release.rounds,
+            "protection_level": profile.protection_level,
+            "narrowest_suppressed_interval": release.narrowest,
+            "audited_with_revisions": release.revisions_read_with,
+            "known_from_earlier_revisions": release.known_before,
+        },
+    }
+    revision, new = store(db, "national_publications", key, content, lambda c: c["tables"])
+    return {"revision": revision, "new": new}
+
+
+def _name(cell: CellKey) -> str:
+    where = f" of revision {cell.revision}" if cell.revision else ""
+    return f"{cell.table} {cell.row} {cell.column}{where}"
+
+
+def _latest_returns(
+    db: ViewDatabase, collection: str, period: str
+) -> dict[str, tuple[int, AtomCounts]]:
+    """Each area's latest return for the period: its revision and atoms."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT area, content, revision FROM national_returns r WHERE collection = ? AND "
+            "period = ? AND revision = (SELECT MAX(revision) FROM national_returns x WHERE "
+            "x.collection = r.collection AND x.area = r.area AND x.period = r.period)",
+            (collection, period),
+        )
+        return {
+            row["area"]: (int(row["revision"]), atoms_from_content(json.loads(row["content"])))
+            for row in cursor.fetchall()
+        }
+
+
+def _published(
+    db: ViewDatabase, collection: str, period: str
+) -> list[tuple[Earlier, dict[str, int]]]:
+    """The period's published revisions, oldest first, each with the returns it counted.
+    One published before issue 31 does not name them: the latest of each of its areas'
+    returns stored before it was built is the one it counted."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT revision, built_at, content FROM national_publications "
+            "WHERE collection = ? AND period = ? ORDER BY revision",
+            (collection, period),
+        )
+        publications = cursor.fetchall()
+        if not publications:
+            return []
+        cursor.execute(
+            "SELECT area, revision, built_at, content FROM national_returns "
+            "WHERE collection = ? AND period = ? ORDER BY revision",
+            (collection, period),
+        )
+        stored = cursor.fetchall()
+    by_revision = {(row["area"], int(row["revision"])): row for row in stored}
+    found = []
+    for publication in publications:
+        content = json.loads(publication["content"])
+        used: dict[str, int] = content.get("returns") or {
+            area: max(
+                int(row["revision"])
+                for row in stored
+                if row["area"] == area and row["built_at"] <= publication["built_at"]
+            )
+            for area in content["areas"]
+        }
+        returns = {
+            area: atoms_from_content(json.loads(by_revision[(area, revision)]["content"]))
+            for area, revision in used.items()
+        }
+        secondary = int(content["controls"]["suppressed_secondary"]) > 0
+        earlier = Earlier(int(publication["revision"]), returns, content["tables"], secondary)
+        found.append((earlier, used))
+    return found
+
+
+def published_periods(db: ViewDatabase, collection: str) -> list[dict[str, Any]]:
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT period, MAX(revision) AS revisions FROM national_publications "
+            "WHERE collection = ? GROUP BY period ORDER BY period",
+            (collection,),
+        )
+        return [
+            {"period": row["period"], "revisions": int(row["revisions"])}
+            for row in cursor.fetchall()
+        ]
