@@ -2,9 +2,10 @@
 
 A monthly register snapshot is each person's record as it stood at the end of the
 month, *as recorded by then*, so later back-dated entries never change it and producing
-the same period again gives the same bytes. The quarterly national snapshot is the
-anonymised dataset for the quarter. Each is stored once (kind, area, period) with its
-creation time, row count and SHA-256; a second production is checked against it.
+the same period again gives the same bytes. The quarterly national snapshot is the area's
+unsuppressed dataset for the quarter (its lead's: report.py). Each is stored once (kind,
+area, period) with its creation time, row count and SHA-256; a second production is
+checked against it.
 """
 
 from __future__ import annotations

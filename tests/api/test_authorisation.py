@@ -189,7 +189,7 @@ def endpoints(person_id: str) -> list[tuple[str, str, str, dict[str, Any] | None
         ),
         ("national", "GET", f"/v1/areas/{OWN}/national-dataset?period=2025-Q1", None, LEADS),
         ("reminders", "GET", f"/v1/reminders?area={OWN}", None, PRACTICE),
-        ("snapshots", "GET", "/v1/snapshots", None, NATIONAL),
+        ("snapshots", "GET", "/v1/snapshots", None, LEADS),
         ("audit", "GET", f"/v1/audit/persons/{person_id}", None, AUDITORS),
         ("access", "GET", f"/v1/audit/persons/{person_id}/access", None, AUDITORS),
         (

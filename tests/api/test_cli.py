@@ -27,12 +27,12 @@ def test_demo_loads_an_empty_store_once_and_export_writes_three_files(
     assert main(["demo", "--people", "60"]) == 1  # not into a store that holds events
     assert main(["export", "E54000048", "2026-Q3", "--out", str(embedded / "out")]) == 0
     files = sorted(p.name for p in (embedded / "out").iterdir())
-    assert files == [
-        "national-E54000048-2026-Q3-records.csv",
-        "national-E54000048-2026-Q3-tables.csv",
+    assert files == [  # the area's dataset is named for what it is (issue 31)
         "register-E54000048-2026-Q3.csv",
+        "unsuppressed-E54000048-2026-Q3-records.csv",
+        "unsuppressed-E54000048-2026-Q3-tables.csv",
     ]
-    national = (embedded / "out" / files[0]).read_text() + (embedded / "out" / files[1]).read_text()
+    national = (embedded / "out" / files[1]).read_text() + (embedded / "out" / files[2]).read_text()
     assert "Examplewood" not in national and "Testbury" not in national
 
 

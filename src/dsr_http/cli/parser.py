@@ -203,7 +203,9 @@ def _data(commands: _Commands) -> None:
         "--report", metavar="FILE", help="also write the row-by-row report as CSV here"
     )
     national = commands.add(
-        "national-dataset", "export an anonymised dataset", "reports:national_dataset"
+        "national-dataset",
+        "print an area's unsuppressed dataset (the lead's; not for publication)",
+        "reports:national_dataset",
     )
     national.add_argument("area", help="area code, e.g. S37000017")
     national.add_argument("period", help="2025-Q3 (quarter) or 2025-09 (month)")
@@ -221,7 +223,9 @@ def _data(commands: _Commands) -> None:
     national.add_argument("--k", type=int, default=None, help="raise k above the area's floor")
     demo = commands.add("demo", "load a synthetic register into an empty store", "demo:demo")
     demo.add_argument("--people", type=int, default=300, help="how many synthetic people")
-    export = commands.add("export", "write register and national dataset CSVs", "reports:export")
+    export = commands.add(
+        "export", "write the register and the area's unsuppressed dataset as CSV", "reports:export"
+    )
     export.add_argument("area", help="area code, e.g. E54000048")
     export.add_argument("period", help="2025-Q3 or 2025-09")
     export.add_argument("--out", default=".", help="directory for the files")

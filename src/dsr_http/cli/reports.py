@@ -15,7 +15,8 @@ from dsr_scheduler.snapshots import register_snapshot
 
 
 def national_dataset(args: argparse.Namespace) -> int:
-    """Print one area's anonymised dataset for a period, as JSON or CSV."""
+    """Print one area's unsuppressed dataset for a period, as JSON or CSV (the JSON says
+    so in `classification`; the CSVs are the lead's, never for publication)."""
     configure_logging()
     with opened(Settings()) as runtime:
         runtime.runner.catch_up()
@@ -43,7 +44,8 @@ def national_dataset(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Write the register (as at the period's end) and the national dataset as CSV files."""
+    """Write the register (as at the period's end) and the area's unsuppressed dataset as
+    CSV files, named so (`unsuppressed-...`): both are the lead's, neither for publication."""
     configure_logging()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -57,8 +59,8 @@ def export(args: argparse.Namespace) -> int:
         dataset = build_dataset(runtime.db, args.area, period, profile, runtime.national_secret)
     files = {
         f"register-{args.area}-{period.label}.csv": register.content,
-        f"national-{args.area}-{period.label}-records.csv": dataset.records_csv(),
-        f"national-{args.area}-{period.label}-tables.csv": dataset.tables_csv(),
+        f"unsuppressed-{args.area}-{period.label}-records.csv": dataset.records_csv(),
+        f"unsuppressed-{args.area}-{period.label}-tables.csv": dataset.tables_csv(),
     }
     for name, content in files.items():
         (out / name).write_text(content)

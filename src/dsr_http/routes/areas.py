@@ -103,7 +103,10 @@ def national_dataset(
         Query(ge=2, le=50, description="Raise k-anonymity above the configured floor"),
     ] = None,
 ) -> Response:
-    """The anonymised dataset for an area and period, with the area's disclosure profile."""
+    """The area's unsuppressed dataset for a period (its lead's only): tables controlled one
+    at a time under the area's disclosure profile, pseudonymised k-anonymous records. Not
+    anonymised output, and labelled so (`classification`; CSV downloads are named
+    `unsuppressed-...`): readers outside the area get the nation's publication."""
     try:
         reporting_period = Period.parse(period)
     except ValueError as error:
@@ -121,10 +124,14 @@ def national_dataset(
         secret,
         max(k or 0, policy.k_anonymity),
     )
-    if format == "records-csv":
-        return Response(dataset.records_csv(), media_type="text/csv")
-    if format == "tables-csv":
-        return Response(dataset.tables_csv(), media_type="text/csv")
+    if format in ("records-csv", "tables-csv"):
+        name = f"unsuppressed-{area}-{reporting_period.label}-{format.removesuffix('-csv')}.csv"
+        content = dataset.records_csv() if format == "records-csv" else dataset.tables_csv()
+        return Response(
+            content,
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     return Response(dataset.to_json(), media_type="application/json")
 
 

@@ -1,10 +1,14 @@
-"""The anonymised national dataset of one area for one reporting period, built from the
-national-spells read model.
+"""The unsuppressed national dataset of one area for one reporting period, built from the
+national-spells read model: the area's own figures, for its lead and for its return.
 
 `build_dataset` takes the census on the last day of the period, pseudonymises,
-generalises to k-anonymity and applies the area's disclosure profile. Nothing it returns
-names a person, a number, a date of birth or any free text, and it logs what it
-suppressed (counts, never values).
+generalises to k-anonymity and applies the area's disclosure profile table by table.
+Nothing it returns names a person, a number, a date of birth or any free text, and it logs
+what it suppressed (counts, never values). It is **not** anonymised output: its tables are
+controlled one at a time, so read together (a row outside hospital and the grand total)
+or with the records they can give a hidden count away (issue 31). It is labelled so
+(`CLASSIFICATION`) and served to the area's lead only; what leaves the area for readers is
+the nation's publication, audited as a whole (release.py).
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ from dsr_projections.storage.database import Row, ViewDatabase
 log = structlog.get_logger(__name__)
 
 
+CLASSIFICATION = (
+    "unsuppressed: the area's own dataset for its lead and its return; tables are controlled "
+    "one at a time, not together, so it is not anonymised and must not be published"
+)
+
+
 @dataclass
 class Dataset:
     area: str
@@ -46,6 +56,7 @@ class Dataset:
     def to_json(self) -> str:
         return json.dumps(
             {
+                "classification": CLASSIFICATION,
                 "area": self.area,
                 "period": self.period.label,
                 "census_date": self.period.end.isoformat(),
