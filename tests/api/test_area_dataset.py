@@ -50,6 +50,13 @@ def test_the_area_dataset_is_labelled_and_kept_to_the_lead(
     assert published.status_code == 201, published.text
     tables = client.get("/v1/publications/phs_coming_home/2025-Q2", headers=analyst).json()
     assert tables["tables"]["register_by_category"][AREA]["urgent_in_hospital"] == "*"
+    # one partnership of 31 returned, none before: the rest are missing, and it says so
+    assert tables["coverage"]["status"] == "incomplete"
+    assert tables["coverage"]["returned"] == [AREA] and len(tables["coverage"]["missing"]) == 30
+    as_csv = client.get(
+        "/v1/publications/phs_coming_home/2025-Q2", params={"format": "csv"}, headers=analyst
+    )
+    assert as_csv.text.startswith("table,row,column,value,flags\n")
     widths = attack(PHS, tables["areas"], tables["tables"])
     protection = profile_named(PHS.profile).protection_level
     assert widths and min(widths.values()) >= protection - 1e-6

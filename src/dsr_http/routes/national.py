@@ -27,6 +27,7 @@ from dsr_http.deps import (
 from dsr_http.problems import RESPONSES, ForbiddenError
 from dsr_projections.national import publications, returns
 from dsr_projections.national.collections import COLLECTIONS, Collection
+from dsr_projections.national.completeness import tables_csv
 
 router = APIRouter(tags=["national"], responses=RESPONSES)
 
@@ -172,22 +173,48 @@ def list_publications(
     return publications.published_periods(views, spec.name)
 
 
-@router.get("/v1/publications/{collection}/{period}", operation_id="getPublication")
+@router.get(
+    "/v1/publications/{collection}/{period}",
+    operation_id="getPublication",
+    responses={
+        200: {
+            "description": "The publication: JSON, or its tables as CSV with format=csv",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def get_publication(
     collection: CollectionPath,
     period: PeriodPath,
     principal: CurrentUser,
     views: ViewsDep,
     revision: Annotated[int | None, Query(ge=1)] = None,
-) -> dict[str, Any]:
+    format: Annotated[
+        Literal["json", "csv"],
+        Query(description="csv: table, row, column, value, flags (e estimated, R revised)"),
+    ] = "json",
+) -> Any:
     """A published period's tables (the latest revision unless one is named), marked
-    revised with the cells that changed."""
+    revised with the cells that changed; which areas returned, which are estimated (carried
+    forward) and which are missing (`coverage`); `flags` marks estimated (`e`) and revised
+    (`R`) cells."""
     spec = _collection(collection)
     _may_read_publications(principal, spec)
     key = {"collection": spec.name, "period": _period(spec, period).label}
     found = returns.read(views, "national_publications", key, revision)
     if found is None:
         raise HTTPException(404, "This period is not published.")
+    if format == "csv":
+        content = tables_csv(found["tables"], found.get("flags", {}))
+        name = f"{spec.name}-{found['period']}-revision-{found['revision']}.csv"
+        return Response(
+            content,
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     return found
 
 

@@ -8,11 +8,18 @@ revision can be audited against exactly what earlier ones counted.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from dsr_core.domain.periods import Period
 from dsr_projections.national.atoms import AtomCounts, CellKey
 from dsr_projections.national.collections import Collection
+from dsr_projections.national.completeness import (
+    CarriedForward,
+    coverage,
+    expected_areas,
+    flags,
+)
 from dsr_projections.national.disclosure import profile_named
 from dsr_projections.national.release import build, check
 from dsr_projections.national.returns import atoms_from_content, store
@@ -25,24 +32,26 @@ class ReleaseRefusedError(Exception):
 
 
 def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[str, Any]:
-    """The publication from every area's latest return, audited together with the
-    period's revisions already published; stored as a revision (a new one only when a
-    return changed since the latest)."""
+    """The publication from every area's latest return, with an estimate for each expected
+    area that has not returned (completeness.py), audited together with the period's
+    revisions already published; stored as a revision (a new one only when what it counts
+    changed since the latest)."""
     key = {"collection": collection.name, "period": period.label}
     latest = _latest_returns(db, collection.name, period.label)
     if not latest:
         raise ReleaseRefusedError(
             f"No area has made a {collection.name} return for {period.label}."
         )
-    used = {area: revision for area, (revision, _) in latest.items()}
-    earlier = _published(db, collection.name, period.label)
-    if earlier and earlier[-1][1] == used:
-        return {"revision": earlier[-1][0].revision, "new": False}
-    release = build(
-        collection,
-        {area: atoms for area, (_, atoms) in latest.items()},
-        [release for release, _ in earlier],
+    carried = _carried_forward(db, collection, period, set(latest))
+    counted = _Counted(
+        {area: revision for area, (revision, _) in latest.items()},
+        {area: estimate for area, (estimate, _) in carried.items()},
     )
+    earlier = _published(db, collection.name, period.label)
+    if earlier and earlier[-1][1] == counted:
+        return {"revision": earlier[-1][0].revision, "new": False}
+    atoms = {area: counts for area, (_, counts) in {**latest, **carried}.items()}
+    release = build(collection, atoms, [release for release, _ in earlier])
     profile = profile_named(collection.profile)
     pinned = check(release, profile)
     if pinned:
@@ -51,14 +60,18 @@ def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[st
             f"{len(pinned)} suppressed cells could still be worked out from this release "
             f"read with the period's earlier revisions: {named}."
         )
+    tables = release.tables()
+    previous = earlier[-1][0].tables if earlier else None
     content = {
         "collection": collection.name,
         "period": period.label,
         "census_date": collection.census_date(period).isoformat(),
         "disclosure_profile": profile.name,
         "areas": release.areas,
-        "returns": used,
-        "tables": release.tables(),
+        "returns": counted.returns,
+        "coverage": coverage(collection, sorted(latest), counted.estimates),
+        "tables": tables,
+        "flags": flags(collection, tables, set(carried), previous),
         "controls": {
             "cells": len(release.cells),
             "suppressed_primary": len(release.suppressed_primary),
@@ -72,6 +85,14 @@ def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[st
     }
     revision, new = store(db, "national_publications", key, content, lambda c: c["tables"])
     return {"revision": revision, "new": new}
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """Which stored returns a publication counted: the period's own, and estimates."""
+
+    returns: dict[str, int]
+    estimates: dict[str, CarriedForward]
 
 
 def _name(cell: CellKey) -> str:
@@ -96,9 +117,43 @@ def _latest_returns(
         }
 
 
-def _published(
-    db: ViewDatabase, collection: str, period: str
-) -> list[tuple[Earlier, dict[str, int]]]:
+def _carried_forward(
+    db: ViewDatabase, collection: Collection, period: Period, returned: set[str]
+) -> dict[str, tuple[CarriedForward, AtomCounts]]:
+    """Each expected area without a return for the period: its latest return of an earlier
+    period (periods of one collection sort as text: 2024-Q4 < 2025-Q1, 2025-02 < 2025-03)."""
+    found = {}
+    with db.read() as cursor:
+        for area in expected_areas(collection):
+            if area in returned:
+                continue
+            cursor.execute(
+                "SELECT period, revision, content FROM national_returns WHERE collection = ? "
+                "AND area = ? AND period < ? ORDER BY period DESC, revision DESC LIMIT 1",
+                (collection.name, area, period.label),
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                estimate = CarriedForward(area, row["period"], int(row["revision"]))
+                found[area] = (estimate, atoms_from_content(json.loads(row["content"])))
+    return found
+
+
+def _return_atoms(
+    db: ViewDatabase, collection: str, area: str, period: str, revision: int
+) -> AtomCounts:
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT content FROM national_returns WHERE collection = ? AND area = ? AND "
+            "period = ? AND revision = ?",
+            (collection, area, period, revision),
+        )
+        row = cursor.fetchone()
+    assert row is not None, "a publication counted a return that is not stored"
+    return atoms_from_content(json.loads(row["content"]))
+
+
+def _published(db: ViewDatabase, collection: str, period: str) -> list[tuple[Earlier, _Counted]]:
     """The period's published revisions, oldest first, each with the returns it counted.
     One published before issue 31 does not name them: the latest of each of its areas'
     returns stored before it was built is the one it counted."""
@@ -109,19 +164,16 @@ def _published(
             (collection, period),
         )
         publications = cursor.fetchall()
-        if not publications:
-            return []
         cursor.execute(
-            "SELECT area, revision, built_at, content FROM national_returns "
-            "WHERE collection = ? AND period = ? ORDER BY revision",
+            "SELECT area, revision, built_at FROM national_returns "
+            "WHERE collection = ? AND period = ?",
             (collection, period),
         )
         stored = cursor.fetchall()
-    by_revision = {(row["area"], int(row["revision"])): row for row in stored}
     found = []
     for publication in publications:
         content = json.loads(publication["content"])
-        used: dict[str, int] = content.get("returns") or {
+        returns: dict[str, int] = content.get("returns") or {
             area: max(
                 int(row["revision"])
                 for row in stored
@@ -129,13 +181,20 @@ def _published(
             )
             for area in content["areas"]
         }
-        returns = {
-            area: atoms_from_content(json.loads(by_revision[(area, revision)]["content"]))
-            for area, revision in used.items()
+        estimates = {
+            area: CarriedForward(area, e["carried_forward_from"], int(e["revision"]))
+            for area, e in content.get("coverage", {}).get("estimated", {}).items()
+        }
+        atoms = {
+            area: _return_atoms(db, collection, area, period, revision)
+            for area, revision in returns.items()
+        } | {
+            area: _return_atoms(db, collection, area, e.period, e.revision)
+            for area, e in estimates.items()
         }
         secondary = int(content["controls"]["suppressed_secondary"]) > 0
-        earlier = Earlier(int(publication["revision"]), returns, content["tables"], secondary)
-        found.append((earlier, used))
+        earlier = Earlier(int(publication["revision"]), atoms, content["tables"], secondary)
+        found.append((earlier, _Counted(returns, estimates)))
     return found
 
 
