@@ -114,3 +114,69 @@ def test_a_return_stored_with_four_destination_groups_reads_its_other_as_not_kno
 
     stored = {"atoms": {"discharges": [["community", 3], ["other", 2]]}}
     assert atoms_from_content(stored) == {"discharges": {("community",): 3, ("not_known",): 2}}
+
+
+def test_england_in_full_counts_each_inpatient_in_every_further_table(
+    app: Registers, runner: ProjectionRunner
+) -> None:
+    """Issue 31: delays by MHSDS v6 reason, ward type, security level, legal status, gender
+    identity, EHC plan, oversight visits, time to planned discharge, commissioner type."""
+    detained = accepted(app, seed=1)
+    app.execute(
+        detained,
+        f.admission(
+            date(2025, 1, 20),
+            ward_type="learning_disability",
+            security_level="medium",
+            legal_status="detained",
+            detained_under="09",  # s37/41: Part 3 with restrictions
+            commissioner_type="nhs_england_specialised",
+        ),
+        BY,
+    )
+    app.execute(detained, cmd.MarkReadyForDischarge(ready_on=date(2025, 4, 1)), BY)
+    app.execute(
+        detained, cmd.RecordDischargeDelay(recorded_on=date(2025, 4, 15), delay_reason="18"), BY
+    )
+    app.execute(
+        detained,
+        cmd.RecordReview(
+            kind="commissioner_oversight_visit", held_on=date(2025, 5, 20), outcome="x"
+        ),
+        BY,
+    )
+    app.execute(
+        detained,
+        cmd.SetPlannedDischargeDate(recorded_on=date(2025, 5, 2), planned_on=date(2025, 9, 1)),
+        BY,
+    )
+    informal = accepted(app, seed=2)
+    app.execute(informal, f.admission(date(2025, 3, 3), ward_type="mental_health"), BY)
+    runner.catch_up()
+    atoms = build_return(runner.db, ENGLAND, f.ENGLISH_AREA, Period.parse("2025-05"), b"s", 5).atoms
+    assert atoms["inpatients_by_delay"] == {("18",): 1, ("not_delayed",): 1}
+    assert atoms["inpatients_by_ward"] == {("learning_disability",): 1, ("mental_health",): 1}
+    assert atoms["inpatients_by_security_level"] == {("medium",): 1, ("general",): 1}
+    assert atoms["inpatients_by_legal_status"] == {
+        ("part_3_with_restrictions",): 1,
+        ("informal",): 1,
+    }
+    assert atoms["inpatients_by_oversight_visit"] == {
+        ("within_6_or_8_weeks",): 1,  # 20 May, 11 days before the census
+        ("none_recorded",): 1,
+    }
+    assert atoms["inpatients_by_time_to_planned"] == {
+        ("3-6_months",): 1,  # 1 September from 31 May
+        ("no_planned_date",): 1,
+    }
+    assert atoms["inpatients_by_commissioner"] == {
+        ("nhs_england_specialised",): 1,
+        ("not_known",): 1,
+    }
+    for family in ENGLAND.families:  # every further table counts the same two people
+        if family.name.startswith("inpatients"):
+            assert sum(atoms[family.name].values()) == 2, family.name
+    release = build(ENGLAND, {f.ENGLISH_AREA: atoms})
+    tables = release.raw_tables()
+    assert tables["inpatients_by_delay_reason"][ENGLAND.national_code]["18"] == 1
+    assert check(release, profile_named("nhs_england_lda")) == []

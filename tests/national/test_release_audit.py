@@ -206,6 +206,16 @@ def inpatient(atoms: AtomCounts, sex: str, age: str, days: int, secure: bool) ->
         ("inpatients_by_distance", "over_100_km" if secure else "0-10_km"),
         ("inpatients_by_dsr_before_admission", "yes"),
         ("inpatients_by_ethnicity", "white" if days % 2 else "not_known"),
+        # England's full tables (issue 31)
+        ("inpatients_by_delay", "not_delayed" if days % 3 else "11"),
+        ("inpatients_by_ward", "learning_disability" if secure else "mental_health"),
+        ("inpatients_by_security_level", "medium" if secure else "general"),
+        ("inpatients_by_legal_status", "part_3_with_restrictions" if secure else "section_3"),
+        ("inpatients_by_gender_identity", "not_recorded"),
+        ("inpatients_by_ehc_plan", "no" if age == "18-24" else "aged_25_and_over"),
+        ("inpatients_by_oversight_visit", "within_6_or_8_weeks"),
+        ("inpatients_by_time_to_planned", "overdue" if days % 3 else "no_planned_date"),
+        ("inpatients_by_commissioner", "nhs_england_specialised" if secure else "icb"),
     ):
         count(atoms, family, (value,))
 

@@ -13,7 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dsr_core.domain.code_lists import code_list
 from dsr_core.domain.periods import Period
+from dsr_projections.national.classify import (
+    COMMISSIONER_TYPES,
+    EHC_PLAN,
+    GENDER_COLUMNS,
+    LEGAL_STATUSES,
+    OVERSIGHT,
+    SECURITY_LEVELS,
+    TIME_TO_PLANNED,
+    WARD_TYPES,
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,55 @@ DESTINATION_GROUPS = (
 )
 """MHSDS's seven discharge destination groups, as England's statistics publish them."""
 
+DELAY_COLUMNS = (
+    "not_delayed",
+    *code_list("mhsds_v6_delay_reason").codes,
+    "v5_code_without_v6_equivalent",
+    "reason_not_recorded",
+)
+"""Inpatients by whether they were delayed at the census (clinically ready before it) and
+the reason, on MHSDS v6's codes (a v5 code counted under the v6 code that says the same)."""
+
+FULL_TABLES = (
+    ("inpatients_by_delay", "delay_reason", DELAY_COLUMNS, "inpatients_by_delay_reason"),
+    ("inpatients_by_ward", "ward_type", WARD_TYPES, "inpatients_by_ward_type"),
+    (
+        "inpatients_by_security_level",
+        "security_level",
+        SECURITY_LEVELS,
+        "inpatients_by_security_level",
+    ),
+    ("inpatients_by_legal_status", "legal_status", LEGAL_STATUSES, "inpatients_by_legal_status"),
+    (
+        "inpatients_by_gender_identity",
+        "gender_identity",
+        GENDER_COLUMNS,
+        "inpatients_by_gender_identity",
+    ),
+    ("inpatients_by_ehc_plan", "ehc_plan", EHC_PLAN, "inpatients_by_ehc_plan"),
+    (
+        "inpatients_by_oversight_visit",
+        "oversight_visit",
+        OVERSIGHT,
+        "inpatients_by_commissioner_oversight_visit",
+    ),
+    (
+        "inpatients_by_time_to_planned",
+        "time_to_planned_discharge",
+        TIME_TO_PLANNED,
+        "inpatients_by_time_to_planned_discharge",
+    ),
+    (
+        "inpatients_by_commissioner",
+        "commissioner_type",
+        COMMISSIONER_TYPES,
+        "inpatients_by_responsible_commissioner_type",
+    ),
+)
+"""England's tables from data dsr holds (issue 31; domain.md): (family, dimension, values,
+table). Each is one more breakdown of the month-end inpatients, so each is a family of
+the same people as `inpatients`."""
+
 ENGLAND = Collection(
     name="nhs_england_lda",
     nation="england_rag",
@@ -222,6 +282,10 @@ ENGLAND = Collection(
             {"ethnic_group": ETHNIC_GROUPS},
             (TableSpec("inpatients_by_ethnic_group", "ethnic_group"),),
         ),
+        *(
+            Family(family, {dimension: values}, (TableSpec(table, dimension),))
+            for family, dimension, values, table in FULL_TABLES
+        ),
         Family(
             "admissions",
             {"admission_type": ADMISSION_TYPES},
@@ -244,6 +308,7 @@ ENGLAND = Collection(
             "inpatients_by_distance",
             "inpatients_by_dsr_before_admission",
             "inpatients_by_ethnicity",
+            *(family for family, _, _, _ in FULL_TABLES),
         )
     ),
 )

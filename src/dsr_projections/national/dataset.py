@@ -57,6 +57,14 @@ SPELL_FIELDS = (
     "distance_band",
     "dsr_before_admission",
     "ethnic_category",
+    "ward_type",
+    "security_level",
+    "legal_status",
+    "detained_under",
+    "gender_identity",
+    "ehc_plan",
+    "commissioner_type",
+    "last_visit_on",
 )
 QUASI_IDENTIFIERS = (
     "age_band",
@@ -79,6 +87,10 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         r.held_on for r in person.reviews if r.kind in (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR)
     ]
     last_cetr = max(cetrs, default=None)
+    visits = [
+        r.held_on for r in person.reviews if r.kind is ReviewKind.COMMISSIONER_OVERSIGHT_VISIT
+    ]
+    last_visit = max((v for v in visits if stay and v >= stay.admitted_on), default=None)
     return (
         person.area,
         str(person.status),
@@ -101,6 +113,15 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         distance_band(person.details.home_location, stay.hospital_location) if stay else None,
         bool(stay and person.accepted_on and person.accepted_on < stay.total_stay_started_on),
         person.details.ethnic_category,
+        # England's full tables (issue 31): what the inpatient census breaks down by
+        str(stay.ward_type) if stay else None,
+        str(stay.security_level) if stay and stay.security_level else None,
+        str(stay.legal_status) if stay else None,
+        stay.detained_under if stay else None,
+        person.details.gender_identity,
+        bool(person.ehc_plan),
+        str(stay.commissioner_type) if stay and stay.commissioner_type else None,
+        last_visit.isoformat() if last_visit else None,
     )
 
 
@@ -115,7 +136,10 @@ class NationalDatasetProjection(Projection):
             "secure BOOLEAN NOT NULL, sex TEXT NOT NULL, date_of_birth TEXT NOT NULL, "
             "diagnosis_group TEXT NOT NULL, objects BOOLEAN NOT NULL, stay_started_on TEXT, "
             "planned_discharge_on TEXT, last_cetr_on TEXT, distance_band TEXT, "
-            "dsr_before_admission BOOLEAN NOT NULL, ethnic_category TEXT"
+            "dsr_before_admission BOOLEAN NOT NULL, ethnic_category TEXT, ward_type TEXT, "
+            "security_level TEXT, legal_status TEXT, detained_under TEXT, "
+            "gender_identity TEXT, ehc_plan BOOLEAN NOT NULL, commissioner_type TEXT, "
+            "last_visit_on TEXT"
         ),
         "national_state": STATE_COLUMNS,
     }
@@ -204,7 +228,9 @@ class _SpellChanges:
         upsert(self.cursor, self.table, stored, personal=PERSONAL, key="spell_id")
 
 
-BOOLEAN_FIELDS = frozenset({"out_of_area", "chosen", "secure", "objects", "dsr_before_admission"})
+BOOLEAN_FIELDS = frozenset(
+    {"out_of_area", "chosen", "secure", "objects", "dsr_before_admission", "ehc_plan"}
+)
 
 
 def _stored(column: str, value: Any) -> Any:

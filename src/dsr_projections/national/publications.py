@@ -20,8 +20,8 @@ from dsr_projections.national.completeness import (
     expected_areas,
     flags,
 )
-from dsr_projections.national.disclosure import profile_named
-from dsr_projections.national.release import build, check
+from dsr_projections.national.disclosure import DisclosureProfile, profile_named
+from dsr_projections.national.release import Release, build, check
 from dsr_projections.national.returns import atoms_from_content, store
 from dsr_projections.national.revisions import Earlier
 from dsr_projections.storage.database import ViewDatabase
@@ -72,6 +72,7 @@ def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[st
         "coverage": coverage(collection, sorted(latest), counted.estimates),
         "tables": tables,
         "flags": flags(collection, tables, set(carried), previous),
+        "notes": _notes(profile, release),
         "controls": {
             "cells": len(release.cells),
             "suppressed_primary": len(release.suppressed_primary),
@@ -85,6 +86,23 @@ def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[st
     }
     revision, new = store(db, "national_publications", key, content, lambda c: c["tables"])
     return {"revision": revision, "new": new}
+
+
+def _notes(profile: DisclosureProfile, release: Release) -> list[str]:
+    """What a reader must be told of the control beyond the profile's own rule."""
+    notes = []
+    if release.suppressed_secondary and not profile.secondary_suppression:
+        notes.append(
+            f"{len(release.suppressed_secondary)} cells are shown as * beyond the "
+            f"{profile.name} rule (which rounds and adds no secondary suppression): the "
+            "audit found a suppressed count could otherwise be worked out exactly."
+        )
+    if release.revisions_read_with:
+        notes.append(
+            "Audited together with the earlier revisions of this period "
+            f"({', '.join(str(r) for r in release.revisions_read_with)})."
+        )
+    return notes
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,20 @@ from dsr_core.domain.periods import Period
 from dsr_projections.national.anonymity import age, k_anonymise, pseudonym
 from dsr_projections.national.atoms import AtomCounts
 from dsr_projections.national.classify import (
+    commissioner_type,
+    delay_column,
     destination_group,
+    ehc_plan,
+    gender_identity,
     last_cetr,
+    legal_status,
+    oversight_visit,
     phs_category,
     planned,
+    security_level,
     sex,
+    time_to_planned,
+    ward_type,
 )
 from dsr_projections.national.collections import (
     ENGLAND,
@@ -118,6 +127,22 @@ def atoms_from_content(content: Mapping[str, Any]) -> AtomCounts:
     return atoms
 
 
+def _full_tables(row: Row, census: date) -> dict[str, str]:
+    """England's further breakdowns of an inpatient (issue 31; collections.FULL_TABLES)."""
+    years = age(date.fromisoformat(row["date_of_birth"]), census)
+    return {
+        "inpatients_by_delay": delay_column(row, census),
+        "inpatients_by_ward": ward_type(row),
+        "inpatients_by_security_level": security_level(row),
+        "inpatients_by_legal_status": legal_status(row),
+        "inpatients_by_gender_identity": gender_identity(row),
+        "inpatients_by_ehc_plan": ehc_plan(row, years),
+        "inpatients_by_oversight_visit": oversight_visit(row, census, years),
+        "inpatients_by_time_to_planned": time_to_planned(row, census),
+        "inpatients_by_commissioner": commissioner_type(row),
+    }
+
+
 def build_return(
     db: ViewDatabase, collection: Collection, area: str, period: Period, secret: bytes, k: int
 ) -> AreaReturn:
@@ -158,6 +183,7 @@ def build_return(
                     "inpatients_by_ethnicity": ETHNIC_GROUP_OF.get(
                         row["ethnic_category"] or "", "not_known"
                     ),
+                    **_full_tables(row, census),
                 }
                 for family, value in attributes.items():
                     atoms[family][(value,)] += 1
