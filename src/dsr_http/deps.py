@@ -221,6 +221,7 @@ NationalReadersInArea = Annotated[Principal, Depends(allowed_in_area(*LEAD_ONLY)
 """An area's unsuppressed national dataset is its lead's (issue 14): analysts read
 publications (routes/national.py)."""
 PlannersInArea = Annotated[Principal, Depends(allowed_in_area(*PLANNERS))]
+OverseersInArea = Annotated[Principal, Depends(allowed_in_area(*OVERSIGHT))]
 AnyRole = Annotated[Principal, Depends(allowed(*EVERYONE))]
 
 

@@ -38,6 +38,7 @@ from dsr_http.metrics import HttpMetrics
 from dsr_http.request_log import RequestLog
 from dsr_http.routes import (
     areas,
+    assuring_transformation,
     audit,
     code_lists,
     emergency,
@@ -180,7 +181,7 @@ def create_app(
 
     routers = [persons, subject_access, register, referrals, inpatients, reminders, areas]
     routers += [code_lists, emergency]
-    routers += [national, snapshots, events]
+    routers += [national, assuring_transformation, snapshots, events]
     for module in (*routers, audit, health):
         app.include_router(module.router)
 

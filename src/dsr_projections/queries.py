@@ -6,7 +6,12 @@ own against projection tables (an import contract in pyproject.toml holds them t
 
 from dsr_projections.engine.projection import lowest_position
 from dsr_projections.feed import read_feed, scoped
-from dsr_projections.national.dataset import areas_with_spells, census, people_in_area_by
+from dsr_projections.national.dataset import (
+    areas_with_spells,
+    census,
+    inpatients_on,
+    people_in_area_by,
+)
 from dsr_projections.national.report import Dataset, build_dataset
 from dsr_projections.register.inpatients import inpatient_ids, inpatient_list
 from dsr_projections.register.queries import people_projected, register_person_ids
@@ -22,6 +27,7 @@ __all__ = [
     "emergency_grants",
     "inpatient_ids",
     "inpatient_list",
+    "inpatients_on",
     "lowest_position",
     "people_in_area_by",
     "people_projected",

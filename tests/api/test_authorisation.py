@@ -188,6 +188,13 @@ def endpoints(person_id: str) -> list[tuple[str, str, str, dict[str, Any] | None
             AGGREGATES,
         ),
         ("national", "GET", f"/v1/areas/{OWN}/national-dataset?period=2025-Q1", None, LEADS),
+        (
+            "assuring-transformation",
+            "GET",
+            f"/v1/areas/{OWN}/assuring-transformation?period=2025-05",
+            None,
+            ("lead", "commissioner"),
+        ),
         ("reminders", "GET", f"/v1/reminders?area={OWN}", None, PRACTICE),
         ("snapshots", "GET", "/v1/snapshots", None, LEADS),
         ("audit", "GET", f"/v1/audit/persons/{person_id}", None, AUDITORS),

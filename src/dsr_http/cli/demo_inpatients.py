@@ -13,7 +13,7 @@ from dsr_core.domain.values import Actor
 from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
-from dsr_http.cli.demo_data import SECTIONS
+from dsr_http.cli.demo_data import SECTIONS, delay_codes
 
 
 class Journey(Protocol):
@@ -57,6 +57,9 @@ def admitted_years_before(journey: Journey, extra: random.Random) -> None:
     journey.do(cmd.RecordReview(kind="cetr", held_on=held, outcome="Demo review"))
     ready = admitted + timedelta(days=extra.randint(200, 600))
     journey.do(cmd.MarkReadyForDischarge(ready_on=ready))
+    codes = delay_codes(journey.scottish, ready)
+    reason = codes[ready.toordinal() % len(codes)]  # not drawn: the demo's stream is unchanged
+    journey.do(cmd.RecordDischargeDelay(recorded_on=ready, delay_reason=reason))
 
 
 def never_referred(journey: Journey, details: dict[str, Any], extra: random.Random) -> None:

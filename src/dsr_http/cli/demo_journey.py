@@ -44,6 +44,10 @@ class Summary:
     events: int = 0
 
 
+PROVIDERS = ("RX4", "RVN", "RT5")
+"""Fictional providers' ODS codes the demo admits to."""
+
+
 class Journey:
     """One person's path, day by day; each step is tried and a refusal simply ends it."""
 
@@ -336,6 +340,11 @@ class Journey:
             in_area=not far,
             legal_status="detained" if detained else "informal",
             detained_under=rng.choice(SECTIONS[self.scottish]) if detained else None,
+            # who provides and funds the bed, as Assuring Transformation asks (issue 31);
+            # chosen by the day, not the generator, so the rest of the demo is unchanged
+            provider_code=PROVIDERS[self.day.toordinal() % len(PROVIDERS)],
+            provider_name="Imaginary Health NHS Trust",
+            commissioner_type="health_board" if self.scottish else "icb",
         )
         if not self.do(admit):
             return
@@ -363,6 +372,10 @@ class Journey:
                 if (moved := self.later(10, 60)) is not None:
                     second = rng.choice(delay_codes(self.scottish, moved))
                     self.do(cmd.RecordDischargeDelay(recorded_on=moved, delay_reason=second))
+            else:  # the reason recorded later, as a team catches up before the return
+                codes = delay_codes(self.scottish, ready)
+                reason = codes[ready.toordinal() % len(codes)]
+                self.do(cmd.RecordDischargeDelay(recorded_on=ready, delay_reason=reason))
         if rng.random() < 0.7 and (discharged := self.later(5, 300)) is not None:
             self.do(
                 cmd.Discharge(

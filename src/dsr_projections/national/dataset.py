@@ -271,3 +271,15 @@ def areas_with_spells(db: ViewDatabase) -> list[str]:
     with db.read() as cursor:
         cursor.execute("SELECT DISTINCT area FROM national_spells ORDER BY area")
         return [row["area"] for row in cursor.fetchall()]
+
+
+def inpatients_on(db: ViewDatabase, area: str, on: date) -> list[UUID]:
+    """Everyone in a hospital bed the area is responsible for at the end of a day, on the
+    register or not (England's inpatient census population)."""
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT person_id FROM national_spells WHERE area = ? AND setting = ? "
+            "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) ORDER BY person_id",
+            (area, str(Setting.IN_HOSPITAL), on.isoformat(), on.isoformat()),
+        )
+        return [UUID(row["person_id"]) for row in cursor.fetchall()]
