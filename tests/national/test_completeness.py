@@ -43,8 +43,8 @@ def published(db: ViewDatabase, period: str) -> dict:  # type: ignore[type-arg]
 def test_missing_partnerships_are_estimated_marked_and_revised(
     make_settings: SettingsFactory,
 ) -> None:
-    areas = expected_areas(PHS)
-    assert len(areas) == 31
+    areas = expected_areas(PHS, "2025-Q2")
+    assert areas is not None and len(areas) == 31
     with opened(make_settings()) as runtime:
         db = runtime.db
         for n, area in enumerate(areas):
@@ -97,3 +97,16 @@ def test_missing_partnerships_are_estimated_marked_and_revised(
         )
         assert late_row["flags"] == "R"
         assert {r["flags"] for r in rows} == {"", "R"}
+
+
+def test_england_names_its_42_icbs_until_they_changed_in_april_2026() -> None:
+    """The ICBs of July 2022 owe the months to March 2026; the list for later months (six
+    new ICBs from 1 April 2026) is not shipped, and a publication says so, not "missing"."""
+    from dsr_projections.national.collections import ENGLAND
+    from dsr_projections.national.completeness import coverage
+
+    before = expected_areas(ENGLAND, "2026-03")
+    assert before is not None and len(before) == 42
+    assert expected_areas(ENGLAND, "2026-04") is None
+    later = coverage(ENGLAND, "2026-05", ["E54000048"], {})
+    assert later["status"] == "expected_areas_not_known" and later["missing"] == []

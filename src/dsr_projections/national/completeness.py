@@ -6,7 +6,8 @@ the nation's total instead. So each collection names its expected areas (data, w
 source: expected_areas.json), and a publication:
 
 - states which areas returned, which are estimated and which are missing (`status`:
-  complete; estimated; incomplete when an area is missing with nothing to carry forward);
+  complete; estimated; incomplete when an area is missing with nothing to carry forward;
+  expected_areas_not_known for a period the shipped list does not cover);
 - estimates a missing area by **carrying forward its latest return of an earlier period**
   (latest revision), counted in the nation's totals like any return; an area that has
   never returned is missing, not estimated, and the nation's figures leave it out;
@@ -41,9 +42,14 @@ def _expected() -> dict[str, Any]:
     return loaded
 
 
-def expected_areas(collection: Collection) -> list[str]:
-    """The areas that owe this collection a return, as data (expected_areas.json)."""
-    return list(_expected()[collection.name]["areas"])
+def expected_areas(collection: Collection, period: str | None = None) -> list[str] | None:
+    """The areas that owe this collection a return for the period, as data
+    (expected_areas.json); None for a period after the list's `valid_to` (England's ICBs
+    changed on 1 April 2026 and the new codes are not shipped yet)."""
+    entry = _expected()[collection.name]
+    if period is not None and entry.get("valid_to") and period > entry["valid_to"]:
+        return None
+    return list(entry["areas"])
 
 
 def expected_source(collection: Collection) -> str:
@@ -61,15 +67,20 @@ class CarriedForward:
 
 def coverage(
     collection: Collection,
+    period: str,
     returned: list[str],
     carried: Mapping[str, CarriedForward],
 ) -> dict[str, Any]:
     """What the publication says of its completeness."""
-    expected = expected_areas(collection)
-    missing = [a for a in expected if a not in returned and a not in carried]
+    expected = expected_areas(collection, period)
+    missing = [a for a in expected or () if a not in returned and a not in carried]
+    if expected is None:
+        status = "expected_areas_not_known"
+    else:
+        status = "incomplete" if missing else "estimated" if carried else "complete"
     return {
-        "status": "incomplete" if missing else "estimated" if carried else "complete",
-        "expected_areas": len(expected),
+        "status": status,
+        "expected_areas": None if expected is None else len(expected),
         "source": expected_source(collection),
         "returned": sorted(returned),
         "estimated": {

@@ -69,7 +69,7 @@ def publish(db: ViewDatabase, collection: Collection, period: Period) -> dict[st
         "disclosure_profile": profile.name,
         "areas": release.areas,
         "returns": counted.returns,
-        "coverage": coverage(collection, sorted(latest), counted.estimates),
+        "coverage": coverage(collection, period.label, sorted(latest), counted.estimates),
         "tables": tables,
         "flags": flags(collection, tables, set(carried), previous),
         "notes": _notes(profile, release),
@@ -142,7 +142,7 @@ def _carried_forward(
     period (periods of one collection sort as text: 2024-Q4 < 2025-Q1, 2025-02 < 2025-03)."""
     found = {}
     with db.read() as cursor:
-        for area in expected_areas(collection):
+        for area in expected_areas(collection, period.label) or ():
             if area in returned:
                 continue
             cursor.execute(
