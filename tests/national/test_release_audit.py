@@ -94,21 +94,25 @@ def attack(collection: Collection, areas: list[str], tables: Mapping[str, Any]) 
             np.array(members, dtype=np.int32),
             np.ones(len(members)),
         )
-    widths: dict[str, float] = {}
-    for members, _, _, name in rows:
-        if not name or not members:
-            continue
-        cost = np.zeros(len(variables))
-        cost[members] = 1.0
-        solver.changeColsCost(len(variables), np.arange(len(variables), dtype=np.int32), cost)
-        found = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            solver.changeObjectiveSense(sense)
-            solver.run()
-            optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            found.append(solver.getInfo().objective_function_value if optimal else np.inf)
-        widths[name] = found[1] - found[0]
-    return widths
+    return {
+        name: width(solver, members, len(variables))
+        for members, _, _, name in rows
+        if name and members
+    }
+
+
+def width(solver: highspy.Highs, members: list[int], count: int) -> float:
+    """The greatest minus the least value the model allows the sum of `members`."""
+    cost = np.zeros(count)
+    cost[members] = 1.0
+    solver.changeColsCost(count, np.arange(count, dtype=np.int32), cost)
+    found = []
+    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        solver.changeObjectiveSense(sense)
+        solver.run()
+        optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        found.append(solver.getInfo().objective_function_value if optimal else np.inf)
+    return float(found[1] - found[0])
 
 
 def phs_returns(counts: list[int]) -> dict[str, AtomCounts]:

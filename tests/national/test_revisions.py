@@ -25,6 +25,7 @@ from dsr_projections.national.collections import PHS, PHS_CATEGORIES, SEXES, Col
 from dsr_projections.national.disclosure import SUPPRESSED, profile_named
 from dsr_projections.national.release import Release, build, check
 from dsr_projections.national.revisions import Earlier
+from tests.national.test_release_audit import width
 
 PROTECTION = profile_named("phs_scotland").protection_level
 A, B, C = "S37000017", "S37000032", "S37000001"
@@ -87,21 +88,11 @@ def attack_together(
         solver.addRow(
             low, upper, len(members), np.array(members, dtype=np.int32), np.ones(len(members))
         )
-    widths: dict[tuple[int, str, str, str], float] = {}
-    for members, _, _, name in rows:
-        if name is None or not members:
-            continue
-        cost = np.zeros(count)
-        cost[members] = 1.0
-        solver.changeColsCost(count, np.arange(count, dtype=np.int32), cost)
-        found = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            solver.changeObjectiveSense(sense)
-            solver.run()
-            optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            found.append(solver.getInfo().objective_function_value if optimal else np.inf)
-        widths[name] = found[1] - found[0]
-    return widths
+    return {
+        name: width(solver, members, count)
+        for members, _, _, name in rows
+        if name is not None and members
+    }
 
 
 def small_counts_pinned(releases: Sequence[Seen], changed: set[str]) -> list[str]:
