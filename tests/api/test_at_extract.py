@@ -90,8 +90,9 @@ def test_the_at_extract_of_a_month_with_its_validation_report(
 
     for refused in (auth("analyst", AREA), auth("commissioner", "E54000050")):
         assert client.get(EXTRACT, params={"period": "2025-05"}, headers=refused).status_code == 403
-    quarter = client.get(EXTRACT, params={"period": "2025-Q2"}, headers=lead)
-    assert quarter.status_code == 422 and quarter.json()["errors"][0]["field"] == "period"
+    for bad in ("2025-Q2", "0000-01"):  # a quarter; a month that never was
+        refused = client.get(EXTRACT, params={"period": bad}, headers=lead)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "period"
     scottish = client.get(
         f"/v1/areas/{f.SCOTTISH_AREA}/assuring-transformation",
         params={"period": "2025-05"},

@@ -65,7 +65,10 @@ def assuring_transformation(
         raise InvalidInputError(
             "Assuring Transformation is England's: give an ICB (E54...).", field="area"
         )
-    census = ENGLAND.census_date(ENGLAND.period(period))
+    try:
+        census = ENGLAND.census_date(ENGLAND.period(period))
+    except ValueError as error:  # e.g. year 0000: no such month
+        raise InvalidInputError(str(error), field="period") from None
     people = [
         person
         for person_id in inpatients_on(views, area, census)
