@@ -221,7 +221,10 @@ FULL_TABLES = (
 )
 """England's tables from data dsr holds (issue 31; domain.md): (family, dimension, values,
 table). Each is one more breakdown of the month-end inpatients, so each is a family of
-the same people as `inpatients`."""
+the same people as `inpatients`. Published for England only, as the MHSDS and AT tables
+they answer are: by area they would be some 200 mostly-zero (so suppressed) cells per ICB,
+and the audit that must bound each grew from seconds to many minutes at 42 ICBs
+(docs/performance.md, "Publication audit")."""
 
 ENGLAND = Collection(
     name="nhs_england_lda",
@@ -283,7 +286,7 @@ ENGLAND = Collection(
             (TableSpec("inpatients_by_ethnic_group", "ethnic_group"),),
         ),
         *(
-            Family(family, {dimension: values}, (TableSpec(table, dimension),))
+            Family(family, {dimension: values}, (TableSpec(table, dimension, national_only=True),))
             for family, dimension, values, table in FULL_TABLES
         ),
         Family(

@@ -94,7 +94,8 @@ def build(
     release = Release(collection.name, areas, values, {}, suppressed_primary=primary)
     secondary: set[CellKey] = set()
     intervals: dict[CellKey, tuple[float, float]] = {}
-    known = _known_before(cells, before, set(cells) | before.hidden, profile)
+    known = _published_unchanged(cells, before)
+    checked: set[CellKey] = set()  # pinned cells already asked of the earlier revisions
     recheck: set[CellKey] | None = None  # the first round audits every hidden cell
     while True:
         release.rounds += 1
@@ -119,6 +120,10 @@ def build(
             for k, (low, high) in intervals.items()
             if high - low < profile.protection_level and k not in known
         ]
+        if before.cells and set(pinned) - checked:
+            known |= _known_before(cells, before, set(pinned) - checked, profile)
+            checked |= set(pinned)
+            pinned = [k for k in pinned if k not in known]
         release.intervals = {k: v for k, v in intervals.items() if k not in known}
         if not pinned:
             break
@@ -149,16 +154,27 @@ def build(
     return release
 
 
+def _published_unchanged(cells: Mapping[CellKey, list[int]], before: Joint) -> set[CellKey]:
+    """This release's cells an earlier revision showed over the very same counts (a cell
+    no correction touched): a reader has their value, so hiding them protects nothing."""
+    shown = {
+        tuple(sorted(members))
+        for key, members in before.cells.items()
+        if key not in before.hidden and members
+    }
+    return {key for key, members in cells.items() if members and tuple(sorted(members)) in shown}
+
+
 def _known_before(
     cells: Mapping[CellKey, list[int]],
     before: Joint,
     hidden: set[CellKey],
     profile: DisclosureProfile,
 ) -> set[CellKey]:
-    """Hidden cells (of this release or earlier ones) that the earlier revisions already
-    pin by themselves: a value published before (a count a correction did not touch), or
-    one exposed by revisions published before issue 31. Hiding more now cannot protect
-    them, so they are not audited; the rest must hold over everything read together."""
+    """Of the pinned cells `hidden`, those the earlier revisions already pin by themselves:
+    a value published before, or one exposed by revisions published before issue 31.
+    Hiding more now cannot protect them, so they are not audited; the rest must hold over
+    everything read together. Asked only of cells found pinned, so it costs little."""
     if not before.cells:
         return set()
     unknown: dict[CellKey, Bounds] = {key: (0.0, None) for key in cells}
@@ -271,11 +287,16 @@ def _intervals(
     solver: highspy.Highs, cells: Mapping[CellKey, list[int]], keys: set[CellKey], atom_count: int
 ) -> dict[CellKey, tuple[float, float]]:
     found: dict[CellKey, tuple[float, float]] = {}
+    solved: dict[tuple[int, ...], tuple[float, float]] = {}
     previous: list[int] = []
     for key in sorted(keys, key=str):
         members = cells[key]
         if not members:
             found[key] = (0.0, 0.0)
+            continue
+        same = tuple(sorted(members))  # the same sum in another table or revision: once
+        if same in solved:
+            found[key] = solved[same]
             continue
         if previous:
             solver.changeColsCost(len(previous), np.array(previous), np.zeros(len(previous)))
@@ -286,6 +307,7 @@ def _intervals(
         solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         most = solve(solver)
         found[key] = (0.0 if least is None else least, np.inf if most is None else most)
+        solved[same] = found[key]
     return found
 
 

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dsr_projections.national.atoms import AtomCounts, Atoms, CellKey, cells_of, same_people
+from dsr_projections.national.atoms import (
+    AtomCounts,
+    Atoms,
+    CellKey,
+    cells_of,
+    owner,
+    same_people,
+)
 from dsr_projections.national.collections import Collection
 from dsr_projections.national.disclosure import SUPPRESSED, DisclosureProfile
 
@@ -64,7 +71,7 @@ def joint(
     newer_value = {key: int(truth[i]) for key, i in current.index.items()}
     for release in sorted(earlier, key=lambda e: -e.revision):  # newest first
         atoms = Atoms(collection, sorted(release.returns))
-        values = _values(release.returns, atoms)
+        values = _values(collection, release.returns, atoms)
         variable: dict[int, int] = {}
         for key, index in atoms.index.items():
             if key in newer_var and newer_value[key] == values[key]:
@@ -103,15 +110,18 @@ def read_as_published(shown: int | str, profile: DisclosureProfile, any_secondar
 
 
 def _values(
-    returns: Mapping[str, AtomCounts], atoms: Atoms
+    collection: Collection, returns: Mapping[str, AtomCounts], atoms: Atoms
 ) -> dict[tuple[str, str, tuple[str, ...]], int]:
-    """Each atom's count in these returns (combinations the collection no longer has are
-    left out: they cannot be matched to a newer revision's atoms)."""
+    """Each atom's count in these returns (families and combinations the collection no
+    longer has are left out: they cannot be matched to a newer revision's atoms)."""
     values = dict.fromkeys(atoms.index, 0)
+    known = {family.name for family in collection.families}
     for area, counts in returns.items():
         for family, combos in counts.items():
+            if family not in known:
+                continue
             for combo, count in combos.items():
-                key = (area, family, tuple(combo))
+                key = (owner(collection, family, area), family, tuple(combo))
                 if key in values:
                     values[key] += count
     return values
