@@ -22,6 +22,7 @@ from prometheus_client.registry import Collector
 
 from dsr_core.service.registers import Registers
 from dsr_projections.engine import integrity
+from dsr_projections.engine.rebuilds import shadow_position
 from dsr_projections.engine.runner import ProjectionRunner
 from dsr_projections.queries import reminders_by_stage
 from dsr_projections.storage.database import ViewDatabase
@@ -48,17 +49,26 @@ class _LagCollector(Collector):
             "Log position a projection is stopped at (0 when it is not failing)",
             labels=["projection"],
         )
+        rebuilding = GaugeMetricFamily(
+            "dsr_rebuild_position",
+            "How far a rebuild under way (or interrupted, to be resumed) has got, by read "
+            "model; compare with dsr_projection_position's head (issue 32)",
+            labels=["projection"],
+        )
         try:
             stuck = {f.name: f.position for f in self.runner.failures()}
             for lag in self.runner.lag():
                 behind.add_metric([lag.name], lag.behind)
                 position.add_metric([lag.name], lag.position)
                 failed.add_metric([lag.name], stuck.get(lag.name, 0))
+                if at := shadow_position(self.runner, lag.name):
+                    rebuilding.add_metric([lag.name], at)
         except Exception:
             pass
         yield behind
         yield position
         yield failed
+        yield rebuilding
 
 
 def _age(stamp: str | None, now: datetime) -> float | None:

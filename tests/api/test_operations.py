@@ -211,3 +211,16 @@ def _as_request(step: object, person_id: str) -> tuple[str, dict[str, object]]:
 
     path = next(spec.path for spec in COMMANDS if spec.model is type(command))
     return f"/v1/persons/{person_id}/{path}", command.model_dump(mode="json")  # type: ignore[attr-defined]
+
+
+def test_a_rebuild_under_way_shows_in_metrics(client: TestClient) -> None:
+    """Issue 32: how far a rebuild (or an interrupted one, to be resumed) has got, for the
+    operator watching /metrics while `dsr rebuild` runs in another process."""
+    assert "dsr_rebuild_position{" not in client.get("/metrics").text
+    runner = client.app.state.services.runner  # type: ignore[attr-defined]
+    with runner.db.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO projection_positions (name, position) VALUES (?, ?)",
+            ("register__rebuild", 1234),
+        )
+    assert 'dsr_rebuild_position{projection="register"} 1234.0' in client.get("/metrics").text

@@ -21,6 +21,7 @@ from dsr_http.runtime import opened
 from dsr_projections.audit.checkpoints import read_checkpoints, write_checkpoint
 from dsr_projections.audit.trail import take_checkpoint, verify
 from dsr_projections.engine import integrity
+from dsr_projections.engine.rebuilds import shadow_position
 from dsr_scheduler import job_runs, retention
 from dsr_scheduler.retention import ErasureLedger
 
@@ -61,6 +62,26 @@ def keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+class RebuildProgress:
+    """Events done, rate and time left, on one line of stderr (issue 32)."""
+
+    def __init__(self, names: list[str], start: int) -> None:
+        self.names, self.start = ", ".join(names), start
+        self.done, self.total, self.began = start, 0, time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        elapsed = max(time.monotonic() - self.began, 1e-6)
+        rate = (done - self.start) / elapsed
+        left = (total - done) / rate if rate > 0 else 0.0
+        print(
+            f"\r{self.names}: {done}/{total} events, {rate:,.0f}/s, {left:,.0f} s left",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def rebuild(args: argparse.Namespace) -> int:
     """Rebuild read models into shadow tables and swap them in; progress on stderr."""
     configure_logging()
@@ -79,12 +100,27 @@ def rebuild(args: argparse.Namespace) -> int:
             return 2
         names = [args.name] if args.name else every
         before = {name: runner.content_hash(name) for name in names}
-
-        def progress(done: int, total: int) -> None:
-            print(f"\r{', '.join(names)}: {done}/{total}", end="", file=sys.stderr, flush=True)
-
+        resume = not args.fresh
+        under_way = {n: p for n in names if (p := shadow_position(runner, n)) and resume}
+        if under_way:
+            print(
+                f"dsr rebuild: resuming from position {min(under_way.values())} "
+                "(an interrupted rebuild; --fresh starts over)",
+                file=sys.stderr,
+            )
+        progress = RebuildProgress(names, min(under_way.values(), default=0))
         # One pass over the log for all of them: each batch is decoded once (issue 17).
-        rebuilt = runner.rebuild_all(names, progress=progress, checkpoints=checkpoints)
+        try:
+            rebuilt = runner.rebuild_all(
+                names, progress=progress, checkpoints=checkpoints, resume=resume
+            )
+        except KeyboardInterrupt:
+            print(
+                f"\ndsr rebuild: interrupted at {progress.done} of {progress.total}; "
+                "what is done is kept: run it again to carry on",
+                file=sys.stderr,
+            )
+            return 130
         print(file=sys.stderr)
         for name, position in rebuilt.positions.items():
             changed = "changed" if runner.content_hash(name) != before[name] else "unchanged"

@@ -89,6 +89,11 @@ def _operating(commands: _Commands) -> None:
     keygen.add_argument("--bytes", type=int, choices=(16, 24, 32), default=32, help="key length")
     rebuild = commands.add("rebuild", "rebuild read models without downtime", "operate:rebuild")
     rebuild.add_argument("name", nargs="?", help="one read model (all when not given)")
+    rebuild.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over, discarding what an interrupted rebuild of them had done",
+    )
     audit = commands.add("audit", "audit trail tools")
     audit_commands = _Commands(audit.add_subparsers(dest="audit_command", required=True))
     audit_commands.add(

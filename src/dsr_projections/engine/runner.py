@@ -28,13 +28,13 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 from dsr_core.storage.mapper import SealingMapper
 from dsr_projections.engine import integrity
 from dsr_projections.engine.content import content_hash
-from dsr_projections.engine.outcomes import Failure, Lag, Passed, RebuildRefusedError, Rebuilt
+from dsr_projections.engine.outcomes import Failure, Lag, Passed, Rebuilt
 from dsr_projections.engine.positions import apply_batch, ensure_position
-from dsr_projections.engine.projection import POSITIONS, SHADOW, Context, Event, Projection
+from dsr_projections.engine.projection import POSITIONS, Context, Event, Projection
+from dsr_projections.engine.rebuilds import Progress, rebuild_all
 from dsr_projections.storage.database import SCHEMA_LOCK, Cursor, PostgresViews, ViewDatabase
 
 log = structlog.get_logger(__name__)
-Progress = Callable[[int, int], None]
 FAILURES = "projection_failures"
 UNREAD_TOPICS = ("dsr.identity_key.", "dsr.idempotency.")
 """Aggregates whose events no read model reads: decoding them (an identity key's holder is
@@ -305,9 +305,7 @@ class ProjectionRunner:
     def rebuild(
         self, name: str, progress: Progress | None = None, checkpoints: Sequence[Any] = ()
     ) -> int:
-        """Rebuild one read model into shadow tables, then swap it in atomically, unless
-        the model refuses the result (the audit trail checks it against what it held and
-        against the signed checkpoints); then the live model stays and this raises."""
+        """Rebuild one read model and swap it in (rebuilds.py); raises if it is refused."""
         rebuilt = self.rebuild_all([name], progress, checkpoints)
         if rebuilt.refused:
             raise rebuilt.refused[0]
@@ -318,81 +316,21 @@ class ProjectionRunner:
         names: Sequence[str],
         progress: Progress | None = None,
         checkpoints: Sequence[Any] = (),
+        *,
+        resume: bool = False,
     ) -> Rebuilt:
-        """Rebuild several read models in one pass over the log: each batch is read and
-        decoded once for all of them (issue 17; one rebuild each read the log six times).
-        Each is swapped in on its own: one refused leaves the others rebuilt."""
-        shadows = {name: self._fresh_shadow(name) for name in names}
-        target = self.head()
-        position = 0
-        while position < target:
-            batch = self._read(position + 1)
-            if not batch:
-                break
+        """Several read models rebuilt in one pass over the log (rebuilds.py); `resume`
+        carries on from where an interrupted rebuild of the same models stopped."""
+        return rebuild_all(self, names, progress, checkpoints, resume=resume)
 
-            def apply(item: tuple[str, Projection], batch: list[tuple[Event, int]] = batch) -> int:
-                with self.db.transaction(lock=item[0] + SHADOW) as cursor:
-                    return apply_batch(cursor, item[1], item[0] + SHADOW, batch)
+    @property
+    def pool(self) -> ThreadPoolExecutor | None:
+        """The threads that apply one batch to several read models at once, if any."""
+        return self._pool
 
-            if self._pool is None or len(shadows) == 1:
-                for item in shadows.items():
-                    apply(item)
-            else:
-                list(self._pool.map(apply, shadows.items()))
-            position = batch[-1][1]
-            if progress:
-                progress(position, target)
-        rebuilt = Rebuilt()
-        for name, shadow in shadows.items():
-            try:
-                rebuilt.positions[name] = self._swap_in(name, shadow, position, checkpoints)
-            except RebuildRefusedError as error:
-                rebuilt.refused.append(error)
-        return rebuilt
-
-    def _fresh_shadow(self, name: str) -> Projection:
-        live = self.projection(name)
-        shadow = type(live)(self.context, suffix=SHADOW)
-        shadow_name = name + SHADOW
-        with self.db.transaction(lock=shadow_name) as cursor:
-            shadow.drop(cursor)
-            shadow.create(cursor)
-            cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
-            ensure_position(cursor, shadow_name)
-        return shadow
-
-    def _swap_in(
-        self, name: str, shadow: Projection, position: int, checkpoints: Sequence[Any]
-    ) -> int:
-        """Finish the shadow up to the head and swap it for the live model, if it agrees."""
-        live = self.projection(name)
-        shadow_name = name + SHADOW
-        with self.db.transaction(lock=name) as cursor:
-            # Under the live lock: finish the last events, then swap tables and positions.
-            while batch := self._read(position + 1):
-                apply_batch(cursor, shadow, shadow_name, batch)
-                position = batch[-1][1]
-            problems = live.rebuild_problems(cursor, shadow, checkpoints)
-        if problems:
-            with self.db.transaction(lock=shadow_name) as cursor:
-                shadow.drop(cursor)
-                cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
-            log.error("projection_rebuild_refused", projection=name, problems=len(problems))
-            raise RebuildRefusedError(name, problems)
-        with self.db.transaction(lock=name) as cursor:
-            while batch := self._read(position + 1):
-                apply_batch(cursor, shadow, shadow_name, batch)
-                position = batch[-1][1]
-            for table in live.tables:
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
-                cursor.execute(f"ALTER TABLE {table}{SHADOW} RENAME TO {table}")
-            for index in live.indexes:
-                cursor.execute(f"DROP INDEX IF EXISTS {index}{SHADOW}")
-            live.create(cursor)
-            cursor.execute(f"UPDATE {POSITIONS} SET position = ? WHERE name = ?", (position, name))
-            cursor.execute(f"DELETE FROM {POSITIONS} WHERE name = ?", (shadow_name,))
-        log.info("projection_rebuilt", projection=name, position=position)
-        return position
+    def read_from(self, start: int) -> list[tuple[Event, int]]:
+        """A batch of the log from `start`, decoded (the rebuild reads through this)."""
+        return self._read(start)
 
     def content_hash(self, name: str) -> str:
         """A digest of a read model's public tables (not its internal state), for comparison."""
