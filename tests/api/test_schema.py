@@ -100,10 +100,13 @@ def test_the_links_walk_a_case_from_referral_through_its_commands(
     assert issubclass(Walk, APIStateMachine)
     Walk.run(
         settings=settings(
-            # no shrinking: what the server answers depends on what earlier steps made, so
-            # a replayed walk draws differently and Hypothesis reports that instead of the
-            # failure it found (seen once at load 8)
+            # no shrinking, and the same walks every run: what the server answers (and so
+            # which links have something to follow) depends on what earlier walks made, so
+            # a walk replayed or redrawn at random can find empty a link that was full, and
+            # Hypothesis reports that instead of any failure (seen at load 8; then in 2 of 7
+            # runs once issue 31 added an operation)
             phases=[Phase.explicit, Phase.generate],
+            derandomize=True,
             max_examples=80,
             stateful_step_count=8,
             deadline=None,
