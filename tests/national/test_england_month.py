@@ -10,7 +10,7 @@ from dsr_core.service import commands as cmd
 from dsr_core.service.caller import Caller
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_projections.national.atoms import TOTAL
+from dsr_projections.national.atoms import OTHER, TOTAL
 from dsr_projections.national.collections import ENGLAND, LOS_BANDS
 from dsr_projections.national.disclosure import SUPPRESSED, profile_named
 from dsr_projections.national.release import build, check
@@ -120,7 +120,8 @@ def test_england_in_full_counts_each_inpatient_in_every_further_table(
     app: Registers, runner: ProjectionRunner
 ) -> None:
     """Issue 31: delays by MHSDS v6 reason, ward type, security level, legal status, gender
-    identity, EHC plan, oversight visits, time to planned discharge, commissioner type."""
+    identity, EHC plan, oversight visits, time to planned discharge, commissioner type,
+    provider."""
     detained = accepted(app, seed=1)
     app.execute(
         detained,
@@ -131,6 +132,7 @@ def test_england_in_full_counts_each_inpatient_in_every_further_table(
             legal_status="detained",
             detained_under="09",  # s37/41: Part 3 with restrictions
             commissioner_type="nhs_england_specialised",
+            provider_code="RX4",
         ),
         BY,
     )
@@ -173,10 +175,18 @@ def test_england_in_full_counts_each_inpatient_in_every_further_table(
         ("nhs_england_specialised",): 1,
         ("not_known",): 1,
     }
+    assert atoms["inpatients_by_provider"] == {("RX4",): 1, ("not_known",): 1}
     for family in ENGLAND.families:  # every further table counts the same two people
         if family.name.startswith("inpatients"):
             assert sum(atoms[family.name].values()) == 2, family.name
     release = build(ENGLAND, {f.ENGLISH_AREA: atoms})
     tables = release.raw_tables()
     assert tables["inpatients_by_delay_reason"][ENGLAND.national_code]["18"] == 1
+    assert tables["inpatients_by_provider"][ENGLAND.national_code]["RX4"] == 1
+    # a provider with under 5 is not named: its count is in "other providers" (a `*` here)
+    assert release.tables()["inpatients_by_provider"][ENGLAND.national_code] == {
+        "not_known": SUPPRESSED,
+        OTHER: SUPPRESSED,
+        TOTAL: SUPPRESSED,
+    }
     assert check(release, profile_named("nhs_england_lda")) == []

@@ -8,6 +8,7 @@ be at least the profile's protection level wide.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping
 from datetime import date
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsr_core.domain.periods import Period
-from dsr_projections.national.atoms import TOTAL, AtomCounts
+from dsr_projections.national.atoms import OTHER, TOTAL, AtomCounts
 from dsr_projections.national.collections import (
     ENGLAND,
     PHS,
@@ -29,7 +30,8 @@ from dsr_projections.national.collections import (
     los_band,
 )
 from dsr_projections.national.disclosure import SUPPRESSED, profile_named
-from dsr_projections.national.release import build
+from dsr_projections.national.release import build, check
+from dsr_projections.national.revisions import Earlier
 
 SCOTTISH_HSCPS = [f"S37{n:06d}" for n in range(1, 36) if n not in (14, 15, 21, 23)]
 
@@ -37,6 +39,26 @@ SCOTTISH_HSCPS = [f"S37{n:06d}" for n in range(1, 36) if n not in (14, 15, 21, 2
 def attack(collection: Collection, areas: list[str], tables: Mapping[str, Any]) -> dict[str, float]:
     """Width of what a reader can learn of each `*` cell, from the published tables alone."""
     profile = profile_named(collection.profile)
+    collection = dataclasses.replace(
+        collection,
+        families=tuple(
+            dataclasses.replace(  # an open family's values: the columns a reader sees (the
+                # providers named, and the rest as one "other providers")
+                family,
+                dimensions={
+                    name: tuple(
+                        column
+                        for column in tables[family.tables[0].name][collection.national_code]
+                        if column != TOTAL
+                    )
+                    for name in family.dimensions
+                },
+            )
+            if family.open_values
+            else family
+            for family in collection.families
+        ),
+    )
     variables: dict[tuple[str, str, tuple[str, ...]], int] = {}
     for family in collection.families:
         for area in areas:
@@ -220,6 +242,7 @@ def inpatient(atoms: AtomCounts, sex: str, age: str, days: int, secure: bool) ->
         ("inpatients_by_oversight_visit", "within_6_or_8_weeks"),
         ("inpatients_by_time_to_planned", "overdue" if days % 3 else "no_planned_date"),
         ("inpatients_by_commissioner", "nhs_england_specialised" if secure else "icb"),
+        ("inpatients_by_provider", "RX4" if secure else "NQL"),
     ):
         count(atoms, family, (value,))
 
@@ -273,3 +296,48 @@ def test_phs_headline_figures_for_28_march_2024() -> None:
     widths = attack(PHS, release.areas, release.tables())
     assert min(widths.values()) >= profile_named("phs_scotland").protection_level - 1e-6
     assert release.tables()["register_by_category"][PHS.national_code]["total"] == 1463
+
+
+def provider_returns(counts: Mapping[str, int]) -> dict[str, AtomCounts]:
+    """Inpatients of two ICBs by provider, alternating, each counted in every breakdown."""
+    returns = {area: england_return() for area in ("E54000048", "E54000050")}
+    n = 0
+    for provider, how_many in counts.items():
+        for _ in range(how_many):
+            atoms = returns["E54000048" if n % 2 else "E54000050"]
+            inpatient(atoms, "male", "25-34", 400 + n, False)
+            atoms["inpatients_by_provider"][("NQL",)] -= 1  # `inpatient`'s own provider
+            count(atoms, "inpatients_by_provider", (provider,))
+            n += 1
+    for atoms in returns.values():
+        by_provider = atoms["inpatients_by_provider"]
+        atoms["inpatients_by_provider"] = {k: v for k, v in by_provider.items() if v}
+    return returns
+
+
+def test_england_names_each_provider_with_5_or_more_and_folds_the_rest() -> None:
+    """Issue 31: inpatients by provider, for England. Provider codes are an open list, so
+    the columns are the providers the returns hold; one with under 5 is never named (its
+    column's absence would say what a `*` says, and more: that it exists)."""
+    returns = provider_returns({"RX4": 12, "NQL": 7, "RT1": 2, "AB1": 1})
+    release = build(ENGLAND, returns)
+    assert check(release, profile_named(ENGLAND.profile)) == []
+    shown = release.tables()["inpatients_by_provider"][ENGLAND.national_code]
+    assert shown == {"not_known": "*", "NQL": 5, "RX4": 10, OTHER: "*", TOTAL: 20}
+    widths = attack(ENGLAND, release.areas, release.tables())
+    assert all(w >= profile_named(ENGLAND.profile).protection_level - 1e-6 for w in widths.values())
+
+
+def test_a_provider_named_in_one_revision_and_folded_in_the_next_is_read_as_a_star() -> None:
+    first_counts = {"RX4": 12, "NQL": 5, "RT1": 2}
+    first = build(ENGLAND, provider_returns(first_counts))
+    assert first.tables()["inpatients_by_provider"][ENGLAND.national_code]["NQL"] == 5
+    revised_counts = {"RX4": 12, "NQL": 4, "RT1": 2}
+    revised = build(
+        ENGLAND,
+        provider_returns(revised_counts),
+        [Earlier(1, provider_returns(first_counts), first.tables(), False)],
+    )
+    assert check(revised, profile_named(ENGLAND.profile)) == []
+    assert "NQL" not in revised.tables()["inpatients_by_provider"][ENGLAND.national_code]
+    assert revised.revisions_read_with == [1]

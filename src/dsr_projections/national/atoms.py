@@ -4,15 +4,19 @@ revision read with it (revisions.py), are sums over the same variables."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from dsr_projections.national.collections import Collection, Family
+from dsr_projections.national.collections import COLLECTIONS, Collection, Family
 
 TOTAL = "total"
+OTHER = "other_providers"
+"""The group of an open table's values too small to name (atoms.folded)."""
 AtomCounts = dict[str, dict[tuple[str, ...], int]]
 """One area's return: per family, the count of people with each combination of values."""
 
@@ -24,6 +28,68 @@ class CellKey:
     column: str
     revision: int = 0
     """0: the release being built; n: the period's published revision n, read with it."""
+
+
+def opened(collection: Collection, returns: Iterable[Mapping[str, AtomCounts]]) -> Collection:
+    """The collection with each open family's values (collections.Family.open_values) its
+    listed ones and those the returns hold, sorted: the same atoms for every revision read
+    together, whichever of them each shows."""
+    families = []
+    for family in collection.families:
+        if family.open_values:
+            ((dimension, listed),) = family.dimensions.items()
+            found = {
+                combo[0]
+                for area_returns in returns
+                for counts in area_returns.values()
+                for combo in counts.get(family.name, {})
+            } - set(listed)
+            family = dataclasses.replace(family, dimensions={dimension: (*listed, *sorted(found))})
+        families.append(family)
+    return dataclasses.replace(collection, families=tuple(families))
+
+
+def open_counts(collection: Collection, returns: Mapping[str, AtomCounts]) -> Counter[str]:
+    """The nation's count of each value of the open families (a provider's inpatients)."""
+    counts: Counter[str] = Counter()
+    for family in collection.families:
+        if family.open_values:
+            for area_returns in returns.values():
+                for combo, n in area_returns.get(family.name, {}).items():
+                    counts[combo[0]] += n
+    return counts
+
+
+def folded(collection: Collection, shows: Callable[[str, str], bool]) -> Collection:
+    """Each open table with the values (besides its listed ones) that `shows(table, value)`
+    refuses folded into its OTHER group: a provider with under 5 inpatients is never named,
+    so its column's absence says no more than a `*` would (the audit counts it as one)."""
+    as_defined = COLLECTIONS[collection.name]
+    families = []
+    for family in collection.families:
+        if family.open_values:
+            listed = set(as_defined.family(family.name).dimensions[family.tables[0].column])
+            tables = []
+            for table in family.tables:
+                other = tuple(
+                    value
+                    for value in family.dimensions[table.column]
+                    if value not in listed and not shows(table.name, value)
+                )
+                tables.append(dataclasses.replace(table, groups={**table.groups, OTHER: other}))
+            family = dataclasses.replace(family, tables=tuple(tables))
+        families.append(family)
+    return dataclasses.replace(collection, families=tuple(families))
+
+
+def is_folded(collection: Collection, key: CellKey) -> bool:
+    """A column an open table does not show: counted in its OTHER group instead."""
+    for family in collection.families:
+        if family.open_values:
+            for table in family.tables:
+                if table.name == key.table:
+                    return key.column in table.groups.get(OTHER, ())
+    return False
 
 
 def national_only(family: Family) -> bool:
@@ -87,13 +153,22 @@ def cells_of(
 
 
 def same_people(
-    collection: Collection, areas: Sequence[str], atoms: Atoms
+    collection: Collection, returns: Mapping[str, AtomCounts], atoms: Atoms
 ) -> list[tuple[list[int], list[int]]]:
     """Per area, the atoms of each family that counts the same people as another (for the
-    nation as a whole where either is published for the nation alone)."""
+    nation as a whole where either is published for the nation alone).
+
+    Only where the returns count both: a return stored before a family was added to the
+    collection holds nothing of it, and linking its empty family to the full one would
+    claim the area had nobody (an impossible system, which the audit would read as
+    nothing pinned)."""
+    areas = sorted(returns)
     pairs = []
     for family, same_as in collection.same_people:
+        counted = [a for a in areas if family in returns[a] and same_as in returns[a]]
         if national_only(collection.family(family)) or national_only(collection.family(same_as)):
+            if counted != areas:
+                continue  # the nation's atoms cannot be split by area: no link at all
             pairs.append(
                 (
                     [i for (_, f, _), i in atoms.index.items() if f == family],
@@ -101,7 +176,7 @@ def same_people(
                 )
             )
             continue
-        for area in areas:
+        for area in counted:
             pairs.append(
                 (
                     [i for (a, f, _), i in atoms.index.items() if a == area and f == family],

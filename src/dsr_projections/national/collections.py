@@ -48,6 +48,11 @@ class Family:
     name: str
     dimensions: dict[str, tuple[str, ...]]
     tables: tuple[TableSpec, ...]
+    open_values: bool = False
+    """Its one dimension's values are the listed ones (always shown) and those its returns
+    hold (a provider's ODS code), added per release (atoms.opened). An added column shows
+    only when someone is counted in it, which a reader knows, so the audit bounds it at 1;
+    a listed one is always there, so no table of no added columns says the total is 0."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,12 @@ ENGLAND = Collection(
             for family, dimension, values, table in FULL_TABLES
         ),
         Family(
+            "inpatients_by_provider",
+            {"provider": ("not_known",)},
+            (TableSpec("inpatients_by_provider", "provider", national_only=True),),
+            open_values=True,
+        ),
+        Family(
             "admissions",
             {"admission_type": ADMISSION_TYPES},
             (TableSpec("admissions_by_type", "admission_type"),),
@@ -312,6 +323,7 @@ ENGLAND = Collection(
             "inpatients_by_dsr_before_admission",
             "inpatients_by_ethnicity",
             *(family for family, _, _, _ in FULL_TABLES),
+            "inpatients_by_provider",
         )
     ),
 )

@@ -65,6 +65,7 @@ SPELL_FIELDS = (
     "ehc_plan",
     "commissioner_type",
     "last_visit_on",
+    "provider_code",
 )
 QUASI_IDENTIFIERS = (
     "age_band",
@@ -122,6 +123,7 @@ def spell_attributes(person: Person) -> tuple[Any, ...]:
         bool(person.ehc_plan),
         str(stay.commissioner_type) if stay and stay.commissioner_type else None,
         last_visit.isoformat() if last_visit else None,
+        stay.provider_code if stay else None,
     )
 
 
@@ -139,7 +141,7 @@ class NationalDatasetProjection(Projection):
             "dsr_before_admission BOOLEAN NOT NULL, ethnic_category TEXT, ward_type TEXT, "
             "security_level TEXT, legal_status TEXT, detained_under TEXT, "
             "gender_identity TEXT, ehc_plan BOOLEAN NOT NULL, commissioner_type TEXT, "
-            "last_visit_on TEXT"
+            "last_visit_on TEXT, provider_code TEXT"
         ),
         "national_state": STATE_COLUMNS,
     }

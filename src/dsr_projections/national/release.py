@@ -26,6 +26,10 @@ from dsr_projections.national.atoms import (
     CellKey,
     atom_values,
     cells_of,
+    folded,
+    is_folded,
+    open_counts,
+    opened,
     same_people,
 )
 from dsr_projections.national.collections import Collection
@@ -82,19 +86,23 @@ def build(
     the period's revisions already published (`earlier`) read together with it."""
     areas = sorted(returns)
     profile = profile_named(collection.profile)
+    collection = opened(collection, [returns, *(e.returns for e in earlier)])
+    counts = open_counts(collection, returns)
+    collection = folded(collection, lambda _, value: counts[value] >= profile.smallest_shown)
     atoms = Atoms(collection, areas)
     cells = cells_of(collection, areas, atoms)
     truth = atom_values(collection, returns, atoms)
     values = {key: int(truth[members].sum()) for key, members in cells.items()}
     before = joint(collection, atoms, truth, earlier, profile)
     every_cell = {**cells, **before.cells}
-    linked = same_people(collection, areas, atoms) + before.links
+    linked = same_people(collection, returns, atoms) + before.links
     neighbours = _Neighbours(every_cell)
     primary = {key for key, v in values.items() if _primary(v, profile)}
     release = Release(collection.name, areas, values, {}, suppressed_primary=primary)
     secondary: set[CellKey] = set()
     intervals: dict[CellKey, tuple[float, float]] = {}
     known = _published_unchanged(cells, before)
+    known |= {key for key, members in cells.items() if not members}  # 0 by construction
     checked: set[CellKey] = set()  # pinned cells already asked of the earlier revisions
     recheck: set[CellKey] | None = None  # the first round audits every hidden cell
     while True:
@@ -141,6 +149,7 @@ def build(
     release.shown = {
         key: SUPPRESSED if key in primary | secondary else _rounded(v, profile)
         for key, v in values.items()
+        if not is_folded(collection, key)  # in "other providers" (under 5 each) instead
     }
     log.info(
         "release_built",

@@ -140,6 +140,7 @@ def _full_tables(row: Row, census: date) -> dict[str, str]:
         "inpatients_by_oversight_visit": oversight_visit(row, census, years),
         "inpatients_by_time_to_planned": time_to_planned(row, census),
         "inpatients_by_commissioner": commissioner_type(row),
+        "inpatients_by_provider": row["provider_code"] or "not_known",
     }
 
 

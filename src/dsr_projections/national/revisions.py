@@ -16,7 +16,7 @@ period's own flows), so only revisions of the same period are read together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +26,8 @@ from dsr_projections.national.atoms import (
     Atoms,
     CellKey,
     cells_of,
+    folded,
+    is_folded,
     owner,
     same_people,
 )
@@ -80,8 +82,13 @@ def joint(
                 variable[index] = found.variables
                 found.variables += 1
             newer_var[key], newer_value[key] = variable[index], values[key]
-        for cell, members in cells_of(collection, sorted(release.returns), atoms).items():
-            shown = release.tables.get(cell.table, {}).get(cell.row, {}).get(cell.column)
+        # an open table's columns as this revision showed them, the rest folded
+        shown_as = folded(collection, _shown_in(release))
+        for cell, members in cells_of(shown_as, sorted(release.returns), atoms).items():
+            rows = release.tables.get(cell.table, {}).get(cell.row)
+            shown = None if rows is None else rows.get(cell.column)
+            if shown is None and rows is not None and is_folded(shown_as, cell):
+                shown = SUPPRESSED  # folded into "other providers": under 5, as a `*` is
             if shown is None:
                 continue  # a table added to the collection after this revision was published
             read = CellKey(cell.table, cell.row, cell.column, release.revision)
@@ -89,9 +96,18 @@ def joint(
             found.bounds[read] = read_as_published(shown, profile, release.any_secondary)
             if shown == SUPPRESSED:
                 found.hidden.add(read)
-        for plus, minus in same_people(collection, sorted(release.returns), atoms):
+        for plus, minus in same_people(collection, release.returns, atoms):
             found.links.append(([variable[m] for m in plus], [variable[m] for m in minus]))
     return found
+
+
+def _shown_in(release: Earlier) -> Callable[[str, str], bool]:
+    """Whether the revision showed a table's column (named it)."""
+
+    def shown(table: str, column: str) -> bool:
+        return any(column in row for row in release.tables.get(table, {}).values())
+
+    return shown
 
 
 def read_as_published(shown: int | str, profile: DisclosureProfile, any_secondary: bool) -> Bounds:
