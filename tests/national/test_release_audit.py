@@ -341,3 +341,18 @@ def test_a_provider_named_in_one_revision_and_folded_in_the_next_is_read_as_a_st
     assert check(revised, profile_named(ENGLAND.profile)) == []
     assert "NQL" not in revised.tables()["inpatients_by_provider"][ENGLAND.national_code]
     assert revised.revisions_read_with == [1]
+
+
+def test_a_return_stored_before_a_family_existed_is_still_audited() -> None:
+    """A return made before the provider table was added holds no provider counts: linked
+    to its inpatients as the same people, it would make the audit's system impossible, and
+    an impossible system bounds nothing (every hidden cell read as safe)."""
+    old = england_return()
+    for _ in range(3):
+        inpatient(old, "male", "25-34", 400, False)
+    del old["inpatients_by_provider"]
+    release = build(
+        ENGLAND, {"E54000048": old, "E54000050": provider_returns({"RX4": 9})["E54000050"]}
+    )
+    assert release.intervals
+    assert all(np.isfinite(high) for _, high in release.intervals.values())
