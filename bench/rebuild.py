@@ -1,6 +1,13 @@
 """Full rebuild of every read model as the event log grows, on PostgreSQL.
 
     python bench/rebuild.py [--events 100000,300000,1000000] [--plot docs/perf-rebuild.png]
+    python bench/rebuild.py --events 300000 --processes 2 --rounds 3
+
+With `--processes N` the rebuild at each size is timed both ways, interleaved `--rounds`
+times on the same log: in one process (the models taking turns on one interpreter lock)
+and dealt over N processes (rebuild_processes.py, what `dsr rebuild` does on PostgreSQL),
+each as a ratio to the same save (issue 32: target <= 2.5). The peak resident memory of
+each rebuild process is reported too.
 
 People are saved through the library in batches of 100 (three events each) until the log
 holds each size in turn; the time that saving took is the baseline. At each size every
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import resource
 import sys
 import time
 from datetime import UTC, datetime
@@ -32,6 +40,8 @@ from dsr_core.process.bootstrap import build_registers
 from dsr_core.process.settings import Settings
 from dsr_core.process.tuning import tune_garbage_collection
 from dsr_projections.bootstrap import build_runner
+from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.rebuild_processes import rebuild_in_processes
 
 
 def plot(curve: list[tuple[int, float, float]], path: Path) -> None:
@@ -47,10 +57,51 @@ def plot(curve: list[tuple[int, float, float]], path: Path) -> None:
     finish(figure, [left, right], "events in the log", title, path, base=10)
 
 
+def interleaved(
+    run: Run,
+    runner: ProjectionRunner,
+    settings: Settings,
+    names: list[str],
+    args: argparse.Namespace,
+    head: int,
+    saving: float,
+    url: str,
+) -> None:
+    """The rebuild in one process and in `args.processes`, alternately, on one log."""
+    for round_ in range(1, args.rounds + 1):
+        for processes in (1, args.processes):
+            before = _children_peak_kb()
+            started = time.perf_counter()
+            if processes == 1:
+                rebuilt = runner.rebuild_all(names)
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            else:
+                rebuilt = rebuild_in_processes(settings, names, processes)
+                peak = max(before, _children_peak_kb())
+            seconds = time.perf_counter() - started
+            assert not rebuilt.refused
+            share = ratio(
+                run.figure(f"rebuild-{processes}p", seconds, postgres_server(url)),
+                run.figure("save", saving, postgres_server(url)),
+            )
+            print(
+                f"| {head:,} | round {round_} | {processes} process(es) | {seconds:.1f} s | "
+                f"{share:.2f} | peak RSS {peak / 1024:.0f} MB |",
+                flush=True,
+            )
+
+
+def _children_peak_kb() -> int:
+    """The largest peak resident set of any child process waited for so far (kB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", default="100000,300000,1000000", help="sizes, rising")
     parser.add_argument("--plot", type=Path)
+    parser.add_argument("--processes", type=int, default=1, help="also time N processes")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved pairs per size")
     args = parser.parse_args()
     sizes = [int(n) for n in args.events.split(",")]
     server = start_throwaway()
@@ -79,6 +130,9 @@ def main() -> None:
             saving += time.perf_counter() - started
             people = wanted
             head = registers.recorder.max_notification_id() or 0
+            if args.processes > 1:
+                interleaved(run, runner, settings, names, args, head, saving, server.url)
+                continue
             if n == 0:
                 started = time.perf_counter()
                 for name in names:

@@ -12,14 +12,20 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import IDENTITY_KEY
 
 PROGRESS = re.compile(r"(\d+)/(\d+) events")
 
 
-def dsr(data: Path, *args: str) -> subprocess.Popen[str]:
+def dsr(data: Path, *args: str, **settings: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DSR_")}
     env["DSR_DATA_DIR"] = str(data)
+    env.update({f"DSR_{name.upper()}": value for name, value in settings.items()})
     return subprocess.Popen(
         [sys.executable, "-m", "dsr_http.cli", *args],
         env=env,
@@ -34,14 +40,29 @@ def finished(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-def test_an_interrupted_rebuild_resumes_where_it_stopped(tmp_path: Path) -> None:
+def test_an_interrupted_rebuild_resumes_where_it_stopped(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """On PostgreSQL the models are rebuilt in two processes (rebuild_processes.py): the
+    interruption stops both, and each resumes its own models."""
     data = tmp_path / "data"
-    code, _, err = finished(dsr(data, "demo", "--people", "200"))
+    store: dict[str, str] = {}
+    if backend == "postgres":
+        store = {
+            "database_url": request.getfixturevalue("postgres_url"),
+            "database_schema": f"t_{uuid.uuid4().hex[:16]}",
+            "identity_key": IDENTITY_KEY,
+        }
+
+    def run(*args: str) -> subprocess.Popen[str]:
+        return dsr(data, *args, **store)
+
+    code, _, err = finished(run("demo", "--people", "200"))
     assert code == 0, err[-2000:]
-    code, _, err = finished(dsr(data, "rebuild", "--fresh"))  # the clean rebuild to equal
+    code, _, err = finished(run("rebuild", "--fresh"))  # the clean rebuild to equal
     assert code == 0, err[-2000:]
 
-    rebuilding = dsr(data, "rebuild")
+    rebuilding = run("rebuild")
     assert rebuilding.stderr is not None
     seen = ""
     half = None
@@ -59,7 +80,7 @@ def test_an_interrupted_rebuild_resumes_where_it_stopped(tmp_path: Path) -> None
     assert "interrupted at" in err and "run it again to carry on" in err
 
     started = time.monotonic()
-    code, out, err = finished(dsr(data, "rebuild"))
+    code, out, err = finished(run("rebuild"))
     assert code == 0, err[-2000:]
     resumed_from = int(re.search(r"resuming from position (\d+)", err).group(1))  # type: ignore[union-attr]
     assert resumed_from >= half  # the first half is not done again
@@ -70,7 +91,7 @@ def test_an_interrupted_rebuild_resumes_where_it_stopped(tmp_path: Path) -> None
     assert time.monotonic() - started < 600
 
     # a clean rebuild from nothing gives the same read models again
-    code, out, err = finished(dsr(data, "rebuild", "--fresh"))
+    code, out, err = finished(run("rebuild", "--fresh"))
     assert code == 0 and "resuming" not in err
     results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert results and all(r["content"] == "unchanged" for r in results), results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import secrets
 import sys
 import time
@@ -22,6 +23,7 @@ from dsr_projections.audit.checkpoints import read_checkpoints, write_checkpoint
 from dsr_projections.audit.trail import take_checkpoint, verify
 from dsr_projections.engine import integrity
 from dsr_projections.engine.rebuilds import shadow_position
+from dsr_projections.rebuild_processes import rebuild_in_processes
 from dsr_scheduler import job_runs, retention
 from dsr_scheduler.retention import ErasureLedger
 
@@ -82,6 +84,15 @@ class RebuildProgress:
         )
 
 
+def _rebuild_processes(settings: Settings, asked: int | None, models: int) -> int:
+    """How many processes a rebuild uses: on PostgreSQL the cores (at most 2, measured in
+    docs/performance.md) or as asked; on SQLite one, whose file takes one writer."""
+    if not settings.uses_postgres:
+        return 1
+    wanted = asked if asked is not None else min(os.cpu_count() or 1, 2)
+    return max(1, min(wanted, models))
+
+
 def rebuild(args: argparse.Namespace) -> int:
     """Rebuild read models into shadow tables and swap them in; progress on stderr."""
     configure_logging()
@@ -109,11 +120,16 @@ def rebuild(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         progress = RebuildProgress(names, min(under_way.values(), default=0))
-        # One pass over the log for all of them: each batch is decoded once (issue 17).
+        processes = _rebuild_processes(settings, args.processes, len(names))
         try:
-            rebuilt = runner.rebuild_all(
-                names, progress=progress, checkpoints=checkpoints, resume=resume
-            )
+            if processes > 1:  # the models dealt over processes, one pass each (issue 32)
+                rebuilt = rebuild_in_processes(
+                    settings, names, processes, progress, checkpoints, resume=resume
+                )
+            else:  # one pass over the log for all of them: decoded once (issue 17)
+                rebuilt = runner.rebuild_all(
+                    names, progress=progress, checkpoints=checkpoints, resume=resume
+                )
         except KeyboardInterrupt:
             print(
                 f"\ndsr rebuild: interrupted at {progress.done} of {progress.total}; "

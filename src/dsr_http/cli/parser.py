@@ -94,6 +94,14 @@ def _operating(commands: _Commands) -> None:
         action="store_true",
         help="start over, discarding what an interrupted rebuild of them had done",
     )
+    rebuild.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="PostgreSQL: rebuild the read models in N processes (default: the cores, up "
+        "to 2); SQLite: always one",
+    )
     audit = commands.add("audit", "audit trail tools")
     audit_commands = _Commands(audit.add_subparsers(dest="audit_command", required=True))
     audit_commands.add(
