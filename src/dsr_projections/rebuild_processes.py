@@ -76,14 +76,20 @@ def rebuild_in_processes(
         )
         for index, part in enumerate(parts)
     ]
-    for child in children:
-        child.start()
     reached: dict[int, int] = {}
     finished: dict[int, tuple[dict[str, int], list[tuple[str, list[str]]]]] = {}
+    ready: set[int] = set()
     try:
+        # One after another: the library creates its tables if missing as it starts, and
+        # PostgreSQL refuses the same catalog change made at once by two ("tuple
+        # concurrently updated"); a process is ready once it has, in a second or so.
+        for index, child in enumerate(children):
+            child.start()
+            while index not in ready:
+                _take(reports.get(timeout=120), ready, reached, finished, parts, progress)
         while len(finished) < len(parts):
             try:
-                kind, index, first, second = reports.get(timeout=0.5)
+                report = reports.get(timeout=0.5)
             except queue.Empty:
                 failed = [c for i, c in enumerate(children) if i not in finished and c.exitcode]
                 if failed:
@@ -91,14 +97,7 @@ def rebuild_in_processes(
                         f"{failed[0].name} stopped (exit code {failed[0].exitcode})"
                     ) from None
                 continue
-            if kind == "progress":
-                reached[index] = first
-                if progress is not None and len(reached) == len(parts):  # all under way
-                    progress(min(reached.values()), second)
-            elif kind == "done":
-                finished[index] = (first, second)
-            else:
-                raise RuntimeError(f"rebuild of {', '.join(parts[index])} failed: {first}")
+            _take(report, ready, reached, finished, parts, progress)
     except BaseException:
         for child in children:  # Ctrl-C or a failed group: stop the others where they are
             if child.is_alive() and child.pid is not None:
@@ -117,6 +116,28 @@ def rebuild_in_processes(
     return rebuilt
 
 
+def _take(
+    report: tuple[str, int, Any, Any],
+    ready: set[int],
+    reached: dict[int, int],
+    finished: dict[int, tuple[dict[str, int], list[tuple[str, list[str]]]]],
+    parts: list[list[str]],
+    progress: Progress | None,
+) -> None:
+    """Act on one group's report: ready, progress, done or failed."""
+    kind, index, first, second = report
+    if kind == "ready":
+        ready.add(index)
+    elif kind == "progress":
+        reached[index] = first
+        if progress is not None and len(reached) == len(parts):  # all under way
+            progress(min(reached.values()), second)
+    elif kind == "done":
+        finished[index] = (first, second)
+    else:
+        raise RuntimeError(f"rebuild of {', '.join(parts[index])} failed: {first}")
+
+
 def _rebuild_group(
     settings: Settings,
     names: list[str],
@@ -129,8 +150,13 @@ def _rebuild_group(
     (an exception with its own arguments does not cross processes, so names and problems
     do)."""
     tune_garbage_collection()
-    registers = build_registers(settings)
-    runner = build_runner(settings, registers)
+    try:
+        registers = build_registers(settings)
+        runner = build_runner(settings, registers)
+    except Exception as error:
+        reports.put(("failed", index, type(error).__name__, None))
+        raise
+    reports.put(("ready", index, None, None))
     try:
         rebuilt = runner.rebuild_all(
             names,
