@@ -7,7 +7,8 @@ Starts a throwaway PostgreSQL and `dsr serve --workers N` (without in-process wo
 only the command path is measured), drives it with each number of clients for a fixed
 time, each client recording views on its own person, and, in the same run, measures the
 raw library's single-event save rate on the same server (before and after the load, and
-uses the mean). Reports throughput, p50/p99 latency, the ratio to the raw rate, and the
+uses the mean), and the library's rate saving from as many threads as there are clients
+(issue 32's baseline). Reports throughput, p50/p99 latency, both ratios, and the
 API processes' peak resident memory. `--group-commit both` restarts the API with group
 commit off and on at each number of clients, interleaved, so the lever is compared on the
 same server. `--durable` keeps fsync and synchronous commit on, as production would.
@@ -75,6 +76,34 @@ def raw_save_rate(settings: Settings, seconds: float) -> float:
         saved += 1
     app.close()
     return saved / (time.perf_counter() - started)
+
+
+def threaded_save_rate(settings: Settings, seconds: float, threads: int) -> float:
+    """The library saving one event per transaction from `threads` threads at once, each on
+    an aggregate of its own (issue 32's baseline for HTTP commands at as many clients)."""
+    app = Raw(library_env(settings))
+    stop = threading.Event()
+    saved = [0] * threads
+
+    def save(index: int) -> None:
+        counter = Counter()
+        app.save(counter)
+        while not stop.is_set():
+            counter.increment()
+            app.save(counter)
+            saved[index] += 1
+
+    workers = [threading.Thread(target=save, args=(i,)) for i in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    time.sleep(seconds)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    app.close()
+    return sum(saved) / elapsed
 
 
 def rss_mb(pid: int) -> float:
@@ -304,12 +333,15 @@ def main() -> None:
     try:
         identity_of_server = postgres_server(url)
         raw_before = raw_save_rate(settings, 10)
+        clients_levels = sorted({int(c) for c in args.clients.split(",")})
+        threaded_before = {n: threaded_save_rate(settings, 10, n) for n in clients_levels}
         loads = [(int(c), group_commit) for c in args.clients.split(",") for group_commit in modes]
         levels = [
             drive_level(env, args, clients, group_commit, seed=10_000 + 1_000 * n)
             for n, (clients, group_commit) in enumerate(loads)
         ]
         raw_after = raw_save_rate(settings, 10)
+        threaded_after = {n: threaded_save_rate(settings, 10, n) for n in clients_levels}
         # The server must be the one the load ran on: not restarted, not another cluster.
         server_now = postgres_server(url)
         raw = run.figure("raw save", (raw_before + raw_after) / 2, server_now)
@@ -319,8 +351,16 @@ def main() -> None:
             f"durable: {'yes' if args.durable else 'no (fsync off)'}"
         )
         print(f"raw library single-event save: {raw_before:,.0f} before, {raw_after:,.0f} after")
-        print("| clients | group commit | commands/s | p50 ms | p99 ms | errors | ratio | MB |")
-        print("|---|---|---|---|---|---|---|---|")
+        for n in clients_levels:
+            print(
+                f"library from {n} threads: {threaded_before[n]:,.0f}/s before, "
+                f"{threaded_after[n]:,.0f}/s after"
+            )
+        print(
+            "| clients | group commit | commands/s | p50 ms | p99 ms | errors | ratio | "
+            "÷ library, as many threads | MB |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         measured: list[tuple[Level, float]] = []
         for level in levels:
             http: Figure = run.figure(
@@ -329,12 +369,17 @@ def main() -> None:
                 identity_of_server,
             )
             share = ratio(http, raw)
+            threaded = run.figure(
+                f"library, {level.clients} threads",
+                (threaded_before[level.clients] + threaded_after[level.clients]) / 2,
+                server_now,
+            )
             measured.append((level, share))
             print(
                 f"| {level.clients} | {'on' if level.group_commit else 'off'} "
                 f"| {level.outcome.throughput:,.0f} | {level.outcome.p50:.1f} "
                 f"| {level.outcome.p99:.1f} | {level.outcome.errors} | {share:.2f} "
-                f"| {level.peak:.0f} |"
+                f"| {ratio(http, threaded):.2f} | {level.peak:.0f} |"
             )
         if args.plot:
             plot(measured, args.plot)

@@ -23,8 +23,8 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import resource
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,15 +70,14 @@ def interleaved(
     """The rebuild in one process and in `args.processes`, alternately, on one log."""
     for round_ in range(1, args.rounds + 1):
         for processes in (1, args.processes):
-            before = _children_peak_kb()
+            watch = PeakMemory()
             started = time.perf_counter()
             if processes == 1:
                 rebuilt = runner.rebuild_all(names)
-                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             else:
                 rebuilt = rebuild_in_processes(settings, names, processes)
-                peak = max(before, _children_peak_kb())
             seconds = time.perf_counter() - started
+            peak = watch.stop()
             assert not rebuilt.refused
             share = ratio(
                 run.figure(f"rebuild-{processes}p", seconds, postgres_server(url)),
@@ -86,14 +85,57 @@ def interleaved(
             )
             print(
                 f"| {head:,} | round {round_} | {processes} process(es) | {seconds:.1f} s | "
-                f"{share:.2f} | peak RSS {peak / 1024:.0f} MB |",
+                f"{share:.2f} | peak RSS: this process {peak['self']:.0f} MB, "
+                f"largest rebuild process {peak['largest child']:.0f} MB |",
                 flush=True,
             )
 
 
-def _children_peak_kb() -> int:
-    """The largest peak resident set of any child process waited for so far (kB)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+class PeakMemory:
+    """The peak resident set (VmHWM, kB) of this process and of each rebuild process it
+    starts, from the moment it is made: this process's peak is reset first (clear_refs),
+    and a child's is its own from its exec (ru_maxrss would carry the parent's over)."""
+
+    def __init__(self) -> None:
+        Path("/proc/self/clear_refs").write_text("5")
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.25):
+            self._sample(me)
+
+    def _sample(self, me: int) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if int(entry.name) != me and (
+                    ppid != me or b"multiprocessing" not in (entry / "cmdline").read_bytes()
+                ):
+                    continue  # not this process nor a rebuild process (the server, say)
+                for line in (entry / "status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        pid = int(entry.name)
+                        self.peaks[pid] = max(self.peaks.get(pid, 0), int(line.split()[1]))
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+
+    def stop(self) -> dict[str, float]:
+        """Peak MB: this process's, and the largest of its children's."""
+        self._sample(os.getpid())
+        self._stop.set()
+        self._thread.join()
+        me = os.getpid()
+        children = [kb for pid, kb in self.peaks.items() if pid != me]
+        return {
+            "self": self.peaks.get(me, 0) / 1024,
+            "largest child": max(children, default=0) / 1024,
+        }
 
 
 def main() -> None:

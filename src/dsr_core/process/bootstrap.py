@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -107,6 +109,38 @@ def session_attrs_for_libpq(settings: Settings) -> None:
             os.environ.setdefault("PGTARGETSESSIONATTRS", wanted)
 
 
+TABLES_LOCK = 0x64737254  # "dsrT": one key, whatever the schema (creation is rare)
+
+
+@contextmanager
+def creating_tables(settings: Settings) -> Iterator[None]:
+    """Held while the library creates its tables if missing: processes starting together
+    (the API, the workers, the scheduler, a rebuild's processes) take turns, since
+    PostgreSQL refuses two identical catalogue changes made at once ("tuple concurrently
+    updated"). A transaction-level advisory lock on a connection of its own."""
+    if settings.database_url is None:
+        yield
+        return
+    from eventsourcing.postgres import PostgresDatastore
+
+    params = url_params(settings.database_url.get_secret_value())
+    datastore = PostgresDatastore(
+        dbname=params["dbname"],
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"],
+        pool_size=1,
+        connect_timeout=settings.database_timeout_seconds,
+    )
+    try:
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (TABLES_LOCK,))
+            yield
+    finally:
+        datastore.close()
+
+
 def ensure_schema(settings: Settings) -> None:
     """The library needs its PostgreSQL schema to exist before it creates tables.
 
@@ -189,16 +223,20 @@ def build_registers(
 ) -> Registers:
     settings = settings or Settings()
     session_attrs_for_libpq(settings)
-    ensure_schema(settings)
-    return Registers(
-        library_env(settings),
-        identity_key=identity_key(settings),
-        areas=AreaDirectory(settings.area_settings),
-        clock=clock,
-        timezone=settings.timezone,
-        event_cache_size=settings.event_cache_size,
-        audit_key=(
-            base64.b64decode(settings.audit_key.get_secret_value()) if settings.audit_key else None
-        ),
-        master_keys=master_keys(settings),
-    )
+    with creating_tables(settings):
+        ensure_schema(settings)
+        registers = Registers(
+            library_env(settings),
+            identity_key=identity_key(settings),
+            areas=AreaDirectory(settings.area_settings),
+            clock=clock,
+            timezone=settings.timezone,
+            event_cache_size=settings.event_cache_size,
+            audit_key=(
+                base64.b64decode(settings.audit_key.get_secret_value())
+                if settings.audit_key
+                else None
+            ),
+            master_keys=master_keys(settings),
+        )
+    return registers
