@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from dsr_http.cli.demo import demo_registers_clock, generate
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.engine.projection import POSITIONS
 from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.rebuild_processes import groups
 
 GROUPS = (("register", "reminders", "feed"), ("audit",), ("length_of_stay", "national_dataset"))
 """The worker processes compose runs."""
@@ -48,8 +50,14 @@ def reset(runner: ProjectionRunner) -> None:
     runner.setup()
 
 
-def side_by_side(settings: Settings, runner: ProjectionRunner, head: int) -> float:
-    """Seconds for three worker processes to bring every read model to the head."""
+def side_by_side(
+    settings: Settings,
+    runner: ProjectionRunner,
+    head: int,
+    groups: Sequence[Sequence[str]] = GROUPS,
+) -> float:
+    """Seconds for worker processes (compose's three by default) to bring every read
+    model to the head."""
     started = time.perf_counter()
     workers = [
         subprocess.Popen(
@@ -59,7 +67,7 @@ def side_by_side(settings: Settings, runner: ProjectionRunner, head: int) -> flo
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for group in GROUPS
+        for group in groups
     ]
     try:
         while min(runner.positions().values()) < head:
@@ -76,6 +84,14 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=6000)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--rebuilds", action="store_true")
+    parser.add_argument(
+        "--two-workers",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="then time compose's three workers and two workers dealt by work "
+        "(rebuild_processes.groups), interleaved, this many rounds",
+    )
     args = parser.parse_args()
     server = start_throwaway()
     run = Run()
@@ -126,6 +142,17 @@ def main() -> None:
             f"catch-up, {len(GROUPS)} worker processes: {three:,.0f} positions/s, "
             f"ratio {share_three:.2f}"
         )
+        dealt = groups([p.name for p in runner.projections], 2)
+        for round_ in range(1, args.two_workers + 1):
+            for label, chosen in (("3 workers", GROUPS), ("2 workers", dealt)):
+                reset(runner)
+                rate = head / side_by_side(settings, runner, head, chosen)
+                share = ratio(
+                    run.figure(f"catch-up, {label}", rate, postgres_server(server.url)), save
+                )
+                print(
+                    f"round {round_}, {label} {chosen}: {rate:,.0f} positions/s, ratio {share:.2f}"
+                )
         if args.rebuilds:
             for projection in runner.projections:
                 started = time.perf_counter()
