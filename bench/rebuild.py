@@ -69,7 +69,7 @@ def interleaved(
 ) -> None:
     """The rebuild in one process and in `args.processes`, alternately, on one log."""
     for round_ in range(1, args.rounds + 1):
-        for processes in (1, args.processes):
+        for processes in (args.processes,) if args.processes_only else (1, args.processes):
             watch = PeakMemory()
             started = time.perf_counter()
             if processes == 1:
@@ -144,6 +144,11 @@ def main() -> None:
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--processes", type=int, default=1, help="also time N processes")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved pairs per size")
+    parser.add_argument(
+        "--processes-only",
+        action="store_true",
+        help="with --processes: time only the rebuild in processes (a big log's memory)",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.events.split(",")]
     server = start_throwaway()
