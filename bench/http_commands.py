@@ -93,17 +93,23 @@ def threaded_save_rate(settings: Settings, seconds: float, threads: int) -> floa
             app.save(counter)
             saved[index] += 1
 
-    workers = [threading.Thread(target=save, args=(i,)) for i in range(threads)]
-    started = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    time.sleep(seconds)
-    stop.set()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_for(
+        seconds, stop, [threading.Thread(target=save, args=(i,)) for i in range(threads)]
+    )
     app.close()
     return sum(saved) / elapsed
+
+
+def run_for(seconds: float, stop: threading.Event, threads: list[threading.Thread]) -> float:
+    """Start the threads, stop them after `seconds`; the seconds they ran."""
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
 
 
 def rss_mb(pid: int) -> float:
@@ -191,17 +197,10 @@ def drive_with_threads(base: str, token: str, people: list[str], seconds: float)
                     else:
                         errors[0] += 1
 
-    threads = [threading.Thread(target=client, args=(p,)) for p in people]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    ran = run_for(seconds, stop, [threading.Thread(target=client, args=(p,)) for p in people])
     ordered = sorted(latencies)
     return Outcome(
-        len(ordered) / (time.perf_counter() - started),
+        len(ordered) / ran,
         statistics.median(ordered) * 1000,
         ordered[int(len(ordered) * 0.99) - 1] * 1000,
         errors[0],

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from dsr_core.process.files import private_dir, private_file
@@ -113,6 +114,30 @@ TABLES_LOCK = 0x64737254  # "dsrT": one key, whatever the schema (creation is ra
 
 
 @contextmanager
+def _one_connection(settings: Settings) -> Iterator[Any]:
+    """A cursor in a transaction of its own, through the library's datastore: the core
+    speaks to PostgreSQL only through eventsourcing (the import contracts hold it to that)."""
+    from eventsourcing.postgres import PostgresDatastore
+
+    assert settings.database_url is not None
+    params = url_params(settings.database_url.get_secret_value())
+    datastore = PostgresDatastore(
+        dbname=params["dbname"],
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"],
+        pool_size=1,
+        connect_timeout=settings.database_timeout_seconds,
+    )
+    try:
+        with datastore.transaction(commit=True) as cursor:
+            yield cursor
+    finally:
+        datastore.close()
+
+
+@contextmanager
 def creating_tables(settings: Settings) -> Iterator[None]:
     """Held while the library creates its tables if missing: processes starting together
     (the API, the workers, the scheduler, a rebuild's processes) take turns, since
@@ -121,52 +146,18 @@ def creating_tables(settings: Settings) -> Iterator[None]:
     if settings.database_url is None:
         yield
         return
-    from eventsourcing.postgres import PostgresDatastore
-
-    params = url_params(settings.database_url.get_secret_value())
-    datastore = PostgresDatastore(
-        dbname=params["dbname"],
-        host=params["host"],
-        port=params["port"],
-        user=params["user"],
-        password=params["password"],
-        pool_size=1,
-        connect_timeout=settings.database_timeout_seconds,
-    )
-    try:
-        with datastore.transaction(commit=True) as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (TABLES_LOCK,))
-            yield
-    finally:
-        datastore.close()
+    with _one_connection(settings) as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (TABLES_LOCK,))
+        yield
 
 
 def ensure_schema(settings: Settings) -> None:
-    """The library needs its PostgreSQL schema to exist before it creates tables.
-
-    Through the library's own datastore: the core speaks to PostgreSQL only through
-    eventsourcing (the import contracts in pyproject.toml hold it to that).
-    """
+    """The library needs its PostgreSQL schema to exist before it creates tables."""
     if settings.database_url is None:
         return
-    from eventsourcing.postgres import PostgresDatastore
-
-    params = url_params(settings.database_url.get_secret_value())
-    datastore = PostgresDatastore(
-        dbname=params["dbname"],
-        host=params["host"],
-        port=params["port"],
-        user=params["user"],
-        password=params["password"],
-        pool_size=1,
-        connect_timeout=settings.database_timeout_seconds,
-    )
-    try:
-        with datastore.transaction(commit=True) as cursor:
-            # The schema name is checked against ^[a-z_][a-z0-9_]{0,62}$ by Settings.
-            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
-    finally:
-        datastore.close()
+    with _one_connection(settings) as cursor:
+        # The schema name is checked against ^[a-z_][a-z0-9_]{0,62}$ by Settings.
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
 
 
 def identity_key(settings: Settings) -> bytes:
