@@ -1,7 +1,7 @@
 """Full rebuild of every read model as the event log grows, on PostgreSQL.
 
     python bench/rebuild.py [--events 100000,300000,1000000] [--plot docs/perf-rebuild.png]
-    python bench/rebuild.py --events 300000 --processes 2 --rounds 3
+    python bench/rebuild.py --events 300000 --processes 2 --rounds 3  (or --processes 2,3)
 
 With `--processes N` the rebuild at each size is timed both ways, interleaved `--rounds`
 times on the same log: in one process (the models taking turns on one interpreter lock)
@@ -67,9 +67,11 @@ def interleaved(
     saving: float,
     url: str,
 ) -> None:
-    """The rebuild in one process and in `args.processes`, alternately, on one log."""
+    """The rebuild in one process and in each of `args.processes`, alternately, on one
+    log."""
+    counts = [int(n) for n in args.processes.split(",")]
     for round_ in range(1, args.rounds + 1):
-        for processes in (args.processes,) if args.processes_only else (1, args.processes):
+        for processes in counts if args.processes_only else [1, *counts]:
             watch = PeakMemory()
             started = time.perf_counter()
             if processes == 1:
@@ -142,7 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", default="100000,300000,1000000", help="sizes, rising")
     parser.add_argument("--plot", type=Path)
-    parser.add_argument("--processes", type=int, default=1, help="also time N processes")
+    parser.add_argument(
+        "--processes", default="1", help="also time the rebuild in N processes (e.g. 2 or 2,3)"
+    )
     parser.add_argument("--rounds", type=int, default=1, help="interleaved pairs per size")
     parser.add_argument(
         "--processes-only",
@@ -177,7 +181,7 @@ def main() -> None:
             saving += time.perf_counter() - started
             people = wanted
             head = registers.recorder.max_notification_id() or 0
-            if args.processes > 1:
+            if args.processes != "1":
                 interleaved(run, runner, settings, names, args, head, saving, server.url)
                 continue
             if n == 0:
