@@ -20,14 +20,19 @@ import os
 import queue
 import signal
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
+
+import structlog
 
 from dsr_core.process.bootstrap import build_registers
+from dsr_core.process.logging import configure_logging
 from dsr_core.process.settings import Settings
 from dsr_core.process.tuning import tune_garbage_collection
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.engine.outcomes import RebuildRefusedError, Rebuilt
 from dsr_projections.engine.rebuilds import Progress
+
+log = structlog.get_logger(__name__)
 
 WORK = {
     "audit": 21,
@@ -105,6 +110,8 @@ def rebuild_in_processes(
         raise
     finally:
         for child in children:
+            if child.pid is None:
+                continue  # never started: an earlier one failed as it started
             child.join(timeout=30)
             if child.is_alive():
                 child.terminate()
@@ -149,13 +156,13 @@ def _rebuild_group(
     """One group's rebuild, in its own process; what it did goes back through `reports`
     (an exception with its own arguments does not cross processes, so names and problems
     do)."""
+    configure_logging()  # JSON lines, as the parent's: a spawned process starts bare
     tune_garbage_collection()
     try:
         registers = build_registers(settings)
         runner = build_runner(settings, registers)
     except Exception as error:
-        reports.put(("failed", index, type(error).__name__, None))
-        raise
+        _failed(reports, index, error)
     reports.put(("ready", index, None, None))
     try:
         rebuilt = runner.rebuild_all(
@@ -168,9 +175,16 @@ def _rebuild_group(
         reports.put(("done", index, rebuilt.positions, refused))
     except KeyboardInterrupt:
         return  # the parent was interrupted too: what is done is kept for a resume
-    except Exception as error:  # reported by type only: messages may quote data
-        reports.put(("failed", index, type(error).__name__, None))
-        raise
+    except Exception as error:
+        _failed(reports, index, error)
     finally:
         runner.db.close()
         registers.close()
+
+
+def _failed(reports: Any, index: int, error: Exception) -> NoReturn:
+    """Report a group's failure by the error's type only (a message or a traceback may
+    quote data, and logs carry none), and end the process with an error."""
+    reports.put(("failed", index, type(error).__name__, None))
+    log.error("rebuild_group_failed", group=index, error=type(error).__name__)
+    raise SystemExit(1)
