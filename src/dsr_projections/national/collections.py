@@ -50,9 +50,9 @@ class Family:
     tables: tuple[TableSpec, ...]
     open_values: bool = False
     """Its one dimension's values are the listed ones (always shown) and those its returns
-    hold (a provider's ODS code), added per release (atoms.opened). An added column shows
-    only when someone is counted in it, which a reader knows, so the audit bounds it at 1;
-    a listed one is always there, so no table of no added columns says the total is 0."""
+    hold (a provider's ODS code), added per release (atoms.opened). An added value is
+    named only with at least the profile's smallest shown count; the rest are counted in
+    the OTHER group (atoms.folded), so a column's absence says no more than a `*`."""
 
 
 @dataclass(frozen=True)
