@@ -21,12 +21,37 @@ TABLE = (
     "last_run_at TEXT, last_success_at TEXT, last_failure_at TEXT, "
     "last_seconds DOUBLE PRECISION)"
 )
+# When each job last started, apart from job_runs so stores made before it need no ALTER:
+# a start later than the last finish is a run cut short (its process killed).
+STARTS = "CREATE TABLE IF NOT EXISTS job_starts (job TEXT PRIMARY KEY, started_at TEXT NOT NULL)"
 AUDIT_VERIFY = "audit-verify"
 
 
 def ensure_table(db: ViewDatabase) -> None:
     with db.transaction(lock=SCHEMA_LOCK) as cursor:
         cursor.execute(TABLE)
+        cursor.execute(STARTS)
+
+
+def started(db: ViewDatabase, job: str) -> None:
+    with db.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO job_starts (job, started_at) VALUES (?, ?) "
+            "ON CONFLICT (job) DO UPDATE SET started_at = excluded.started_at",
+            (job, datetime.now(UTC).isoformat()),
+        )
+
+
+def interrupted(db: ViewDatabase) -> set[str]:
+    """Jobs whose latest start has no finish after it: the process running them died
+    mid-run (kill -9, power loss), so the pass is due again at once, not an interval on."""
+    ensure_table(db)
+    with db.read() as cursor:
+        cursor.execute(
+            "SELECT s.job FROM job_starts s LEFT JOIN job_runs r ON r.job = s.job "
+            "WHERE r.last_run_at IS NULL OR s.started_at > r.last_run_at"
+        )
+        return {row["job"] for row in cursor.fetchall()}
 
 
 def record(db: ViewDatabase, job: str, *, ok: bool, seconds: float) -> None:
@@ -47,20 +72,21 @@ Job = Callable[[], None]
 
 
 def recorded(job: str, db_of: Callable[[], ViewDatabase]) -> Callable[[Job], Job]:
-    """Wrap a scheduled job: count its run, and its failure (logged, then raised again
-    for APScheduler to log too)."""
+    """Wrap a scheduled job: note its start, count its run, and its failure (logged, then
+    raised again for APScheduler to log too)."""
 
     def wrap(run: Job) -> Job:
         @functools.wraps(run)
         def counted() -> None:
-            started = time.monotonic()
+            started(db_of(), job)
+            began = time.monotonic()
             try:
                 run()
             except Exception:
                 log.exception("job_failed", job=job)
-                record(db_of(), job, ok=False, seconds=time.monotonic() - started)
+                record(db_of(), job, ok=False, seconds=time.monotonic() - began)
                 raise
-            record(db_of(), job, ok=True, seconds=time.monotonic() - started)
+            record(db_of(), job, ok=True, seconds=time.monotonic() - began)
 
         return counted
 

@@ -5,8 +5,8 @@ snapshots are stored once per period, so restarts, missed runs and several insta
 all safe. The scheduler decides when to look. Jobs are stored (SQLAlchemy job store, in
 the PostgreSQL schema or beside the embedded views) by reference to the functions below,
 which run against this process's runtime; a new job starts at once, a stored one keeps its
-schedule across restarts (a run missed while down is due at start), and a backlog of
-missed runs is coalesced into one.
+schedule across restarts (a run missed while down, or cut short when its process died, is
+due at start), and a backlog of missed runs is coalesced into one.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from dsr_projections.audit.trail import take_checkpoint
 from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import retention
 from dsr_scheduler.config import SchedulerSettings, webhook_key
-from dsr_scheduler.job_runs import recorded
+from dsr_scheduler.job_runs import interrupted, recorded
 from dsr_scheduler.jobs import remind_everyone
 from dsr_scheduler.retention import ErasureLedger
 from dsr_scheduler.snapshots import take_due_snapshots
@@ -183,10 +183,13 @@ def build_scheduler(
     _runtime = runtime
     scheduler = BackgroundScheduler(timezone=UTC, jobstores={"default": store} if store else None)
     stored, now = _stored_next_runs(store), datetime.now(UTC)
+    for job_id in interrupted(runtime.db) if store is not None else ():
+        stored[job_id] = now
 
     def add(function: Callable[[], None], job_id: str, every: timedelta) -> None:
-        # A job the store already holds keeps its next run (one missed while down is due
-        # now); a new one runs at once; a shortened interval is not waited out.
+        # A job the store already holds keeps its next run (one missed while down, or cut
+        # short by a killed process, is due now); a new one runs at once; a shortened
+        # interval is not waited out.
         scheduler.add_job(
             function,
             "interval",

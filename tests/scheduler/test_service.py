@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
+from dsr_scheduler.job_runs import started
 from dsr_scheduler.service import REMINDERS_JOB, SNAPSHOTS_JOB, Runtime, build_scheduler, job_store
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
@@ -72,3 +73,34 @@ def test_a_restart_keeps_the_schedule_and_runs_only_what_fell_due_while_down(
     assert due[REMINDERS_JOB] - datetime.now(UTC) > timedelta(minutes=59)
     # the snapshots, missed while down, are due at once
     assert due[SNAPSHOTS_JOB] <= datetime.now(UTC)
+
+
+def test_a_run_cut_short_by_a_killed_process_is_due_at_the_next_start(
+    app: Registers, runner: ProjectionRunner, make_settings: SettingsFactory
+) -> None:
+    """Found in CI: the scheduler running the reminder pass was killed, and the next start
+    kept the stored schedule, so the pass resumed only an hour later."""
+    settings = make_settings()
+    jobs = Runtime(app, app.clock, runner.db, b"secret")
+    first = build_scheduler(jobs, 60, job_store(settings))
+    first.start()
+    deadline = time.monotonic() + 20
+    while not job_runs_of(runner, REMINDERS_JOB) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.shutdown(wait=True)
+    assert build_scheduler(jobs, 60, job_store(settings)).get_job(REMINDERS_JOB).next_run_time > (
+        datetime.now(UTC) + timedelta(minutes=59)
+    )  # a finished run keeps its schedule
+
+    # as a killed process leaves it: the pass started after the last one finished
+    started(runner.db, REMINDERS_JOB)
+    again = build_scheduler(jobs, 60, job_store(settings))
+    assert again.get_job(REMINDERS_JOB).next_run_time <= datetime.now(UTC)
+    assert again.get_job(SNAPSHOTS_JOB).next_run_time > datetime.now(UTC) + timedelta(minutes=59)
+
+
+def job_runs_of(runner: ProjectionRunner, job: str) -> int:
+    with runner.db.read() as cursor:
+        cursor.execute("SELECT runs FROM job_runs WHERE job = ?", (job,))
+        row = cursor.fetchone()
+        return int(row["runs"]) if row else 0
