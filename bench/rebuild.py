@@ -98,7 +98,8 @@ class PeakMemory:
     starts, from the moment it is made: this process's peak is reset first (clear_refs),
     and a child's is its own from its exec (ru_maxrss would carry the parent's over)."""
 
-    def __init__(self) -> None:
+    def __init__(self, marker: bytes = b"multiprocessing.spawn") -> None:
+        self.marker = marker  # in a watched child's command line (not the resource tracker)
         Path("/proc/self/clear_refs").write_text("5")
         self.peaks: dict[int, int] = {}
         self._stop = threading.Event()
@@ -117,7 +118,7 @@ class PeakMemory:
             try:
                 ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
                 if int(entry.name) != me and (
-                    ppid != me or b"multiprocessing" not in (entry / "cmdline").read_bytes()
+                    ppid != me or self.marker not in (entry / "cmdline").read_bytes()
                 ):
                     continue  # not this process nor a rebuild process (the server, say)
                 for line in (entry / "status").read_text().splitlines():
@@ -129,15 +130,20 @@ class PeakMemory:
 
     def stop(self) -> dict[str, float]:
         """Peak MB: this process's, and the largest of its children's."""
-        self._sample(os.getpid())
-        self._stop.set()
-        self._thread.join()
         me = os.getpid()
-        children = [kb for pid, kb in self.peaks.items() if pid != me]
+        children = list(self.children().values())
         return {
             "self": self.peaks.get(me, 0) / 1024,
             "largest child": max(children, default=0) / 1024,
         }
+
+    def children(self) -> dict[int, int]:
+        """Stop watching; each child's peak, kB."""
+        self._sample(os.getpid())
+        self._stop.set()
+        self._thread.join()
+        me = os.getpid()
+        return {pid: kb for pid, kb in self.peaks.items() if pid != me}
 
 
 def main() -> None:
