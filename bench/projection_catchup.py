@@ -55,13 +55,14 @@ def side_by_side(
     runner: ProjectionRunner,
     head: int,
     groups: Sequence[Sequence[str]] = GROUPS,
+    batch_size: int = 500,
 ) -> float:
     """Seconds for worker processes (compose's three by default) to bring every read
     model to the head."""
     started = time.perf_counter()
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "dsr_http.cli", "project"]
+            [sys.executable, "-m", "dsr_http.cli", "project", "--batch-size", str(batch_size)]
             + [a for name in group for a in ("--only", name)],
             env=worker_env(settings),
             stdout=subprocess.DEVNULL,

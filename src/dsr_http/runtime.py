@@ -22,7 +22,7 @@ from dsr_core.service.registers import Registers
 from dsr_core.storage.event_mac_migration import UnsignedStoreError, first_unsigned
 from dsr_projections.bootstrap import ALL, build_runner
 from dsr_projections.engine.projection import Projection
-from dsr_projections.engine.runner import ProjectionRunner
+from dsr_projections.engine.runner import BATCH_SIZE, ProjectionRunner
 from dsr_projections.national import returns as national_returns
 from dsr_projections.storage.database import ViewDatabase
 from dsr_scheduler import job_runs, snapshots, webhooks
@@ -96,7 +96,7 @@ def opened(
     settings: Settings | None = None,
     *,
     clock: TimeSource = system_clock,
-    batch_size: int = 500,
+    batch_size: int = BATCH_SIZE,
     only: Sequence[str] = (),
     unsigned_accepted: bool = False,
 ) -> Iterator[Runtime]:

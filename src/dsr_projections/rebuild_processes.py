@@ -31,6 +31,7 @@ from dsr_core.process.tuning import tune_garbage_collection
 from dsr_projections.bootstrap import build_runner
 from dsr_projections.engine.outcomes import RebuildRefusedError, Rebuilt
 from dsr_projections.engine.rebuilds import Progress
+from dsr_projections.engine.runner import BATCH_SIZE
 
 log = structlog.get_logger(__name__)
 
@@ -67,6 +68,7 @@ def rebuild_in_processes(
     checkpoints: Sequence[Any] = (),
     *,
     resume: bool = False,
+    batch_size: int = BATCH_SIZE,
 ) -> Rebuilt:
     """Rebuild `names` in up to `processes` processes; progress is the least advanced
     group's. Raises RuntimeError when a group's process fails."""
@@ -76,7 +78,7 @@ def rebuild_in_processes(
     children = [
         context.Process(
             target=_rebuild_group,
-            args=(settings, part, list(checkpoints), resume, index, reports),
+            args=(settings, part, list(checkpoints), resume, index, reports, batch_size),
             name=f"dsr-rebuild-{index}",
         )
         for index, part in enumerate(parts)
@@ -152,6 +154,7 @@ def _rebuild_group(
     resume: bool,
     index: int,
     reports: Any,
+    batch_size: int,
 ) -> None:
     """One group's rebuild, in its own process; what it did goes back through `reports`
     (an exception with its own arguments does not cross processes, so names and problems
@@ -160,7 +163,7 @@ def _rebuild_group(
     tune_garbage_collection()
     try:
         registers = build_registers(settings)
-        runner = build_runner(settings, registers)
+        runner = build_runner(settings, registers, batch_size=batch_size)
     except Exception as error:
         _failed(reports, index, error)
     reports.put(("ready", index, None, None))

@@ -177,7 +177,7 @@ def _processes(commands: _Commands) -> None:
         help="API processes (DSR_API_WORKERS or 1; above 1 needs PostgreSQL)",
     )
     project = commands.add("project", "run the projection worker", "processes:project")
-    project.add_argument("--batch-size", type=int, default=500, help="events per transaction")
+    project.add_argument("--batch-size", type=int, help="events per transaction (default 2,000)")
     project.add_argument(
         "--only",
         action="append",

@@ -24,6 +24,7 @@ from dsr_http.config import HttpSettings
 from dsr_http.main import create_app, prepare_storage
 from dsr_http.runtime import opened, projections_named, scheduler_for
 from dsr_http.serving import serve_many
+from dsr_projections.engine.runner import BATCH_SIZE
 from dsr_scheduler.config import SchedulerSettings
 
 log = structlog.get_logger(__name__)
@@ -100,7 +101,7 @@ def project(args: argparse.Namespace) -> int:
     except ValueError as unknown:
         print(f"dsr project: {unknown}", file=sys.stderr)
         return 2
-    with opened(Settings(), batch_size=args.batch_size, only=only) as runtime:
+    with opened(Settings(), batch_size=args.batch_size or BATCH_SIZE, only=only) as runtime:
         runner = runtime.runner
 
         stop_on_signals(runner.stop, "projection_worker_stopping")
