@@ -12,23 +12,16 @@ turn, `--rounds` times; each rate as a ratio to the save rate of the same events
 from __future__ import annotations
 
 import argparse
-import base64
-import os
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.pgserver import start_throwaway
-
 from bench.histories import save_histories
 from bench.projection_catchup import reset, side_by_side
 from bench.same_run import Run, postgres_server, ratio
-from dsr_core.process.bootstrap import build_registers
-from dsr_core.process.settings import Settings
-from dsr_projections.bootstrap import build_runner
+from bench.stores import NOW, throwaway_store
 from dsr_projections.rebuild_processes import rebuild_in_processes
 
 
@@ -41,43 +34,27 @@ def main() -> None:
         "--rebuild", action="store_true", help="also time `dsr rebuild`'s 2 processes at each size"
     )
     args = parser.parse_args()
-    server = start_throwaway()
-    now = datetime(2025, 9, 30, 12, tzinfo=UTC)
     run = Run()
-    try:
-        settings = Settings(
-            database_url=server.url,
-            identity_key=base64.b64encode(os.urandom(32)).decode(),
-            data_dir=Path("/tmp/dsr-bench-batches"),
-        )
-        registers = build_registers(settings, clock=lambda: now)
-        runner = build_runner(settings, registers)
-        names = [p.name for p in runner.projections]
+    with throwaway_store("/tmp/dsr-bench-batches") as store:
         started = time.perf_counter()
-        save_histories(registers, args.people, now)
-        head = registers.recorder.max_notification_id() or 0
-        save = run.figure(
-            "save", head / (time.perf_counter() - started), postgres_server(server.url)
-        )
+        save_histories(store.registers, args.people, NOW)
+        head = store.registers.recorder.max_notification_id() or 0
+        rate = head / (time.perf_counter() - started)
+        save = run.figure("save", rate, postgres_server(store.url))
         print(f"run {run.id}: {head:,} events, batch save {save.value:,.0f} events/s")
         for round_ in range(1, args.rounds + 1):
             for size in (int(n) for n in args.batch_sizes.split(",")):
-                reset(runner)
-                rate = head / side_by_side(settings, runner, head, batch_size=size)
-                share = ratio(run.figure("catch-up", rate, postgres_server(server.url)), save)
+                reset(store.runner)
+                rate = head / side_by_side(store.settings, store.runner, head, batch_size=size)
+                share = ratio(run.figure("catch-up", rate, postgres_server(store.url)), save)
                 print(f"| {round_} | {size} | catch-up | {rate:,.0f} | {share:.2f} |", flush=True)
                 if args.rebuild:
                     started = time.perf_counter()
-                    rebuild_in_processes(settings, names, 2, batch_size=size)
+                    rebuild_in_processes(store.settings, store.names, 2, batch_size=size)
                     rate = head / (time.perf_counter() - started)
-                    share = ratio(save, run.figure("rebuild", rate, postgres_server(server.url)))
-                    print(
-                        f"| {round_} | {size} | rebuild | {rate:,.0f} | {share:.2f} |", flush=True
-                    )
-        runner.db.close()
-        registers.close()
-    finally:
-        server.stop()
+                    share = ratio(save, run.figure("rebuild", rate, postgres_server(store.url)))
+                    line = f"| {round_} | {size} | rebuild | {rate:,.0f} | {share:.2f} |"
+                    print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -19,27 +19,22 @@ the log holds each size in turn. At each size, in one run on one server:
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
-from tests.support.pgserver import start_throwaway
 
 from bench.histories import save_histories
 from bench.plotting import axes, finish
 from bench.projection_catchup import side_by_side
 from bench.rebuild import PeakMemory
 from bench.same_run import Run, postgres_server, ratio
-from dsr_core.process.bootstrap import build_registers
-from dsr_core.process.settings import Settings
+from bench.stores import NOW, throwaway_store
 from dsr_core.process.tuning import tune_garbage_collection
-from dsr_projections.bootstrap import build_runner
 from dsr_projections.rebuild_processes import rebuild_in_processes
 
 Point = dict[str, float]
@@ -77,40 +72,30 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="rebuild processes")
     parser.add_argument("--plot", type=Path)
     args = parser.parse_args()
-    server = start_throwaway()
-    now = datetime(2025, 9, 30, 12, tzinfo=UTC)
     run = Run()
-    try:
-        settings = Settings(
-            database_url=server.url,
-            identity_key=base64.b64encode(os.urandom(32)).decode(),
-            data_dir=Path("/tmp/dsr-bench-national"),
-        )
-        registers = build_registers(settings, clock=lambda: now)
-        runner = build_runner(settings, registers)
+    with throwaway_store("/tmp/dsr-bench-national") as store:
         tune_garbage_collection()
-        names = [p.name for p in runner.projections]
-        print(f"run {run.id}, cores: {os.cpu_count()}, read models: {', '.join(names)}")
+        print(f"run {run.id}, cores: {os.cpu_count()}, read models: {', '.join(store.names)}")
         print(
             "| people | events | save (s) | catch-up of the new events (events/s, ratio) "
             "| rebuild (s, ratio) | peak RSS MB: saver; workers; rebuild processes | database MB |"
         )
         print("|---|---|---|---|---|---|---|")
-        people, saving, head = 0, 0.0, 0
         curve: list[Point] = []
+        people, saving, head = 0, 0.0, 0
         for size in (int(n) for n in args.people.split(",")):
             saver = PeakMemory(marker=b"dsr_http.cli")
             started = time.perf_counter()
-            save_histories(registers, size - people, now, first=people)
+            save_histories(store.registers, size - people, NOW, first=people)
             segment_seconds = time.perf_counter() - started
             saving += segment_seconds
             people, earlier = size, head
-            head = registers.recorder.max_notification_id() or 0
+            head = store.registers.recorder.max_notification_id() or 0
             segment = head - earlier
 
-            catchup_seconds = side_by_side(settings, runner, head)
+            catchup_seconds = side_by_side(store.settings, store.runner, head)
             workers = saver.children()
-            server_now = postgres_server(server.url)
+            server_now = postgres_server(store.url)
             catchup_ratio = ratio(
                 run.figure("catch-up", segment / catchup_seconds, server_now),
                 run.figure("segment save", segment / segment_seconds, server_now),
@@ -118,22 +103,22 @@ def main() -> None:
 
             watch = PeakMemory()
             started = time.perf_counter()
-            rebuilt = rebuild_in_processes(settings, names, args.processes)
+            rebuilt = rebuild_in_processes(store.settings, store.names, args.processes)
             rebuild_seconds = time.perf_counter() - started
             rebuilders = watch.children()
             assert not rebuilt.refused
-            server_now = postgres_server(server.url)
+            server_now = postgres_server(store.url)
             rebuild_ratio = ratio(
                 run.figure("rebuild", rebuild_seconds, server_now),
                 run.figure("save", saving, server_now),
             )
-            size_mb = database_megabytes(server.url)
             saver_mb = saver.peaks.get(os.getpid(), 0) / 1024
             print(
                 f"| {people:,} | {head:,} | {saving:.0f} | "
                 f"{segment / catchup_seconds:,.0f} ({catchup_ratio:.2f}) | "
                 f"{rebuild_seconds:.0f} ({rebuild_ratio:.2f}) | "
-                f"{saver_mb:.0f}; {megabytes(workers)}; {megabytes(rebuilders)} | {size_mb:,.0f} |",
+                f"{saver_mb:.0f}; {megabytes(workers)}; {megabytes(rebuilders)} | "
+                f"{database_megabytes(store.url):,.0f} |",
                 flush=True,
             )
             curve.append(
@@ -148,10 +133,6 @@ def main() -> None:
         if args.plot:
             plot(curve, args.plot)
             print(f"plot: {args.plot}")
-        runner.db.close()
-        registers.close()
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":
