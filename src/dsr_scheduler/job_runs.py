@@ -45,7 +45,6 @@ def started(db: ViewDatabase, job: str) -> None:
 def interrupted(db: ViewDatabase) -> set[str]:
     """Jobs whose latest start has no finish after it: the process running them died
     mid-run (kill -9, power loss), so the pass is due again at once, not an interval on."""
-    ensure_table(db)
     with db.read() as cursor:
         cursor.execute(
             "SELECT s.job FROM job_starts s LEFT JOIN job_runs r ON r.job = s.job "

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from dsr_core.service.registers import Registers
 from dsr_projections.engine.runner import ProjectionRunner
-from dsr_scheduler.job_runs import started
+from dsr_scheduler.job_runs import runs, started
 from dsr_scheduler.service import REMINDERS_JOB, SNAPSHOTS_JOB, Runtime, build_scheduler, job_store
 from tests.conftest import SettingsFactory
 from tests.support import factories as f
@@ -100,7 +100,4 @@ def test_a_run_cut_short_by_a_killed_process_is_due_at_the_next_start(
 
 
 def job_runs_of(runner: ProjectionRunner, job: str) -> int:
-    with runner.db.read() as cursor:
-        cursor.execute("SELECT runs FROM job_runs WHERE job = ?", (job,))
-        row = cursor.fetchone()
-        return int(row["runs"]) if row else 0
+    return next((int(row["runs"]) for row in runs(runner.db) if row["job"] == job), 0)

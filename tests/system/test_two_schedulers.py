@@ -16,6 +16,7 @@ from dsr_core.process.settings import Settings
 from dsr_core.service.registers import Registers
 from dsr_core.service.reminders import reminder_key
 from dsr_projections.engine.runner import ProjectionRunner
+from dsr_scheduler.job_runs import runs
 from dsr_scheduler.service import REMINDERS_JOB
 from tests.conftest import SettingsFactory
 from tests.support.books import reminder_counts
@@ -90,7 +91,6 @@ def test_no_reminder_is_duplicated_or_lost(
 
 
 def pass_finished_since(runner: ProjectionRunner, moment: str) -> bool:
-    with runner.db.read() as cursor:
-        cursor.execute("SELECT last_run_at FROM job_runs WHERE job = ?", (REMINDERS_JOB,))
-        row = cursor.fetchone()
-        return row is not None and row["last_run_at"] > moment
+    return any(
+        row["job"] == REMINDERS_JOB and row["last_run_at"] > moment for row in runs(runner.db)
+    )
