@@ -2,6 +2,7 @@
 
     python bench/http_commands.py [--clients 1,4,16,64] [--seconds 20] [--workers 2]
         [--group-commit on|off|both] [--durable] [--plot docs/perf-commands.png]
+        [--against OLD_CHECKOUT/src --rounds 3]
 
 Starts a throwaway PostgreSQL and `dsr serve --workers N` (without in-process workers, so
 only the command path is measured), drives it with each number of clients for a fixed
@@ -12,6 +13,9 @@ uses the mean), and the library's rate saving from as many threads as there are 
 API processes' peak resident memory. `--group-commit both` restarts the API with group
 commit off and on at each number of clients, interleaved, so the lever is compared on the
 same server. `--durable` keeps fsync and synchronous commit on, as production would.
+`--against` runs each load twice in turn, by the API of another checkout's packages
+(`git worktree add /tmp/old <commit>`, then `--against /tmp/old/src`) and by this one's,
+`--rounds` times: a lever compared old/new interleaved on the same server.
 
 The load comes from `wrk` when it is installed (`apt-get install wrk`): written in C, it
 leaves the 2 cores to the server. `--load python` uses httpx client threads instead,
@@ -237,19 +241,31 @@ def start_api(
 class Level:
     """One number of clients, with group commit on or off: what the load measured."""
 
-    def __init__(self, clients: int, group_commit: bool, outcome: Outcome, peak: float) -> None:
+    def __init__(
+        self, clients: int, group_commit: bool, outcome: Outcome, peak: float, build: str
+    ) -> None:
         self.clients, self.group_commit, self.outcome, self.peak = (
             clients,
             group_commit,
             outcome,
             peak,
         )
+        self.build = build
 
 
 def drive_level(
-    env: dict[str, str], args: argparse.Namespace, clients: int, group_commit: bool, seed: int
+    env: dict[str, str],
+    args: argparse.Namespace,
+    clients: int,
+    group_commit: bool,
+    seed: int,
+    build: tuple[str, Path | None] = ("new", None),
 ) -> Level:
-    """Restart the API with group commit on or off, refer `clients` new people, then load."""
+    """Restart the API with group commit on or off (and, with a source directory, another
+    checkout's packages), refer `clients` new people, then load."""
+    label, source = build
+    if source is not None:
+        env = {**env, "PYTHONPATH": str(source)}
     api, base = start_api(env, args.workers, group_commit)
     try:
         token = TokenVerifier(HttpSettings(jwt_secret=JWT), Path(env["DSR_DATA_DIR"])).mint(
@@ -274,7 +290,7 @@ def drive_level(
         outcome = drive(base, token, people, args.seconds)
         stop.set()
         watcher.join()
-        return Level(clients, group_commit, outcome, peak[0])
+        return Level(clients, group_commit, outcome, peak[0], label)
     finally:
         api.terminate()
         api.wait(timeout=30)
@@ -310,7 +326,12 @@ def main() -> None:
     parser.add_argument(
         "--load", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python"
     )
+    parser.add_argument("--against", type=Path, help="another checkout's src: old/new in turn")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
+    builds: list[tuple[str, Path | None]] = [("new", None)]
+    if args.against is not None:
+        builds.insert(0, ("old", args.against.resolve()))
     server = start_throwaway(durable=args.durable)
     url = server.url
     data = Path(f"/tmp/dsr-bench-http-{uuid4().hex[:8]}")
@@ -334,10 +355,16 @@ def main() -> None:
         raw_before = raw_save_rate(settings, 10)
         clients_levels = sorted({int(c) for c in args.clients.split(",")})
         threaded_before = {n: threaded_save_rate(settings, 10, n) for n in clients_levels}
-        loads = [(int(c), group_commit) for c in args.clients.split(",") for group_commit in modes]
+        loads = [
+            (int(c), group_commit, build)
+            for _ in range(args.rounds)
+            for c in args.clients.split(",")
+            for group_commit in modes
+            for build in builds
+        ]
         levels = [
-            drive_level(env, args, clients, group_commit, seed=10_000 + 1_000 * n)
-            for n, (clients, group_commit) in enumerate(loads)
+            drive_level(env, args, clients, group_commit, seed=10_000 + 1_000 * n, build=build)
+            for n, (clients, group_commit, build) in enumerate(loads)
         ]
         raw_after = raw_save_rate(settings, 10)
         threaded_after = {n: threaded_save_rate(settings, 10, n) for n in clients_levels}
@@ -356,10 +383,10 @@ def main() -> None:
                 f"{threaded_after[n]:,.0f}/s after"
             )
         print(
-            "| clients | group commit | commands/s | p50 ms | p99 ms | errors | ratio | "
+            "| build | clients | group commit | commands/s | p50 ms | p99 ms | errors | ratio | "
             "÷ library, as many threads | MB |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         measured: list[tuple[Level, float]] = []
         for level in levels:
             http: Figure = run.figure(
@@ -375,7 +402,7 @@ def main() -> None:
             )
             measured.append((level, share))
             print(
-                f"| {level.clients} | {'on' if level.group_commit else 'off'} "
+                f"| {level.build} | {level.clients} | {'on' if level.group_commit else 'off'} "
                 f"| {level.outcome.throughput:,.0f} | {level.outcome.p50:.1f} "
                 f"| {level.outcome.p99:.1f} | {level.outcome.errors} | {share:.2f} "
                 f"| {ratio(http, threaded):.2f} | {level.peak:.0f} |"

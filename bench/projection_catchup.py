@@ -56,15 +56,20 @@ def side_by_side(
     head: int,
     groups: Sequence[Sequence[str]] = GROUPS,
     batch_size: int = 500,
+    source: Path | None = None,
 ) -> float:
     """Seconds for worker processes (compose's three by default) to bring every read
-    model to the head."""
+    model to the head; with `source`, the workers run the packages under that directory
+    (another checkout's `src`), so two builds can be interleaved on one store."""
+    env = worker_env(settings)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     started = time.perf_counter()
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "dsr_http.cli", "project", "--batch-size", str(batch_size)]
             + [a for name in group for a in ("--only", name)],
-            env=worker_env(settings),
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
