@@ -23,6 +23,7 @@ from dsr_core.domain.codes import Role
 from dsr_core.person.events import PersonEvent, Referred, Transferred
 from dsr_projections.engine.projection import Event, Projection, effective_on, person_events
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.tables import rows_of_people
 
 TYPE_PREFIX = "uk.nhs.dsr.person."
 JSON = JSONFormat()
@@ -65,9 +66,19 @@ class FeedProjection(Projection):
     indexes: ClassVar[dict[str, str]] = {"feed_by_area": "feed_events (area, position)"}
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
-        areas: dict[str, str] = {}
+        events = person_events(batch)
+        # Everyone's area in one query a batch, not a round trip per person (issue 32)
+        areas: dict[str, str] = {
+            row["person_id"]: row["area"]
+            for row in rows_of_people(
+                cursor,
+                self.t("feed_people"),
+                {str(e.originator_id) for e, _ in events},
+                columns="person_id, area",
+            )
+        }
         rows = []
-        for event, position in person_events(batch):
+        for event, position in events:
             person_id = str(event.originator_id)
             if isinstance(event, (Referred, Transferred)):
                 area = event.area if isinstance(event, Referred) else event.to_area
@@ -77,18 +88,12 @@ class FeedProjection(Projection):
                     "ON CONFLICT (person_id) DO UPDATE SET area = excluded.area",
                     (person_id, area),
                 )
-            if person_id not in areas:
-                cursor.execute(
-                    f"SELECT area FROM {self.t('feed_people')} WHERE person_id = ?", (person_id,)
-                )
-                row = cursor.fetchone()
-                areas[person_id] = row["area"] if row else ""
             day = effective_on(event)
             rows.append(
                 (
                     position,
                     person_id,
-                    areas[person_id],
+                    areas.get(person_id, ""),
                     type(event).__name__,
                     day.isoformat() if day else None,
                     event.timestamp.isoformat(),

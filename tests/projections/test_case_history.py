@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from dsr_core.service.registers import Registers
 from dsr_projections.audit.trail import verify
 from dsr_projections.audit.trail_queries import person_trail
@@ -81,10 +83,14 @@ def test_the_audit_trail_holds_the_whole_journey_in_order(
     assert list(verify(runner.db, app)) == []
 
 
+@pytest.mark.parametrize("batch_size", [2000, 1])
 def test_length_of_stay_for_the_first_half_of_2025(
-    app: Registers, runner: ProjectionRunner, clock: f.FakeClock
+    app: Registers, runner: ProjectionRunner, clock: f.FakeClock, batch_size: int
 ) -> None:
+    """In one batch, and with every event a batch of its own (the Amber and Red spells
+    then come from the table, not from the batch that admits)."""
     play(app, clock)
+    runner.batch_size = batch_size
     runner.catch_up()
     m = area_metrics(runner.db, f.ENGLISH_AREA, date(2025, 1, 1), date(2025, 6, 30))
     assert m["admissions"] == 1

@@ -28,7 +28,7 @@ from dsr_projections.engine.projection import (
     effective_on,
 )
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
-from dsr_projections.storage.tables import upsert
+from dsr_projections.storage.tables import rows_of_people, upsert
 
 log = structlog.get_logger(__name__)
 
@@ -82,16 +82,29 @@ QUASI_IDENTIFIERS = (
 them, since any could be known to someone who knows the person (issue 14)."""
 
 
+def _last_cetr_and_visit(person: Person) -> tuple[date | None, date | None]:
+    """The last C(E)TR, and the last oversight visit of this stay, in one pass over the
+    reviews: called at every event, over a long stay's hundred reviews (issue 32)."""
+    stay = person.admission
+    admitted_on = stay.admitted_on if stay else None
+    last_cetr: date | None = None
+    last_visit: date | None = None
+    for review in person.reviews:
+        kind, held_on = review.kind, review.held_on
+        if kind is ReviewKind.CETR or kind is ReviewKind.COMMUNITY_CETR:
+            last_cetr = held_on if last_cetr is None else max(last_cetr, held_on)
+        elif (
+            kind is ReviewKind.COMMISSIONER_OVERSIGHT_VISIT
+            and admitted_on is not None
+            and held_on >= admitted_on
+        ):
+            last_visit = held_on if last_visit is None else max(last_visit, held_on)
+    return last_cetr, last_visit
+
+
 def spell_attributes(person: Person) -> tuple[Any, ...]:
     stay, placement, rating = person.admission, person.placement, person.rating
-    cetrs = [
-        r.held_on for r in person.reviews if r.kind in (ReviewKind.CETR, ReviewKind.COMMUNITY_CETR)
-    ]
-    last_cetr = max(cetrs, default=None)
-    visits = [
-        r.held_on for r in person.reviews if r.kind is ReviewKind.COMMISSIONER_OVERSIGHT_VISIT
-    ]
-    last_visit = max((v for v in visits if stay and v >= stay.admitted_on), default=None)
+    last_cetr, last_visit = _last_cetr_and_visit(person)
     return (
         person.area,
         str(person.status),
@@ -184,16 +197,10 @@ class _SpellChanges:
 
     def __init__(self, cursor: Cursor, table: str, person_ids: set[str]) -> None:
         self.cursor, self.table = cursor, table
-        self.open: dict[str, dict[str, Any]] = {}
-        ids = sorted(person_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            cursor.execute(
-                f"SELECT * FROM {table} WHERE valid_to IS NULL "
-                f"AND person_id IN ({', '.join('?' for _ in chunk)})",
-                chunk,
-            )
-            self.open.update({row["person_id"]: dict(row) for row in cursor.fetchall()})
+        self.open: dict[str, dict[str, Any]] = {
+            row["person_id"]: dict(row)
+            for row in rows_of_people(cursor, table, person_ids, where="valid_to IS NULL")
+        }
         self.inserts: dict[int, dict[str, Any]] = {}
         self.updates: dict[int, dict[str, Any]] = {}
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from functools import singledispatchmethod
 from typing import ClassVar
 
-from dsr_core.domain.codes import RatingLevel, Status
+from dsr_core.domain.codes import Status
 from dsr_core.person import events as pe
 from dsr_core.person.aggregate import Person
 from dsr_projections.engine.projection import (
@@ -24,23 +23,23 @@ from dsr_projections.engine.projection import (
     Projection,
     effective_on,
 )
+from dsr_projections.stays.ratings_before import RatingsBefore
 from dsr_projections.storage.database import Cursor
 from dsr_projections.storage.tables import insert
-
-LOOKBACK_DAYS = 365
-"""How far before an admission Amber/Red days are counted."""
 
 
 @dataclass(frozen=True)
 class _Change:
     """What an event's handler needs besides the event: where to write, the person after
-    the event, their status before it, and the day it took effect."""
+    the event, their status before it, the day it took effect, and the rating spells of
+    the people the batch admits."""
 
     cursor: Cursor
     position: int
     person: Person
     status_before: Status | None
     on: str
+    ratings: RatingsBefore
 
     @property
     def pid(self) -> str:
@@ -88,15 +87,21 @@ class LengthOfStayProjection(Projection):
 
     def process(self, cursor: Cursor, batch: Sequence[tuple[Event, int]]) -> None:
         states, events = PersonStates.for_batch(cursor, self.t("los_state"), self.context, batch)
+        admitted = {
+            str(e.originator_id)
+            for e, _ in events
+            if isinstance(e, pe.Admitted | pe.InpatientNotified)
+        }
+        ratings = RatingsBefore(cursor, self.t("los_ratings"), admitted)
         for event, position in events:
             before = states.get(event.originator_id)
             status_before = before.status if before is not None else None
             rating_before = before.rating if before is not None else None
             person = states.apply(event)
-            change = _Change(cursor, position, person, status_before, _effective(event))
+            change = _Change(cursor, position, person, status_before, _effective(event), ratings)
             self._record(event, change)
             if person.rating != rating_before:
-                self._rating_spell(cursor, person, position, event)
+                self._rating_spell(change)
         states.flush()
 
     @singledispatchmethod
@@ -158,7 +163,7 @@ class LengthOfStayProjection(Projection):
                 change.status_before is Status.ON_REGISTER
                 and person.accepted_on is not None
                 and person.accepted_on < stay.admitted_on,
-                self._amber_red_days(change.cursor, change.pid, stay.admitted_on),
+                change.ratings.amber_red_days(change.pid, stay.admitted_on),
                 str(admitted.admission_type) if admitted and admitted.admission_type else None,
                 (admitted or stay).total_stay_started_on.isoformat(),
             ),
@@ -218,37 +223,23 @@ class LengthOfStayProjection(Projection):
             (*values, person_id),
         )
 
-    def _rating_spell(self, cursor: Cursor, person: Person, position: int, event: Event) -> None:
-        on = _effective(event)
+    def _rating_spell(self, change: _Change) -> None:
+        cursor, person, on = change.cursor, change.person, change.on
         table = self.t("los_ratings")
         cursor.execute(
             f"UPDATE {table} SET ended_on = ? WHERE person_id = ? AND ended_on IS NULL",
-            (on, str(person.id)),
+            (on, change.pid),
         )
-        if person.rating is not None:
+        level = str(person.rating.level) if person.rating is not None else None
+        change.ratings.changed(change.pid, on, level)
+        if level is not None:
             rating = {
-                "spell_id": position,
-                "person_id": str(person.id),
-                "level": str(person.rating.level),
+                "spell_id": change.position,
+                "person_id": change.pid,
+                "level": level,
                 "started_on": on,
             }
             insert(cursor, table, [rating])
-
-    def _amber_red_days(self, cursor: Cursor, person_id: str, admitted_on: date) -> int:
-        window_start = admitted_on - timedelta(days=LOOKBACK_DAYS)
-        cursor.execute(
-            f"SELECT started_on, ended_on FROM {self.t('los_ratings')} "
-            "WHERE person_id = ? AND level IN (?, ?) AND started_on < ?",
-            (person_id, str(RatingLevel.AMBER), str(RatingLevel.RED), admitted_on.isoformat()),
-        )
-        total = 0
-        for row in cursor.fetchall():
-            start = max(date.fromisoformat(row["started_on"]), window_start)
-            end = min(
-                date.fromisoformat(row["ended_on"]) if row["ended_on"] else admitted_on, admitted_on
-            )
-            total += max(0, (end - start).days)
-        return total
 
 
 def _effective(event: Event) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from dsr_projections.storage.database import Cursor
+from dsr_projections.storage.database import Cursor, Row
 
 
 def upsert(
@@ -47,3 +47,23 @@ def insert(
         cursor.execute(statement, sealed[0])
     else:
         cursor.executemany(statement, sealed)
+
+
+def rows_of_people(
+    cursor: Cursor, table: str, person_ids: Collection[str], *, where: str = "", columns: str = "*"
+) -> list[Row]:
+    """The rows of many people (and `where`, if given), in one query per 500 ids (SQLite's
+    bound on a statement's parameters) rather than one each: inside a pipeline, each query
+    whose rows are fetched is a round trip."""
+    ids = sorted(person_ids)
+    condition = f"{where} AND " if where else ""
+    rows: list[Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cursor.execute(
+            f"SELECT {columns} FROM {table} "
+            f"WHERE {condition}person_id IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        )
+        rows.extend(cursor.fetchall())
+    return rows
