@@ -25,6 +25,7 @@ from dsr_core.person.aggregate import Person
 from dsr_core.person.events import Erased, PersonEvent
 from dsr_core.service.areas import AreaDirectory
 from dsr_projections.storage.database import Cursor, Row, ViewDatabase
+from dsr_projections.storage.tables import rows_of_people
 
 Event = CanMutateAggregate[UUID]
 POSITIONS = "projection_positions"
@@ -188,19 +189,20 @@ class PersonStates:
     def preload(self, person_ids: Iterable[UUID]) -> None:
         """Load many people in one query per 500, instead of one query each."""
         wanted = [pid for pid in dict.fromkeys(person_ids) if pid not in self.cache]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            self.cursor.execute(
-                f"SELECT person_id, version, state FROM {self.table} "
-                f"WHERE person_id IN ({', '.join('?' for _ in chunk)})",
-                [str(pid) for pid in chunk],
+        found = {
+            row["person_id"]: row
+            for row in rows_of_people(
+                self.cursor,
+                self.table,
+                [str(pid) for pid in wanted],
+                columns="person_id, version, state",
             )
-            found = {row["person_id"]: row for row in self.cursor.fetchall()}
-            for pid in chunk:
-                row = found.get(str(pid))
-                self.cache[pid] = (
-                    self._decode(pid, int(row["version"]), bytes(row["state"])) if row else None
-                )
+        }
+        for pid in wanted:
+            row = found.get(str(pid))
+            self.cache[pid] = (
+                self._decode(pid, int(row["version"]), bytes(row["state"])) if row else None
+            )
 
     def get(self, person_id: UUID) -> Person | None:
         if person_id not in self.cache:
